@@ -1,0 +1,60 @@
+/* tegami/render.h — sinks that draw placed pages: PDF, PNG and trace.
+ *
+ * A sink receives pages (tg_page from the layout stage) one at a time, in
+ * order, with tg_sink_begin_letter() before each letter's first page.
+ *
+ *  - PDF: print output through Cairo.  A static layer is recorded the first
+ *    time it is seen and replayed on every page, so the PDF holds it once as
+ *    a shared form object.  Fonts are embedded as subsets; metadata dates come
+ *    from the options, never from the clock, so the bytes are reproducible.
+ *  - PNG: one image per page at a chosen resolution, for proofs.
+ *  - trace: every placed item as a stable line of text (positions in mm, two
+ *    decimals), for golden tests that show layout changes as readable diffs.
+ *
+ * tg_sink_close() finishes the output and may fail (Cairo errors are sticky:
+ * the surface status is checked at the end); tg_sink_free() only releases.
+ */
+#ifndef TEGAMI_RENDER_H
+#define TEGAMI_RENDER_H
+
+#include <stdio.h>
+
+#include "tegami/diag.h"
+#include "tegami/layout.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tg_sink tg_sink;
+
+typedef struct tg_pdf_options {
+  const char *title;
+  const char *subject;
+  const char *date; /* "YYYY-MM-DDThh:mm:ss" for CreationDate/ModDate; NULL: none */
+} tg_pdf_options;
+
+/* Write a PDF to `path` (the caller chooses a temporary path and renames). */
+tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d);
+/* Write one PNG per page into `dir`, named <prefix>-<page number>.png. */
+tg_sink *tg_sink_png_new(const char *dir, const char *prefix, double dpi, tg_diag *d);
+/* Write a trace to `out` (borrowed, not closed). */
+tg_sink *tg_sink_trace_new(FILE *out);
+
+typedef struct tg_letter_info {
+  uint64_t seq;
+  const char *id;
+  const char *list; /* list file */
+  uint64_t row;
+} tg_letter_info;
+
+void tg_sink_begin_letter(tg_sink *s, const tg_letter_info *info);
+bool tg_sink_page(tg_sink *s, const tg_page *page, tg_diag *d);
+bool tg_sink_close(tg_sink *s, tg_diag *d);
+void tg_sink_free(tg_sink *s);
+uint64_t tg_sink_get_page_count(const tg_sink *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

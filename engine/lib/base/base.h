@@ -1,0 +1,169 @@
+/* base/base.h — private foundation shared by every stage of libtegami.
+ *
+ * Small, dependency-free helpers: UTF-8 stepping, a bump arena for per-letter
+ * work, lengths with units, private file creation and atomic replacement, the
+ * YAML node tree with source positions, and "did you mean" suggestions.
+ * GLib supplies strings, arrays and hash tables; allocation failure aborts (as
+ * in GLib), so error paths only deal with input, layout, library and I/O.
+ */
+#ifndef TG_BASE_H
+#define TG_BASE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tegami/diag.h"
+
+/* ---- UTF-8 --------------------------------------------------------------- */
+
+/* Step over one UTF-8 sequence (tolerates malformed input: steps one byte). */
+const char *tg_utf8_next(const char *p);
+/* Number of characters in the first `len` bytes. */
+size_t tg_utf8_count(const char *s, size_t len);
+/* Decode one character at s (len bytes available); returns bytes consumed
+ * (>=1) and stores the code point, or U+FFFD for a malformed sequence. */
+int tg_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Append the UTF-8 encoding of cp to a GString. */
+void tg_utf8_append(GString *out, uint32_t cp);
+/* Display width of a text in terminal cells (East Asian wide = 2). */
+size_t tg_utf8_display_width(const char *s, size_t len);
+
+/* ---- arena --------------------------------------------------------------- */
+
+/* A bump allocator for work that lives for one letter: reset after each. */
+typedef struct tg_arena tg_arena;
+tg_arena *tg_arena_new(size_t block_size);
+void *tg_arena_alloc(tg_arena *a, size_t size);     /* 16-byte aligned, zeroed */
+char *tg_arena_strndup(tg_arena *a, const char *s, size_t len);
+void tg_arena_reset(tg_arena *a); /* keeps the first block */
+size_t tg_arena_get_used(const tg_arena *a);
+void tg_arena_free(tg_arena *a);
+
+/* ---- lengths --------------------------------------------------------------- */
+
+#define TG_PT_PER_MM (72.0 / 25.4)
+static inline double tg_mm_to_pt(double mm) { return mm * TG_PT_PER_MM; }
+static inline double tg_pt_to_mm(double pt) { return pt / TG_PT_PER_MM; }
+
+typedef enum { TG_UNIT_NONE, TG_UNIT_MM, TG_UNIT_PT, TG_UNIT_CM, TG_UNIT_PERCENT } tg_unit;
+/* Parse "20mm", "10.5pt", "2cm", "1.6", "50%". Returns false on a malformed
+ * number or an unknown unit; *unit is TG_UNIT_NONE for a bare number. */
+bool tg_parse_length(const char *s, double *value, tg_unit *unit);
+/* Parse a plain decimal number (no unit). */
+bool tg_parse_number(const char *s, double *value);
+
+/* ---- files --------------------------------------------------------------- */
+
+/* Read a whole file (at most max_bytes) into a tg_source; reports an I/O or
+ * limit diagnostic and returns NULL on failure. */
+tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d);
+
+/* Create a directory (and parents) with mode 0700 if missing. */
+bool tg_mkdir_private(const char *path, tg_diag *d);
+/* A file written to a temporary name beside its final path and renamed into
+ * place by tg_atomic_commit(); tg_atomic_abort() removes the temporary.
+ * Files are created 0600. */
+typedef struct tg_atomic tg_atomic;
+tg_atomic *tg_atomic_open(const char *final_path, tg_diag *d);
+FILE *tg_atomic_get_file(tg_atomic *a);
+const char *tg_atomic_get_temp_path(const tg_atomic *a);
+/* Flush, fsync, rename; on failure reports, removes the temporary and returns
+ * false.  Always frees `a`. */
+bool tg_atomic_commit(tg_atomic *a, tg_diag *d);
+void tg_atomic_abort(tg_atomic *a);
+/* Make a temporary file path beside final_path (unique per process/call). */
+char *tg_temp_path_for(const char *final_path);
+/* Rename a finished temporary into place with fsync of file and directory. */
+bool tg_commit_rename(const char *temp_path, const char *final_path, tg_diag *d);
+
+/* Join a path relative to the directory of `base_file` (absolute paths pass). */
+char *tg_path_relative_to(const char *base_file, const char *path);
+
+/* ---- YAML tree -------------------------------------------------------------- */
+
+typedef enum { TG_Y_SCALAR, TG_Y_MAP, TG_Y_SEQ } tg_ytype;
+
+typedef struct tg_ynode tg_ynode;
+struct tg_ynode {
+  tg_ytype type;
+  const tg_source *src;
+  size_t start, end; /* byte offsets of the node in the source */
+  /* scalar */
+  char *value;
+  size_t value_len;
+  int style; /* libyaml scalar style: 1 plain, 2 single, 3 double, 4 literal, 5 folded */
+  /* map: keys[i] -> vals[i]; seq: vals[i] */
+  size_t n;
+  tg_ynode **keys;
+  tg_ynode **vals;
+  bool used; /* set by schema checks to find unknown keys */
+};
+
+typedef struct tg_ydoc tg_ydoc;
+/* Parse one YAML document.  Anchors/aliases, tags other than the core ones,
+ * duplicate keys, nesting deeper than 64 and more than 1,000,000 nodes are
+ * errors.  Returns NULL (with diagnostics) on failure. */
+tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d);
+tg_ynode *tg_ydoc_get_root(tg_ydoc *doc);
+void tg_ydoc_free(tg_ydoc *doc);
+
+tg_span tg_ynode_span(const tg_ynode *n);
+/* Span of the characters value[off, off+len) of a scalar, found in the
+ * source even through block indentation, folding and escapes. */
+tg_span tg_ynode_value_span(const tg_ynode *n, size_t off, size_t len);
+tg_ynode *tg_ymap_get(tg_ynode *map, const char *key);
+tg_ynode *tg_ymap_get_key(tg_ynode *map, const char *key); /* the key node */
+bool tg_yscalar_is(const tg_ynode *n, const char *s);
+
+
+/* ---- schema reading ---------------------------------------------------------- */
+
+/* Typed getters over a YAML map.  Each marks the key as used, reports a
+ * precise diagnostic at the value on a wrong type or range, and returns false
+ * when the key is absent (reporting it when `required`) or invalid.  Values are
+ * left untouched on failure, so callers set defaults first. */
+bool tg_yget_string(tg_ynode *map, const char *key, bool required, const char **out, tg_diag *d);
+/* A scalar node's string (reports a type error for maps/sequences). */
+bool tg_ynode_string(tg_ynode *n, const char *what, const char **out, tg_diag *d);
+/* A length that must carry its unit (mm, cm or pt); result in points. */
+bool tg_yget_length(tg_ynode *map, const char *key, bool required, double min_pt, double max_pt,
+                    double *out_pt, tg_diag *d);
+bool tg_ynode_length(tg_ynode *n, const char *key, double min_pt, double max_pt, double *out_pt,
+                     tg_diag *d);
+/* A font size: "10.5pt" (pt only; mm accepted and converted). */
+bool tg_yget_number(tg_ynode *map, const char *key, bool required, double min, double max,
+                    double *out, tg_diag *d);
+bool tg_yget_int(tg_ynode *map, const char *key, bool required, long min, long max, long *out,
+                 tg_diag *d);
+bool tg_yget_bool(tg_ynode *map, const char *key, bool required, bool *out, tg_diag *d);
+/* One of `names` (n of them); *out gets the index. */
+bool tg_yget_enum(tg_ynode *map, const char *key, bool required, const char *const *names,
+                  size_t n, int *out, tg_diag *d);
+/* "#RRGGBB" or "#RRGGBBAA" → 0xRRGGBBAA. */
+bool tg_yget_color(tg_ynode *map, const char *key, bool required, uint32_t *out, tg_diag *d);
+/* The map/sequence under key, type-checked. */
+tg_ynode *tg_yget_map(tg_ynode *map, const char *key, bool required, tg_diag *d);
+tg_ynode *tg_yget_seq(tg_ynode *map, const char *key, bool required, tg_diag *d);
+/* Report every key of `map` not in `known` as unknown, with a suggestion.
+ * `what` names the object ("text block"). Returns false if any was unknown. */
+bool tg_ycheck_keys(tg_ynode *map, const char *what, const char *const *known, size_t n,
+                    tg_diag *d);
+/* Require `n` to be a map (reports "expected a mapping for <what>"). */
+bool tg_yexpect_map(tg_ynode *n, const char *what, tg_diag *d);
+const char *tg_ytype_name(tg_ytype t);
+
+/* ---- suggestions ------------------------------------------------------------ */
+
+/* The candidate closest to `word` (Damerau-Levenshtein distance <= max(1,
+ * len/3)), or NULL. */
+const char *tg_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* ---- hashing ---------------------------------------------------------------- */
+
+/* Lower-case hex SHA-256 of a file; NULL and a diagnostic on I/O error. */
+char *tg_sha256_file(const char *path, tg_diag *d);
+
+#endif

@@ -1,0 +1,138 @@
+/* layout/layout_private.h — internals shared by the files of the layout stage.
+ *
+ * fonts.c owns tg_face; linebreak.c classifies characters for Japanese line
+ * breaking; text.c sets paragraphs into lines and emits glyph items; the block
+ * files (blocks.c, qr.c, table.c, address.c) place design blocks; layout.c
+ * ties them into static layers and letters.
+ */
+#ifndef TG_LAYOUT_PRIVATE_H
+#define TG_LAYOUT_PRIVATE_H
+
+#include <cairo.h>
+#include <hb.h>
+
+#include "base/base.h"
+#include "tegami/layout.h"
+
+struct _PangoFont;
+
+struct tg_face {
+  char **families; /* all names, first is the primary (English) one */
+  char *psname;
+  char *file;
+  int weight;
+  bool fallback;
+  unsigned upem;
+  double ascent_em, descent_em; /* positive, in ems */
+  hb_font_t *hb;                /* scale = upem; immutable */
+  cairo_font_face_t *cairo_face;
+  struct _PangoFont *pango_font;
+};
+
+size_t layout_fonts_fallbacks(const tg_fonts *fs, const tg_face **out, size_t max);
+
+/* ---- line breaking (linebreak.c) --------------------------------------------- */
+
+typedef enum {
+  LB_ID, /* ideographs, kana: break allowed on both sides */
+  LB_AL, /* letters: no break inside a word */
+  LB_NU, /* digits */
+  LB_OP, /* opening brackets: no break after (行末禁則) */
+  LB_CL, /* closing brackets and 、。: no break before (行頭禁則) */
+  LB_NS, /* small kana, ー, 々, ・: no break before (行頭禁則) */
+  LB_IS, /* . , between digits: no break before, none after before a digit */
+  LB_SP, /* spaces: break after, not before; dropped at a line end */
+  LB_CM, /* combining marks, variation selectors, ZWJ: never separated */
+  LB_IN, /* … ‥ — : not separated from a like character */
+  LB_GL, /* no-break space and word joiner */
+  LB_PR, /* prefixes ¥ $ #: kept with the following number */
+  LB_PO, /* postfixes % ℃: kept with the preceding number */
+  LB_BA, /* hyphens: break after */
+} lb_class;
+
+lb_class layout_lb_class(uint32_t cp);
+/* May a line break between a character of class a (code point ca) and one of
+ * class b (code point cb)? */
+bool layout_lb_allowed(lb_class a, uint32_t ca, lb_class b, uint32_t cb);
+/* Characters that may hang past the right edge with hanging punctuation. */
+bool layout_lb_hangable(uint32_t cp);
+/* Characters that must not start a line / end a line (kinsoku sets). */
+bool layout_kinsoku_no_start(uint32_t cp);
+bool layout_kinsoku_no_end(uint32_t cp);
+
+/* ---- text setting (text.c) ---------------------------------------------------- */
+
+typedef struct layout_ctx_shape_cache shape_cache;
+
+struct tg_layout_ctx {
+  const tg_fonts *fonts;
+  tg_arena *arena;  /* per letter */
+  shape_cache *cache;
+  GArray *items;    /* tg_item, current page (per letter) */
+  GArray *scratch_units;
+  GArray *scratch_glyphs;
+  GString *scratch_text;
+};
+
+typedef struct {
+  const tg_face *face; /* the style's font */
+  double size_pt;
+  double line_height; /* multiple of size */
+  tg_align align;
+  uint32_t color;
+  bool hanging;
+} text_style;
+
+typedef struct {
+  double width_pt;  /* widest line */
+  double height_pt; /* lines * pitch */
+  size_t nlines;
+  bool overflow; /* taller than max_height or more than max_lines */
+  uint32_t missing_cp; /* a character no font can draw (0 = none) */
+  uint32_t missing_vs;
+} text_result;
+
+/* Set `text` in a frame at (x, y) of width w.  max_height_pt 0 = unlimited;
+ * max_lines 0 = unlimited.  Glyph items go to `items` (allocated in `arena`)
+ * unless `items` is NULL (measure only).  Returns false if a character could
+ * not be drawn (result->missing_cp) or on a shaping failure. */
+bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char *block,
+                 const char *text, size_t len, const text_style *st, double x_pt, double y_pt,
+                 double width_pt, double max_height_pt, size_t max_lines, text_result *res);
+
+/* Line pitch of a style. */
+static inline double layout_pitch(const text_style *st) { return st->size_pt * st->line_height; }
+
+/* Create the text engine's scratch arrays and shaping cache in ctx. */
+void layout_text_ctx_init(tg_layout_ctx *ctx);
+shape_cache *layout_shape_cache_new(void);
+void layout_shape_cache_free(shape_cache *c);
+
+/* ---- blocks (blocks.c) -------------------------------------------------------- */
+
+typedef struct {
+  const tg_design *design;
+  const tg_merge *merge;
+  const tg_fonts *fonts;
+  /* resolved text styles, parallel to design->styles, plus the default */
+  text_style *styles;
+  text_style default_style;
+} layout_env;
+
+/* Resolve a design style to faces; reports a missing font once per style. */
+bool layout_resolve_style(layout_env *env, const tg_style *st, text_style *out, tg_diag *d);
+const text_style *layout_style(const layout_env *env, const tg_style *st);
+
+typedef struct {
+  const char *file; /* list file, for row-named errors (NULL: static content) */
+  uint64_t row;
+  tg_span span;     /* design location, for static content */
+} err_where;
+
+/* Lay out one block with its texts already merged; values[slot] gives each
+ * text.  Items go to `items`.  Returns false after reporting. */
+bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                  const tg_block *b, const char *const *values, const err_where *where,
+                  tg_diag *d);
+
+#endif

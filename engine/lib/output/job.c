@@ -1,0 +1,202 @@
+/* job.c — job files: which design, which municipalities, which lists.
+ *
+ * A job file is YAML checked like a design: every key is validated, paths are
+ * resolved relative to the job file, and all mistakes are reported in one
+ * pass with file:line:col.  Municipality profiles become the constants that
+ * templates reach as {{municipality.name}}, {{sender.phone}} and so on.
+ */
+#include "output/output_private.h"
+
+#include <string.h>
+
+#define MAX_JOB_BYTES (1u << 20)
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const TOP_KEYS[] = {"kind", "id", "title", "date", "design", "key",
+                                       "municipalities"};
+static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "lists"};
+static const char *const LIST_KEYS[] = {"file", "type", "design"};
+
+typedef struct {
+  tg_job pub;
+  tg_source *src;
+  tg_ydoc *doc;
+  GStringChunk *strings;
+} job_impl;
+
+static const char *keep(job_impl *J, const char *s) {
+  return s ? g_string_chunk_insert(J->strings, s) : NULL;
+}
+
+static bool valid_date(const char *s) {
+  int y, m, d;
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit(s[i])) return false;
+  y = (int)g_ascii_strtoll(s, NULL, 10);
+  m = (int)g_ascii_strtoll(s + 5, NULL, 10);
+  d = (int)g_ascii_strtoll(s + 8, NULL, 10);
+  return g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+}
+
+/* Copy a map of scalar values into constants "prefix.key". */
+static void load_values(tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d) {
+  if (!map) return;
+  for (size_t i = 0; i < map->n; i++) {
+    const char *val;
+    if (!tg_ynode_string(map->vals[i], map->keys[i]->value, &val, d)) continue;
+    char *key = g_strdup_printf("%s.%s", prefix, map->keys[i]->value);
+    tg_values_set(v, key, val);
+    g_free(key);
+  }
+}
+
+static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char *default_design,
+                      tg_diag *d) {
+  mu->span = tg_ynode_span(m);
+  mu->values = tg_values_new();
+  const char *s = "";
+  if (tg_yget_string(m, "id", true, &s, d)) mu->id = keep(J, s);
+  else mu->id = keep(J, "");
+  s = "";
+  if (tg_yget_string(m, "name", true, &s, d)) mu->name = keep(J, s);
+  else mu->name = keep(J, "");
+  tg_values_set(mu->values, "municipality.id", mu->id);
+  tg_values_set(mu->values, "municipality.name", mu->name);
+  load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
+  load_values(tg_yget_map(m, "values", false, d), "municipality", mu->values, d);
+  tg_ynode *lists = tg_yget_seq(m, "lists", true, d);
+  tg_ycheck_keys(m, "municipality", MUNI_KEYS, N(MUNI_KEYS), d);
+  if (!lists) return;
+  mu->nlists = lists->n;
+  mu->lists = g_new0(tg_list_spec, lists->n + 1);
+  for (size_t i = 0; i < lists->n; i++) {
+    tg_ynode *l = lists->vals[i];
+    tg_list_spec *ls = &mu->lists[i];
+    ls->span = tg_ynode_span(l);
+    if (!tg_yexpect_map(l, "a target list", d)) continue;
+    const char *file = NULL, *type = "letters", *design = NULL;
+    if (tg_yget_string(l, "file", true, &file, d)) {
+      char *p = tg_path_relative_to(J->pub.path, file);
+      ls->file = keep(J, p);
+      g_free(p);
+    }
+    tg_yget_string(l, "type", false, &type, d);
+    ls->type = keep(J, type);
+    if (tg_yget_string(l, "design", false, &design, d)) {
+      char *p = tg_path_relative_to(J->pub.path, design);
+      ls->design = keep(J, p);
+      g_free(p);
+    } else {
+      ls->design = default_design;
+      if (!default_design)
+        tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.no-design", ls->span,
+                   "this list has no design: give 'design' here or at the top of the job");
+    }
+    tg_ycheck_keys(l, "target list", LIST_KEYS, N(LIST_KEYS), d);
+  }
+}
+
+tg_job *tg_job_load(const char *path, tg_diag *d) {
+  tg_source *src = tg_source_load(path, MAX_JOB_BYTES, d);
+  if (!src) return NULL;
+  tg_ydoc *doc = tg_ydoc_parse(src, d);
+  if (!doc) {
+    tg_source_free(src);
+    return NULL;
+  }
+  size_t errors_before = tg_diag_count_at_least(d, TG_ERROR);
+  job_impl *J = g_new0(job_impl, 1);
+  J->src = src;
+  J->doc = doc;
+  J->strings = g_string_chunk_new(1024);
+  tg_job *job = &J->pub;
+  job->path = keep(J, path);
+  tg_ynode *root = tg_ydoc_get_root(doc);
+  if (tg_yexpect_map(root, "a job", d)) {
+    const char *kind = NULL, *s = NULL;
+    if (tg_yget_string(root, "kind", true, &kind, d) && strcmp(kind, "job") != 0)
+      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.kind", tg_ynode_span(tg_ymap_get(root, "kind")),
+                 "this file is a '%s', not a job (expected kind: job)", kind);
+    job->id = keep(J, tg_yget_string(root, "id", true, &s, d) ? s : "");
+    s = NULL;
+    job->title = keep(J, tg_yget_string(root, "title", false, &s, d) ? s : job->id);
+    s = NULL;
+    if (tg_yget_string(root, "date", true, &s, d)) {
+      if (!valid_date(s))
+        tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.date", tg_ynode_span(tg_ymap_get(root, "date")),
+                   "'date' must be a calendar date written YYYY-MM-DD");
+      job->date = keep(J, s);
+    } else {
+      job->date = keep(J, "2000-01-01");
+    }
+    s = NULL;
+    job->key_column = keep(J, tg_yget_string(root, "key", false, &s, d) ? s : "KDB個人番号");
+    const char *design = NULL, *dflt = NULL;
+    if (tg_yget_string(root, "design", false, &design, d)) {
+      char *p = tg_path_relative_to(path, design);
+      dflt = keep(J, p);
+      g_free(p);
+    }
+    tg_ynode *munis = tg_yget_seq(root, "municipalities", true, d);
+    tg_ycheck_keys(root, "the job", TOP_KEYS, N(TOP_KEYS), d);
+    if (munis) {
+      if (munis->n == 0)
+        tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.no-municipality", tg_ynode_span(munis),
+                   "a job needs at least one municipality");
+      job->nmunis = munis->n;
+      job->munis = g_new0(tg_municipality, munis->n + 1);
+      for (size_t i = 0; i < munis->n; i++) {
+        if (!tg_yexpect_map(munis->vals[i], "a municipality", d)) {
+          job->munis[i].values = tg_values_new();
+          continue;
+        }
+        load_muni(J, munis->vals[i], &job->munis[i], dflt, d);
+        for (size_t k = 0; k < i; k++)
+          if (job->munis[k].id && job->munis[i].id && *job->munis[i].id &&
+              strcmp(job->munis[k].id, job->munis[i].id) == 0)
+            tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.duplicate-municipality",
+                       job->munis[i].span, "municipality id '%s' appears twice",
+                       job->munis[i].id);
+      }
+    }
+  }
+  if (tg_diag_count_at_least(d, TG_ERROR) > errors_before) {
+    tg_job_free(job);
+    return NULL;
+  }
+  return job;
+}
+
+void tg_job_free(tg_job *job) {
+  if (!job) return;
+  job_impl *J = (job_impl *)job;
+  for (size_t i = 0; i < job->nmunis; i++) {
+    tg_values_free(job->munis[i].values);
+    g_free(job->munis[i].lists);
+  }
+  g_free(job->munis);
+  tg_ydoc_free(J->doc);
+  tg_source_free(J->src);
+  g_string_chunk_free(J->strings);
+  g_free(J);
+}
+
+const char *tg_detect_kind(const char *path, tg_diag *d) {
+  tg_source *src = tg_source_load(path, MAX_JOB_BYTES * 4, d);
+  if (!src) return NULL;
+  tg_ydoc *doc = tg_ydoc_parse(src, d);
+  const char *kind = NULL;
+  if (doc) {
+    tg_ynode *k = tg_ymap_get(tg_ydoc_get_root(doc), "kind");
+    if (tg_yscalar_is(k, "job")) kind = "job";
+    else if (tg_yscalar_is(k, "design")) kind = "design";
+    else
+      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "file.kind",
+                 k ? tg_ynode_span(k) : (tg_span){src, 1, 1, 1},
+                 "a tegami file starts with 'kind: job' or 'kind: design'");
+  }
+  tg_ydoc_free(doc);
+  tg_source_free(src);
+  return kind;
+}

@@ -1,0 +1,157 @@
+/* paint.c — painting display-list items with Cairo (shared by PDF and PNG).
+ *
+ * Glyph runs are drawn with cairo_show_text_glyphs(), passing the original
+ * text and the cluster map, so a PDF keeps the characters behind the glyphs
+ * (copy-paste gives the source text, variation selectors included).  QR codes
+ * are one path of module rectangles (horizontal runs merged), filled once, so
+ * no seams appear between modules.  Barcodes and rules are always vectors.
+ */
+#include "render/render_private.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  const void *face;
+  double size_pt;
+} font_key;
+
+struct font_cache {
+  GHashTable *table; /* font_key* -> cairo_scaled_font_t* */
+  cairo_font_options_t *options;
+};
+
+static guint key_hash(gconstpointer p) {
+  const font_key *k = p;
+  return g_direct_hash(k->face) ^ g_double_hash(&k->size_pt);
+}
+static gboolean key_equal(gconstpointer a, gconstpointer b) {
+  const font_key *x = a, *y = b;
+  return x->face == y->face && x->size_pt == y->size_pt;
+}
+
+font_cache *render_font_cache_new(void) {
+  font_cache *c = g_new0(font_cache, 1);
+  c->table = g_hash_table_new_full(key_hash, key_equal, g_free,
+                                   (GDestroyNotify)cairo_scaled_font_destroy);
+  c->options = cairo_font_options_create();
+  cairo_font_options_set_hint_metrics(c->options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style(c->options, CAIRO_HINT_STYLE_NONE);
+  return c;
+}
+
+void render_font_cache_free(font_cache *c) {
+  if (!c) return;
+  g_hash_table_destroy(c->table);
+  cairo_font_options_destroy(c->options);
+  g_free(c);
+}
+
+static cairo_scaled_font_t *scaled_font(font_cache *c, const tg_face *face, double size_pt) {
+  font_key probe = {face, size_pt};
+  cairo_scaled_font_t *sf = g_hash_table_lookup(c->table, &probe);
+  if (sf) return sf;
+  cairo_matrix_t fm, ctm;
+  cairo_matrix_init_scale(&fm, size_pt, size_pt);
+  cairo_matrix_init_identity(&ctm);
+  sf = cairo_scaled_font_create(tg_face_get_cairo_face(face), &fm, &ctm, c->options);
+  font_key *k = g_new(font_key, 1);
+  *k = probe;
+  g_hash_table_insert(c->table, k, sf);
+  return sf;
+}
+
+static void set_rgba(cairo_t *cr, uint32_t c) {
+  cairo_set_source_rgba(cr, ((c >> 24) & 0xFF) / 255.0, ((c >> 16) & 0xFF) / 255.0,
+                        ((c >> 8) & 0xFF) / 255.0, (c & 0xFF) / 255.0);
+}
+
+static void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r) {
+  if (r <= 0) {
+    cairo_rectangle(cr, x, y, w, h);
+    return;
+  }
+  if (r > w / 2) r = w / 2;
+  if (r > h / 2) r = h / 2;
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+  cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+  cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+  cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+  cairo_close_path(cr);
+}
+
+static void paint_glyphs(cairo_t *cr, font_cache *fc, const tg_item *it) {
+  size_t n = it->u.glyphs.nglyphs;
+  if (n == 0) return;
+  cairo_glyph_t stackbuf[256];
+  cairo_glyph_t *g = n <= 256 ? stackbuf : g_new(cairo_glyph_t, n);
+  for (size_t i = 0; i < n; i++) {
+    g[i].index = it->u.glyphs.glyphs[i].id;
+    g[i].x = it->x_pt + it->u.glyphs.glyphs[i].x_pt;
+    g[i].y = it->y_pt + it->u.glyphs.glyphs[i].y_pt;
+  }
+  cairo_set_scaled_font(cr, scaled_font(fc, it->u.glyphs.face, it->u.glyphs.size_pt));
+  set_rgba(cr, it->color);
+  cairo_show_text_glyphs(cr, it->u.glyphs.text, (int)it->u.glyphs.text_len, g, (int)n,
+                         (const cairo_text_cluster_t *)it->u.glyphs.clusters,
+                         (int)it->u.glyphs.nclusters, 0);
+  if (g != stackbuf) g_free(g);
+}
+
+static void paint_qr(cairo_t *cr, const tg_item *it) {
+  int m = it->u.qr.modules;
+  double s = it->u.qr.module_pt;
+  cairo_new_path(cr);
+  for (int y = 0; y < m; y++) {
+    int x = 0;
+    while (x < m) {
+      if (!it->u.qr.dark[y * m + x]) {
+        x++;
+        continue;
+      }
+      int x0 = x;
+      while (x < m && it->u.qr.dark[y * m + x]) x++;
+      cairo_rectangle(cr, it->x_pt + x0 * s, it->y_pt + y * s, (x - x0) * s, s);
+    }
+  }
+  set_rgba(cr, it->color);
+  cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+  cairo_fill(cr);
+}
+
+void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const tg_item *it = &items[i];
+    switch (it->type) {
+    case TG_ITEM_GLYPHS: paint_glyphs(cr, fc, it); break;
+    case TG_ITEM_RECT:
+      if (it->u.rect.fill & 0xFF) {
+        rounded_rect(cr, it->x_pt, it->y_pt, it->u.rect.w_pt, it->u.rect.h_pt, it->u.rect.radius_pt);
+        set_rgba(cr, it->u.rect.fill);
+        cairo_fill(cr);
+      }
+      if (it->u.rect.stroke_pt > 0 && (it->u.rect.stroke & 0xFF)) {
+        rounded_rect(cr, it->x_pt, it->y_pt, it->u.rect.w_pt, it->u.rect.h_pt, it->u.rect.radius_pt);
+        set_rgba(cr, it->u.rect.stroke);
+        cairo_set_line_width(cr, it->u.rect.stroke_pt);
+        cairo_stroke(cr);
+      }
+      break;
+    case TG_ITEM_LINE:
+      cairo_move_to(cr, it->x_pt, it->y_pt);
+      cairo_line_to(cr, it->u.line.x2_pt, it->u.line.y2_pt);
+      cairo_set_line_width(cr, it->u.line.width_pt);
+      cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+      if (it->u.line.dashed) {
+        double dash[2] = {3 * it->u.line.width_pt + 1, 2 * it->u.line.width_pt + 1};
+        cairo_set_dash(cr, dash, 2, 0);
+      }
+      set_rgba(cr, it->color);
+      cairo_stroke(cr);
+      cairo_set_dash(cr, NULL, 0, 0);
+      break;
+    case TG_ITEM_QR: paint_qr(cr, it); break;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/* render/render_private.h — the sink interface and the shared Cairo painter.
+ *
+ * Every sink is a tg_sink with a small table of functions.  The PDF and PNG
+ * sinks both paint items with paint_items(), which keeps one Cairo scaled font
+ * per (face, size) so fonts are looked up once per run, not per glyph run.
+ */
+#ifndef TG_RENDER_PRIVATE_H
+#define TG_RENDER_PRIVATE_H
+
+#include <cairo.h>
+
+#include "base/base.h"
+#include "tegami/render.h"
+
+typedef struct sink_vtable {
+  void (*begin_letter)(tg_sink *s, const tg_letter_info *info);
+  bool (*page)(tg_sink *s, const tg_page *page, tg_diag *d);
+  bool (*close)(tg_sink *s, tg_diag *d);
+  void (*free)(tg_sink *s);
+} sink_vtable;
+
+struct tg_sink {
+  const sink_vtable *vt;
+  uint64_t pages;
+};
+
+/* Scaled fonts keyed by (face, size). */
+typedef struct font_cache font_cache;
+font_cache *render_font_cache_new(void);
+void render_font_cache_free(font_cache *c);
+
+/* Paint items onto cr (page coordinates in points). */
+void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n);
+
+#endif
