@@ -47,7 +47,9 @@ typedef enum {
 
 /* A whole input file in memory with a line map, so that any diagnostic can
  * quote its line.  Lines and columns are 1-based; columns count characters
- * (Unicode scalar values), not bytes. */
+ * (Unicode scalar values), not bytes.  Sources are reference-counted: a
+ * diagnostic that points into a source keeps it alive, so messages can be
+ * printed after the design or job that failed to load is gone. */
 typedef struct tg_source tg_source;
 
 tg_source *tg_source_new(const char *name, const char *text, size_t len);
@@ -60,6 +62,8 @@ const char *tg_source_get_line(const tg_source *src, uint32_t line, size_t *len_
 /* Byte offset <-> line/column conversions. */
 void tg_source_locate(const tg_source *src, size_t byte_offset, uint32_t *line, uint32_t *col);
 size_t tg_source_offset(const tg_source *src, uint32_t line, uint32_t col);
+tg_source *tg_source_ref(const tg_source *src);
+/* Drop one reference (the one from tg_source_new, or from tg_source_ref). */
 void tg_source_free(tg_source *src);
 
 /* A range in a source text: start line/column and a length in characters

@@ -26,6 +26,7 @@ struct tg_diag {
 
 static void entry_free(gpointer p) {
   entry *en = p;
+  tg_source_free((tg_source *)en->e.span.src);
   g_free(en->message_owned);
   g_free(en->hint_owned);
   g_free(en->file_owned);
@@ -100,7 +101,10 @@ void tg_diag_at(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code
   va_start(ap, fmt);
   entry *en = push(d, sev, kind, code, fmt, ap);
   va_end(ap);
-  if (en) en->e.span = span;
+  if (en) {
+    en->e.span = span;
+    tg_source_ref(span.src); /* the message may outlive the file's owner */
+  }
 }
 
 void tg_diag_row(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code,

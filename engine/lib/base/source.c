@@ -10,6 +10,7 @@
 #include <string.h>
 
 struct tg_source {
+  gint refs;
   char *name;
   char *text; /* NUL-terminated copy */
   size_t len;
@@ -19,6 +20,7 @@ struct tg_source {
 
 tg_source *tg_source_new(const char *name, const char *text, size_t len) {
   tg_source *src = g_new0(tg_source, 1);
+  src->refs = 1;
   src->name = g_strdup(name ? name : "<input>");
   src->text = g_malloc(len + 1);
   memcpy(src->text, text, len);
@@ -79,8 +81,14 @@ size_t tg_source_offset(const tg_source *src, uint32_t line, uint32_t col) {
   return (size_t)(p - src->text);
 }
 
+tg_source *tg_source_ref(const tg_source *src) {
+  tg_source *s = (tg_source *)src;
+  if (s) g_atomic_int_inc(&s->refs);
+  return s;
+}
+
 void tg_source_free(tg_source *src) {
-  if (!src) return;
+  if (!src || !g_atomic_int_dec_and_test(&src->refs)) return;
   g_free(src->name);
   g_free(src->text);
   g_free(src->line_start);

@@ -115,6 +115,10 @@ tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
       tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.syntax", sp, "YAML syntax error: %s%s%s",
                  p.problem ? p.problem : "malformed document", p.context ? " " : "",
                  p.context ? p.context : "");
+      if (p.context && (p.context_mark.line != p.problem_mark.line ||
+                        p.context_mark.column != p.problem_mark.column))
+        tg_diag_hint(d, "what was left open starts at line %zu, column %zu",
+                     p.context_mark.line + 1, p.context_mark.column + 1);
       ok = false;
       break;
     }

@@ -92,6 +92,9 @@ static const cval *shape_chunk(shape_cache *c, const tg_face *face, const char *
   hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
   hb_buffer_set_language(buf, hb_language_from_string("ja", 2));
   hb_buffer_guess_segment_properties(buf);
+  /* a variation selector becomes part of its base glyph, not an invisible
+   * glyph of its own */
+  hb_buffer_set_flags(buf, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES);
   hb_shape(face->hb, buf, NULL, 0);
   unsigned n;
   hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);

@@ -11,7 +11,7 @@
 #include "tegami/targets.h"
 
 /* summary.c */
-bool output_write_summary(const char *dir, const tg_job *job, const tg_summary *s, tg_diag *d);
+bool output_write_summary(const char *dir, const tg_job *job, tg_summary *s, tg_diag *d);
 void output_summary_add_output(tg_summary *s, const char *path);
 
 #endif

@@ -78,7 +78,7 @@ static bool write_file(const char *dir, const char *name, const GString *content
   return tg_atomic_commit(a, d);
 }
 
-bool output_write_summary(const char *dir, const tg_job *job, const tg_summary *s, tg_diag *d) {
+bool output_write_summary(const char *dir, const tg_job *job, tg_summary *s, tg_diag *d) {
   GString *j = g_string_new("{\n  \"job\": ");
   json_str(j, job->id);
   g_string_append(j, ",\n  \"date\": ");
@@ -107,6 +107,11 @@ bool output_write_summary(const char *dir, const tg_job *job, const tg_summary *
   g_string_append(j, "\n  ],\n  \"reconciled\": ");
   g_string_append(j, s->read == s->rendered + s->excluded + s->rejected ? "true" : "false");
   g_string_append(j, "\n}\n");
+  char *jp = g_build_filename(dir, "summary.json", NULL), *tp = g_build_filename(dir, "summary.txt", NULL);
+  output_summary_add_output(s, jp);
+  output_summary_add_output(s, tp);
+  g_free(jp);
+  g_free(tp);
   bool ok = write_file(dir, "summary.json", j, d);
   g_string_free(j, TRUE);
   if (!ok) return false;

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Record once, replay many: the static layer of a design is one form XObject
+# in the PDF, whether 1 or 60 letters are rendered, and every page paints
+# that same object.  Page content grows only by row-dependent items.
+. "$(dirname "$0")/../lib/common.sh"
+forms() { qpdf --qdf --object-streams=disable "$1" "$WORK/q.pdf" && grep -c '/Subtype /Form' "$WORK/q.pdf"; }
+for n in 1 60; do
+  { printf '%s\r\n' "$HIGHRISK_HEADER"; highrisk_rows "$n"; } >"$WORK/list$n.csv"
+  write_job "$WORK/job$n.yaml" "$WORK/list$n.csv"
+  expect_exit 0 "$TEGAMI" run "$WORK/job$n.yaml" -o "$WORK/out$n"
+done
+f1=$(forms "$WORK/out1/letters.pdf")
+f60=$(forms "$WORK/out60/letters.pdf")
+[ "$f1" = 1 ] || fail "expected 1 form object for 1 letter, found $f1"
+[ "$f60" = 1 ] || fail "expected 1 form object for 60 letters, found $f60"
+# every page's resources point at the same XObject
+refs=$(grep -o '/x[0-9]* [0-9]* 0 R' "$WORK/q.pdf" | sort -u | wc -l)
+[ "$refs" = 1 ] || fail "pages refer to $refs different XObjects"
+pages=$(grep -c '^%% Page' "$WORK/q.pdf")
+[ "$pages" = 60 ] || fail "expected 60 pages, found $pages"
+s1=$(wc -c <"$WORK/out1/letters.pdf"); s60=$(wc -c <"$WORK/out60/letters.pdf")
+per=$(( (s60 - s1) / 59 ))
+pass "one form object for 1 and for 60 letters; $per bytes per extra letter"

@@ -1,0 +1,56 @@
+# tests/lib/common.sh — helpers for the shell tests (sourced, not run).
+#   TEGAMI      the CLI under test (first argument of every test script)
+#   TEGAMI_SRC  the source tree;  WORK: a private scratch folder, removed on exit
+set -eu
+TEGAMI=${1:?usage: $0 path/to/tegami}
+TEGAMI_SRC=${TEGAMI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+export TEGAMI_DATA_DIR=${TEGAMI_DATA_DIR:-$TEGAMI_SRC}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tegami-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# expect_exit CODE CMD...: run CMD, fail unless it exits with CODE.
+expect_exit() {
+  want=$1; shift
+  set +e
+  "$@" >"$WORK/last.out" 2>"$WORK/last.err"
+  got=$?
+  set -e
+  if [ "$got" != "$want" ]; then
+    cat "$WORK/last.err" >&2
+    fail "expected exit $want, got $got: $*"
+  fi
+}
+
+# A job over the sample design with the list given as $2, written to $1.
+write_job() {
+  cat >"$1" <<JOB
+kind: job
+id: test-job
+title: test
+date: 2026-10-01
+municipalities:
+  - id: "14999"
+    name: 見本市
+    sender: {department: 保険年金課, section: 国保健康係, phone: 046-000-0000, hours: 平日}
+    values: {clinic_url: "https://example.jp/clinics"}
+    lists:
+      - file: $2
+        type: highrisk
+        design: $TEGAMI_SRC/layouts/highrisk-standard.yaml
+JOB
+}
+
+HIGHRISK_HEADER='被保険者記号,被保険者番号,KDB個人番号,氏名,氏名カナ,性別,年齢,生年月日,郵便番号,住所,収縮期血圧,拡張期血圧,空腹時血糖,HbA1c,LDLコレステロール,eGFR,国保取得年月日'
+
+# highrisk_rows N: N synthetic rows in the sample list's columns.
+highrisk_rows() {
+  i=1
+  while [ "$i" -le "$1" ]; do
+    printf '99,%07d,%011d,見本　%d郎,ﾐﾎﾝ ﾀﾛｳ,男,68,S31.05.02,252-0028,神奈川県座間市入谷東1丁目%d番1号,140,88,101,5.7,197,55.0,4050718\r\n' \
+      "$i" "$((14000000000 + i))" "$i" "$i"
+    i=$((i + 1))
+  done
+}

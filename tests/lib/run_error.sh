@@ -1,0 +1,34 @@
+#!/bin/sh
+# Error test: `tegami check` on the case's input must fail with exactly the
+# expected message.  A case folder holds one input (design.yaml or job.yaml,
+# plus any files it names), `expected.txt` (the whole stderr) and optionally
+# `exit` (the expected exit code; 3 when absent).  The check runs inside the
+# case folder so that messages show short relative paths.
+set -eu
+TEGAMI=$1
+CASE=$2
+ACTUAL=$(mktemp "${TMPDIR:-/tmp}/tegami-error.XXXXXX")
+trap 'rm -f "$ACTUAL"' EXIT
+cd "$CASE"
+input=design.yaml
+[ -f job.yaml ] && input=job.yaml
+set +e
+"$TEGAMI" check "$input" >/dev/null 2>"$ACTUAL"
+code=$?
+set -e
+want=$(cat exit 2>/dev/null || echo 3)
+if [ "${TEGAMI_UPDATE_GOLDEN:-}" = 1 ]; then
+  cp "$ACTUAL" expected.txt
+  echo "updated $CASE/expected.txt"
+  exit 0
+fi
+if [ "$code" != "$want" ]; then
+  cat "$ACTUAL" >&2
+  echo "FAIL: exit $code, expected $want" >&2
+  exit 1
+fi
+if ! diff -u expected.txt "$ACTUAL"; then
+  echo "FAIL: the message differs" >&2
+  exit 1
+fi
+echo "ok: exact message, exit $code"
