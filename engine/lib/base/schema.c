@@ -28,6 +28,10 @@ static tg_ynode *lookup(tg_ynode *map, const char *key, bool required, const cha
       return map->vals[i];
     }
   if (required) {
+    /* a misspelt key ("widht") is reported once, as unknown with a hint */
+    const char *want[1] = {key};
+    for (size_t i = 0; i < map->n; i++)
+      if (tg_suggest(map->keys[i]->value, want, 1)) return NULL;
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.missing-key", tg_ynode_span(map),
                "missing required key '%s' (%s)", key, expect);
   }

@@ -39,7 +39,7 @@ static bool valid_date(const char *s) {
   return g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 }
 
-/* Copy a map of scalar values into constants "prefix.key". */
+/* Copy a map of scalar values into constants named prefix.key. */
 static void load_values(tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d) {
   if (!map) return;
   for (size_t i = 0; i < map->n; i++) {
