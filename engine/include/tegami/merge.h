@@ -27,6 +27,38 @@
 extern "C" {
 #endif
 
+/* Attributes over byte ranges [start, end) of a merged text, the way Pango
+ * attributes work: rich-text spans from the design's markup (bold, colour,
+ * size, underline, font) and ruby (furigana) over a base text.  They are
+ * made only from the design's literal text and from filters such as the ruby
+ * of a name taken from its カナ column — never by parsing a merged value.
+ * Attributes are sorted by start; ranges of one type do not overlap. */
+typedef enum {
+  TG_ATTR_WEIGHT,    /* u.weight: 400 or 700 */
+  TG_ATTR_COLOR,     /* u.color: 0xRRGGBBAA */
+  TG_ATTR_SIZE,      /* u.size_pt */
+  TG_ATTR_UNDERLINE, /* no value */
+  TG_ATTR_FONT,      /* u.font: a family of the font set */
+  TG_ATTR_RUBY,      /* u.ruby: UTF-8 reading drawn above [start, end) */
+} tg_attr_type;
+
+typedef struct tg_attr {
+  uint32_t start, end;
+  tg_attr_type type;
+  union {
+    int weight;
+    uint32_t color;
+    double size_pt;
+    const char *font;
+    const char *ruby;
+  } u;
+} tg_attr;
+
+typedef struct tg_attrs {
+  size_t n;
+  const tg_attr *v;
+} tg_attrs;
+
 /* Named constant values: "sender.name" → "架空市 健康づくり課". */
 typedef struct tg_values tg_values;
 tg_values *tg_values_new(void);
@@ -46,8 +78,10 @@ tg_merge *tg_merge_new(const tg_design *design, const char *const *columns, size
 void tg_merge_free(tg_merge *m);
 
 bool tg_merge_slot_is_static(const tg_merge *m, int slot);
-/* Value of a static slot (NULL for a row-dependent one). */
+/* Value of a static slot (NULL for a row-dependent one), and its attributes
+ * (never NULL; n may be 0). */
 const char *tg_merge_get_static(const tg_merge *m, int slot);
+const tg_attrs *tg_merge_get_static_attrs(const tg_merge *m, int slot);
 /* Index of each column the design uses (for validation), -1 terminated. */
 const int *tg_merge_get_used_columns(const tg_merge *m);
 
@@ -59,7 +93,8 @@ typedef struct tg_letter {
   uint64_t seq;          /* 1-based position in the run */
   char id[48];           /* letter id, e.g. "14999-000012" */
   size_t nvalues;
-  const char **values; /* values[slot] */
+  const char **values;     /* values[slot] */
+  const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */
 } tg_letter;
 
 tg_letter *tg_letter_new(const tg_merge *m);

@@ -82,7 +82,10 @@ typedef struct {
   size_t nops;
   bool is_static;
   char *static_value;
+  tg_attrs static_attrs;
 } slot;
+
+static const tg_attrs NO_ATTRS = {0, NULL};
 
 struct tg_merge {
   const tg_design *design;
@@ -388,6 +391,7 @@ void tg_merge_free(tg_merge *m) {
     }
     g_free(sl->ops);
     g_free(sl->static_value);
+    g_free((gpointer)sl->static_attrs.v);
   }
   g_free(m->slots);
   g_free(m->used_columns);
@@ -401,6 +405,11 @@ bool tg_merge_slot_is_static(const tg_merge *m, int slot_no) {
 const char *tg_merge_get_static(const tg_merge *m, int slot_no) {
   if (!tg_merge_slot_is_static(m, slot_no)) return NULL;
   return m->slots[slot_no].static_value;
+}
+
+const tg_attrs *tg_merge_get_static_attrs(const tg_merge *m, int slot_no) {
+  if (!tg_merge_slot_is_static(m, slot_no)) return &NO_ATTRS;
+  return &m->slots[slot_no].static_attrs;
 }
 
 const int *tg_merge_get_used_columns(const tg_merge *m) { return m->used_columns; }
@@ -417,6 +426,8 @@ tg_letter *tg_letter_new(const tg_merge *m) {
   letter_impl *li = g_new0(letter_impl, 1);
   li->pub.nvalues = m->nslots;
   li->pub.values = g_new0(const char *, m->nslots + 1);
+  li->pub.attrs = g_new0(const tg_attrs *, m->nslots + 1);
+  for (size_t i = 0; i < m->nslots; i++) li->pub.attrs[i] = tg_merge_get_static_attrs(m, (int)i);
   li->offsets = g_new0(size_t, m->nslots + 1);
   li->buf = g_string_sized_new(4096);
   for (size_t i = 0; i < m->nslots; i++)
@@ -428,6 +439,7 @@ void tg_letter_free(tg_letter *l) {
   if (!l) return;
   letter_impl *li = (letter_impl *)l;
   g_free((gpointer)li->pub.values);
+  g_free((gpointer)li->pub.attrs);
   g_free(li->offsets);
   g_string_free(li->buf, TRUE);
   g_free(li);

@@ -1,0 +1,134 @@
+/* cmd_run.c — `tegami run JOB.yaml` and `tegami check JOB.yaml|DESIGN.yaml`.
+ *
+ * run renders a job into the output folder; check validates a job (designs,
+ * lists, every row) or a design alone and renders nothing.  Both end with the
+ * run summary; the exit code comes from the diagnostics.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static bool is_opt(const char *a, const char *longname, const char *shortname) {
+  return strcmp(a, longname) == 0 || (shortname && strcmp(a, shortname) == 0);
+}
+
+/* Parse options shared by the subcommands into `o`; positional arguments go
+ * to pos (count in *npos).  Returns -1 on a usage error (reported). */
+int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
+  *npos = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--trace", NULL) ||
+                      is_opt(a, "--fontset", NULL) || is_opt(a, "--dpi", NULL);
+    const char *val = NULL;
+    if (with_value) {
+      if (i + 1 >= argc) {
+        cli_usage_error("%s needs a value", a);
+        return -1;
+      }
+      val = argv[++i];
+    }
+    if (is_opt(a, "--force", NULL)) o->force = true;
+    else if (is_opt(a, "--png", NULL)) o->png = true;
+    else if (is_opt(a, "--no-pdf", NULL)) o->no_pdf = true;
+    else if (is_opt(a, "--out", "-o")) o->out_dir = val;
+    else if (is_opt(a, "--trace", NULL)) o->trace_path = val;
+    else if (is_opt(a, "--fontset", NULL)) o->fontset = val;
+    else if (is_opt(a, "--dpi", NULL)) {
+      char *end;
+      o->dpi = strtod(val, &end);
+      if (*end || o->dpi < 36 || o->dpi > 1200) {
+        cli_usage_error("--dpi must be a number between 36 and 1200, not '%s'", val);
+        return -1;
+      }
+    } else if (a[0] == '-' && a[1]) {
+      cli_usage_error("unknown option '%s'", a);
+      return -1;
+    } else {
+      pos[(*npos)++] = argv[i];
+    }
+  }
+  return 0;
+}
+
+static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
+  char **pos = calloc((size_t)argc + 1, sizeof *pos);
+  int npos;
+  if (cli_parse_opts(argc, argv, o, pos, &npos) < 0) {
+    free(pos);
+    return TG_EXIT_USAGE;
+  }
+  if (npos != 1) {
+    free(pos);
+    return cli_usage_error("%s needs exactly one file", check ? "check" : "run");
+  }
+  const char *path = pos[0];
+  free(pos);
+  tg_diag *d = tg_diag_new();
+  int code;
+  const char *kind = tg_detect_kind(path, d);
+  if (!kind) {
+    cli_print_diags(d);
+    code = tg_diag_exit_code(d);
+    tg_diag_free(d);
+    return code ? code : TG_EXIT_INVALID;
+  }
+  if (strcmp(kind, "design") == 0) {
+    if (!check) {
+      tg_diag_free(d);
+      return cli_usage_error("%s is a design: run takes a job file (tegami check works on designs)",
+                         path);
+    }
+    code = tg_check_design(path, o->fontset, d);
+    cli_print_diags(d);
+    if (code == TG_EXIT_OK) fprintf(stderr, "%s: design is valid\n", path);
+    tg_diag_free(d);
+    return code;
+  }
+  tg_job *job = tg_job_load(path, d);
+  if (!job) {
+    cli_print_diags(d);
+    code = tg_diag_exit_code(d);
+    tg_diag_free(d);
+    return code ? code : TG_EXIT_INVALID;
+  }
+  FILE *trace = NULL;
+  if (o->trace_path) {
+    trace = strcmp(o->trace_path, "-") == 0 ? stdout : fopen(o->trace_path, "w");
+    if (!trace) {
+      fprintf(stderr, "tegami: cannot write the trace to %s\n", o->trace_path);
+      tg_job_free(job);
+      tg_diag_free(d);
+      return TG_EXIT_SYSTEM;
+    }
+  }
+  tg_run_options ro = {.out_dir = o->out_dir, .force = o->force, .check_only = check,
+                       .pdf = !o->no_pdf, .png = o->png, .png_dpi = o->dpi, .trace = trace,
+                       .fontset = o->fontset};
+  tg_summary sum;
+  code = tg_run(job, &ro, &sum, d);
+  cli_print_diags(d);
+  if (code == TG_EXIT_OK || code == TG_EXIT_REJECTED) {
+    char *s = tg_summary_format(&sum, check);
+    fprintf(stderr, "%s%s", check ? "check: " : "", check ? "\n" : "");
+    fputs(s, stderr);
+    free(s);
+  }
+  tg_summary_clear(&sum);
+  if (trace && trace != stdout) fclose(trace);
+  tg_job_free(job);
+  tg_diag_free(d);
+  return code;
+}
+
+int cmd_run(int argc, char **argv) {
+  cli_opts o = {.dpi = 150};
+  return cmd_run_or_check(argc, argv, &o, false);
+}
+
+int cmd_check(int argc, char **argv) {
+  cli_opts o = {.dpi = 150};
+  return cmd_run_or_check(argc, argv, &o, true);
+}
+
