@@ -3,6 +3,8 @@
 #include "layout/layout_private.h"
 #include "tg_test.h"
 
+#include <math.h>
+
 static tg_fonts *fonts;
 
 static int setup(void **state) {
@@ -17,6 +19,9 @@ static int teardown(void **state) {
 static text_style style(const char *family, double size) {
   text_style st = {0};
   st.face = tg_fonts_find(fonts, family, 400);
+  st.family = family;
+  st.weight = 400;
+  st.ruby_scale = 0.5;
   st.size_pt = size;
   st.line_height = 1.5;
   st.align = TG_ALIGN_LEFT;
@@ -31,7 +36,7 @@ static GPtrArray *lines_of(tg_layout_ctx *ctx, const char *text, double width_pt
   text_style st = style("BIZ UDPGothic", 10);
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
   tg_arena_reset(ctx->arena);
-  layout_text(ctx, ctx->arena, items, "t", text, strlen(text), &st, 0, 0, width_pt, 0, 0, res);
+  layout_text(ctx, ctx->arena, items, "t", text, strlen(text), NULL, &st, 0, 0, width_pt, 0, 0, res);
   GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
   double last_y = -1;
   for (guint i = 0; i < items->len; i++) {
@@ -50,6 +55,8 @@ static GPtrArray *lines_of(tg_layout_ctx *ctx, const char *text, double width_pt
   g_array_free(items, TRUE);
   return lines;
 }
+
+static double st_ascent(void) { return tg_fonts_find(fonts, "BIZ UDPGothic", 400)->ascent_em; }
 
 static uint32_t first_cp(const char *s) { return g_utf8_get_char(s); }
 static uint32_t last_cp(const char *s) {
@@ -122,7 +129,7 @@ static void a_character_no_font_has_is_reported_not_drawn(void **state) {
   text_style st = style("BIZ UDPGothic", 10);
   const char *t = "見本\xEE\x80\x80太郎"; /* U+E000: a municipality's 外字 */
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
-  assert_false(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), &st, 0, 0, 200, 0, 0, &res));
+  assert_false(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), NULL, &st, 0, 0, 200, 0, 0, &res));
   assert_int_equal(res.missing_cp, 0xE000);
   assert_int_equal(items->len, 0);
   g_array_free(items, TRUE);
@@ -138,7 +145,7 @@ static void rare_kanji_fall_back_to_ipamj(void **state) {
   const char *t = "渡\xE9\x82\x89\xF3\xA0\x84\x80";
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
   text_result res;
-  assert_true(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), &st, 0, 0, 200, 0, 0, &res));
+  assert_true(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), NULL, &st, 0, 0, 200, 0, 0, &res));
   /* the variation sequence keeps its selector in the text of the item that
    * draws it, and base + selector make one glyph */
   bool found = false;
@@ -163,11 +170,157 @@ static void overflow_is_a_result(void **state) {
   text_style st = style("BIZ UDPGothic", 10);
   const char *t = "長い文章です。長い文章です。長い文章です。長い文章です。";
   text_result res;
-  assert_true(layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), &st, 0, 0, 60, 20, 0, &res));
+  assert_true(layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), NULL, &st, 0, 0, 60, 20, 0, &res));
   assert_true(res.overflow);
   assert_true(res.nlines > 1);
-  assert_true(layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), &st, 0, 0, 600, 20, 0, &res));
+  assert_true(layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), NULL, &st, 0, 0, 600, 20, 0, &res));
   assert_false(res.overflow);
+  tg_layout_ctx_free(ctx);
+}
+
+/* Glyph items of a text set with attributes, at width w. */
+static GArray *set(tg_layout_ctx *ctx, const char *t, const tg_attr *attrs, size_t nattrs,
+                   double w, text_result *res) {
+  text_style st = style("BIZ UDPGothic", 12);
+  tg_attrs a = {nattrs, attrs};
+  GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
+  tg_arena_reset(ctx->arena);
+  assert_true(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), &a, &st, 0, 0, w, 0, 0, res));
+  return items;
+}
+
+static const tg_item *find_text(GArray *items, const char *text, bool ruby) {
+  for (guint i = 0; i < items->len; i++) {
+    const tg_item *it = &g_array_index(items, tg_item, i);
+    if (it->type == TG_ITEM_GLYPHS && it->u.glyphs.ruby == ruby &&
+        it->u.glyphs.text_len == strlen(text) && memcmp(it->u.glyphs.text, text, it->u.glyphs.text_len) == 0)
+      return it;
+  }
+  return NULL;
+}
+
+static void group_ruby_sits_centred_above_its_base(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  const char *t = "腎臓の検査";
+  tg_attr a[] = {{0, 6, TG_ATTR_RUBY, {.ruby = "じんぞう"}}};
+  text_result res;
+  GArray *items = set(ctx, t, a, 1, 300, &res);
+  const tg_item *base = find_text(items, t, false);
+  const tg_item *ruby = find_text(items, "じんぞう", true);
+  assert_non_null(base);
+  assert_non_null(ruby);
+  assert_true(fabs(ruby->u.glyphs.size_pt - 6.0) < 1e-9); /* half the 12pt text */
+  assert_true(ruby->y_pt < base->y_pt - 12 * 0.7);           /* above the base glyphs */
+  /* centred over the two base glyphs */
+  double base_w = base->u.glyphs.glyphs[2].x_pt - base->u.glyphs.glyphs[0].x_pt;
+  double centre = base->x_pt + base->u.glyphs.glyphs[0].x_pt + base_w / 2;
+  assert_true(fabs(ruby->x_pt + ruby->u.glyphs.width_pt / 2 - centre) < 0.01);
+  g_array_free(items, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
+static void a_ruby_wider_than_its_base_pushes_the_neighbours_apart(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  /* 一 is one narrow kanji with a long reading */
+  const char *t = "第一回";
+  tg_attr a[] = {{3, 6, TG_ATTR_RUBY, {.ruby = "いちばんめの"}}};
+  text_result res, plain;
+  GArray *items = set(ctx, t, a, 1, 300, &res);
+  GArray *without = set(ctx, t, NULL, 0, 300, &plain);
+  const tg_item *ruby = find_text(items, "いちばんめの", true);
+  assert_non_null(ruby);
+  /* the base line became wider by the overhang, so nothing overlaps */
+  assert_true(res.width_pt > plain.width_pt + 1);
+  const tg_item *b1 = &g_array_index(items, tg_item, 0);
+  assert_true(ruby->x_pt >= b1->x_pt + b1->u.glyphs.glyphs[0].x_pt + 11.9); /* after 第 */
+  g_array_free(items, TRUE);
+  g_array_free(without, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
+static void a_ruby_base_is_never_split_across_lines(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  const char *t = "特定健康診査の結果をお知らせします";
+  /* group ruby over 特定健康診査 (18 bytes) */
+  tg_attr a[] = {{0, 18, TG_ATTR_RUBY, {.ruby = "とくていけんこうしんさ"}}};
+  for (double w = 80; w < 260; w += 2) {
+    text_result res;
+    GArray *items = set(ctx, t, a, 1, w, &res);
+    const tg_item *ruby = find_text(items, "とくていけんこうしんさ", true);
+    assert_non_null(ruby); /* exactly one ruby item: the base stayed whole */
+    bool base_whole = false;
+    for (guint i = 0; i < items->len; i++) {
+      const tg_item *it = &g_array_index(items, tg_item, i);
+      if (!it->u.glyphs.ruby && it->u.glyphs.text_len >= 18 &&
+          memcmp(it->u.glyphs.text, "特定健康診査", 18) == 0)
+        base_whole = true;
+    }
+    assert_true(base_whole);
+    g_array_free(items, TRUE);
+  }
+  tg_layout_ctx_free(ctx);
+}
+
+static void lines_of_a_frame_with_ruby_keep_an_even_pitch_with_room_above(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  const char *t = "ここは一行目です。\n腎臓の二行目です。\nここは三行目です。";
+  tg_attr a[] = {{28, 34, TG_ATTR_RUBY, {.ruby = "じんぞう"}}};
+  text_result res, plain;
+  GArray *items = set(ctx, t, a, 1, 300, &res);
+  GArray *pl = set(ctx, t, NULL, 0, 300, &plain);
+  assert_int_equal(res.nlines, 3);
+  double y[3];
+  int k = 0;
+  for (guint i = 0; i < items->len && k < 3; i++) {
+    const tg_item *it = &g_array_index(items, tg_item, i);
+    if (!it->u.glyphs.ruby && (k == 0 || it->y_pt != y[k - 1])) y[k++] = it->y_pt;
+  }
+  assert_int_equal(k, 3);
+  assert_true(fabs((y[1] - y[0]) - (y[2] - y[1])) < 1e-6);
+  assert_true(res.height_pt >= plain.height_pt); /* 1.5 × 12pt leaves room for 6pt ruby */
+  const tg_item *first = &g_array_index(items, tg_item, 0);
+  assert_true(first->y_pt - 12 * st_ascent() >= 6 * 0.99); /* ruby room above line 1 */
+  g_array_free(items, TRUE);
+  g_array_free(pl, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
+static void bold_colour_and_size_spans_change_only_their_range(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  const char *t = "必ず受診してください";
+  tg_attr a[] = {{0, 6, TG_ATTR_WEIGHT, {.weight = 700}},
+                 {0, 6, TG_ATTR_COLOR, {.color = 0xC00000FF}},
+                 {6, 12, TG_ATTR_SIZE, {.size_pt = 16}},
+                 {6, 12, TG_ATTR_UNDERLINE, {0}}};
+  text_result res;
+  GArray *items = set(ctx, t, a, 4, 400, &res);
+  const tg_item *bold = find_text(items, "必ず", false);
+  const tg_item *big = find_text(items, "受診", false);
+  const tg_item *rest = find_text(items, "してください", false);
+  assert_non_null(bold);
+  assert_non_null(big);
+  assert_non_null(rest);
+  assert_int_equal(tg_face_get_weight(bold->u.glyphs.face), 700);
+  assert_int_equal(bold->color, 0xC00000FF);
+  assert_true(big->u.glyphs.size_pt == 16 && rest->u.glyphs.size_pt == 12);
+  assert_true(bold->y_pt == big->y_pt && big->y_pt == rest->y_pt); /* one baseline */
+  bool underline = false;
+  for (guint i = 0; i < items->len; i++)
+    underline |= g_array_index(items, tg_item, i).type == TG_ITEM_LINE;
+  assert_true(underline);
+  g_array_free(items, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
+static void a_span_asking_for_a_missing_face_is_an_error(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  text_style st = style("BIZ UDPMincho", 12);
+  tg_attr a[] = {{0, 3, TG_ATTR_WEIGHT, {.weight = 700}}}; /* no Mincho bold in the set */
+  tg_attrs at = {1, a};
+  text_result res;
+  assert_false(layout_text(ctx, ctx->arena, NULL, "t", "明朝", 6, &at, &st, 0, 0, 100, 0, 0, &res));
+  assert_string_equal(res.missing_family, "BIZ UDPMincho");
+  assert_int_equal(res.missing_weight, 700);
   tg_layout_ctx_free(ctx);
 }
 
@@ -178,6 +331,12 @@ int main(void) {
       cmocka_unit_test(a_character_no_font_has_is_reported_not_drawn),
       cmocka_unit_test(rare_kanji_fall_back_to_ipamj),
       cmocka_unit_test(overflow_is_a_result),
+      cmocka_unit_test(group_ruby_sits_centred_above_its_base),
+      cmocka_unit_test(a_ruby_wider_than_its_base_pushes_the_neighbours_apart),
+      cmocka_unit_test(a_ruby_base_is_never_split_across_lines),
+      cmocka_unit_test(lines_of_a_frame_with_ruby_keep_an_even_pitch_with_room_above),
+      cmocka_unit_test(bold_colour_and_size_spans_change_only_their_range),
+      cmocka_unit_test(a_span_asking_for_a_missing_face_is_an_error),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -35,6 +35,10 @@ tg_span tg_text_span(const tg_text *t, size_t off, size_t len);
 
 typedef enum { TG_ALIGN_LEFT, TG_ALIGN_CENTER, TG_ALIGN_RIGHT, TG_ALIGN_JUSTIFY } tg_align;
 
+/* Where lines may break: anywhere Japanese allows (kinsoku applied), or only
+ * at spaces and after 、。 — for easy-Japanese text written with 分かち書き. */
+typedef enum { TG_LINE_BREAK_NORMAL, TG_LINE_BREAK_SPACES } tg_line_break;
+
 typedef struct tg_style {
   const char *name;
   const char *font; /* family in the font set, e.g. "BIZ UDPGothic" */
@@ -44,6 +48,8 @@ typedef struct tg_style {
   tg_align align;
   uint32_t color; /* 0xRRGGBBAA */
   bool hanging_punctuation; /* let 、。 hang past the right edge */
+  double ruby_size_pt;      /* furigana size; 0 = half the text size */
+  tg_line_break line_break;
   tg_span span;
 } tg_style;
 

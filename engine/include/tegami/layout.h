@@ -81,6 +81,7 @@ typedef struct tg_item {
       size_t text_len;
       size_t nclusters;
       const tg_cluster *clusters;
+      bool ruby; /* furigana drawn above its base */
     } glyphs;
     struct {
       double w_pt, h_pt, stroke_pt, radius_pt;

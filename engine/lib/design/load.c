@@ -15,8 +15,9 @@
 
 static const char *const TOP_KEYS[] = {"kind", "name", "page", "styles", "pages"};
 static const char *const PAGE_KEYS[] = {"size", "width", "height"};
-static const char *const STYLE_KEYS[] = {"inherit", "font",  "weight", "size",
-                                         "line-height", "align", "color", "hanging-punctuation"};
+static const char *const STYLE_KEYS[] = {"inherit",     "font",  "weight", "size",
+                                         "line-height", "align", "color",  "hanging-punctuation",
+                                         "ruby-size",   "line-break"};
 static const char *const PAGE_ITEM_KEYS[] = {"blocks"};
 static const char *const BLOCK_TYPES[] = {"text", "box", "rule", "qr", "table", "address"};
 static const char *const ALIGN_NAMES[] = {"left", "center", "right", "justify"};
@@ -104,6 +105,10 @@ static bool resolve_style(loader *L, tg_ynode *styles, size_t i, int *state) {
   if (tg_yget_enum(m, "align", false, ALIGN_NAMES, N(ALIGN_NAMES), &a, L->d)) st->align = a;
   tg_yget_color(m, "color", false, &st->color, L->d);
   tg_yget_bool(m, "hanging-punctuation", false, &st->hanging_punctuation, L->d);
+  tg_yget_length(m, "ruby-size", false, 3.0, 72.0, &st->ruby_size_pt, L->d);
+  static const char *const BREAKS[] = {"normal", "spaces"};
+  int lb;
+  if (tg_yget_enum(m, "line-break", false, BREAKS, N(BREAKS), &lb, L->d)) st->line_break = lb;
   char what[160];
   g_snprintf(what, sizeof what, "style '%s'", st->name);
   tg_ycheck_keys(m, what, STYLE_KEYS, N(STYLE_KEYS), L->d);

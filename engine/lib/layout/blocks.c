@@ -33,11 +33,15 @@ bool layout_resolve_style(layout_env *env, const tg_style *st, text_style *out, 
     return false;
   }
   out->face = face;
+  out->family = st->font;
+  out->weight = st->weight;
+  out->ruby_scale = st->ruby_size_pt > 0 ? st->ruby_size_pt / st->size_pt : 0.5;
   out->size_pt = st->size_pt;
   out->line_height = st->line_height;
   out->align = st->align;
   out->color = st->color;
   out->hanging = st->hanging_punctuation;
+  out->break_at_spaces = st->line_break == TG_LINE_BREAK_SPACES;
   return true;
 }
 
@@ -60,6 +64,16 @@ static void report(tg_diag *d, const err_where *w, tg_diag_kind kind, const char
 static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
                            const text_result *r) {
   char msg[256];
+  if (r->missing_family) {
+    g_snprintf(msg, sizeof msg, "the text of %s '%s' asks for %s %s, which is not in the font set",
+               tg_block_type_name(b->type), b->name, r->missing_family,
+               r->missing_weight >= 600 ? "bold" : "regular");
+    if (w->file)
+      tg_diag_row(d, TG_ERROR, TG_KIND_LAYOUT, "layout.font-missing", w->file, w->row, NULL, "%s", msg);
+    else
+      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "layout.font-missing", w->span, "%s", msg);
+    return;
+  }
   if (r->missing_cp < 0x20 || (r->missing_cp >= 0x7F && r->missing_cp < 0xA0))
     g_snprintf(msg, sizeof msg, "control character U+%04X in the text of %s '%s'", r->missing_cp,
                tg_block_type_name(b->type), b->name);
@@ -75,13 +89,14 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
 
 /* Set a text frame, applying the overflow policy. */
 static bool place_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const tg_block *b,
-                       const text_style *base, const char *text, double x, double y, double w,
+                       const text_style *base, const char *text, const tg_attrs *attrs, double x,
+                       double y, double w,
                        double max_h, size_t max_lines, tg_overflow policy, double min_size,
                        const err_where *where, tg_diag *d, text_result *res) {
   text_style st = *base;
   guint mark = items->len;
   for (;;) {
-    if (!layout_text(ctx, arena, items, b->name, text, strlen(text), &st, x, y, w, max_h,
+    if (!layout_text(ctx, arena, items, b->name, text, strlen(text), attrs, &st, x, y, w, max_h,
                      max_lines, res)) {
       g_array_set_size(items, mark);
       report_missing(d, where, b, res);
@@ -164,15 +179,14 @@ static bool place_qr(tg_arena *arena, GArray *items, const tg_block *b, const ch
 }
 
 static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
-                        const tg_block *b, const char *const *values, const err_where *where,
-                        tg_diag *d) {
+                        const tg_block *b, const char *const *values,
+                        const tg_attrs *const *attrs, const err_where *where, tg_diag *d) {
   const text_style *body = layout_style(env, b->style);
   const text_style *head = layout_style(env, b->u.table.header_style);
   size_t nc = b->u.table.ncols, nr = b->u.table.nrows;
   double pad = b->u.table.padding_pt, stroke = b->u.table.stroke_pt;
   double y = b->y_pt;
   double total_w = b->width_pt;
-  guint grid_mark = items->len;
   double *row_y = g_new(double, nr + 1);
   bool ok = true;
   for (size_t r = 0; r < nr && ok; r++) {
@@ -183,8 +197,9 @@ static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
     for (size_t c = 0; c < nc; c++) {
       const tg_text *t = &b->u.table.cells[r * nc + c];
       text_result res;
-      if (!layout_text(ctx, arena, NULL, b->name, values[t->slot], strlen(values[t->slot]), base,
-                       0, 0, b->u.table.cols[c].width_pt - 2 * pad, 0, 0, &res)) {
+      if (!layout_text(ctx, arena, NULL, b->name, values[t->slot], strlen(values[t->slot]),
+                       attrs[t->slot], base, 0, 0, b->u.table.cols[c].width_pt - 2 * pad, 0, 0,
+                       &res)) {
         report_missing(d, where, b, &res);
         ok = false;
         break;
@@ -203,15 +218,15 @@ static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
       cs.align = b->u.table.cols[c].align;
       if (is_head) cs.align = TG_ALIGN_CENTER;
       text_result res;
-      layout_text(ctx, arena, items, b->name, values[t->slot], strlen(values[t->slot]), &cs,
-                  x + pad, y + pad, b->u.table.cols[c].width_pt - 2 * pad, 0, 0, &res);
+      layout_text(ctx, arena, items, b->name, values[t->slot], strlen(values[t->slot]),
+                  attrs[t->slot], &cs, x + pad, y + pad, b->u.table.cols[c].width_pt - 2 * pad, 0,
+                  0, &res);
       x += b->u.table.cols[c].width_pt;
     }
     y += row_h;
   }
   row_y[nr] = y;
   if (ok && stroke > 0) {
-    (void)grid_mark;
     for (size_t r = 0; r <= nr; r++)
       add_line(items, b->name, b->x_pt, row_y[r], b->x_pt + total_w, row_y[r], stroke, 0x000000FF,
                false);
@@ -227,7 +242,7 @@ static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
 
 static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena,
                           GArray *items, const tg_block *b, const char *const *values,
-                          const err_where *where, tg_diag *d) {
+                          const tg_attrs *const *attrs, const err_where *where, tg_diag *d) {
   const text_style *st = layout_style(env, b->style);
   const text_style *ns = layout_style(env, b->u.address.name_style);
   const char *postal = values[b->u.address.postal.slot];
@@ -249,33 +264,37 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   double y = b->y_pt;
   text_result res;
   char *pline = g_strdup_printf("〒%s", postal);
-  bool ok = place_text(ctx, arena, items, b, st, pline, b->x_pt, y, b->width_pt, 0, 1,
+  bool ok = place_text(ctx, arena, items, b, st, pline, NULL, b->x_pt, y, b->width_pt, 0, 1,
                        TG_OVERFLOW_FAIL, 0, where, d, &res);
   g_free(pline);
   if (!ok) return false;
   y += res.height_pt;
-  if (!place_text(ctx, arena, items, b, st, addr, b->x_pt + st->size_pt, y,
+  if (!place_text(ctx, arena, items, b, st, addr, attrs[b->u.address.address.slot],
+                  b->x_pt + st->size_pt, y,
                   b->width_pt - st->size_pt, 0, b->u.address.max_address_lines, TG_OVERFLOW_FAIL,
                   0, where, d, &res))
     return false;
   y += res.height_pt + st->size_pt * 0.5;
   char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
-  ok = place_text(ctx, arena, items, b, ns, nline, b->x_pt + st->size_pt, y,
+  /* the name's attributes (its ruby) still apply: the name starts the line */
+  ok = place_text(ctx, arena, items, b, ns, nline, attrs[b->u.address.name.slot],
+                  b->x_pt + st->size_pt, y,
                   b->width_pt - st->size_pt, 0, 2, TG_OVERFLOW_FAIL, 0, where, d, &res);
   g_free(nline);
   return ok;
 }
 
 bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
-                  const tg_block *b, const char *const *values, const err_where *where,
-                  tg_diag *d) {
+                  const tg_block *b, const char *const *values, const tg_attrs *const *attrs,
+                  const err_where *where, tg_diag *d) {
   err_where w = *where;
   if (!w.file) w.span = b->span;
   switch (b->type) {
   case TG_BLOCK_TEXT: {
     text_result res;
     return place_text(ctx, arena, items, b, layout_style(env, b->style),
-                      values[b->u.text.text.slot], b->x_pt, b->y_pt, b->width_pt, b->height_pt, 0,
+                      values[b->u.text.text.slot], attrs[b->u.text.text.slot], b->x_pt, b->y_pt,
+                      b->width_pt, b->height_pt, 0,
                       b->u.text.overflow, b->u.text.min_size_pt, &w, d, &res);
   }
   case TG_BLOCK_BOX:
@@ -287,8 +306,8 @@ bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GA
              b->u.rule.stroke_pt, b->u.rule.color, b->u.rule.dashed);
     return true;
   case TG_BLOCK_QR: return place_qr(arena, items, b, values[b->u.qr.data.slot], &w, d);
-  case TG_BLOCK_TABLE: return place_table(env, ctx, arena, items, b, values, &w, d);
-  case TG_BLOCK_ADDRESS: return place_address(env, ctx, arena, items, b, values, &w, d);
+  case TG_BLOCK_TABLE: return place_table(env, ctx, arena, items, b, values, attrs, &w, d);
+  case TG_BLOCK_ADDRESS: return place_address(env, ctx, arena, items, b, values, attrs, &w, d);
   }
   return false;
 }

@@ -59,9 +59,13 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
     return NULL;
   }
 
-  /* the static values, one per slot */
+  /* the static values and their attributes, one per slot */
   const char **values = g_new0(const char *, ds->ntexts + 1);
-  for (size_t i = 0; i < ds->ntexts; i++) values[i] = tg_merge_get_static(merge, (int)i);
+  const tg_attrs **attrs = g_new0(const tg_attrs *, ds->ntexts + 1);
+  for (size_t i = 0; i < ds->ntexts; i++) {
+    values[i] = tg_merge_get_static(merge, (int)i);
+    attrs[i] = tg_merge_get_static_attrs(merge, (int)i);
+  }
 
   tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
   L->npages = ds->npages;
@@ -77,7 +81,7 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
       if (!block_is_static(merge, b)) continue;
       L->is_static[p][i] = true;
       err_where w = {.span = b->span};
-      layout_block(&L->env, ctx, L->arena, items, b, values, &w, d);
+      layout_block(&L->env, ctx, L->arena, items, b, values, attrs, &w, d);
     }
     tg_item *copy = tg_arena_alloc(L->arena, (items->len + 1) * sizeof(tg_item));
     memcpy(copy, items->data, items->len * sizeof(tg_item));
@@ -86,6 +90,7 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
   g_array_free(items, TRUE);
   tg_layout_ctx_free(ctx);
   g_free(values);
+  g_free(attrs);
   if (tg_diag_count_at_least(d, TG_ERROR) > errors_before) {
     tg_layout_free(L);
     return NULL;
@@ -123,6 +128,8 @@ void tg_layout_ctx_free(tg_layout_ctx *ctx) {
   g_array_free(ctx->items, TRUE);
   g_array_free(ctx->scratch_units, TRUE);
   g_array_free(ctx->scratch_glyphs, TRUE);
+  g_array_free(ctx->scratch_styles, TRUE);
+  g_array_free(ctx->scratch_ruby, TRUE);
   g_string_free(ctx->scratch_text, TRUE);
   g_free(ctx);
 }
@@ -140,8 +147,8 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
     g_array_set_size(ctx->items, 0);
     for (size_t i = 0; i < pg->nblocks && ok; i++) {
       if (L->is_static[p][i]) continue;
-      ok = layout_block(&L->env, ctx, ctx->arena, ctx->items, &pg->blocks[i], letter->values, &w,
-                        d);
+      ok = layout_block(&L->env, ctx, ctx->arena, ctx->items, &pg->blocks[i], letter->values,
+                        letter->attrs, &w, d);
     }
     tg_page *page = &out->pages[p];
     page->width_pt = ds->page_width_pt;

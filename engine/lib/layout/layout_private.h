@@ -71,34 +71,45 @@ struct tg_layout_ctx {
   GArray *items;    /* tg_item, current page (per letter) */
   GArray *scratch_units;
   GArray *scratch_glyphs;
+  GArray *scratch_styles; /* resolved style runs of the paragraph */
+  GArray *scratch_ruby;   /* ruby groups of the paragraph */
   GString *scratch_text;
 };
 
 typedef struct {
   const tg_face *face; /* the style's font */
+  const char *family;  /* its family, for weight and font attributes */
+  int weight;
   double size_pt;
   double line_height; /* multiple of size */
   tg_align align;
   uint32_t color;
   bool hanging;
+  bool break_at_spaces; /* 分かち書き: break only at spaces and after 、。 */
+  double ruby_scale; /* ruby size as a fraction of the base size (0.5) */
 } text_style;
 
 typedef struct {
   double width_pt;  /* widest line */
-  double height_pt; /* lines * pitch */
+  double height_pt; /* sum of the line boxes */
   size_t nlines;
   bool overflow; /* taller than max_height or more than max_lines */
   uint32_t missing_cp; /* a character no font can draw (0 = none) */
   uint32_t missing_vs;
+  const char *missing_family; /* an attribute asked for a face the set lacks */
+  int missing_weight;
 } text_result;
 
-/* Set `text` in a frame at (x, y) of width w.  max_height_pt 0 = unlimited;
- * max_lines 0 = unlimited.  Glyph items go to `items` (allocated in `arena`)
- * unless `items` is NULL (measure only).  Returns false if a character could
- * not be drawn (result->missing_cp) or on a shaping failure. */
+/* Set `text` (with attributes: weight, colour, size, underline, font, ruby;
+ * attrs may be NULL) in a frame at (x, y) of width w.  max_height_pt 0 =
+ * unlimited; max_lines 0 = unlimited.  Glyph items go to `items` (allocated in
+ * `arena`) unless `items` is NULL (measure only).  Returns false if a
+ * character could not be drawn (res->missing_cp) or an attribute names a face
+ * the font set lacks (res->missing_family). */
 bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char *block,
-                 const char *text, size_t len, const text_style *st, double x_pt, double y_pt,
-                 double width_pt, double max_height_pt, size_t max_lines, text_result *res);
+                 const char *text, size_t len, const tg_attrs *attrs, const text_style *st,
+                 double x_pt, double y_pt, double width_pt, double max_height_pt,
+                 size_t max_lines, text_result *res);
 
 /* Line pitch of a style. */
 static inline double layout_pitch(const text_style *st) { return st->size_pt * st->line_height; }
@@ -132,7 +143,7 @@ typedef struct {
 /* Lay out one block with its texts already merged; values[slot] gives each
  * text.  Items go to `items`.  Returns false after reporting. */
 bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
-                  const tg_block *b, const char *const *values, const err_where *where,
-                  tg_diag *d);
+                  const tg_block *b, const char *const *values, const tg_attrs *const *attrs,
+                  const err_where *where, tg_diag *d);
 
 #endif
