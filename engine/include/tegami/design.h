@@ -119,6 +119,7 @@ typedef struct tg_block {
       const char *honorific; /* "様" */
       const tg_style *name_style;
       size_t max_address_lines;
+      double min_size_pt; /* a long address shrinks down to this size */
     } address;
   } u;
 } tg_block;

@@ -38,7 +38,8 @@ static const char *const TABLE_KEYS[] = {"type",   "name",        "x",          
 static const char *const COLUMN_KEYS[] = {"width", "align"};
 static const char *const ADDRESS_KEYS[] = {"type",  "name",      "x",          "y",
                                            "width", "style",     "name-style", "postal",
-                                           "address", "recipient", "honorific", "max-address-lines"};
+                                           "address", "recipient", "honorific", "max-address-lines",
+                                           "min-size"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_LEN_PT (2000.0) /* no page dimension beyond ~70 cm */
@@ -367,6 +368,8 @@ static void load_address(loader *L, tg_block *b, tg_ynode *m) {
   long lines = 3;
   tg_yget_int(m, "max-address-lines", false, 1, 6, &lines, L->d);
   b->u.address.max_address_lines = (size_t)lines;
+  b->u.address.min_size_pt = b->style->size_pt < 8 ? b->style->size_pt : 8;
+  tg_yget_length(m, "min-size", false, 4.0, b->style->size_pt, &b->u.address.min_size_pt, L->d);
   tg_ycheck_keys(m, "address block", ADDRESS_KEYS, N(ADDRESS_KEYS), L->d);
 }
 

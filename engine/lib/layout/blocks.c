@@ -269,10 +269,11 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   g_free(pline);
   if (!ok) return false;
   y += res.height_pt;
+  /* a long address shrinks (down to min-size) before the letter fails */
   if (!place_text(ctx, arena, items, b, st, addr, attrs[b->u.address.address.slot],
-                  b->x_pt + st->size_pt, y,
-                  b->width_pt - st->size_pt, 0, b->u.address.max_address_lines, TG_OVERFLOW_FAIL,
-                  0, where, d, &res))
+                  b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0,
+                  b->u.address.max_address_lines, TG_OVERFLOW_SHRINK, b->u.address.min_size_pt,
+                  where, d, &res))
     return false;
   y += res.height_pt + st->size_pt * 0.5;
   char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
