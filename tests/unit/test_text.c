@@ -324,8 +324,30 @@ static void a_span_asking_for_a_missing_face_is_an_error(void **state) {
   tg_layout_ctx_free(ctx);
 }
 
+static void break_classes_of_common_characters(void **state) {
+  assert_int_equal(layout_lb_class(0x8179), LB_ID);  /* 腹 (kanji fast path) */
+  assert_int_equal(layout_lb_class(0x3042), LB_ID);  /* あ */
+  assert_int_equal(layout_lb_class(0x3063), LB_NS);  /* っ small kana: never starts a line */
+  assert_int_equal(layout_lb_class(0x30C3), LB_NS);  /* ッ */
+  assert_int_equal(layout_lb_class(0x30FC), LB_NS);  /* ー */
+  assert_int_equal(layout_lb_class(0x3005), LB_NS);  /* 々 */
+  assert_int_equal(layout_lb_class(0x3002), LB_CL);  /* 。 */
+  assert_int_equal(layout_lb_class(0x300C), LB_OP);  /* 「 */
+  assert_int_equal(layout_lb_class(0x3000), LB_SP);  /* ideographic space */
+  assert_int_equal(layout_lb_class('5'), LB_NU);
+  assert_int_equal(layout_lb_class('g'), LB_AL);
+  assert_int_equal(layout_lb_class('.'), LB_IS);
+  assert_int_equal(layout_lb_class('('), LB_OP);
+  assert_int_equal(layout_lb_class('%'), LB_PO);
+  assert_int_equal(layout_lb_class(0x20BB7), LB_ID); /* 𠮷 */
+  assert_int_equal(layout_lb_class(0xE0100), LB_CM);  /* variation selector */
+  assert_int_equal(layout_lb_class(0xFF08), LB_OP);  /* （ */
+  assert_int_equal(layout_lb_class(0xFF10), LB_NU);  /* full-width 0 */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(break_classes_of_common_characters),
       cmocka_unit_test(no_line_breaks_kinsoku_at_any_width),
       cmocka_unit_test(latin_words_and_numbers_stay_whole),
       cmocka_unit_test(a_character_no_font_has_is_reported_not_drawn),

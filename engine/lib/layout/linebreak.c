@@ -58,8 +58,34 @@ bool layout_kinsoku_no_start(uint32_t cp) {
 
 bool layout_kinsoku_no_end(uint32_t cp) { return IN(OPEN); }
 
+/* ASCII classes, for the common case without any search. */
+static const uint8_t ASCII_CLASS[128] = {
+    ['\t'] = LB_SP, [' '] = LB_SP, ['!'] = LB_CL, ['"'] = LB_AL, ['#'] = LB_PR, ['$'] = LB_PR,
+    ['%'] = LB_PO,   ['&'] = LB_AL, ['\''] = LB_AL, ['('] = LB_OP, [')'] = LB_CL, ['*'] = LB_AL,
+    ['+'] = LB_AL,   [','] = LB_IS, ['-'] = LB_BA, ['.'] = LB_IS, ['/'] = LB_AL, [':'] = LB_CL,
+    [';'] = LB_CL,   ['<'] = LB_AL, ['='] = LB_AL, ['>'] = LB_AL, ['?'] = LB_CL, ['@'] = LB_AL,
+    ['['] = LB_OP,   ['\\'] = LB_AL, [']'] = LB_CL, ['^'] = LB_AL, ['_'] = LB_AL, ['`'] = LB_AL,
+    ['{'] = LB_OP,   ['|'] = LB_AL, ['}'] = LB_CL, ['~'] = LB_AL,
+};
+
 lb_class layout_lb_class(uint32_t cp) {
-  if (cp == ' ' || cp == 0x3000 || cp == '\t') return LB_SP;
+  /* fast paths: kanji, ordinary kana and ASCII make up almost all text */
+  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+      (cp >= 0x20000 && cp <= 0x3FFFF))
+    return LB_ID;
+  if (cp < 0x80) {
+    if (cp >= '0' && cp <= '9') return LB_NU;
+    if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') return LB_AL;
+    return cp < 0x20 ? LB_AL : (lb_class)ASCII_CLASS[cp];
+  }
+  if ((cp >= 0x3042 && cp <= 0x3094 && cp != 0x3043 && cp != 0x3045 && cp != 0x3047 &&
+       cp != 0x3049 && cp != 0x3063 && cp != 0x3083 && cp != 0x3085 && cp != 0x3087 &&
+       cp != 0x308E) ||
+      (cp >= 0x30A2 && cp <= 0x30F4 && cp != 0x30A3 && cp != 0x30A5 && cp != 0x30A7 &&
+       cp != 0x30A9 && cp != 0x30C3 && cp != 0x30E3 && cp != 0x30E5 && cp != 0x30E7 &&
+       cp != 0x30EE))
+    return LB_ID; /* hiragana and katakana other than the small ones */
+  if (cp == 0x3000) return LB_SP;
   if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) || cp == 0x200D ||
       cp == 0x3099 || cp == 0x309A || (cp >= 0xE0020 && cp <= 0xE007F))
     return LB_CM;
