@@ -20,7 +20,7 @@ static const cli_command COMMANDS[] = {
      "  --png              also write PNG proofs of every page (DIR/proofs)\n"
      "  --dpi N            resolution of the PNG proofs (default 150)\n"
      "  --trace FILE       also write a text trace of every placed item ('-' = stdout)\n"
-     "  --no-pdf           do not write letters.pdf (with --trace or --png)\n"
+     "  --no-pdf           do not write the letter PDFs (with --trace or --png)\n"
      "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n",
      cmd_run},
     {"check", "JOB.yaml | DESIGN.yaml",

@@ -6,9 +6,13 @@ cd "$TEGAMI_SRC"
 expect_exit 0 "$TEGAMI" run samples/job.yaml -o "$WORK/a"
 sleep 1
 expect_exit 0 "$TEGAMI" run samples/job.yaml -o "$WORK/b"
-for f in letters.pdf summary.json summary.txt rejected.csv; do
-  cmp -s "$WORK/a/$f" "$WORK/b/$f" || [ "$f" = summary.txt ] || fail "$f differs between two runs"
-done
-grep -a -q 'CreationDate (D:20261001' "$WORK/a/letters.pdf" || grep -a -q 'CreationDate (20261001' "$WORK/a/letters.pdf" \
+# every file of the output folder, the PDFs, manifest and checksums included
+(cd "$WORK/a" && find . -type f | sort) >"$WORK/files-a"
+(cd "$WORK/b" && find . -type f | sort) >"$WORK/files-b"
+cmp -s "$WORK/files-a" "$WORK/files-b" || fail "the two runs wrote different files"
+while read -r f; do
+  cmp -s "$WORK/a/$f" "$WORK/b/$f" || fail "$f differs between two runs"
+done <"$WORK/files-a"
+grep -a -q 'CreationDate (20261001' "$WORK"/a/14999_highrisk_standard_001.pdf \
   || fail "the PDF date is not the job date"
 pass "two runs give byte-identical outputs"

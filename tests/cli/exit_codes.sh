@@ -38,8 +38,10 @@ pass "a rejected row exits 1, is listed without personal data, the rest is rende
 # 2: an existing output folder is not overwritten without --force
 expect_exit 2 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/out3"
 grep -q -- '--force' "$WORK/last.err" || fail "no hint about --force"
+grep -q ',4,14000000003,' "$WORK/out3/rejected.csv" || fail "the refused run changed the folder"
 expect_exit 0 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/out3" --force
-pass "existing outputs are kept unless --force"
+[ "$(tail -n +2 "$WORK/out3/rejected.csv" | wc -l)" = 0 ] || fail "--force did not replace the earlier output"
+pass "existing outputs are kept unless --force, then replaced whole"
 
 # 4: an output folder that cannot be created
 expect_exit 4 "$TEGAMI" run "$WORK/job.yaml" -o /proc/tegami-cannot-write-here

@@ -11,6 +11,6 @@ name='<b>山田</b> & "太郎" {{氏名}}'
 write_job "$WORK/job.yaml" "$WORK/list.csv"
 expect_exit 0 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/out" --trace "$WORK/trace"
 grep -qF '<b>山田</b> & \"太郎\" {{氏名}}' "$WORK/trace" || fail "the trace does not show the name literally"
-pdftotext -enc UTF-8 "$WORK/out/letters.pdf" - | grep -qF '<b>山田</b> & "太郎" {{氏名}}' \
+pdftotext -enc UTF-8 "$WORK"/out/*.pdf - | grep -qF '<b>山田</b> & "太郎" {{氏名}}' \
   || fail "the PDF text does not show the name literally"
 pass "markup characters in a name print literally"

@@ -5,15 +5,15 @@
 . "$(dirname "$0")/../lib/common.sh"
 cd "$TEGAMI_SRC"
 expect_exit 0 "$TEGAMI" run samples/job.yaml -o "$WORK/out"
-pdf="$WORK/out/letters.pdf"
-pdffonts "$pdf" >"$WORK/fonts.txt"
+for pdf in "$WORK"/out/*.pdf; do pdffonts "$pdf" | tail -n +3; done >"$WORK/fonts.body"
+{ echo; echo; cat "$WORK/fonts.body"; } >"$WORK/fonts.txt"
 nfonts=$(tail -n +3 "$WORK/fonts.txt" | wc -l)
 [ "$nfonts" -gt 0 ] || fail "pdffonts lists no fonts"
 # columns: name type [type2] encoding emb sub uni object ID: check emb/sub from the right
 tail -n +3 "$WORK/fonts.txt" | awk '{ if ($(NF-4) != "yes" || $(NF-3) != "yes") { print "not embedded+subset: " $0; bad=1 } } END { exit bad }' \
   || fail "a font is not embedded as a subset"
 pass "$nfonts fonts, all embedded and subset"
-pdftotext -enc UTF-8 "$pdf" "$WORK/text.txt"
+for pdf in "$WORK"/out/*.pdf; do pdftotext -enc UTF-8 "$pdf" -; done >"$WORK/text.txt"
 # every name of both lists (column 氏名 = 4), spaces normalised
 for list in samples/targets/highrisk.csv samples/targets/dropout.csv; do
   tail -n +2 "$list" | cut -d, -f4 | while read -r name; do

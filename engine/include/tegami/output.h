@@ -44,12 +44,31 @@ typedef struct tg_municipality {
   tg_span span;
 } tg_municipality;
 
+/* How the vendor wants the output cut and marked (the job's `output:`). */
+typedef enum { TG_SORT_POSTAL, TG_SORT_INPUT } tg_sort;
+
+typedef struct tg_control_number {
+  bool enabled;
+  double x_pt, y_pt; /* baseline start of the text on the page */
+  double size_pt;
+  bool first_page_only;
+} tg_control_number;
+
+typedef struct tg_output_spec {
+  tg_sort sort;              /* postal (default): by postal code within each batch group */
+  size_t batch_size;         /* letters per PDF; 0 = one PDF per group */
+  bool duplex;               /* pad with a blank page so every letter starts on a front side */
+  tg_control_number control; /* the letter id printed on its pages, where the vendor asks */
+  const char *postal_column; /* default 郵便番号 */
+} tg_output_spec;
+
 typedef struct tg_job {
   const char *path;
   const char *id;
   const char *title;
   const char *date; /* YYYY-MM-DD: the letter date and the PDF date */
   const char *key_column; /* identifies a person in reports, e.g. KDB個人番号 */
+  tg_output_spec output;
   size_t nmunis;
   tg_municipality *munis;
 } tg_job;
@@ -61,7 +80,7 @@ typedef struct tg_run_options {
   const char *out_dir;   /* default "out" */
   bool force;            /* replace the outputs of an earlier run */
   bool check_only;       /* validate everything, render nothing */
-  bool pdf;              /* write letters.pdf (default on in the CLI) */
+  bool pdf;              /* write the batch PDFs (default on in the CLI) */
   bool png;              /* also write PNG proofs of every page */
   double png_dpi;
   FILE *trace;           /* also write a trace here (NULL: none) */

@@ -79,6 +79,15 @@ char *tg_temp_path_for(const char *final_path);
 /* Rename a finished temporary into place with fsync of file and directory. */
 bool tg_commit_rename(const char *temp_path, const char *final_path, tg_diag *d);
 
+/* Remove a file or a folder tree.  Never follows symbolic links (a link is
+ * removed, not its target).  Returns false (reported) on the first failure. */
+bool tg_remove_tree(const char *path, tg_diag *d);
+
+/* Append one CSV field (RFC 4180 quoting when needed).  A value starting with
+ * = + - @ (or a tab/CR) is prefixed with ' so that a spreadsheet shows it as
+ * text and never runs it as a formula. */
+void tg_csv_field(GString *out, const char *value);
+
 /* Join a path relative to the directory of `base_file` (absolute paths pass). */
 char *tg_path_relative_to(const char *base_file, const char *path);
 

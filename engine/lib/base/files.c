@@ -203,6 +203,45 @@ void tg_atomic_abort(tg_atomic *a) {
   atomic_release(a);
 }
 
+bool tg_remove_tree(const char *path, tg_diag *d) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return errno == ENOENT;
+  if (S_ISDIR(st.st_mode)) {
+    GDir *dir = g_dir_open(path, 0, NULL);
+    if (dir) {
+      const char *name;
+      while ((name = g_dir_read_name(dir))) {
+        char *child = g_build_filename(path, name, NULL);
+        bool ok = tg_remove_tree(child, d);
+        g_free(child);
+        if (!ok) {
+          g_dir_close(dir);
+          return false;
+        }
+      }
+      g_dir_close(dir);
+    }
+    if (rmdir(path) == 0) return true;
+  } else if (unlink(path) == 0) {
+    return true;
+  }
+  tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.remove", "cannot remove %s: %s", path,
+              g_strerror(errno));
+  return false;
+}
+
+void tg_csv_field(GString *o, const char *s) {
+  bool quote = strpbrk(s, ",\"\r\n") != NULL;
+  bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+  if (quote || formula) g_string_append_c(o, '"');
+  if (formula) g_string_append_c(o, '\'');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') g_string_append_c(o, '"');
+    g_string_append_c(o, *p);
+  }
+  if (quote || formula) g_string_append_c(o, '"');
+}
+
 char *tg_path_relative_to(const char *base_file, const char *path) {
   if (g_path_is_absolute(path)) return g_strdup(path);
   char *dir = g_path_get_dirname(base_file);

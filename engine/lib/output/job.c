@@ -13,7 +13,10 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const TOP_KEYS[] = {"kind", "id", "title", "date", "design", "key",
-                                       "municipalities"};
+                                       "output", "municipalities"};
+static const char *const OUTPUT_KEYS[] = {"sort", "batch-size", "duplex", "control-number",
+                                          "postal-column"};
+static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
 static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "lists"};
 static const char *const LIST_KEYS[] = {"file", "type", "design"};
 
@@ -97,6 +100,37 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
   }
 }
 
+/* The `output:` section: how batches are cut and marked for the vendor. */
+static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
+  tg_output_spec *o = &J->pub.output;
+  o->sort = TG_SORT_POSTAL;
+  o->postal_column = keep(J, "郵便番号");
+  tg_ynode *m = tg_yget_map(root, "output", false, d);
+  if (!m) return;
+  static const char *const SORTS[] = {"postal", "input"};
+  int srt;
+  if (tg_yget_enum(m, "sort", false, SORTS, N(SORTS), &srt, d)) o->sort = srt;
+  long bs = 0;
+  if (tg_yget_int(m, "batch-size", false, 1, 1000000, &bs, d)) o->batch_size = (size_t)bs;
+  tg_yget_bool(m, "duplex", false, &o->duplex, d);
+  const char *pc = NULL;
+  if (tg_yget_string(m, "postal-column", false, &pc, d)) o->postal_column = keep(J, pc);
+  tg_ynode *c = tg_yget_map(m, "control-number", false, d);
+  if (c) {
+    tg_control_number *cn = &o->control;
+    cn->enabled = true;
+    cn->size_pt = 6;
+    tg_yget_length(c, "x", true, 0, tg_mm_to_pt(1000), &cn->x_pt, d);
+    tg_yget_length(c, "y", true, 0, tg_mm_to_pt(1000), &cn->y_pt, d);
+    tg_yget_length(c, "size", false, 4, 14, &cn->size_pt, d);
+    static const char *const PAGES[] = {"all", "first"};
+    int pg;
+    if (tg_yget_enum(c, "pages", false, PAGES, N(PAGES), &pg, d)) cn->first_page_only = pg == 1;
+    tg_ycheck_keys(c, "control-number", CONTROL_KEYS, N(CONTROL_KEYS), d);
+  }
+  tg_ycheck_keys(m, "output", OUTPUT_KEYS, N(OUTPUT_KEYS), d);
+}
+
 tg_job *tg_job_load(const char *path, tg_diag *d) {
   tg_source *src = tg_source_load(path, MAX_JOB_BYTES, d);
   if (!src) return NULL;
@@ -138,6 +172,7 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
       dflt = keep(J, p);
       g_free(p);
     }
+    load_output(J, root, d);
     tg_ynode *munis = tg_yget_seq(root, "municipalities", true, d);
     tg_ycheck_keys(root, "the job", TOP_KEYS, N(TOP_KEYS), d);
     if (munis) {

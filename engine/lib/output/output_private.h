@@ -1,4 +1,5 @@
-/* output/output_private.h — shared internals of the output stage. */
+/* output/output_private.h — the state of a run, shared by run.c (the phases)
+ * and reports.c (the files written at the end). */
 #ifndef TG_OUTPUT_PRIVATE_H
 #define TG_OUTPUT_PRIVATE_H
 
@@ -10,8 +11,65 @@
 #include "tegami/render.h"
 #include "tegami/targets.h"
 
+/* One letter to render: where its row is, and what orders and groups it.
+ * Kept small: a run holds one per letter. */
+typedef struct {
+  uint64_t offset, row; /* byte offset and spreadsheet row of the row */
+  uint32_t line;        /* its first physical line */
+  uint32_t plan;        /* the list (index into the run's plans) */
+  uint32_t batch;
+  uint16_t variant, segment, arm; /* indexes into the run's names; 0 = "-" */
+  char postal[8];                 /* 7 digits, or "" */
+} output_letter;
+
+/* One rejected row, for rejected.csv. */
+typedef struct {
+  uint32_t plan;
+  uint64_t row;
+  char *key, *column, *code, *message;
+} output_rejection;
+
+/* One output PDF: a range of the ordered letters. */
+typedef struct {
+  size_t first, count;
+  char *name; /* file name in the output folder */
+} output_batch;
+
+/* One rendered letter, for manifest.csv. */
+typedef struct {
+  uint64_t seq;
+  char letter_id[48];
+  uint32_t batch;
+  uint32_t first_page, page_count, blank_pages;
+  size_t letter; /* index into letters */
+} output_manifest_entry;
+
+typedef struct {
+  const tg_job *job;
+  const tg_run_options *opt;
+  tg_summary *sum;
+  tg_diag *d;
+  tg_fonts *fonts;
+  GHashTable *designs; /* path -> tg_design* */
+  GArray *plans;       /* plan (run.c) */
+  GArray *letters;     /* output_letter */
+  GArray *rejections;  /* output_rejection */
+  GArray *batches;     /* output_batch */
+  GArray *manifest;    /* output_manifest_entry, in print order */
+  GPtrArray *names;    /* variant, segment and arm names; [0] = "-" */
+  GPtrArray *outputs;  /* file names written into the staging folder */
+  const char *out_dir;
+  char *stage_dir;     /* where outputs are written until the run succeeds */
+} output_run;
+
+const char *output_plan_list_file(const output_run *R, uint32_t plan_no);
+const char *output_plan_list_type(const output_run *R, uint32_t plan_no);
+const char *output_plan_municipality(const output_run *R, uint32_t plan_no);
+
+/* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
+bool output_write_reports(output_run *R);
+
 /* summary.c */
-bool output_write_summary(const char *dir, const tg_job *job, tg_summary *s, tg_diag *d);
 void output_summary_add_output(tg_summary *s, const char *path);
 
 #endif

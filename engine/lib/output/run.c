@@ -4,28 +4,31 @@
  *
  *   check   load fonts and designs, open every list, compile templates
  *           against the columns, lay out static content.  Any error stops the
- *           run before the output folder is touched.
+ *           run before anything is written.
  *   scan    stream every list once; each row that can be read becomes a small
- *           letter record (list, byte offset, row number, sort fields) — rows
- *           themselves are not kept, so memory grows by a few dozen bytes per
- *           letter, not per field.  Rows that cannot be read are rejected here.
- *   plan    order the records and cut them into batches (each batch is one
- *           output PDF).
- *   render  batch by batch: seek back to each row, merge, lay out, draw.  A
- *           letter that cannot be laid out (overflow, a missing glyph) is
- *           rejected.  Everything a batch needs is per-batch state, so batches
- *           can later be rendered by worker threads and still give the same
- *           bytes.
+ *           letter record (list, byte offset, row number, postal code, variant,
+ *           segment, arm) — rows themselves are not kept, so memory grows by a
+ *           few dozen bytes per letter.  Rows that cannot be read are rejected.
+ *   plan    order the records (by batch group, then postal code) and cut each
+ *           group — municipality × list × variant × arm — into batches of at
+ *           most batch-size letters; each batch is one PDF.
+ *   render  batch by batch: seek back to each row, merge, lay out, draw, pad
+ *           for duplex printing and print the control number.  A letter that
+ *           cannot be laid out is rejected.  Everything a batch needs is
+ *           per-batch state (see `worker`), so batches can be rendered by
+ *           worker threads and still give the same bytes.
  *
- * Every rejection (with its first diagnostic) is collected and written to
- * rejected.csv sorted by list and row; outputs are written under temporary
- * names and renamed into place only when the run succeeded.
+ * Outputs are written into a staging folder beside the output folder and
+ * moved into place only when the whole run succeeded, so an interrupted run
+ * leaves nothing that looks complete; summary.json and SHA256SUMS are written
+ * last.  Stale staging folders of dead runs are removed at the next run.
  */
 #include "output/output_private.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,47 +37,14 @@
 typedef struct {
   const tg_municipality *muni;
   const tg_list_spec *list;
+  uint32_t list_no; /* 1-based within its municipality, for letter ids */
   const tg_design *design;
   tg_targets *targets;
   tg_values *constants;
   tg_merge *merge;
   tg_layout *layout;
-  int key_col;
+  int key_col, postal_col;
 } plan;
-
-/* One letter to render: where its row is, and what orders it. */
-typedef struct {
-  uint32_t plan;
-  uint32_t batch;
-  uint64_t offset, row, line;
-} letter_rec;
-
-/* One rejected row, for rejected.csv. */
-typedef struct {
-  uint32_t plan;
-  uint64_t row;
-  char *key, *column, *code, *message;
-} rejection;
-
-/* One output PDF: a contiguous range of the ordered letter records. */
-typedef struct {
-  size_t first, count;
-  char *name; /* file name inside the output folder */
-} batch;
-
-typedef struct {
-  const tg_job *job;
-  const tg_run_options *opt;
-  tg_summary *sum;
-  tg_diag *d;
-  tg_fonts *fonts;
-  GHashTable *designs; /* path -> tg_design* */
-  GArray *plans;       /* plan */
-  GArray *letters;     /* letter_rec */
-  GArray *rejections;  /* rejection */
-  GArray *batches;     /* batch */
-  const char *out_dir;
-} run;
 
 const char *tg_data_dir(void) {
   const char *env = g_getenv("TEGAMI_DATA_DIR");
@@ -82,16 +52,24 @@ const char *tg_data_dir(void) {
 }
 
 static void rejection_clear(gpointer p) {
-  rejection *r = p;
+  output_rejection *r = p;
   g_free(r->key);
   g_free(r->column);
   g_free(r->code);
   g_free(r->message);
 }
 
-static void batch_clear(gpointer p) { g_free(((batch *)p)->name); }
+static void batch_clear(gpointer p) { g_free(((output_batch *)p)->name); }
 
-static void run_release(run *R) {
+/* Intern a name (variant, segment, arm) and return its index; 0 is "-". */
+static uint16_t intern(output_run *R, const char *name) {
+  for (guint i = 0; i < R->names->len; i++)
+    if (strcmp(g_ptr_array_index(R->names, i), name) == 0) return (uint16_t)i;
+  g_ptr_array_add(R->names, g_strdup(name));
+  return (uint16_t)(R->names->len - 1);
+}
+
+static void run_release(output_run *R) {
   for (guint i = 0; i < R->plans->len; i++) {
     plan *p = &g_array_index(R->plans, plan, i);
     tg_layout_free(p->layout);
@@ -103,13 +81,17 @@ static void run_release(run *R) {
   g_array_free(R->letters, TRUE);
   g_array_free(R->rejections, TRUE);
   g_array_free(R->batches, TRUE);
+  g_array_free(R->manifest, TRUE);
+  g_ptr_array_free(R->names, TRUE);
+  g_ptr_array_free(R->outputs, TRUE);
   g_hash_table_destroy(R->designs);
   tg_fonts_free(R->fonts);
+  g_free(R->stage_dir);
 }
 
 /* ---- check ----------------------------------------------------------------------- */
 
-static const tg_design *design_for(run *R, const char *path) {
+static const tg_design *design_for(output_run *R, const char *path) {
   if (g_hash_table_contains(R->designs, path)) return g_hash_table_lookup(R->designs, path);
   tg_design *ds = tg_design_load(path, R->d);
   g_hash_table_insert(R->designs, g_strdup(path), ds); /* NULL remembered too */
@@ -130,7 +112,7 @@ static tg_values *constants_for(const tg_job *job, const tg_municipality *mu,
   return v;
 }
 
-static bool check_phase(run *R) {
+static bool check_phase(output_run *R) {
   const tg_job *job = R->job;
   size_t errors_before = tg_diag_count_at_least(R->d, TG_ERROR);
   char *fontset = R->opt->fontset ? g_strdup(R->opt->fontset)
@@ -142,7 +124,8 @@ static bool check_phase(run *R) {
     const tg_municipality *mu = &job->munis[m];
     for (size_t l = 0; l < mu->nlists; l++) {
       const tg_list_spec *ls = &mu->lists[l];
-      plan p = {.muni = mu, .list = ls, .key_col = -1};
+      plan p = {.muni = mu, .list = ls, .list_no = (uint32_t)l + 1, .key_col = -1,
+                .postal_col = -1};
       p.design = design_for(R, ls->design);
       p.targets = tg_targets_open(ls->file, NULL, R->d);
       p.constants = constants_for(job, mu, ls);
@@ -150,6 +133,11 @@ static bool check_phase(run *R) {
         p.merge = tg_merge_new(p.design, tg_targets_get_column_names(p.targets),
                                tg_targets_get_column_count(p.targets), p.constants, R->d);
         p.key_col = tg_targets_find_column(p.targets, job->key_column);
+        p.postal_col = tg_targets_find_column(p.targets, job->output.postal_column);
+        if (p.postal_col < 0 && job->output.sort == TG_SORT_POSTAL)
+          tg_diag_at(R->d, TG_ERROR, TG_KIND_SCHEMA, "job.no-postal-column", ls->span,
+                     "%s has no column '%s' to sort letters by postal code", ls->file,
+                     job->output.postal_column);
       }
       if (p.merge && R->fonts) {
         p.layout = tg_layout_new(p.design, p.merge, R->fonts, layer_base, R->d);
@@ -173,78 +161,42 @@ static bool check_phase(run *R) {
 /* ---- rejections --------------------------------------------------------------------- */
 
 /* Record a rejected row with the first error of its diagnostics. */
-static void reject(run *R, uint32_t plan_no, const tg_row *row, const tg_diag *rd) {
+static void reject(output_run *R, uint32_t plan_no, const tg_row *row, const tg_diag *rd) {
   const plan *p = &g_array_index(R->plans, plan, plan_no);
   const tg_diag_entry *e = NULL;
   for (size_t i = 0; i < tg_diag_count(rd) && !e; i++)
     if (tg_diag_get(rd, i)->severity == TG_ERROR) e = tg_diag_get(rd, i);
   bool key_ok = p->key_col >= 0 && (size_t)p->key_col < row->nfields && !row->rejected;
-  rejection r = {plan_no, row->number, g_strdup(key_ok ? row->fields[p->key_col] : ""),
-                 g_strdup(e && e->column ? e->column : ""), g_strdup(e ? e->code : "unknown"),
-                 g_strdup(e ? e->message : "")};
+  output_rejection r = {plan_no, row->number,
+                        g_strdup(key_ok ? row->fields[p->key_col] : ""),
+                        g_strdup(e && e->column ? e->column : ""),
+                        g_strdup(e ? e->code : "unknown"), g_strdup(e ? e->message : "")};
   g_array_append_val(R->rejections, r);
   R->sum->lists[plan_no].rejected++;
 }
 
-static int rejection_cmp(gconstpointer a, gconstpointer b) {
-  const rejection *x = a, *y = b;
-  if (x->plan != y->plan) return x->plan < y->plan ? -1 : 1;
-  return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/* CSV field: quoted when needed; a leading = + - @ is neutralised so that a
- * spreadsheet never runs it as a formula. */
-static void csv_field(GString *o, const char *s) {
-  bool quote = strpbrk(s, ",\"\r\n") != NULL;
-  bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@';
-  if (quote || formula) g_string_append_c(o, '"');
-  if (formula) g_string_append_c(o, '\'');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') g_string_append_c(o, '"');
-    g_string_append_c(o, *p);
-  }
-  if (quote || formula) g_string_append_c(o, '"');
-}
-
-static bool write_rejected(run *R) {
-  g_array_sort(R->rejections, rejection_cmp);
-  char *path = g_build_filename(R->out_dir, "rejected.csv", NULL);
-  tg_atomic *a = tg_atomic_open(path, R->d);
-  if (!a) {
-    g_free(path);
-    return false;
-  }
-  GString *o = g_string_new("list,row,key,column,code,message\r\n");
-  for (guint i = 0; i < R->rejections->len; i++) {
-    const rejection *r = &g_array_index(R->rejections, rejection, i);
-    const plan *p = &g_array_index(R->plans, plan, r->plan);
-    csv_field(o, p->list->file);
-    g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
-    csv_field(o, r->key);
-    g_string_append_c(o, ',');
-    csv_field(o, r->column);
-    g_string_append_c(o, ',');
-    csv_field(o, r->code);
-    g_string_append_c(o, ',');
-    csv_field(o, r->message);
-    g_string_append(o, "\r\n");
-  }
-  fwrite(o->str, 1, o->len, tg_atomic_get_file(a));
-  g_string_free(o, TRUE);
-  bool ok = tg_atomic_commit(a, R->d);
-  if (ok) output_summary_add_output(R->sum, path);
-  g_free(path);
-  return ok;
-}
-
 /* ---- scan ------------------------------------------------------------------------ */
+
+/* The 7 digits of a postal code ("252-0028", full-width digits) or "". */
+static void postal_digits(const char *s, char out[8]) {
+  int n = 0;
+  for (const char *p = s; *p && n < 8;) {
+    uint32_t cp;
+    p += tg_utf8_decode(p, strlen(p), &cp);
+    if (cp >= 0xFF10 && cp <= 0xFF19) cp = '0' + (cp - 0xFF10);
+    if (cp >= '0' && cp <= '9') out[n++] = (char)cp;
+  }
+  if (n != 7) n = 0;
+  out[n] = '\0';
+}
 
 /* Read every row of every list once.  Rows that cannot be read are rejected;
  * the others become letter records. */
-static bool scan_phase(run *R) {
+static bool scan_phase(output_run *R) {
   tg_diag *rd = tg_diag_new();
   tg_diag_set_repeat_limit(rd, 0);
   bool ok = true;
+  uint16_t standard = intern(R, "standard");
   for (guint pi = 0; pi < R->plans->len && ok; pi++) {
     plan *p = &g_array_index(R->plans, plan, pi);
     tg_list_summary *ls = &R->sum->lists[pi];
@@ -255,7 +207,9 @@ static bool scan_phase(run *R) {
       if (row.rejected) {
         reject(R, pi, &row, rd);
       } else {
-        letter_rec rec = {.plan = pi, .offset = row.offset, .row = row.number, .line = row.line};
+        output_letter rec = {.plan = pi, .offset = row.offset, .row = row.number,
+                             .line = (uint32_t)row.line, .variant = standard};
+        if (p->postal_col >= 0) postal_digits(row.fields[p->postal_col], rec.postal);
         g_array_append_val(R->letters, rec);
       }
       tg_diag_take(R->d, rd);
@@ -270,24 +224,60 @@ static bool scan_phase(run *R) {
 
 /* ---- plan ------------------------------------------------------------------------- */
 
-static int letter_cmp(gconstpointer a, gconstpointer b) {
-  const letter_rec *x = a, *y = b;
-  if (x->plan != y->plan) return x->plan < y->plan ? -1 : 1;
+static int group_cmp(const output_letter *x, const output_letter *y) {
+  if (x->plan != y->plan) return x->plan < y->plan ? -1 : 1; /* municipality, then list */
+  if (x->variant != y->variant) return x->variant < y->variant ? -1 : 1;
+  if (x->arm != y->arm) return x->arm < y->arm ? -1 : 1;
+  return 0;
+}
+
+static int letter_cmp_postal(gconstpointer a, gconstpointer b) {
+  const output_letter *x = a, *y = b;
+  int g = group_cmp(x, y);
+  if (g) return g;
+  int c = strcmp(x->postal, y->postal);
+  if (c) return c;
   return x->row < y->row ? -1 : x->row > y->row;
 }
 
-/* Order the letters (job order: list by list, row by row) and cut batches:
- * for now the whole run is one batch, letters.pdf. */
-static void plan_phase(run *R) {
-  g_array_sort(R->letters, letter_cmp);
-  batch b = {0, R->letters->len, g_strdup("letters.pdf")};
-  g_array_append_val(R->batches, b);
-  for (guint i = 0; i < R->letters->len; i++) g_array_index(R->letters, letter_rec, i).batch = 0;
+static int letter_cmp_input(gconstpointer a, gconstpointer b) {
+  const output_letter *x = a, *y = b;
+  int g = group_cmp(x, y);
+  if (g) return g;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Order the letters and cut every group into batches of at most batch-size
+ * letters.  Batch files are named <municipality>_<list type>_<variant>[_<arm>]_<nnn>.pdf. */
+static void plan_phase(output_run *R) {
+  const tg_output_spec *o = &R->job->output;
+  g_array_sort(R->letters, o->sort == TG_SORT_POSTAL ? letter_cmp_postal : letter_cmp_input);
+  size_t n = R->letters->len, i = 0;
+  while (i < n) {
+    const output_letter *first = &g_array_index(R->letters, output_letter, i);
+    size_t end = i;
+    while (end < n && group_cmp(first, &g_array_index(R->letters, output_letter, end)) == 0) end++;
+    const plan *p = &g_array_index(R->plans, plan, first->plan);
+    size_t per = o->batch_size ? o->batch_size : end - i;
+    for (size_t s = i, k = 1; s < end; s += per, k++) {
+      GString *name = g_string_new(NULL);
+      g_string_append_printf(name, "%s_%s_%s", p->muni->id, p->list->type,
+                             (const char *)g_ptr_array_index(R->names, first->variant));
+      if (first->arm) g_string_append_printf(name, "_%s",
+                                             (const char *)g_ptr_array_index(R->names, first->arm));
+      g_string_append_printf(name, "_%03zu.pdf", k);
+      output_batch b = {s, MIN(per, end - s), g_string_free(name, FALSE)};
+      for (size_t q = s; q < s + b.count; q++)
+        g_array_index(R->letters, output_letter, q).batch = R->batches->len;
+      g_array_append_val(R->batches, b);
+    }
+    i = end;
+  }
 }
 
 /* ---- render ----------------------------------------------------------------------- */
 
-/* What rendering one batch needs of its own (one per worker). */
+/* What rendering one batch needs of its own (one per worker thread). */
 typedef struct {
   tg_layout_ctx *ctx;
   tg_targets **readers; /* one reader per plan, opened lazily */
@@ -295,7 +285,7 @@ typedef struct {
   tg_diag *rd;          /* diagnostics of the current row */
 } worker;
 
-static worker *worker_new(run *R) {
+static worker *worker_new(output_run *R) {
   worker *w = g_new0(worker, 1);
   w->ctx = tg_layout_ctx_new(R->fonts);
   w->readers = g_new0(tg_targets *, R->plans->len + 1);
@@ -305,7 +295,7 @@ static worker *worker_new(run *R) {
   return w;
 }
 
-static void worker_free(run *R, worker *w) {
+static void worker_free(output_run *R, worker *w) {
   for (guint i = 0; i < R->plans->len; i++) {
     tg_targets_free(w->readers[i]);
     tg_letter_free(w->letters[i]);
@@ -318,7 +308,7 @@ static void worker_free(run *R, worker *w) {
 }
 
 /* Read the row of a letter record again (seeking back to it). */
-static bool reread(run *R, worker *w, const letter_rec *rec, tg_row *row) {
+static bool reread(output_run *R, worker *w, const output_letter *rec, tg_row *row) {
   const plan *p = &g_array_index(R->plans, plan, rec->plan);
   if (!w->readers[rec->plan]) {
     w->readers[rec->plan] = tg_targets_open(p->list->file, NULL, w->rd);
@@ -334,12 +324,37 @@ static bool reread(run *R, worker *w, const letter_rec *rec, tg_row *row) {
   return true;
 }
 
+/* The page with the control number added ("14999-1-000002 1/2"). */
+static bool with_control_number(output_run *R, worker *w, const tg_page *page, const char *id,
+                                size_t pg, size_t npages, tg_page *out) {
+  *out = *page;
+  const tg_control_number *cn = &R->job->output.control;
+  if (!cn->enabled || (cn->first_page_only && pg > 0)) return true;
+  char text[96];
+  g_snprintf(text, sizeof text, "%s %zu/%zu", id, pg + 1, npages);
+  tg_frame_spec fs = {.family = "BIZ UDPGothic", .weight = 400, .size_pt = cn->size_pt,
+                      .line_height = 1.0, .x_pt = cn->x_pt, .y_pt = cn->y_pt - cn->size_pt};
+  const tg_item *items;
+  size_t n;
+  if (!tg_layout_frame(w->ctx, &fs, text, "control-number", &items, &n, NULL, w->rd)) return false;
+  /* the frame's items and the page's live in the context's arena until the
+   * next letter: a joined copy of the item list is enough */
+  tg_item *joined = g_new(tg_item, page->nitems + n);
+  memcpy(joined, page->items, page->nitems * sizeof *joined);
+  memcpy(joined + page->nitems, items, n * sizeof *joined);
+  out->items = joined;
+  out->nitems = page->nitems + n;
+  return true;
+}
+
 /* Render one batch into its sinks.  Returns false on a system error. */
-static bool render_batch(run *R, worker *w, const batch *b, tg_sink *const *sinks, size_t nsinks,
-                         uint64_t *seq) {
+static bool render_batch(output_run *R, worker *w, uint32_t batch_no, tg_sink *const *sinks,
+                         size_t nsinks) {
+  const output_batch *b = &g_array_index(R->batches, output_batch, batch_no);
   bool ok = true;
+  uint32_t page_in_batch = 0;
   for (size_t i = b->first; i < b->first + b->count && ok; i++) {
-    const letter_rec *rec = &g_array_index(R->letters, letter_rec, i);
+    const output_letter *rec = &g_array_index(R->letters, output_letter, i);
     const plan *p = &g_array_index(R->plans, plan, rec->plan);
     tg_list_summary *ls = &R->sum->lists[rec->plan];
     tg_row row;
@@ -349,24 +364,41 @@ static bool render_batch(run *R, worker *w, const batch *b, tg_sink *const *sink
     }
     if (!w->letters[rec->plan]) w->letters[rec->plan] = tg_letter_new(p->merge);
     tg_letter *letter = w->letters[rec->plan];
+    g_snprintf(letter->id, sizeof letter->id, "%s-%u-%06" G_GUINT64_FORMAT, p->muni->id,
+               p->list_no, row.number);
     tg_pages pages = {0};
     bool good = tg_merge_row(p->merge, &row, p->list->file, letter, w->rd) &&
                 tg_layout_letter(p->layout, w->ctx, letter, &pages, w->rd);
+    /* the control numbers are laid out before anything is drawn, so that a
+     * failure rejects the letter instead of leaving half of it in the PDF */
+    tg_page *marked = good ? g_new0(tg_page, pages.npages + 1) : NULL;
+    for (size_t pg = 0; good && pg < pages.npages; pg++)
+      good = with_control_number(R, w, &pages.pages[pg], letter->id, pg, pages.npages, &marked[pg]);
     if (!good) {
       reject(R, rec->plan, &row, w->rd);
     } else {
-      (*seq)++;
-      letter->seq = *seq;
-      g_snprintf(letter->id, sizeof letter->id, "%s-%06" G_GUINT64_FORMAT, p->muni->id, *seq);
-      tg_letter_info info = {*seq, letter->id, p->list->file, row.number};
+      output_manifest_entry me = {R->manifest->len + 1, "", batch_no, page_in_batch + 1,
+                                  (uint32_t)pages.npages, 0, i};
+      g_strlcpy(me.letter_id, letter->id, sizeof me.letter_id);
+      letter->seq = me.seq;
+      tg_letter_info info = {me.seq, letter->id, p->list->file, row.number};
+      bool pad = R->job->output.duplex && pages.npages % 2 == 1;
+      tg_page blank = {pages.pages[0].width_pt, pages.pages[0].height_pt, NULL, 0, NULL};
       for (size_t s = 0; s < nsinks && ok; s++) {
         tg_sink_begin_letter(sinks[s], &info);
-        for (size_t pg = 0; pg < pages.npages && ok; pg++)
-          ok = tg_sink_page(sinks[s], &pages.pages[pg], w->rd);
+        for (size_t pg = 0; pg < pages.npages && ok; pg++) ok = tg_sink_page(sinks[s], &marked[pg], w->rd);
+        if (pad && ok) ok = tg_sink_page(sinks[s], &blank, w->rd);
       }
+      me.blank_pages = pad ? 1 : 0;
+      page_in_batch += me.page_count + me.blank_pages;
+      g_array_append_val(R->manifest, me);
       ls->rendered++;
       R->sum->pages += pages.npages;
     }
+    if (marked)
+      for (size_t pg = 0; pg < pages.npages; pg++)
+        if (marked[pg].items != pages.pages[pg].items) g_free((gpointer)marked[pg].items);
+    g_free(marked);
     tg_diag_take(R->d, w->rd);
   }
   tg_diag_take(R->d, w->rd);
@@ -386,11 +418,10 @@ static void pdf_date(const tg_job *job, char *date, size_t n) {
   }
 }
 
-/* Open the PDF of a batch under a private temporary name. */
-static tg_sink *open_batch_pdf(run *R, const char *temp) {
-  int fd = g_open(temp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+static tg_sink *open_batch_pdf(output_run *R, const char *path) {
+  int fd = g_open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
-    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", temp,
+    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
                 g_strerror(errno));
     return NULL;
   }
@@ -398,48 +429,43 @@ static tg_sink *open_batch_pdf(run *R, const char *temp) {
   char date[32];
   pdf_date(R->job, date, sizeof date);
   tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
-  return tg_sink_pdf_new(temp, &po, R->d);
+  return tg_sink_pdf_new(path, &po, R->d);
 }
 
-static bool render_phase(run *R) {
+static bool render_phase(output_run *R) {
   bool render = !R->opt->check_only;
   tg_sink *png = NULL;
   if (render && R->opt->png) {
-    char *pdir = g_build_filename(R->out_dir, "proofs", NULL);
+    char *pdir = g_build_filename(R->stage_dir, "proofs", NULL);
     png = tg_sink_png_new(pdir, "page", R->opt->png_dpi, R->d);
-    if (png) output_summary_add_output(R->sum, pdir);
     g_free(pdir);
     if (!png) return false;
+    g_ptr_array_add(R->outputs, g_strdup("proofs"));
   }
   tg_sink *trace = R->opt->trace ? tg_sink_trace_new(R->opt->trace) : NULL;
   worker *w = worker_new(R);
-  uint64_t seq = 0;
   bool ok = true;
   for (guint bi = 0; bi < R->batches->len && ok; bi++) {
-    const batch *b = &g_array_index(R->batches, batch, bi);
-    char *final = NULL, *temp = NULL;
+    const output_batch *b = &g_array_index(R->batches, output_batch, bi);
     tg_sink *sinks[3];
     size_t n = 0;
     tg_sink *pdf = NULL;
+    char *path = NULL;
     if (render && R->opt->pdf) {
-      final = g_build_filename(R->out_dir, b->name, NULL);
-      temp = tg_temp_path_for(final);
-      pdf = open_batch_pdf(R, temp);
+      path = g_build_filename(R->stage_dir, b->name, NULL);
+      pdf = open_batch_pdf(R, path);
       if (!pdf) ok = false;
       else sinks[n++] = pdf;
     }
     if (png) sinks[n++] = png;
     if (trace) sinks[n++] = trace;
-    if (ok) ok = render_batch(R, w, b, sinks, n, &seq);
+    if (ok) ok = render_batch(R, w, bi, sinks, n);
     if (pdf) {
       ok = tg_sink_close(pdf, R->d) && ok;
       tg_sink_free(pdf);
-      if (ok) ok = tg_commit_rename(temp, final, R->d);
-      if (ok) output_summary_add_output(R->sum, final);
-      else g_unlink(temp);
+      if (ok) g_ptr_array_add(R->outputs, g_strdup(b->name));
     }
-    g_free(final);
-    g_free(temp);
+    g_free(path);
   }
   worker_free(R, w);
   if (png) {
@@ -453,42 +479,124 @@ static bool render_phase(run *R) {
   return ok;
 }
 
-/* ---- the run ------------------------------------------------------------------------ */
+/* ---- the output folder --------------------------------------------------------------- */
 
-static bool prepare_output_dir(run *R) {
-  char *pdf = g_build_filename(R->out_dir, "letters.pdf", NULL);
-  char *summary = g_build_filename(R->out_dir, "summary.json", NULL);
-  bool exists = g_file_test(pdf, G_FILE_TEST_EXISTS) || g_file_test(summary, G_FILE_TEST_EXISTS);
-  g_free(pdf);
-  g_free(summary);
-  if (exists && !R->opt->force) {
-    tg_diag_add(R->d, TG_ERROR, TG_KIND_USAGE, "output.exists",
-                "%s already holds the output of a run; nothing was changed", R->out_dir);
-    tg_diag_hint(R->d, "choose another folder with -o, or replace it with --force");
+/* Remove staging and old folders left beside `out` by runs that died. */
+static void remove_stale_siblings(output_run *R) {
+  char *parent = g_path_get_dirname(R->out_dir);
+  char *base = g_path_get_basename(R->out_dir);
+  GDir *dir = g_dir_open(parent, 0, NULL);
+  if (dir) {
+    const char *name;
+    size_t bl = strlen(base);
+    while ((name = g_dir_read_name(dir))) {
+      if (strncmp(name, base, bl) != 0) continue;
+      const char *rest = name + bl;
+      const char *pid_s = g_str_has_prefix(rest, ".tegami-tmp-")   ? rest + 12
+                          : g_str_has_prefix(rest, ".tegami-old-") ? rest + 12
+                                                                    : NULL;
+      if (!pid_s) continue;
+      long pid = (long)g_ascii_strtoll(pid_s, NULL, 10);
+      if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue; /* still running */
+      char *path = g_build_filename(parent, name, NULL);
+      tg_remove_tree(path, R->d);
+      g_free(path);
+    }
+    g_dir_close(dir);
+  }
+  g_free(parent);
+  g_free(base);
+}
+
+static bool prepare_output(output_run *R) {
+  struct stat st;
+  if (lstat(R->out_dir, &st) == 0) {
+    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+      tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, S_ISLNK(st.st_mode) ? "io.symlink" : "io.not-dir",
+                  S_ISLNK(st.st_mode) ? "output folder %s is a symbolic link; refusing to write through it"
+                                      : "%s exists and is not a folder",
+                  R->out_dir);
+      return false;
+    }
+    GDir *dir = g_dir_open(R->out_dir, 0, NULL);
+    bool empty = !dir || !g_dir_read_name(dir);
+    if (dir) g_dir_close(dir);
+    if (!empty && !R->opt->force) {
+      tg_diag_add(R->d, TG_ERROR, TG_KIND_USAGE, "output.exists",
+                  "%s is not empty; nothing was changed", R->out_dir);
+      tg_diag_hint(R->d, "choose another folder with -o, or replace its contents with --force");
+      return false;
+    }
+  }
+  char *parent = g_path_get_dirname(R->out_dir);
+  bool ok = tg_mkdir_private(parent, R->d);
+  g_free(parent);
+  if (!ok) return false;
+  remove_stale_siblings(R);
+  R->stage_dir = g_strdup_printf("%s.tegami-tmp-%ld", R->out_dir, (long)getpid());
+  if (mkdir(R->stage_dir, 0700) != 0) {
+    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.mkdir", "cannot create %s: %s", R->stage_dir,
+                g_strerror(errno));
+    g_free(R->stage_dir);
+    R->stage_dir = NULL;
     return false;
   }
-  return tg_mkdir_private(R->out_dir, R->d);
+  return true;
 }
+
+/* Move the finished staging folder into place (replacing the old output with
+ * --force). */
+static bool commit_output(output_run *R) {
+  struct stat st;
+  char *old = NULL;
+  if (lstat(R->out_dir, &st) == 0) {
+    old = g_strdup_printf("%s.tegami-old-%ld", R->out_dir, (long)getpid());
+    if (rename(R->out_dir, old) != 0) {
+      tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.rename", "cannot move %s aside: %s",
+                  R->out_dir, g_strerror(errno));
+      g_free(old);
+      return false;
+    }
+  }
+  if (rename(R->stage_dir, R->out_dir) != 0) {
+    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.rename", "cannot move the output into %s: %s",
+                R->out_dir, g_strerror(errno));
+    if (old) rename(old, R->out_dir); /* put the earlier output back */
+    g_free(old);
+    return false;
+  }
+  g_free(R->stage_dir);
+  R->stage_dir = NULL;
+  bool ok = !old || tg_remove_tree(old, R->d);
+  g_free(old);
+  return ok;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
 
 tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg_diag *d) {
   memset(sum, 0, sizeof *sum);
-  run R = {.job = job, .opt = opt, .sum = sum, .d = d};
+  output_run R = {.job = job, .opt = opt, .sum = sum, .d = d};
   R.out_dir = opt->out_dir ? opt->out_dir : "out";
   R.designs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                     (GDestroyNotify)tg_design_free);
   R.plans = g_array_new(FALSE, TRUE, sizeof(plan));
-  R.letters = g_array_new(FALSE, TRUE, sizeof(letter_rec));
-  R.rejections = g_array_new(FALSE, TRUE, sizeof(rejection));
+  R.letters = g_array_new(FALSE, TRUE, sizeof(output_letter));
+  R.rejections = g_array_new(FALSE, TRUE, sizeof(output_rejection));
   g_array_set_clear_func(R.rejections, rejection_clear);
-  R.batches = g_array_new(FALSE, TRUE, sizeof(batch));
+  R.batches = g_array_new(FALSE, TRUE, sizeof(output_batch));
   g_array_set_clear_func(R.batches, batch_clear);
+  R.manifest = g_array_new(FALSE, TRUE, sizeof(output_manifest_entry));
+  R.names = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(R.names, g_strdup("-"));
+  R.outputs = g_ptr_array_new_with_free_func(g_free);
 
   if (!check_phase(&R)) {
     run_release(&R);
     tg_exit e = tg_diag_exit_code(d);
     return e == TG_EXIT_OK ? TG_EXIT_INVALID : e;
   }
-  bool ok = opt->check_only || prepare_output_dir(&R);
+  bool ok = opt->check_only || prepare_output(&R);
   ok = ok && scan_phase(&R);
   if (ok) plan_phase(&R);
   ok = ok && render_phase(&R);
@@ -499,11 +607,29 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
     sum->rejected += sum->lists[i].rejected;
     sum->blank += sum->lists[i].blank;
   }
-  if (ok && !opt->check_only) ok = write_rejected(&R) && output_write_summary(R.out_dir, job, sum, d);
+  if (ok && !opt->check_only) ok = output_write_reports(&R) && commit_output(&R);
+  if (ok && !opt->check_only)
+    for (guint i = 0; i < R.outputs->len; i++) {
+      char *path = g_build_filename(R.out_dir, (const char *)g_ptr_array_index(R.outputs, i), NULL);
+      output_summary_add_output(sum, path);
+      g_free(path);
+    }
+  if (R.stage_dir) tg_remove_tree(R.stage_dir, d); /* a failed run leaves nothing behind */
   run_release(&R);
   if (!ok) {
     tg_exit e = tg_diag_exit_code(d);
     return e == TG_EXIT_OK || e == TG_EXIT_REJECTED ? TG_EXIT_SYSTEM : e;
   }
   return sum->rejected ? TG_EXIT_REJECTED : TG_EXIT_OK;
+}
+
+/* Accessors for the report writers (reports.c). */
+const char *output_plan_list_file(const output_run *R, uint32_t plan_no) {
+  return g_array_index(R->plans, plan, plan_no).list->file;
+}
+const char *output_plan_list_type(const output_run *R, uint32_t plan_no) {
+  return g_array_index(R->plans, plan, plan_no).list->type;
+}
+const char *output_plan_municipality(const output_run *R, uint32_t plan_no) {
+  return g_array_index(R->plans, plan, plan_no).muni->id;
 }
