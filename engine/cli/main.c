@@ -26,7 +26,7 @@ static const cli_command COMMANDS[] = {
     {"check", "JOB.yaml | DESIGN.yaml",
      "validate a job (design, lists, every row) or a design alone; render nothing",
      "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n", cmd_check},
-    {"barcode", "--postal CODE …", "print the Japan Post customer barcode of one address",
+    {"barcode", "--postal CODE ...", "print the Japan Post customer barcode of one address",
      "  --postal CODE      postal code (2630023, 263-0023)\n"
      "  --address TEXT     full address, split after --town (the 町域 of the postal code)\n"
      "  --town NAME        a town name of the postal code; may repeat\n"
