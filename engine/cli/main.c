@@ -26,6 +26,15 @@ static const cli_command COMMANDS[] = {
     {"check", "JOB.yaml | DESIGN.yaml",
      "validate a job (design, lists, every row) or a design alone; render nothing",
      "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n", cmd_check},
+    {"barcode", "--postal CODE ...", "print the Japan Post customer barcode of one address",
+     "  --postal CODE      postal code (2630023, 263-0023)\n"
+     "  --address TEXT     full address, split after --town (the 町域 of the postal code)\n"
+     "  --town NAME        a town name of the postal code; may repeat\n"
+     "  --b TEXT           or 住所B alone: the part after the town (3丁目30-8 郵便ビル403号)\n"
+     "  --data TEXT        or address data already extracted (3-30-8-403)\n"
+     "  --size Npt         symbol size, 8pt to 11.5pt (default 10pt)\n"
+     "  --dpi N            snap bars to whole pixels of a device of N dpi\n",
+     cmd_barcode},
 };
 
 static const struct {
