@@ -19,6 +19,8 @@ typedef struct cli_opts {
   const char *fontset;
   bool force, png, no_pdf;
   double dpi;
+  unsigned jobs;                      /* 0 = one per core */
+  unsigned shard_index, shard_count;  /* --shard K/N */
 } cli_opts;
 
 typedef struct cli_command {
@@ -39,6 +41,7 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos);
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_barcode(int argc, char **argv);
 
 #endif

@@ -4,8 +4,11 @@
  * lists, every row) or a design alone and renders nothing.  Both end with the
  * run summary; the exit code comes from the diagnostics.
  */
+#include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -20,7 +23,8 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--trace", NULL) ||
-                      is_opt(a, "--fontset", NULL) || is_opt(a, "--dpi", NULL);
+                      is_opt(a, "--fontset", NULL) || is_opt(a, "--dpi", NULL) ||
+                      is_opt(a, "--jobs", "-j") || is_opt(a, "--shard", NULL);
     const char *val = NULL;
     if (with_value) {
       if (i + 1 >= argc) {
@@ -42,6 +46,23 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
         cli_usage_error("--dpi must be a number between 36 and 1200, not '%s'", val);
         return -1;
       }
+    } else if (is_opt(a, "--jobs", "-j")) {
+      char *end;
+      long n = strtol(val, &end, 10);
+      if (*end || n < 1 || n > 256) {
+        cli_usage_error("--jobs must be a number of threads between 1 and 256, not '%s'", val);
+        return -1;
+      }
+      o->jobs = (unsigned)n;
+    } else if (is_opt(a, "--shard", NULL)) {
+      unsigned k = 0, n = 0;
+      char tail;
+      if (sscanf(val, "%u/%u%c", &k, &n, &tail) != 2 || n < 1 || n > 10000 || k < 1 || k > n) {
+        cli_usage_error("--shard takes K/N with 1 <= K <= N (e.g. 2/4), not '%s'", val);
+        return -1;
+      }
+      o->shard_index = k;
+      o->shard_count = n;
     } else if (a[0] == '-' && a[1]) {
       cli_usage_error("unknown option '%s'", a);
       return -1;
@@ -50,6 +71,17 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
     }
   }
   return 0;
+}
+
+/* A one-line progress bar on stderr (only when stderr is a terminal). */
+static void show_progress(uint64_t done, uint64_t total, void *data) {
+  (void)data;
+  if (total == 0) return;
+  int width = 30, filled = (int)(width * done / total);
+  fprintf(stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " letters",
+          filled, "==============================", width - filled, "", done, total);
+  if (done == total) fputs("\r\033[K", stderr);
+  fflush(stderr);
 }
 
 static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
@@ -105,7 +137,9 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
   }
   tg_run_options ro = {.out_dir = o->out_dir, .force = o->force, .check_only = check,
                        .pdf = !o->no_pdf, .png = o->png, .png_dpi = o->dpi, .trace = trace,
-                       .fontset = o->fontset};
+                       .fontset = o->fontset, .jobs = o->jobs, .shard_index = o->shard_index,
+                       .shard_count = o->shard_count};
+  if (isatty(STDERR_FILENO)) ro.progress = show_progress;
   tg_summary sum;
   code = tg_run(job, &ro, &sum, d);
   cli_print_diags(d);

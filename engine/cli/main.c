@@ -21,7 +21,9 @@ static const cli_command COMMANDS[] = {
      "  --dpi N            resolution of the PNG proofs (default 150)\n"
      "  --trace FILE       also write a text trace of every placed item ('-' = stdout)\n"
      "  --no-pdf           do not write the letter PDFs (with --trace or --png)\n"
-     "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n",
+     "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n"
+     "  -j, --jobs N       worker threads (default: one per core); the output is the same\n"
+     "  --shard K/N        render part K of N of the job (by person), for several machines\n",
      cmd_run},
     {"check", "JOB.yaml | DESIGN.yaml",
      "validate a job (design, lists, every row) or a design alone; render nothing",
@@ -35,6 +37,9 @@ static const cli_command COMMANDS[] = {
      "  --size Npt         symbol size, 8pt to 11.5pt (default 10pt)\n"
      "  --dpi N            snap bars to whole pixels of a device of N dpi\n",
      cmd_barcode},
+    {"merge", "OUT1 OUT2 ... -o DIR",
+     "join the outputs of a sharded run, checking nothing is missing or doubled",
+     "  -o, --out DIR      the merged folder\n  --force            replace DIR\n", cmd_merge},
 };
 
 static const struct {

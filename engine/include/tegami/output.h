@@ -56,7 +56,7 @@ typedef struct tg_control_number {
 
 typedef struct tg_output_spec {
   tg_sort sort;              /* postal (default): by postal code within each batch group */
-  size_t batch_size;         /* letters per PDF; 0 = one PDF per group */
+  size_t batch_size;         /* letters per PDF (default 1000) */
   bool duplex;               /* pad with a blank page so every letter starts on a front side */
   tg_control_number control; /* the letter id printed on its pages, where the vendor asks */
   const char *postal_column; /* default 郵便番号 */
@@ -85,11 +85,19 @@ typedef struct tg_run_options {
   double png_dpi;
   FILE *trace;           /* also write a trace here (NULL: none) */
   const char *fontset;   /* font set listing; NULL: <data dir>/fonts/fontset.txt */
+  unsigned jobs;         /* worker threads; 0 = one per core.  Output bytes do not depend on it */
+  unsigned shard_index;  /* 1..shard_count: render only this part of the job (0 = all) */
+  unsigned shard_count;
+  /* Called from the thread that called tg_run, about ten times a second
+   * while letters are drawn (done of total), and once at the end. */
+  void (*progress)(uint64_t done, uint64_t total, void *data);
+  void *progress_data;
 } tg_run_options;
 
 typedef struct tg_list_summary {
   char *file, *type, *municipality;
   uint64_t read, rendered, excluded, rejected, blank;
+  uint64_t file_rows; /* rows of the whole file (with --shard, read counts only this shard's) */
 } tg_list_summary;
 
 typedef struct tg_summary {
@@ -106,6 +114,14 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *summary
 void tg_summary_clear(tg_summary *s);
 /* The human summary printed at the end of a run (newly allocated). */
 char *tg_summary_format(const tg_summary *s, bool check_only);
+
+/* Join the output folders of a sharded run (tegami run --shard K/N on N
+ * machines) into out_dir, after checking that together they are exactly the
+ * whole job: same job, shards 1..N each once, checksums intact, no letter or
+ * rejected row twice, every list's rows all read.  Nothing is written unless
+ * all checks pass. */
+tg_exit tg_merge_outputs(const char *const *dirs, size_t n, const char *out_dir, bool force,
+                         tg_summary *summary, tg_diag *d);
 
 /* What a tegami YAML file is: "job", "design", or NULL (reported) when it
  * cannot be read or declares no known kind. */

@@ -42,7 +42,7 @@ tg_sink *tg_sink_png_new(const char *dir, const char *prefix, double dpi, tg_dia
 tg_sink *tg_sink_trace_new(FILE *out);
 
 typedef struct tg_letter_info {
-  uint64_t seq;
+  uint64_t seq; /* position in its batch, from 1 */
   const char *id;
   const char *list; /* list file */
   uint64_t row;

@@ -88,6 +88,9 @@ bool tg_remove_tree(const char *path, tg_diag *d);
  * text and never runs it as a formula. */
 void tg_csv_field(GString *out, const char *value);
 
+/* Append `value` as a JSON string (quoted, escaped). */
+void tg_json_string(GString *out, const char *value);
+
 /* Join a path relative to the directory of `base_file` (absolute paths pass). */
 char *tg_path_relative_to(const char *base_file, const char *path);
 

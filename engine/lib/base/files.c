@@ -242,6 +242,16 @@ void tg_csv_field(GString *o, const char *s) {
   if (quote || formula) g_string_append_c(o, '"');
 }
 
+void tg_json_string(GString *o, const char *s) {
+  g_string_append_c(o, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') g_string_append_printf(o, "\\%c", *p);
+    else if (*p < 0x20) g_string_append_printf(o, "\\u%04x", *p);
+    else g_string_append_c(o, (char)*p);
+  }
+  g_string_append_c(o, '"');
+}
+
 char *tg_path_relative_to(const char *base_file, const char *path) {
   if (g_path_is_absolute(path)) return g_strdup(path);
   char *dir = g_path_get_dirname(base_file);

@@ -104,6 +104,7 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
 static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
   tg_output_spec *o = &J->pub.output;
   o->sort = TG_SORT_POSTAL;
+  o->batch_size = 1000;
   o->postal_column = keep(J, "郵便番号");
   tg_ynode *m = tg_yget_map(root, "output", false, d);
   if (!m) return;

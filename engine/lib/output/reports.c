@@ -137,22 +137,15 @@ static GPtrArray *breakdown(const output_run *R) {
   return cells;
 }
 
-static void json_str(GString *o, const char *s) {
-  g_string_append_c(o, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(o, "\\%c", *p);
-    else if (*p < 0x20) g_string_append_printf(o, "\\u%04x", *p);
-    else g_string_append_c(o, (char)*p);
-  }
-  g_string_append_c(o, '"');
-}
-
 static bool write_summaries(output_run *R, GPtrArray *cells) {
   const tg_summary *s = R->sum;
   GString *j = g_string_new("{\n  \"job\": ");
-  json_str(j, R->job->id);
+  tg_json_string(j, R->job->id);
   g_string_append(j, ",\n  \"date\": ");
-  json_str(j, R->job->date);
+  tg_json_string(j, R->job->date);
+  g_string_append_printf(j, ",\n  \"shard\": {\"index\": %u, \"count\": %u}",
+                         R->opt->shard_index ? R->opt->shard_index : 1,
+                         R->opt->shard_count ? R->opt->shard_count : 1);
   g_string_append_printf(j,
                          ",\n  \"totals\": {\"read\": %" G_GUINT64_FORMAT
                          ", \"rendered\": %" G_GUINT64_FORMAT ", \"excluded\": %" G_GUINT64_FORMAT
@@ -164,16 +157,16 @@ static bool write_summaries(output_run *R, GPtrArray *cells) {
     const tg_list_summary *l = &s->lists[i];
     g_string_append(j, i ? ",\n    {" : "\n    {");
     g_string_append(j, "\"municipality\": ");
-    json_str(j, l->municipality);
+    tg_json_string(j, l->municipality);
     g_string_append(j, ", \"type\": ");
-    json_str(j, l->type);
+    tg_json_string(j, l->type);
     g_string_append(j, ", \"file\": ");
-    json_str(j, l->file);
+    tg_json_string(j, l->file);
     g_string_append_printf(j,
                            ", \"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
                            ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
-                           ", \"blank\": %" G_GUINT64_FORMAT "}",
-                           l->read, l->rendered, l->excluded, l->rejected, l->blank);
+                           ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT "}",
+                           l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows);
   }
   g_string_append(j, "\n  ],\n  \"letters\": [");
   for (guint i = 0; i < cells->len; i++) {
@@ -183,7 +176,7 @@ static bool write_summaries(output_run *R, GPtrArray *cells) {
     const char *vals[] = {c->municipality, c->type, c->segment, c->variant, c->arm};
     for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
       g_string_append_printf(j, "%s\"%s\": ", k ? ", " : "", keys[k]);
-      json_str(j, vals[k]);
+      tg_json_string(j, vals[k]);
     }
     g_string_append_printf(j, ", \"letters\": %" G_GUINT64_FORMAT ", \"pages\": %" G_GUINT64_FORMAT "}",
                            c->letters, c->pages);

@@ -160,8 +160,10 @@ static bool check_phase(output_run *R) {
 
 /* ---- rejections --------------------------------------------------------------------- */
 
-/* Record a rejected row with the first error of its diagnostics. */
-static void reject(output_run *R, uint32_t plan_no, const tg_row *row, const tg_diag *rd) {
+/* Record a rejected row with the first error of its diagnostics into `into`,
+ * counting it in rejected[plan]. */
+static void reject(const output_run *R, uint32_t plan_no, const tg_row *row, const tg_diag *rd,
+                   GArray *into, uint64_t *rejected) {
   const plan *p = &g_array_index(R->plans, plan, plan_no);
   const tg_diag_entry *e = NULL;
   for (size_t i = 0; i < tg_diag_count(rd) && !e; i++)
@@ -171,8 +173,8 @@ static void reject(output_run *R, uint32_t plan_no, const tg_row *row, const tg_
                         g_strdup(key_ok ? row->fields[p->key_col] : ""),
                         g_strdup(e && e->column ? e->column : ""),
                         g_strdup(e ? e->code : "unknown"), g_strdup(e ? e->message : "")};
-  g_array_append_val(R->rejections, r);
-  R->sum->lists[plan_no].rejected++;
+  g_array_append_val(into, r);
+  rejected[plan_no]++;
 }
 
 /* ---- scan ------------------------------------------------------------------------ */
@@ -190,6 +192,31 @@ static void postal_digits(const char *s, char out[8]) {
   out[n] = '\0';
 }
 
+/* Is this row part of this shard?  People are spread over shards by a hash
+ * of their key (KDB個人番号) keyed with the job id, so every machine of a
+ * sharded run agrees without talking to the others; a row without a usable
+ * key goes by its list and row number. */
+static bool in_shard(const output_run *R, const plan *p, const tg_row *row) {
+  unsigned n = R->opt->shard_count;
+  if (n <= 1 || R->opt->shard_index == 0) return true;
+  GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)R->job->id, strlen(R->job->id));
+  if (!row->rejected && p->key_col >= 0 && (size_t)p->key_col < row->nfields &&
+      row->lengths[p->key_col] > 0) {
+    g_hmac_update(h, (const guchar *)row->fields[p->key_col], (gssize)row->lengths[p->key_col]);
+  } else {
+    char buf[64];
+    g_snprintf(buf, sizeof buf, "%s\x1f%" G_GUINT64_FORMAT, p->list->file, row->number);
+    g_hmac_update(h, (const guchar *)buf, (gssize)strlen(buf));
+  }
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  g_hmac_get_digest(h, digest, &len);
+  g_hmac_unref(h);
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++) v = (v << 8) | digest[i];
+  return v % n == R->opt->shard_index - 1;
+}
+
 /* Read every row of every list once.  Rows that cannot be read are rejected;
  * the others become letter records. */
 static bool scan_phase(output_run *R) {
@@ -197,15 +224,21 @@ static bool scan_phase(output_run *R) {
   tg_diag_set_repeat_limit(rd, 0);
   bool ok = true;
   uint16_t standard = intern(R, "standard");
+  uint64_t *rejected = g_new0(uint64_t, R->plans->len + 1);
   for (guint pi = 0; pi < R->plans->len && ok; pi++) {
     plan *p = &g_array_index(R->plans, plan, pi);
     tg_list_summary *ls = &R->sum->lists[pi];
     tg_row row;
     int st;
     while ((st = tg_targets_next(p->targets, &row, rd)) == 1) {
+      ls->file_rows++;
+      if (!in_shard(R, p, &row)) {
+        tg_diag_clear(rd); /* another machine reports this row */
+        continue;
+      }
       ls->read++;
       if (row.rejected) {
-        reject(R, pi, &row, rd);
+        reject(R, pi, &row, rd, R->rejections, rejected);
       } else {
         output_letter rec = {.plan = pi, .offset = row.offset, .row = row.number,
                              .line = (uint32_t)row.line, .variant = standard};
@@ -217,6 +250,8 @@ static bool scan_phase(output_run *R) {
     if (st < 0) ok = false;
     ls->blank = tg_targets_get_blank_count(p->targets);
   }
+  for (guint pi = 0; pi < R->plans->len; pi++) R->sum->lists[pi].rejected += rejected[pi];
+  g_free(rejected);
   tg_diag_take(R->d, rd);
   tg_diag_free(rd);
   return ok;
@@ -265,6 +300,8 @@ static void plan_phase(output_run *R) {
                              (const char *)g_ptr_array_index(R->names, first->variant));
       if (first->arm) g_string_append_printf(name, "_%s",
                                              (const char *)g_ptr_array_index(R->names, first->arm));
+      if (R->opt->shard_count > 1 && R->opt->shard_index)
+        g_string_append_printf(name, "_s%uof%u", R->opt->shard_index, R->opt->shard_count);
       g_string_append_printf(name, "_%03zu.pdf", k);
       output_batch b = {s, MIN(per, end - s), g_string_free(name, FALSE)};
       for (size_t q = s; q < s + b.count; q++)
@@ -285,7 +322,7 @@ typedef struct {
   tg_diag *rd;          /* diagnostics of the current row */
 } worker;
 
-static worker *worker_new(output_run *R) {
+static worker *worker_new(const output_run *R) {
   worker *w = g_new0(worker, 1);
   w->ctx = tg_layout_ctx_new(R->fonts);
   w->readers = g_new0(tg_targets *, R->plans->len + 1);
@@ -295,7 +332,7 @@ static worker *worker_new(output_run *R) {
   return w;
 }
 
-static void worker_free(output_run *R, worker *w) {
+static void worker_free(const output_run *R, worker *w) {
   for (guint i = 0; i < R->plans->len; i++) {
     tg_targets_free(w->readers[i]);
     tg_letter_free(w->letters[i]);
@@ -308,7 +345,7 @@ static void worker_free(output_run *R, worker *w) {
 }
 
 /* Read the row of a letter record again (seeking back to it). */
-static bool reread(output_run *R, worker *w, const output_letter *rec, tg_row *row) {
+static bool reread(const output_run *R, worker *w, const output_letter *rec, tg_row *row) {
   const plan *p = &g_array_index(R->plans, plan, rec->plan);
   if (!w->readers[rec->plan]) {
     w->readers[rec->plan] = tg_targets_open(p->list->file, NULL, w->rd);
@@ -325,7 +362,7 @@ static bool reread(output_run *R, worker *w, const output_letter *rec, tg_row *r
 }
 
 /* The page with the control number added ("14999-1-000002 1/2"). */
-static bool with_control_number(output_run *R, worker *w, const tg_page *page, const char *id,
+static bool with_control_number(const output_run *R, worker *w, const tg_page *page, const char *id,
                                 size_t pg, size_t npages, tg_page *out) {
   *out = *page;
   const tg_control_number *cn = &R->job->output.control;
@@ -347,19 +384,105 @@ static bool with_control_number(output_run *R, worker *w, const tg_page *page, c
   return true;
 }
 
-/* Render one batch into its sinks.  Returns false on a system error. */
-static bool render_batch(output_run *R, worker *w, uint32_t batch_no, tg_sink *const *sinks,
-                         size_t nsinks) {
+static void pdf_date(const tg_job *job, char *date, size_t n) {
+  const char *sde = g_getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    GDateTime *dt = g_date_time_new_from_unix_utc(g_ascii_strtoll(sde, NULL, 10));
+    char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
+    g_strlcpy(date, s ? s : "2000-01-01T00:00:00", n);
+    g_free(s);
+    if (dt) g_date_time_unref(dt);
+  } else {
+    g_snprintf(date, n, "%sT00:00:00", job->date);
+  }
+}
+
+/* Create a batch PDF privately (0600) before Cairo opens it. */
+static tg_sink *open_batch_pdf(const output_run *R, const char *path, tg_diag *d) {
+  int fd = g_open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
+                g_strerror(errno));
+    return NULL;
+  }
+  close(fd);
+  char date[32];
+  pdf_date(R->job, date, sizeof date);
+  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
+  return tg_sink_pdf_new(path, &po, d);
+}
+
+/* What one batch produced; merged into the run in batch order, so the result
+ * does not depend on which thread rendered which batch. */
+typedef struct {
+  GArray *manifest;   /* output_manifest_entry (seq set when merged) */
+  GArray *rejections; /* output_rejection */
+  uint64_t *rendered, *rejected; /* per plan */
+  uint64_t pages;
+  tg_diag *diag;
+  char *trace;
+  size_t trace_len;
+  bool ok;
+} batch_result;
+
+static void batch_result_clear(batch_result *r) {
+  if (r->manifest) g_array_free(r->manifest, TRUE);
+  if (r->rejections) g_array_free(r->rejections, TRUE);
+  g_free(r->rendered);
+  g_free(r->rejected);
+  tg_diag_free(r->diag);
+  free(r->trace);
+}
+
+/* Render the letters of one batch into its own sinks. */
+static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batch_result *res,
+                         gint *letters_done) {
   const output_batch *b = &g_array_index(R->batches, output_batch, batch_no);
-  bool ok = true;
+  res->manifest = g_array_new(FALSE, TRUE, sizeof(output_manifest_entry));
+  res->rejections = g_array_new(FALSE, TRUE, sizeof(output_rejection));
+  g_array_set_clear_func(res->rejections, rejection_clear);
+  res->rendered = g_new0(uint64_t, R->plans->len + 1);
+  res->rejected = g_new0(uint64_t, R->plans->len + 1);
+  res->diag = tg_diag_new();
+  tg_diag_set_repeat_limit(res->diag, 0);
+  res->ok = true;
+
+  /* this batch's sinks: its PDF, its PNG proofs, its part of the trace */
+  bool render = !R->opt->check_only;
+  tg_sink *sinks[3];
+  size_t nsinks = 0;
+  tg_sink *pdf = NULL, *png = NULL, *trace = NULL;
+  FILE *trace_mem = NULL;
+  if (render && R->opt->pdf) {
+    char *path = g_build_filename(R->stage_dir, b->name, NULL);
+    pdf = open_batch_pdf(R, path, res->diag);
+    g_free(path);
+    if (!pdf) res->ok = false;
+    else sinks[nsinks++] = pdf;
+  }
+  if (res->ok && render && R->opt->png) {
+    char *pdir = g_build_filename(R->stage_dir, "proofs", NULL);
+    char *prefix = g_strndup(b->name, strlen(b->name) - 4); /* without .pdf */
+    png = tg_sink_png_new(pdir, prefix, R->opt->png_dpi, res->diag);
+    g_free(prefix);
+    g_free(pdir);
+    if (!png) res->ok = false;
+    else sinks[nsinks++] = png;
+  }
+  if (res->ok && R->opt->trace) {
+    trace_mem = open_memstream(&res->trace, &res->trace_len);
+    fprintf(trace_mem, "batch %s\n", b->name);
+    trace = tg_sink_trace_new(trace_mem);
+    sinks[nsinks++] = trace;
+  }
+
   uint32_t page_in_batch = 0;
-  for (size_t i = b->first; i < b->first + b->count && ok; i++) {
+  for (size_t i = b->first; i < b->first + b->count && res->ok; i++) {
     const output_letter *rec = &g_array_index(R->letters, output_letter, i);
     const plan *p = &g_array_index(R->plans, plan, rec->plan);
-    tg_list_summary *ls = &R->sum->lists[rec->plan];
     tg_row row;
     if (!reread(R, w, rec, &row)) {
-      ok = false;
+      res->ok = false;
       break;
     }
     if (!w->letters[rec->plan]) w->letters[rec->plan] = tg_letter_new(p->merge);
@@ -375,107 +498,129 @@ static bool render_batch(output_run *R, worker *w, uint32_t batch_no, tg_sink *c
     for (size_t pg = 0; good && pg < pages.npages; pg++)
       good = with_control_number(R, w, &pages.pages[pg], letter->id, pg, pages.npages, &marked[pg]);
     if (!good) {
-      reject(R, rec->plan, &row, w->rd);
+      reject(R, rec->plan, &row, w->rd, res->rejections, res->rejected);
     } else {
-      output_manifest_entry me = {R->manifest->len + 1, "", batch_no, page_in_batch + 1,
-                                  (uint32_t)pages.npages, 0, i};
+      output_manifest_entry me = {0, "", batch_no, page_in_batch + 1, (uint32_t)pages.npages, 0, i};
       g_strlcpy(me.letter_id, letter->id, sizeof me.letter_id);
-      letter->seq = me.seq;
-      tg_letter_info info = {me.seq, letter->id, p->list->file, row.number};
+      tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number};
       bool pad = R->job->output.duplex && pages.npages % 2 == 1;
       tg_page blank = {pages.pages[0].width_pt, pages.pages[0].height_pt, NULL, 0, NULL};
-      for (size_t s = 0; s < nsinks && ok; s++) {
+      for (size_t s = 0; s < nsinks && res->ok; s++) {
         tg_sink_begin_letter(sinks[s], &info);
-        for (size_t pg = 0; pg < pages.npages && ok; pg++) ok = tg_sink_page(sinks[s], &marked[pg], w->rd);
-        if (pad && ok) ok = tg_sink_page(sinks[s], &blank, w->rd);
+        for (size_t pg = 0; pg < pages.npages && res->ok; pg++)
+          res->ok = tg_sink_page(sinks[s], &marked[pg], w->rd);
+        if (pad && res->ok) res->ok = tg_sink_page(sinks[s], &blank, w->rd);
       }
       me.blank_pages = pad ? 1 : 0;
       page_in_batch += me.page_count + me.blank_pages;
-      g_array_append_val(R->manifest, me);
-      ls->rendered++;
-      R->sum->pages += pages.npages;
+      g_array_append_val(res->manifest, me);
+      res->rendered[rec->plan]++;
+      res->pages += pages.npages;
     }
     if (marked)
       for (size_t pg = 0; pg < pages.npages; pg++)
         if (marked[pg].items != pages.pages[pg].items) g_free((gpointer)marked[pg].items);
     g_free(marked);
-    tg_diag_take(R->d, w->rd);
+    tg_diag_take(res->diag, w->rd);
+    g_atomic_int_inc(letters_done);
   }
-  tg_diag_take(R->d, w->rd);
-  return ok;
-}
-
-static void pdf_date(const tg_job *job, char *date, size_t n) {
-  const char *sde = g_getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    GDateTime *dt = g_date_time_new_from_unix_utc(g_ascii_strtoll(sde, NULL, 10));
-    char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
-    g_strlcpy(date, s ? s : "2000-01-01T00:00:00", n);
-    g_free(s);
-    if (dt) g_date_time_unref(dt);
-  } else {
-    g_snprintf(date, n, "%sT00:00:00", job->date);
+  tg_diag_take(res->diag, w->rd);
+  if (pdf) {
+    res->ok = tg_sink_close(pdf, res->diag) && res->ok;
+    tg_sink_free(pdf);
   }
-}
-
-static tg_sink *open_batch_pdf(output_run *R, const char *path) {
-  int fd = g_open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
-                g_strerror(errno));
-    return NULL;
-  }
-  close(fd);
-  char date[32];
-  pdf_date(R->job, date, sizeof date);
-  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
-  return tg_sink_pdf_new(path, &po, R->d);
-}
-
-static bool render_phase(output_run *R) {
-  bool render = !R->opt->check_only;
-  tg_sink *png = NULL;
-  if (render && R->opt->png) {
-    char *pdir = g_build_filename(R->stage_dir, "proofs", NULL);
-    png = tg_sink_png_new(pdir, "page", R->opt->png_dpi, R->d);
-    g_free(pdir);
-    if (!png) return false;
-    g_ptr_array_add(R->outputs, g_strdup("proofs"));
-  }
-  tg_sink *trace = R->opt->trace ? tg_sink_trace_new(R->opt->trace) : NULL;
-  worker *w = worker_new(R);
-  bool ok = true;
-  for (guint bi = 0; bi < R->batches->len && ok; bi++) {
-    const output_batch *b = &g_array_index(R->batches, output_batch, bi);
-    tg_sink *sinks[3];
-    size_t n = 0;
-    tg_sink *pdf = NULL;
-    char *path = NULL;
-    if (render && R->opt->pdf) {
-      path = g_build_filename(R->stage_dir, b->name, NULL);
-      pdf = open_batch_pdf(R, path);
-      if (!pdf) ok = false;
-      else sinks[n++] = pdf;
-    }
-    if (png) sinks[n++] = png;
-    if (trace) sinks[n++] = trace;
-    if (ok) ok = render_batch(R, w, bi, sinks, n);
-    if (pdf) {
-      ok = tg_sink_close(pdf, R->d) && ok;
-      tg_sink_free(pdf);
-      if (ok) g_ptr_array_add(R->outputs, g_strdup(b->name));
-    }
-    g_free(path);
-  }
-  worker_free(R, w);
   if (png) {
-    ok = tg_sink_close(png, R->d) && ok;
+    res->ok = tg_sink_close(png, res->diag) && res->ok;
     tg_sink_free(png);
   }
   if (trace) {
-    ok = tg_sink_close(trace, R->d) && ok;
+    res->ok = tg_sink_close(trace, res->diag) && res->ok;
     tg_sink_free(trace);
+    fclose(trace_mem);
   }
+}
+
+/* The worker threads take batches in turn from a shared counter. */
+typedef struct {
+  const output_run *R;
+  batch_result *results;
+  gint next_batch;   /* atomic */
+  gint letters_done; /* atomic */
+  gint failed;       /* atomic: stop taking batches after a system error */
+  gint running;      /* atomic: threads still working */
+} pool;
+
+static gpointer pool_thread(gpointer data) {
+  pool *P = data;
+  worker *w = worker_new(P->R);
+  for (;;) {
+    if (g_atomic_int_get(&P->failed)) break;
+    gint b = g_atomic_int_add(&P->next_batch, 1);
+    if ((guint)b >= P->R->batches->len) break;
+    render_batch(P->R, w, (uint32_t)b, &P->results[b], &P->letters_done);
+    if (!P->results[b].ok) g_atomic_int_set(&P->failed, 1);
+  }
+  worker_free(P->R, w);
+  g_atomic_int_dec_and_test(&P->running);
+  return NULL;
+}
+
+static bool render_phase(output_run *R) {
+  if (!R->opt->check_only && R->opt->png) {
+    char *pdir = g_build_filename(R->stage_dir, "proofs", NULL);
+    bool ok = tg_mkdir_private(pdir, R->d);
+    g_free(pdir);
+    if (!ok) return false;
+  }
+  guint nb = R->batches->len;
+  unsigned jobs = R->opt->jobs ? R->opt->jobs : (unsigned)g_get_num_processors();
+  if (jobs > nb) jobs = nb ? nb : 1;
+  pool P = {.R = R, .results = g_new0(batch_result, nb + 1), .running = (gint)jobs};
+  GThread **threads = g_new0(GThread *, jobs);
+  for (unsigned t = 0; t < jobs; t++) threads[t] = g_thread_new("tegami-render", pool_thread, &P);
+  uint64_t total = R->letters->len;
+  while (g_atomic_int_get(&P.running) > 0) {
+    if (R->opt->progress)
+      R->opt->progress((uint64_t)g_atomic_int_get(&P.letters_done), total, R->opt->progress_data);
+    g_usleep(100000);
+  }
+  for (unsigned t = 0; t < jobs; t++) g_thread_join(threads[t]);
+  g_free(threads);
+  if (R->opt->progress)
+    R->opt->progress((uint64_t)g_atomic_int_get(&P.letters_done), total, R->opt->progress_data);
+
+  /* merge the batches' results in batch order */
+  bool ok = true;
+  for (guint bi = 0; bi < nb; bi++) {
+    batch_result *r = &P.results[bi];
+    if (!r->manifest) continue; /* not started after a failure */
+    tg_diag_take(R->d, r->diag);
+    ok = ok && r->ok;
+    for (guint i = 0; i < r->manifest->len; i++) {
+      output_manifest_entry me = g_array_index(r->manifest, output_manifest_entry, i);
+      me.seq = R->manifest->len + 1;
+      g_array_append_val(R->manifest, me);
+    }
+    for (guint i = 0; i < r->rejections->len; i++)
+      g_array_append_val(R->rejections, g_array_index(r->rejections, output_rejection, i));
+    g_array_set_clear_func(r->rejections, NULL); /* moved, not copied */
+    for (guint pi = 0; pi < R->plans->len; pi++) {
+      R->sum->lists[pi].rendered += r->rendered[pi];
+      R->sum->lists[pi].rejected += r->rejected[pi];
+    }
+    R->sum->pages += r->pages;
+    if (R->opt->trace && r->trace_len) fwrite(r->trace, 1, r->trace_len, R->opt->trace);
+    if (r->ok && !R->opt->check_only && R->opt->pdf)
+      g_ptr_array_add(R->outputs,
+                      g_strdup(g_array_index(R->batches, output_batch, bi).name));
+  }
+  if (R->opt->trace && fflush(R->opt->trace) != 0) {
+    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "render.trace", "cannot write the trace");
+    ok = false;
+  }
+  if (!R->opt->check_only && R->opt->png) g_ptr_array_add(R->outputs, g_strdup("proofs"));
+  for (guint bi = 0; bi < nb; bi++) batch_result_clear(&P.results[bi]);
+  g_free(P.results);
   return ok;
 }
 
