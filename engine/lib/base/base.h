@@ -161,6 +161,14 @@ const char *tg_ytype_name(tg_ytype t);
  * len/3)), or NULL. */
 const char *tg_suggest(const char *word, const char *const *candidates, size_t n);
 
+/* ---- CSV output -------------------------------------------------------------- */
+
+/* One CSV field: quoted when it holds , " CR or LF; a leading = + - @ is
+ * neutralised with a ' so that a spreadsheet never runs it as a formula.
+ * NULL is written as an empty field.  (csvfield.c) */
+void tg_csv_append_field(GString *out, const char *s);
+void tg_csv_write_field(FILE *f, const char *s);
+
 /* ---- hashing ---------------------------------------------------------------- */
 
 /* Lower-case hex SHA-256 of a file; NULL and a diagnostic on I/O error. */
