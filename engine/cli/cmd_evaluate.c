@@ -81,8 +81,10 @@ int cmd_evaluate(int argc, char **argv) {
     free(pos);
     return code;
   }
-  tg_eval_options eo = {.key_column = o.key, .date_column = o.date_column,
-                        .reference = o.reference, .window_days = o.window_days,
+  tg_eval_options eo = {.key_column = o.key,
+                        .date_column = o.date_column,
+                        .reference = o.reference,
+                        .window_days = o.window_days,
                         .alpha = o.alpha};
   tg_diag *d = tg_diag_new();
   tg_evaluation *e = tg_evaluate(pos[0], pos[1], &eo, d);
@@ -98,8 +100,7 @@ int cmd_evaluate(int argc, char **argv) {
   char *report = tg_evaluation_format(e);
   fputs(report, stdout);
   free(report);
-  if (written)
-    fprintf(stderr, "written: %s/evaluation.{txt,csv,pdf,png}\n", o.out_dir);
+  if (written) fprintf(stderr, "written: %s/evaluation.{txt,csv,pdf,png}\n", o.out_dir);
   code = tg_diag_exit_code(d);
   tg_evaluation_free(e);
   tg_diag_free(d);

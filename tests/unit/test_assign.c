@@ -10,8 +10,8 @@ static const uint8_t OTHER_SALT[] = "another-synthetic-salt-987654321";
 static tg_assign *new_assign(const uint8_t *salt, const tg_arm *arms, size_t narms,
                              unsigned multiple) {
   tg_diag *d = tg_diag_new();
-  tg_assign_options o = {.salt = salt, .salt_len = 32, .arms = arms, .narms = narms,
-                         .block_multiple = multiple};
+  tg_assign_options o = {
+      .salt = salt, .salt_len = 32, .arms = arms, .narms = narms, .block_multiple = multiple};
   tg_assign *a = tg_assign_new(&o, d);
   assert_non_null(a);
   assert_int_equal(tg_diag_count(d), 0);
@@ -109,7 +109,8 @@ static void assignment_of_fixed_inputs_never_changes(void **state) {
   tg_assign *a = new_assign(SALT, AB_CONTROL, 3, 1);
   const char **arms = assign_all(a, p, 12);
   GString *got = g_string_new(NULL);
-  for (size_t i = 0; i < 12; i++) g_string_append_printf(got, "%s ", arms[i]);
+  for (size_t i = 0; i < 12; i++)
+    g_string_append_printf(got, "%s ", arms[i]);
   assert_string_equal(got->str, EXPECTED_FIXED_ARMS);
   g_free(arms);
   tg_assign_free(a);
@@ -123,9 +124,9 @@ static void assignment_of_fixed_inputs_never_changes(void **state) {
   a = new_assign(SALT, AB, 2, 2);
   arms = assign_all(a, p, 30);
   g_string_truncate(got, 0);
-  for (size_t i = 0; i < 30; i++) g_string_append_printf(got, "%s ", arms[i]);
-  assert_string_equal(got->str,
-                      "A A A A A B B A A B A B A B B A A A B B B A B A A B B B B A ");
+  for (size_t i = 0; i < 30; i++)
+    g_string_append_printf(got, "%s ", arms[i]);
+  assert_string_equal(got->str, "A A A A A B B A A B A B A B B A A A B B B A B A A B B B B A ");
   g_string_free(got, TRUE);
   g_free(arms);
   tg_assign_free(a);
@@ -182,7 +183,8 @@ static void a_one_to_one_stratum_differs_by_at_most_one(void **state) {
     tg_assign *a = new_assign(SALT, AB, 2, 1);
     const char **arms = assign_all(a, p, n);
     long diff = 0;
-    for (size_t i = 0; i < n; i++) diff += strcmp(arms[i], "A") == 0 ? 1 : -1;
+    for (size_t i = 0; i < n; i++)
+      diff += strcmp(arms[i], "A") == 0 ? 1 : -1;
     assert_true(labs(diff) <= 1);
     g_free(arms);
     tg_assign_free(a);
@@ -215,7 +217,8 @@ static void a_different_salt_gives_a_different_assignment(void **state) {
   tg_assign *a = new_assign(SALT, AB, 2, 1), *b = new_assign(OTHER_SALT, AB, 2, 1);
   const char **x = assign_all(a, p, n), **y = assign_all(b, p, n);
   size_t same = 0;
-  for (size_t i = 0; i < n; i++) same += strcmp(x[i], y[i]) == 0;
+  for (size_t i = 0; i < n; i++)
+    same += strcmp(x[i], y[i]) == 0;
   /* independent 1:1 assignments agree for about half of the people */
   assert_true(same > 350 && same < 650);
   g_free(x);
@@ -348,8 +351,8 @@ static void assignment_csv_is_private_quoted_and_formula_safe(void **state) {
   tg_assignment_writer *w = tg_assignment_writer_open(path, NULL, d);
   assert_non_null(w);
   assert_false(g_file_test(path, G_FILE_TEST_EXISTS)); /* only a temporary so far */
-  tg_assignment_row r = {"L000001", "14000000001", "14201", "highrisk", "=1+2", "standard",
-                         "A",       "2026-10-01",  "14201|highrisk|a,b"};
+  tg_assignment_row r = {"L000001",  "14000000001", "14201",      "highrisk",          "=1+2",
+                         "standard", "A",           "2026-10-01", "14201|highrisk|a,b"};
   tg_assignment_writer_add(w, &r);
   r.letter_id = "L000002";
   r.segment = "-5";
@@ -378,7 +381,8 @@ static void assignment_csv_is_private_quoted_and_formula_safe(void **state) {
   tg_assignment_writer_free(w);
   GDir *gd = g_dir_open(dir, 0, NULL);
   int files = 0;
-  while (g_dir_read_name(gd)) files++;
+  while (g_dir_read_name(gd))
+    files++;
   g_dir_close(gd);
   assert_int_equal(files, 1);
   assert_int_equal(tg_diag_count(d), 0);

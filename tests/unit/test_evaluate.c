@@ -31,7 +31,7 @@
 static const double Z95 = 1.959963984540054;
 
 /* Equal when both round to the same 4 decimals. */
-#define assert_4dp(got, want) assert_int_equal(lround((got) * 10000), lround((want) * 10000))
+#define assert_4dp(got, want)        assert_int_equal(lround((got)*10000), lround((want)*10000))
 #define assert_close(got, want, tol) assert_true(fabs((got) - (want)) <= (tol))
 
 static void normal_quantiles_match_the_tables(void **state) {
@@ -90,8 +90,8 @@ static void fisher_exact_matches_hand_counts(void **state) {
   assert_close(output_fisher_p(0, 10, 5, 10), 504.0 / 15504.0, 1e-12);
   assert_close(output_fisher_p(2, 40, 9, 40), 0.04762516489608712, 1e-10);
   assert_close(output_fisher_p(5, 10, 5, 10), 1, 1e-12);
-  assert_false(output_needs_exact(2, 40, 9, 40)); /* smallest expected 40·11/80 = 5.5 */
-  assert_true(output_needs_exact(0, 10, 5, 10));  /* expected 2.5 */
+  assert_false(output_needs_exact(2, 40, 9, 40));  /* smallest expected 40·11/80 = 5.5 */
+  assert_true(output_needs_exact(0, 10, 5, 10));   /* expected 2.5 */
   assert_true(output_z_test_p(0, 50, 0, 50) == 1); /* nothing to compare */
 }
 
@@ -260,7 +260,7 @@ static void visits_count_from_the_letter_date_to_the_window_end(void **state) {
 static void conflicting_arms_and_missing_columns_are_reported(void **state) {
   (void)state;
   static const char assignment[] = "letter_id,KDB個人番号,arm,date\n1,k1,A,2026-10-01\n"
-                                    "2,k2,B,2026-10-01\n3,k1,B,2026-10-01\n4,k3,,2026-10-01\n";
+                                   "2,k2,B,2026-10-01\n3,k1,B,2026-10-01\n4,k3,,2026-10-01\n";
   static const char outcomes[] = "KDB個人番号,受診日\nk2,2026-10-05\n";
   char *a = tg_test_write_temp("assignment.csv", assignment, strlen(assignment));
   char *o = tg_test_write_temp("outcomes.csv", outcomes, strlen(outcomes));

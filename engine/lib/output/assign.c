@@ -22,11 +22,11 @@
 
 #include <string.h>
 
-#define MAX_ARMS 16
-#define MAX_RATIO 100
+#define MAX_ARMS     16
+#define MAX_RATIO    100
 #define MAX_MULTIPLE 10
-#define MIN_SALT 16
-#define NO_FILE UINT32_MAX
+#define MIN_SALT     16
+#define NO_FILE      UINT32_MAX
 
 typedef struct {
   uint8_t mac[32];
@@ -69,8 +69,7 @@ tg_assign *tg_assign_new(const tg_assign_options *opt, tg_diag *d) {
   if (!opt->salt || opt->salt_len < MIN_SALT) {
     /* never print the salt, not even its length beyond what is needed */
     tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "assign.salt",
-                "the experiment's salt must be at least %d bytes of secret random data",
-                MIN_SALT);
+                "the experiment's salt must be at least %d bytes of secret random data", MIN_SALT);
     ok = false;
   }
   if (opt->narms < 2 || opt->narms > MAX_ARMS) {
@@ -202,7 +201,8 @@ static void stream_init(stream *s, const tg_assign *a, const char *stratum, uint
   g_byte_array_append(s->msg, (const guint8 *)stratum, (guint)strlen(stratum));
   g_byte_array_append(s->msg, &zero, 1);
   uint8_t be[8];
-  for (int i = 0; i < 8; i++) be[i] = (uint8_t)(block >> (56 - 8 * i));
+  for (int i = 0; i < 8; i++)
+    be[i] = (uint8_t)(block >> (56 - 8 * i));
   g_byte_array_append(s->msg, be, 8);
   s->used = sizeof s->buf; /* empty */
   s->counter = 0;
@@ -212,7 +212,8 @@ static uint64_t stream_next(stream *s) {
   if (s->used >= sizeof s->buf) {
     guint len = s->msg->len;
     uint8_t be[4];
-    for (int i = 0; i < 4; i++) be[i] = (uint8_t)(s->counter >> (24 - 8 * i));
+    for (int i = 0; i < 4; i++)
+      be[i] = (uint8_t)(s->counter >> (24 - 8 * i));
     g_byte_array_append(s->msg, be, 4);
     hmac(s->a, s->msg->data, s->msg->len, s->buf);
     g_byte_array_set_size(s->msg, len);
@@ -220,7 +221,8 @@ static uint64_t stream_next(stream *s) {
     s->used = 0;
   }
   uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v = v << 8 | s->buf[s->used + (size_t)i];
+  for (int i = 0; i < 8; i++)
+    v = v << 8 | s->buf[s->used + (size_t)i];
   s->used += 8;
   return v;
 }
@@ -234,11 +236,11 @@ static uint64_t stream_below(stream *s, uint64_t bound) {
   }
 }
 
-static void block_sequence(const tg_assign *a, const char *stratum, uint64_t block,
-                           uint8_t *seq) {
+static void block_sequence(const tg_assign *a, const char *stratum, uint64_t block, uint8_t *seq) {
   size_t k = 0;
   for (size_t arm = 0; arm < a->narms; arm++)
-    for (unsigned j = 0; j < a->weights[arm]; j++) seq[k++] = (uint8_t)arm;
+    for (unsigned j = 0; j < a->weights[arm]; j++)
+      seq[k++] = (uint8_t)arm;
   stream s;
   stream_init(&s, a, stratum, block);
   for (size_t i = a->block_size - 1; i > 0; i--) {
@@ -258,7 +260,8 @@ bool tg_assign_run(tg_assign *a, tg_diag *d) {
   size_t n = a->people->len;
   g_free(a->arm_of);
   a->arm_of = g_new(size_t, n ? n : 1);
-  for (size_t i = 0; i < n; i++) a->arm_of[i] = TG_ARM_NONE;
+  for (size_t i = 0; i < n; i++)
+    a->arm_of[i] = TG_ARM_NONE;
   bool ok = true;
 
   /* 1. one unit per digest; a run of equal digests must share a stratum */
@@ -280,12 +283,12 @@ bool tg_assign_run(tg_assign *a, tg_diag *d) {
     }
     for (size_t k = i + 1; k < j; k++) {
       const char *first_file = file_name(a, &sorted[i]);
-      char *first = first_file ? g_strdup_printf("%s row %" G_GUINT64_FORMAT, first_file,
-                                                 sorted[i].row)
-                               : g_strdup_printf("entry %u", sorted[i].index + 1);
+      char *first = first_file
+                        ? g_strdup_printf("%s row %" G_GUINT64_FORMAT, first_file, sorted[i].row)
+                        : g_strdup_printf("entry %u", sorted[i].index + 1);
       if (conflict)
-        tg_diag_row(d, TG_ERROR, TG_KIND_DATA, "assign.stratum-conflict",
-                    file_name(a, &sorted[k]), sorted[k].row, NULL,
+        tg_diag_row(d, TG_ERROR, TG_KIND_DATA, "assign.stratum-conflict", file_name(a, &sorted[k]),
+                    sorted[k].row, NULL,
                     "the same person as %s is in another stratum: neither is assigned an arm",
                     first);
       else
@@ -294,8 +297,10 @@ bool tg_assign_run(tg_assign *a, tg_diag *d) {
       g_free(first);
       sorted[k].flags |= P_FOLLOWER;
     }
-    if (conflict) ok = false;
-    else g_array_append_val(units, sorted[i]);
+    if (conflict)
+      ok = false;
+    else
+      g_array_append_val(units, sorted[i]);
     i = j;
   }
 

@@ -29,8 +29,8 @@ tg_assignment_writer *tg_assignment_writer_open(const char *path, const char *ke
 }
 
 void tg_assignment_writer_add(tg_assignment_writer *w, const tg_assignment_row *r) {
-  const char *fields[] = {r->letter_id, r->key,  r->municipality, r->target_type, r->segment,
-                          r->variant,   r->arm,  r->date,         r->stratum};
+  const char *fields[] = {r->letter_id, r->key, r->municipality, r->target_type, r->segment,
+                          r->variant,   r->arm, r->date,         r->stratum};
   g_string_truncate(w->line, 0);
   for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
     if (i) g_string_append_c(w->line, ',');

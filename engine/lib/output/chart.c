@@ -19,10 +19,10 @@
 #include <math.h>
 #include <string.h>
 
-#define PAGE_W 841.8897637795276 /* A4 landscape */
-#define PAGE_H 595.2755905511812
-#define MAX_GROUPS 9             /* overall + 8 strata */
-#define PNG_DPI 150.0
+#define PAGE_W     841.8897637795276 /* A4 landscape */
+#define PAGE_H     595.2755905511812
+#define MAX_GROUPS 9 /* overall + 8 strata */
+#define PNG_DPI    150.0
 
 typedef struct {
   const tg_fonts *fonts;
@@ -87,8 +87,8 @@ static char *fmt(const char *format, double v) {
 static char *signed_pt(double v) {
   double r = v * 100;
   if (fabs(r) < 0.05) r = 0;
-  char *n = fmt("%.1f", r);
-  char *s = g_strdup_printf("%s%s", r >= 0 ? "+" : "", n);
+  char *n = fmt("%.1f", fabs(r));
+  char *s = g_strdup_printf("%s%s", r >= 0 ? "+" : "−", n); /* a true minus sign in print */
   g_free(n);
   return s;
 }
@@ -149,7 +149,8 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
   size_t ng = 0;
   groups[ng++] = &e->overall;
   if (e->nstrata > 1)
-    for (size_t s = 0; s < e->nstrata && ng < MAX_GROUPS; s++) groups[ng++] = &e->strata[s];
+    for (size_t s = 0; s < e->nstrata && ng < MAX_GROUPS; s++)
+      groups[ng++] = &e->strata[s];
   size_t left_out = e->nstrata > 1 ? e->nstrata - (ng - 1) : 0;
 
   /* the scale: a round step, the top just above the highest interval */
@@ -254,8 +255,9 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
     if (!m->has_diff) continue;
     char *d = signed_pt(m->diff), *lo = signed_pt(m->diff_lo), *hi = signed_pt(m->diff_hi);
     char *p = p_text(m->p_value);
-    char *line = g_strdup_printf("全体の差 %s − %s：%s ポイント（%s%%信頼区間 %s 〜 %s）、%s",
-                                 m->arm, ref, d, level, lo, hi, p);
+    char *line = g_strdup_printf(
+        "全体の差 %s − %s：%s ポイント（%s%%信頼区間 %s 〜 %s）、%s%s", m->arm, ref, d, level, lo,
+        hi, p, m->test && strcmp(m->test, "fisher") == 0 ? "（Fisher正確検定）" : "");
     text_at(cr, ts, line, 56, fy, 10, LEFT, PAGE_W - 112);
     fy += 15;
     g_free(line);
@@ -267,8 +269,8 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
     if (e->nstrata > 1 && s->has_diff) {
       d = signed_pt(s->diff), lo = signed_pt(s->diff_lo), hi = signed_pt(s->diff_hi);
       p = p_text(s->p_value);
-      line = g_strdup_printf("層別（Mantel-Haenszel）%s − %s：%s ポイント（%s 〜 %s）、%s",
-                             m->arm, ref, d, lo, hi, p);
+      line = g_strdup_printf("層別（Mantel-Haenszel）%s − %s：%s ポイント（%s 〜 %s）、%s", m->arm,
+                             ref, d, lo, hi, p);
       text_at(cr, ts, line, 56, fy, 10, LEFT, PAGE_W - 112);
       fy += 15;
       g_free(line);
@@ -306,7 +308,8 @@ static bool write_pdf(const tg_evaluation *e, const typeset *ts, const char *pat
   cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
   char date[32];
   const char *sde = g_getenv("SOURCE_DATE_EPOCH");
-  GDateTime *dt = sde && *sde ? g_date_time_new_from_unix_utc(g_ascii_strtoll(sde, NULL, 10)) : NULL;
+  GDateTime *dt =
+      sde && *sde ? g_date_time_new_from_unix_utc(g_ascii_strtoll(sde, NULL, 10)) : NULL;
   if (dt) {
     char *t = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
     g_strlcpy(date, t, sizeof date);
@@ -364,8 +367,8 @@ static bool write_png(const tg_evaluation *e, const typeset *ts, const char *pat
 
 bool tg_evaluation_write_chart(const tg_evaluation *e, const char *pdf_path, const char *png_path,
                                const char *fontset, tg_diag *d) {
-  char *listing = fontset ? g_strdup(fontset)
-                          : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
+  char *listing =
+      fontset ? g_strdup(fontset) : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
   tg_fonts *fonts = tg_fonts_load(listing, d);
   g_free(listing);
   if (!fonts) return false;
@@ -374,8 +377,7 @@ bool tg_evaluation_write_chart(const tg_evaluation *e, const char *pdf_path, con
     if (!tg_face_is_fallback(tg_fonts_get(fonts, i))) ts.main = tg_fonts_get(fonts, i);
   if (!ts.main) ts.main = tg_fonts_get_count(fonts) ? tg_fonts_get(fonts, 0) : NULL;
   bool ok = ts.main != NULL;
-  if (!ok)
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "fonts.missing", "the font set holds no font");
+  if (!ok) tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "fonts.missing", "the font set holds no font");
   if (ok && pdf_path) ok = write_pdf(e, &ts, pdf_path, d);
   if (ok && png_path) ok = write_png(e, &ts, png_path, d);
   tg_fonts_free(fonts);

@@ -47,12 +47,15 @@ static uint32_t intern(GHashTable *ids, GPtrArray *names, const char *s) {
 /* "YYYY-MM-DD", "YYYY/MM/DD" (month and day may have one digit) or
  * "YYYYMMDD" → Julian day number. */
 static bool parse_date(const char *s, uint32_t *julian) {
-  while (*s == ' ') s++;
+  while (*s == ' ')
+    s++;
   int part[3] = {0, 0, 0}, digits[3] = {0, 0, 0};
   size_t len = strlen(s);
-  while (len && s[len - 1] == ' ') len--;
+  while (len && s[len - 1] == ' ')
+    len--;
   if (len == 8 && strspn(s, "0123456789") == 8) {
-    for (int i = 0; i < 4; i++) part[0] = part[0] * 10 + (s[i] - '0');
+    for (int i = 0; i < 4; i++)
+      part[0] = part[0] * 10 + (s[i] - '0');
     part[1] = (s[4] - '0') * 10 + (s[5] - '0');
     part[2] = (s[6] - '0') * 10 + (s[7] - '0');
   } else {
@@ -140,11 +143,10 @@ static bool read_assignment(eval *E, const char *path) {
       e->unassigned_rows++;
       continue;
     }
-    char *stratum = cstratum >= 0                             ? g_strdup(field(&row, cstratum))
-                    : cmuni < 0 && ctype < 0 && cseg < 0 ? g_strdup("")
-                                                         : tg_stratum_key(field(&row, cmuni),
-                                                                          field(&row, ctype),
-                                                                          field(&row, cseg));
+    char *stratum = cstratum >= 0 ? g_strdup(field(&row, cstratum))
+                    : cmuni < 0 && ctype < 0 && cseg < 0
+                        ? g_strdup("")
+                        : tg_stratum_key(field(&row, cmuni), field(&row, ctype), field(&row, cseg));
     uint32_t arm_id = intern(E->arm_ids, E->arm_names, arm);
     uint32_t stratum_id = intern(E->stratum_ids, E->stratum_names, stratum);
     g_free(stratum);
@@ -182,10 +184,10 @@ static bool read_outcomes(eval *E, const char *path) {
   int ckey = find_column(t, key_name, "the person's key", d);
   const char *date_name = E->opt->date_column;
   if (!date_name)
-    date_name = tg_targets_find_column(t, "visit_date") < 0 &&
-                        tg_targets_find_column(t, "受診日") >= 0
-                    ? "受診日"
-                    : "visit_date";
+    date_name =
+        tg_targets_find_column(t, "visit_date") < 0 && tg_targets_find_column(t, "受診日") >= 0
+            ? "受診日"
+            : "visit_date";
   int cdate = find_column(t, date_name, "the visit date", d);
   if (ckey < 0 || cdate < 0) {
     tg_targets_free(t);
@@ -258,8 +260,10 @@ static void fill_group(tg_eval_group *g, const tg_evaluation *e, const uint64_t 
                        const uint64_t *v, double z) {
   g->narms = e->narms;
   g->arms = g_new0(tg_eval_arm, e->narms);
-  for (size_t a = 0; a < e->narms; a++) fill_arm(&g->arms[a], e->arms[a], n[a], v[a], z);
-  for (size_t a = 0; a < e->narms; a++) compare(&g->arms[a], &g->arms[e->reference], z);
+  for (size_t a = 0; a < e->narms; a++)
+    fill_arm(&g->arms[a], e->arms[a], n[a], v[a], z);
+  for (size_t a = 0; a < e->narms; a++)
+    compare(&g->arms[a], &g->arms[e->reference], z);
 }
 
 static int by_name(gconstpointer x, gconstpointer y) {
@@ -270,7 +274,8 @@ static int by_name(gconstpointer x, gconstpointer y) {
 static char **sorted_names(GPtrArray *names, uint32_t **pos_of) {
   size_t n = names->len;
   char **sorted = g_new0(char *, n + 1);
-  for (size_t i = 0; i < n; i++) sorted[i] = g_strdup(g_ptr_array_index(names, i));
+  for (size_t i = 0; i < n; i++)
+    sorted[i] = g_strdup(g_ptr_array_index(names, i));
   qsort(sorted, n, sizeof *sorted, by_name);
   *pos_of = g_new(uint32_t, n ? n : 1);
   for (size_t i = 0; i < n; i++) {
@@ -279,9 +284,12 @@ static char **sorted_names(GPtrArray *names, uint32_t **pos_of) {
     while (lo < hi) { /* names are unique: binary search finds it */
       size_t mid = (lo + hi) / 2;
       int c = strcmp(sorted[mid], s);
-      if (c == 0) lo = hi = mid;
-      else if (c < 0) lo = mid + 1;
-      else hi = mid;
+      if (c == 0)
+        lo = hi = mid;
+      else if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     (*pos_of)[i] = (uint32_t)lo;
   }
@@ -308,7 +316,8 @@ static bool compute(eval *E) {
     tg_diag_add(E->d, TG_ERROR, TG_KIND_USAGE, "evaluate.reference",
                 "the reference arm '%s' is not an arm of the assignment", want);
     GString *arms = g_string_new(NULL);
-    for (size_t a = 0; a < na; a++) g_string_append_printf(arms, "%s%s", a ? ", " : "", e->arms[a]);
+    for (size_t a = 0; a < na; a++)
+      g_string_append_printf(arms, "%s%s", a ? ", " : "", e->arms[a]);
     tg_diag_hint(E->d, "the arms are: %s", arms->str);
     g_string_free(arms, TRUE);
     g_free(arm_pos);
@@ -434,7 +443,8 @@ tg_evaluation *tg_evaluate(const char *assignment_csv, const char *outcomes_csv,
 }
 
 static void group_clear(tg_eval_group *g) {
-  for (size_t a = 0; a < g->narms; a++) g_free(g->arms[a].arm);
+  for (size_t a = 0; a < g->narms; a++)
+    g_free(g->arms[a].arm);
   g_free(g->arms);
   g_free(g->stratum);
 }
@@ -443,7 +453,8 @@ void tg_evaluation_free(tg_evaluation *e) {
   if (!e) return;
   group_clear(&e->overall);
   group_clear(&e->stratified);
-  for (size_t s = 0; s < e->nstrata; s++) group_clear(&e->strata[s]);
+  for (size_t s = 0; s < e->nstrata; s++)
+    group_clear(&e->strata[s]);
   g_free(e->strata);
   g_strfreev(e->arms);
   g_free(e->last_letter_date);
@@ -468,18 +479,22 @@ static void signed_pt(GString *o, double v) {
 }
 
 static void p_value(GString *o, double p) {
-  if (p < 0.0001) g_string_append(o, "<0.0001");
-  else num(o, "%.4f", p);
+  if (p < 0.0001)
+    g_string_append(o, "<0.0001");
+  else
+    num(o, "%.4f", p);
 }
 
 /* Append s padded with spaces to `width` terminal cells. */
 static void cell(GString *o, const char *s, size_t width, bool right) {
   size_t w = tg_utf8_display_width(s, strlen(s));
   if (right)
-    for (size_t i = w; i < width; i++) g_string_append_c(o, ' ');
+    for (size_t i = w; i < width; i++)
+      g_string_append_c(o, ' ');
   g_string_append(o, s);
   if (!right)
-    for (size_t i = w; i < width; i++) g_string_append_c(o, ' ');
+    for (size_t i = w; i < width; i++)
+      g_string_append_c(o, ' ');
 }
 
 static const char *test_name(const char *test) {
@@ -546,7 +561,8 @@ static void format_group(GString *o, const tg_evaluation *e, const tg_eval_group
     } else {
       g_string_append(o, "-");
     }
-    while (o->len && o->str[o->len - 1] == ' ') g_string_truncate(o, o->len - 1);
+    while (o->len && o->str[o->len - 1] == ' ')
+      g_string_truncate(o, o->len - 1);
     g_string_append_c(o, '\n');
     g_string_free(c, TRUE);
   }
@@ -558,7 +574,8 @@ char *tg_evaluation_format(const tg_evaluation *e) {
   GString *o = g_string_new(NULL);
   char level[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd(level, sizeof level, "%g", (1 - e->alpha) * 100);
-  g_string_append_printf(o, "evaluation: %" G_GUINT64_FORMAT " people in %zu arms and %zu strat%s\n",
+  g_string_append_printf(o,
+                         "evaluation: %" G_GUINT64_FORMAT " people in %zu arms and %zu strat%s\n",
                          e->people, e->narms, e->nstrata, e->nstrata == 1 ? "um" : "a");
   if (e->window_days >= 0)
     g_string_append_printf(o, "outcome: a clinic visit from the letter date to %d days after it\n",
@@ -593,21 +610,21 @@ char *tg_evaluation_format(const tg_evaluation *e) {
       format_group(o, e, &e->strata[s]);
     }
   }
-  g_string_append_printf(o,
-                         "\ndata\n  assignment: %" G_GUINT64_FORMAT " rows, %" G_GUINT64_FORMAT
-                         " people evaluated; %" G_GUINT64_FORMAT
-                         " repeated rows of the same person, %" G_GUINT64_FORMAT
-                         " people left out (conflicting arms), %" G_GUINT64_FORMAT
-                         " rows left out (unreadable)\n",
-                         e->assignment_rows, e->people, e->duplicate_rows, e->conflicting_people,
-                         e->unassigned_rows);
+  g_string_append_printf(
+      o,
+      "\ndata\n  assignment: %" G_GUINT64_FORMAT " rows, %" G_GUINT64_FORMAT
+      " people evaluated; %" G_GUINT64_FORMAT
+      " repeated rows of the same person, %" G_GUINT64_FORMAT
+      " people left out (conflicting arms), %" G_GUINT64_FORMAT " rows left out (unreadable)\n",
+      e->assignment_rows, e->people, e->duplicate_rows, e->conflicting_people, e->unassigned_rows);
   g_string_append_printf(o,
                          "  outcomes: %" G_GUINT64_FORMAT " visit rows; %" G_GUINT64_FORMAT
-                         " counted, %" G_GUINT64_FORMAT " of people not in the assignment, %"
-                         G_GUINT64_FORMAT " before the letter date, %" G_GUINT64_FORMAT
+                         " counted, %" G_GUINT64_FORMAT
+                         " of people not in the assignment, %" G_GUINT64_FORMAT
+                         " before the letter date, %" G_GUINT64_FORMAT
                          " after the window, %" G_GUINT64_FORMAT " unreadable\n",
-                         e->outcome_rows, e->outcome_matched, e->outcome_unknown,
-                         e->outcome_before, e->outcome_after, e->outcome_bad);
+                         e->outcome_rows, e->outcome_matched, e->outcome_unknown, e->outcome_before,
+                         e->outcome_after, e->outcome_bad);
   return g_string_free(o, FALSE);
 }
 
@@ -651,7 +668,8 @@ bool tg_evaluation_write_csv(const tg_evaluation *e, const char *path, tg_diag *
                             "diff,diff_lo,diff_hi,p_value,test,level,window_days\r\n");
   csv_group(o, e, "overall", &e->overall);
   if (e->nstrata > 1) csv_group(o, e, "stratified", &e->stratified);
-  for (size_t s = 0; s < e->nstrata; s++) csv_group(o, e, "stratum", &e->strata[s]);
+  for (size_t s = 0; s < e->nstrata; s++)
+    csv_group(o, e, "stratum", &e->strata[s]);
   tg_atomic *a = tg_atomic_open(path, d);
   if (!a) {
     g_string_free(o, TRUE);
@@ -689,6 +707,7 @@ bool tg_evaluation_write_outputs(const tg_evaluation *e, const char *dir, bool f
   }
   ok = ok && tg_evaluation_write_csv(e, paths[1], d);
   ok = ok && tg_evaluation_write_chart(e, paths[2], paths[3], fontset, d);
-  for (size_t i = 0; i < G_N_ELEMENTS(names); i++) g_free(paths[i]);
+  for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+    g_free(paths[i]);
   return ok;
 }
