@@ -52,8 +52,8 @@ static int parse(int argc, char **argv, eval_opts *o, const char **pos, int *npo
     } else if (is_opt(a, "--window-days", NULL)) {
       char *end;
       gint64 n = g_ascii_strtoll(val, &end, 10);
-      if (*end || end == val || n < 0 || n > 3660)
-        return cli_usage_error("--window-days must be a whole number of days (0 to 3660), not '%s'",
+      if (*end || end == val || n < 1 || n > 3660)
+        return cli_usage_error("--window-days must be a whole number of days (1 to 3660), not '%s'",
                                val);
       o->window_days = (int)n;
     } else if (is_opt(a, "--alpha", NULL)) {
@@ -72,7 +72,7 @@ static int parse(int argc, char **argv, eval_opts *o, const char **pos, int *npo
 }
 
 int cmd_evaluate(int argc, char **argv) {
-  eval_opts o = {.out_dir = "evaluation", .window_days = -1, .alpha = 0.05};
+  eval_opts o = {.out_dir = "evaluation", .alpha = 0.05};
   const char **pos = calloc((size_t)argc + 1, sizeof *pos);
   int npos, code = parse(argc, argv, &o, pos, &npos);
   if (code == TG_EXIT_OK && npos != 2)

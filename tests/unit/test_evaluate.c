@@ -279,7 +279,7 @@ static void conflicting_arms_and_missing_columns_are_reported(void **state) {
   tg_evaluation_free(e);
   tg_diag_clear(d);
 
-  tg_eval_options opt = {.reference = "C", .window_days = -1};
+  tg_eval_options opt = {.reference = "C"};
   assert_null(tg_evaluate(a, o, &opt, d));
   assert_int_equal(tg_diag_exit_code(d), TG_EXIT_USAGE);
   tg_diag_clear(d);

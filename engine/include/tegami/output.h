@@ -213,7 +213,7 @@ typedef struct tg_eval_options {
   const char *key_column;  /* both files; NULL: "KDB個人番号" */
   const char *date_column; /* outcomes; NULL: "visit_date", else "受診日" */
   const char *reference;   /* reference arm; NULL: "control" if present, else the first by name */
-  int window_days;         /* count visits up to this many days after the letter date; <0: no end */
+  int window_days;         /* count visits up to this many days after the letter date; 0: no end */
   double alpha;            /* 0 → 0.05; intervals are (1 − alpha) */
 } tg_eval_options;
 
@@ -236,7 +236,7 @@ typedef struct tg_eval_group {
 
 typedef struct tg_evaluation {
   double alpha;
-  int window_days;
+  int window_days; /* 0: no window end */
   size_t narms;
   char **arms;     /* arm names, byte order */
   size_t reference; /* index into arms */

@@ -37,7 +37,8 @@ typedef struct {
   uint8_t flags;
 } person;
 
-enum { P_INVALID = 1, P_FOLLOWER = 2 };
+enum { P_INVALID = 1, P_FOLLOWER = 2, P_CONFLICT = 4 };
+#define NO_ARM 0xFF
 
 struct tg_assign {
   uint8_t *salt;
@@ -52,7 +53,7 @@ struct tg_assign {
   GPtrArray *strata;       /* char* */
   GHashTable *file_ids;
   GPtrArray *files;
-  size_t *arm_of; /* by person index, after tg_assign_run */
+  uint8_t *arm_of; /* by person index, after tg_assign_run; NO_ARM: none */
 };
 
 static uint32_t intern(GHashTable *ids, GPtrArray *names, const char *s) {
@@ -258,78 +259,79 @@ static const char *file_name(const tg_assign *a, const person *p) {
 
 bool tg_assign_run(tg_assign *a, tg_diag *d) {
   size_t n = a->people->len;
+  person *p = (person *)a->people->data; /* sorted in place: `index` keeps the identity */
   g_free(a->arm_of);
-  a->arm_of = g_new(size_t, n ? n : 1);
+  a->arm_of = g_new(uint8_t, n ? n : 1);
+  memset(a->arm_of, NO_ARM, n);
   for (size_t i = 0; i < n; i++)
-    a->arm_of[i] = TG_ARM_NONE;
+    p[i].flags &= P_INVALID;
   bool ok = true;
 
   /* 1. one unit per digest; a run of equal digests must share a stratum */
-  person *sorted = g_memdup2(a->people->data, n * sizeof(person));
-  qsort(sorted, n, sizeof(person), by_mac);
-  GArray *units = g_array_new(FALSE, FALSE, sizeof(person));
+  qsort(p, n, sizeof(person), by_mac);
   for (size_t i = 0; i < n;) {
-    if (sorted[i].flags & P_INVALID) {
+    if (p[i].flags & P_INVALID) {
       ok = false;
       i++;
       continue;
     }
     size_t j = i + 1;
     bool conflict = false;
-    while (j < n && !(sorted[j].flags & P_INVALID) &&
-           memcmp(sorted[j].mac, sorted[i].mac, 32) == 0) {
-      if (sorted[j].stratum != sorted[i].stratum) conflict = true;
+    while (j < n && !(p[j].flags & P_INVALID) && memcmp(p[j].mac, p[i].mac, 32) == 0) {
+      if (p[j].stratum != p[i].stratum) conflict = true;
       j++;
     }
     for (size_t k = i + 1; k < j; k++) {
-      const char *first_file = file_name(a, &sorted[i]);
-      char *first = first_file
-                        ? g_strdup_printf("%s row %" G_GUINT64_FORMAT, first_file, sorted[i].row)
-                        : g_strdup_printf("entry %u", sorted[i].index + 1);
+      const char *first_file = file_name(a, &p[i]);
+      char *first = first_file ? g_strdup_printf("%s row %" G_GUINT64_FORMAT, first_file, p[i].row)
+                               : g_strdup_printf("entry %u", p[i].index + 1);
       if (conflict)
-        tg_diag_row(d, TG_ERROR, TG_KIND_DATA, "assign.stratum-conflict", file_name(a, &sorted[k]),
-                    sorted[k].row, NULL,
-                    "the same person as %s is in another stratum: neither is assigned an arm",
-                    first);
+        tg_diag_row(
+            d, TG_ERROR, TG_KIND_DATA, "assign.stratum-conflict", file_name(a, &p[k]), p[k].row,
+            NULL, "the same person as %s is in another stratum: neither is assigned an arm", first);
       else
-        tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "assign.duplicate", file_name(a, &sorted[k]),
-                    sorted[k].row, NULL, "the same person as %s: one arm for both", first);
+        tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "assign.duplicate", file_name(a, &p[k]), p[k].row,
+                    NULL, "the same person as %s: one arm for both", first);
       g_free(first);
-      sorted[k].flags |= P_FOLLOWER;
+      p[k].flags |= P_FOLLOWER;
     }
-    if (conflict)
+    if (conflict) {
+      p[i].flags |= P_CONFLICT;
       ok = false;
-    else
-      g_array_append_val(units, sorted[i]);
+    }
     i = j;
   }
 
-  /* 2. permuted blocks in digest order within each stratum */
-  person *u = (person *)units->data;
-  qsort(u, units->len, sizeof(person), by_stratum_mac);
+  /* 2. permuted blocks in digest order within each stratum; only units
+   * (neither invalid, nor a repeat, nor in conflict) take places */
+  qsort(p, n, sizeof(person), by_stratum_mac);
   uint8_t *seq = g_new(uint8_t, a->block_size);
-  size_t pos = 0; /* position within the current stratum */
-  for (size_t i = 0; i < units->len; i++) {
-    if (i == 0 || u[i].stratum != u[i - 1].stratum) pos = 0;
+  size_t pos = 0;                /* position within the current stratum */
+  uint32_t stratum = UINT32_MAX; /* the current stratum */
+  for (size_t i = 0; i < n; i++) {
+    if (p[i].flags) continue;
+    if (p[i].stratum != stratum) {
+      stratum = p[i].stratum;
+      pos = 0;
+    }
     if (pos % a->block_size == 0)
-      block_sequence(a, g_ptr_array_index(a->strata, u[i].stratum), pos / a->block_size, seq);
-    a->arm_of[u[i].index] = seq[pos % a->block_size];
+      block_sequence(a, g_ptr_array_index(a->strata, stratum), pos / a->block_size, seq);
+    a->arm_of[p[i].index] = seq[pos % a->block_size];
     pos++;
   }
   g_free(seq);
 
-  /* 3. duplicates follow their unit (same digest, sorted right after it) */
-  for (size_t i = 0; i < n; i++)
-    if ((sorted[i].flags & P_FOLLOWER) && i > 0)
-      a->arm_of[sorted[i].index] = a->arm_of[sorted[i - 1].index];
-  g_array_free(units, TRUE);
-  g_free(sorted);
+  /* 3. repeats take the arm of their unit (same digest, sorted right after
+   * it; NO_ARM when the unit is in conflict) */
+  qsort(p, n, sizeof(person), by_mac);
+  for (size_t i = 1; i < n; i++)
+    if (p[i].flags & P_FOLLOWER) a->arm_of[p[i].index] = a->arm_of[p[i - 1].index];
   return ok;
 }
 
 size_t tg_assign_get_arm(const tg_assign *a, size_t person_index) {
   if (!a->arm_of || person_index >= a->people->len) return TG_ARM_NONE;
-  return a->arm_of[person_index];
+  return a->arm_of[person_index] == NO_ARM ? TG_ARM_NONE : a->arm_of[person_index];
 }
 
 const char *tg_assign_get_arm_name(const tg_assign *a, size_t arm) {

@@ -135,7 +135,7 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
   char *title = g_strdup_printf("受診率と%s%%信頼区間（群別）", level);
   text_at(cr, ts, title, 56, 50, 18, LEFT, PAGE_W - 112);
   g_free(title);
-  char *outcome = e->window_days >= 0
+  char *outcome = e->window_days > 0
                       ? g_strdup_printf("受診：通知日から%d日以内の医療機関受診", e->window_days)
                       : g_strdup("受診：通知日以降の医療機関受診");
   char *sub = g_strdup_printf("%s ／ 対象 %" G_GUINT64_FORMAT " 人 ／ 基準群 %s ／ 区間: Wilson法",

@@ -222,7 +222,7 @@ static bool read_outcomes(eval *E, const char *path) {
     }
     if (day < u->letter_day) {
       e->outcome_before++;
-    } else if (E->opt->window_days >= 0 && day - u->letter_day > (uint32_t)E->opt->window_days) {
+    } else if (E->opt->window_days > 0 && day - u->letter_day > (uint32_t)E->opt->window_days) {
       e->outcome_after++;
     } else {
       e->outcome_matched++;
@@ -398,7 +398,7 @@ static bool compute(eval *E) {
 
 tg_evaluation *tg_evaluate(const char *assignment_csv, const char *outcomes_csv,
                            const tg_eval_options *opt, tg_diag *d) {
-  tg_eval_options defaults = {.window_days = -1};
+  tg_eval_options defaults = {0};
   if (!opt) opt = &defaults;
   double alpha = opt->alpha > 0 ? opt->alpha : 0.05;
   if (!(alpha < 0.5)) {
@@ -577,7 +577,7 @@ char *tg_evaluation_format(const tg_evaluation *e) {
   g_string_append_printf(o,
                          "evaluation: %" G_GUINT64_FORMAT " people in %zu arms and %zu strat%s\n",
                          e->people, e->narms, e->nstrata, e->nstrata == 1 ? "um" : "a");
-  if (e->window_days >= 0)
+  if (e->window_days > 0)
     g_string_append_printf(o, "outcome: a clinic visit from the letter date to %d days after it\n",
                            e->window_days);
   else
@@ -658,7 +658,7 @@ static void csv_group(GString *o, const tg_evaluation *e, const char *kind,
     g_string_append_printf(o, ",%s", m->has_diff && m->test ? m->test : "");
     csv_num(o, "%g", 1 - e->alpha);
     g_string_append_c(o, ',');
-    if (e->window_days >= 0) g_string_append_printf(o, "%d", e->window_days);
+    if (e->window_days > 0) g_string_append_printf(o, "%d", e->window_days);
     g_string_append(o, "\r\n");
   }
 }
