@@ -122,7 +122,7 @@ tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d);
  *
  * Use: tg_assign_new → tg_assign_add for every person (in any order) →
  * tg_assign_run → tg_assign_get_arm per person → tg_assign_free.  Memory is
- * about 60 bytes per person; keys themselves are not kept. */
+ * about 75 bytes per person; keys themselves are not kept. */
 
 typedef struct tg_arm {
   const char *name; /* as printed on letters and in assignment.csv: "A", "B", "control" */
