@@ -43,5 +43,6 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_barcode(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 
 #endif

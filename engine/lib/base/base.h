@@ -83,11 +83,6 @@ bool tg_commit_rename(const char *temp_path, const char *final_path, tg_diag *d)
  * removed, not its target).  Returns false (reported) on the first failure. */
 bool tg_remove_tree(const char *path, tg_diag *d);
 
-/* Append one CSV field (RFC 4180 quoting when needed).  A value starting with
- * = + - @ (or a tab/CR) is prefixed with ' so that a spreadsheet shows it as
- * text and never runs it as a formula. */
-void tg_csv_field(GString *out, const char *value);
-
 /* Append `value` as a JSON string (quoted, escaped). */
 void tg_json_string(GString *out, const char *value);
 
@@ -172,6 +167,14 @@ const char *tg_ytype_name(tg_ytype t);
 /* The candidate closest to `word` (Damerau-Levenshtein distance <= max(1,
  * len/3)), or NULL. */
 const char *tg_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* ---- CSV output -------------------------------------------------------------- */
+
+/* One CSV field: quoted when it holds , " CR or LF; a leading = + - @ is
+ * neutralised with a ' so that a spreadsheet never runs it as a formula.
+ * NULL is written as an empty field.  (csvfield.c) */
+void tg_csv_append_field(GString *out, const char *s);
+void tg_csv_write_field(FILE *f, const char *s);
 
 /* ---- hashing ---------------------------------------------------------------- */
 

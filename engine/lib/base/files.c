@@ -230,18 +230,6 @@ bool tg_remove_tree(const char *path, tg_diag *d) {
   return false;
 }
 
-void tg_csv_field(GString *o, const char *s) {
-  bool quote = strpbrk(s, ",\"\r\n") != NULL;
-  bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
-  if (quote || formula) g_string_append_c(o, '"');
-  if (formula) g_string_append_c(o, '\'');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') g_string_append_c(o, '"');
-    g_string_append_c(o, *p);
-  }
-  if (quote || formula) g_string_append_c(o, '"');
-}
-
 void tg_json_string(GString *o, const char *s) {
   g_string_append_c(o, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

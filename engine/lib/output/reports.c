@@ -12,7 +12,7 @@
  *                 事業実施報告書 needs)
  *   SHA256SUMS    the hash of every other file (`sha256sum -c SHA256SUMS`)
  *
- * Every CSV value goes through tg_csv_field, which neutralises spreadsheet
+ * Every CSV value goes through tg_csv_append_field, which neutralises spreadsheet
  * formulas.  SHA256SUMS is written last.
  */
 #include "output/output_private.h"
@@ -41,15 +41,15 @@ static bool write_rejected(output_run *R) {
   GString *o = g_string_new("list,row,key,column,code,message\r\n");
   for (guint i = 0; i < R->rejections->len; i++) {
     const output_rejection *r = &g_array_index(R->rejections, output_rejection, i);
-    tg_csv_field(o, output_plan_list_file(R, r->plan));
+    tg_csv_append_field(o, output_plan_list_file(R, r->plan));
     g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
-    tg_csv_field(o, r->key);
+    tg_csv_append_field(o, r->key);
     g_string_append_c(o, ',');
-    tg_csv_field(o, r->column);
+    tg_csv_append_field(o, r->column);
     g_string_append_c(o, ',');
-    tg_csv_field(o, r->code);
+    tg_csv_append_field(o, r->code);
     g_string_append_c(o, ',');
-    tg_csv_field(o, r->message);
+    tg_csv_append_field(o, r->message);
     g_string_append(o, "\r\n");
   }
   bool ok = write_file(R, "rejected.csv", o);
@@ -78,7 +78,7 @@ static bool write_manifest(output_run *R) {
                             name_of(R, l->arm),
                             b->name};
     for (size_t k = 0; k < G_N_ELEMENTS(fields); k++) {
-      tg_csv_field(o, fields[k]);
+      tg_csv_append_field(o, fields[k]);
       g_string_append_c(o, ',');
     }
     g_string_append_printf(o, "%u,%u,%u,", e->first_page, e->page_count, e->blank_pages);
