@@ -62,6 +62,23 @@ typedef struct tg_output_spec {
   const char *postal_column; /* default 郵便番号 */
 } tg_output_spec;
 
+/* An A/B experiment (the job's `experiment:`): arms and their ratio, and
+ * where the secret salt comes from — a file or an environment variable,
+ * never the job file itself.  Strata are municipality × target type ×
+ * segment. */
+typedef struct tg_experiment_spec {
+  bool enabled;
+  const char *name;
+  const char *salt_file; /* resolved relative to the job file */
+  const char *salt_env;
+  size_t narms;
+  struct {
+    const char *name;
+    unsigned ratio;
+  } arms[16];
+  unsigned block_multiple;
+} tg_experiment_spec;
+
 typedef struct tg_job {
   const char *path;
   const char *id;
@@ -69,6 +86,7 @@ typedef struct tg_job {
   const char *date; /* YYYY-MM-DD: the letter date and the PDF date */
   const char *key_column; /* identifies a person in reports, e.g. KDB個人番号 */
   tg_output_spec output;
+  tg_experiment_spec experiment;
   size_t nmunis;
   tg_municipality *munis;
 } tg_job;

@@ -13,7 +13,9 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const TOP_KEYS[] = {"kind", "id", "title", "date", "design", "key",
-                                       "output", "municipalities"};
+                                       "output", "experiment", "municipalities"};
+static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "arms",
+                                              "block-multiple"};
 static const char *const OUTPUT_KEYS[] = {"sort", "batch-size", "duplex", "control-number",
                                           "postal-column"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
@@ -132,6 +134,43 @@ static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
   tg_ycheck_keys(m, "output", OUTPUT_KEYS, N(OUTPUT_KEYS), d);
 }
 
+/* The `experiment:` section: arms with ratios and the salt's source. */
+static void load_experiment(job_impl *J, tg_ynode *root, tg_diag *d) {
+  tg_experiment_spec *e = &J->pub.experiment;
+  tg_ynode *m = tg_yget_map(root, "experiment", false, d);
+  if (!m) return;
+  e->enabled = true;
+  const char *s = NULL;
+  e->name = keep(J, tg_yget_string(m, "name", false, &s, d) ? s : "experiment");
+  if (tg_yget_string(m, "salt-file", false, &s, d)) {
+    char *p = tg_path_relative_to(J->pub.path, s);
+    e->salt_file = keep(J, p);
+    g_free(p);
+  }
+  if (tg_yget_string(m, "salt-env", false, &s, d)) e->salt_env = keep(J, s);
+  if (!e->salt_file == !e->salt_env)
+    tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.salt", tg_ynode_span(m),
+               "an experiment needs exactly one of 'salt-file' or 'salt-env' (the secret salt is "
+               "never written in the job)");
+  long bm = 1;
+  tg_yget_int(m, "block-multiple", false, 1, 10, &bm, d);
+  e->block_multiple = (unsigned)bm;
+  tg_ynode *arms = tg_yget_map(m, "arms", true, d);
+  if (arms) {
+    if (arms->n < 2 || arms->n > 16)
+      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.arms", tg_ynode_span(arms),
+                 "an experiment has 2 to 16 arms, written as name: ratio (A: 1, B: 1)");
+    for (size_t i = 0; i < arms->n && i < 16; i++) {
+      long ratio = 0;
+      tg_yget_int(arms, arms->keys[i]->value, true, 1, 100, &ratio, d);
+      e->arms[i].name = keep(J, arms->keys[i]->value);
+      e->arms[i].ratio = (unsigned)ratio;
+      e->narms = i + 1;
+    }
+  }
+  tg_ycheck_keys(m, "experiment", EXPERIMENT_KEYS, N(EXPERIMENT_KEYS), d);
+}
+
 tg_job *tg_job_load(const char *path, tg_diag *d) {
   tg_source *src = tg_source_load(path, MAX_JOB_BYTES, d);
   if (!src) return NULL;
@@ -174,6 +213,7 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
       g_free(p);
     }
     load_output(J, root, d);
+    load_experiment(J, root, d);
     tg_ynode *munis = tg_yget_seq(root, "municipalities", true, d);
     tg_ycheck_keys(root, "the job", TOP_KEYS, N(TOP_KEYS), d);
     if (munis) {

@@ -60,7 +60,14 @@ typedef struct {
   GPtrArray *outputs;  /* file names written into the staging folder */
   const char *out_dir;
   char *stage_dir;     /* where outputs are written until the run succeeds */
+  tg_assign *assign;   /* the experiment, when the job has one */
+  GArray *assignment;  /* output_assignment, in print order */
 } output_run;
+
+/* One line of assignment.csv (strings owned). */
+typedef struct {
+  char *letter_id, *key, *municipality, *type, *segment, *variant, *arm, *stratum;
+} output_assignment;
 
 const char *output_plan_list_file(const output_run *R, uint32_t plan_no);
 const char *output_plan_list_type(const output_run *R, uint32_t plan_no);

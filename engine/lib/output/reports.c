@@ -246,10 +246,30 @@ static bool write_checksums(output_run *R) {
   return ok;
 }
 
+/* assignment.csv: the experiment's arm of every letter, for the evaluator. */
+static bool write_assignment(output_run *R) {
+  if (!R->assign) return true;
+  char *path = g_build_filename(R->stage_dir, "assignment.csv", NULL);
+  tg_assignment_writer *w = tg_assignment_writer_open(path, R->job->key_column, R->d);
+  g_free(path);
+  if (!w) return false;
+  for (guint i = 0; i < R->assignment->len; i++) {
+    const output_assignment *a = &g_array_index(R->assignment, output_assignment, i);
+    tg_assignment_row row = {a->letter_id, a->key,     a->municipality, a->type,
+                             a->segment,   a->variant, a->arm,          R->job->date,
+                             a->stratum};
+    tg_assignment_writer_add(w, &row);
+  }
+  bool ok = tg_assignment_writer_close(w, R->d);
+  tg_assignment_writer_free(w);
+  if (ok) g_ptr_array_add(R->outputs, g_strdup("assignment.csv"));
+  return ok;
+}
+
 bool output_write_reports(output_run *R) {
   GPtrArray *cells = breakdown(R);
-  bool ok = write_rejected(R) && write_manifest(R) && write_summaries(R, cells) &&
-            write_checksums(R);
+  bool ok = write_rejected(R) && write_manifest(R) && write_assignment(R) &&
+            write_summaries(R, cells) && write_checksums(R);
   g_ptr_array_free(cells, TRUE);
   return ok;
 }

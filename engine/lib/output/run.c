@@ -61,6 +61,18 @@ static void rejection_clear(gpointer p) {
 
 static void batch_clear(gpointer p) { g_free(((output_batch *)p)->name); }
 
+static void assignment_clear(gpointer p) {
+  output_assignment *a = p;
+  g_free(a->letter_id);
+  g_free(a->key);
+  g_free(a->municipality);
+  g_free(a->type);
+  g_free(a->segment);
+  g_free(a->variant);
+  g_free(a->arm);
+  g_free(a->stratum);
+}
+
 /* Intern a name (variant, segment, arm) and return its index; 0 is "-". */
 static uint16_t intern(output_run *R, const char *name) {
   for (guint i = 0; i < R->names->len; i++)
@@ -84,6 +96,8 @@ static void run_release(output_run *R) {
   g_array_free(R->manifest, TRUE);
   g_ptr_array_free(R->names, TRUE);
   g_ptr_array_free(R->outputs, TRUE);
+  g_array_free(R->assignment, TRUE);
+  tg_assign_free(R->assign);
   g_hash_table_destroy(R->designs);
   tg_fonts_free(R->fonts);
   g_free(R->stage_dir);
@@ -112,9 +126,44 @@ static tg_values *constants_for(const tg_job *job, const tg_municipality *mu,
   return v;
 }
 
+/* Read the experiment's secret salt from its file or environment variable
+ * and create the assignment.  The salt is never printed or written. */
+static void open_experiment(output_run *R) {
+  const tg_experiment_spec *e = &R->job->experiment;
+  if (!e->enabled) return;
+  gchar *salt = NULL;
+  gsize len = 0;
+  if (e->salt_file) {
+    GError *err = NULL;
+    if (!g_file_get_contents(e->salt_file, &salt, &len, &err)) {
+      tg_diag_add(R->d, TG_ERROR, err->code == G_FILE_ERROR_NOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
+                  "assign.salt", "cannot read the experiment's salt file %s: %s", e->salt_file,
+                  err->message);
+      g_error_free(err);
+      return;
+    }
+  } else {
+    const char *v = g_getenv(e->salt_env);
+    if (!v || !*v) {
+      tg_diag_add(R->d, TG_ERROR, TG_KIND_SCHEMA, "assign.salt",
+                  "the environment variable %s (the experiment's salt) is not set", e->salt_env);
+      return;
+    }
+    salt = g_strdup(v);
+    len = strlen(v);
+  }
+  tg_arm arms[16];
+  for (size_t i = 0; i < e->narms; i++) arms[i] = (tg_arm){e->arms[i].name, e->arms[i].ratio};
+  tg_assign_options ao = {(const uint8_t *)salt, len, arms, e->narms, e->block_multiple};
+  R->assign = tg_assign_new(&ao, R->d);
+  memset(salt, 0, len);
+  g_free(salt);
+}
+
 static bool check_phase(output_run *R) {
   const tg_job *job = R->job;
   size_t errors_before = tg_diag_count_at_least(R->d, TG_ERROR);
+  open_experiment(R);
   char *fontset = R->opt->fontset ? g_strdup(R->opt->fontset)
                                   : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
   R->fonts = tg_fonts_load(fontset, R->d);
@@ -217,6 +266,12 @@ static bool in_shard(const output_run *R, const plan *p, const tg_row *row) {
   return v % n == R->opt->shard_index - 1;
 }
 
+/* The stratum of a letter: municipality × target type × segment. */
+static char *stratum_of(const output_run *R, const plan *p, const output_letter *rec) {
+  const char *seg = rec->segment ? g_ptr_array_index(R->names, rec->segment) : "";
+  return tg_stratum_key(p->muni->id, p->list->type, seg);
+}
+
 /* Read every row of every list once.  Rows that cannot be read are rejected;
  * the others become letter records. */
 static bool scan_phase(output_run *R) {
@@ -243,6 +298,13 @@ static bool scan_phase(output_run *R) {
         output_letter rec = {.plan = pi, .offset = row.offset, .row = row.number,
                              .line = (uint32_t)row.line, .variant = standard};
         if (p->postal_col >= 0) postal_digits(row.fields[p->postal_col], rec.postal);
+        if (R->assign) {
+          /* person i of the assignment is letter i of the scan */
+          char *stratum = stratum_of(R, p, &rec);
+          tg_assign_add(R->assign, p->key_col >= 0 ? row.fields[p->key_col] : "", stratum,
+                        p->list->file, row.number, rd);
+          g_free(stratum);
+        }
         g_array_append_val(R->letters, rec);
       }
       tg_diag_take(R->d, rd);
@@ -254,6 +316,50 @@ static bool scan_phase(output_run *R) {
   g_free(rejected);
   tg_diag_take(R->d, rd);
   tg_diag_free(rd);
+  return ok;
+}
+
+/* ---- assign ---------------------------------------------------------------------- */
+
+/* Randomise the scanned letters to the experiment's arms.  A letter whose
+ * person cannot be assigned (no key, or one key in two strata) is rejected;
+ * the assignment module has reported why. */
+static bool assign_phase(output_run *R) {
+  if (!R->assign) return true;
+  tg_diag *ad = tg_diag_new();
+  tg_diag_set_repeat_limit(ad, 0);
+  tg_assign_run(R->assign, ad);
+  uint64_t *rejected = g_new0(uint64_t, R->plans->len + 1);
+  guint kept = 0;
+  bool ok = true;
+  for (guint i = 0; i < R->letters->len; i++) {
+    output_letter rec = g_array_index(R->letters, output_letter, i);
+    size_t arm = tg_assign_get_arm(R->assign, i);
+    if (arm != TG_ARM_NONE) {
+      rec.arm = intern(R, tg_assign_get_arm_name(R->assign, arm));
+      g_array_index(R->letters, output_letter, kept++) = rec;
+      continue;
+    }
+    /* read the row again for its key, and reject it with the module's reason */
+    plan *p = &g_array_index(R->plans, plan, rec.plan);
+    tg_row row;
+    tg_diag *rd = tg_diag_new();
+    if (!tg_targets_seek(p->targets, rec.offset, rec.row, rec.line, rd) ||
+        tg_targets_next(p->targets, &row, rd) != 1) {
+      ok = false;
+    } else {
+      tg_diag_row(rd, TG_ERROR, TG_KIND_DATA, "assign.unassigned", p->list->file, rec.row,
+                  R->job->key_column, "no experiment arm could be assigned to this person");
+      reject(R, rec.plan, &row, rd, R->rejections, rejected);
+    }
+    tg_diag_take(R->d, rd);
+    tg_diag_free(rd);
+  }
+  g_array_set_size(R->letters, kept);
+  for (guint pi = 0; pi < R->plans->len; pi++) R->sum->lists[pi].rejected += rejected[pi];
+  g_free(rejected);
+  tg_diag_take(R->d, ad);
+  tg_diag_free(ad);
   return ok;
 }
 
@@ -417,6 +523,7 @@ static tg_sink *open_batch_pdf(const output_run *R, const char *path, tg_diag *d
 typedef struct {
   GArray *manifest;   /* output_manifest_entry (seq set when merged) */
   GArray *rejections; /* output_rejection */
+  GArray *assignment; /* output_assignment */
   uint64_t *rendered, *rejected; /* per plan */
   uint64_t pages;
   tg_diag *diag;
@@ -428,6 +535,7 @@ typedef struct {
 static void batch_result_clear(batch_result *r) {
   if (r->manifest) g_array_free(r->manifest, TRUE);
   if (r->rejections) g_array_free(r->rejections, TRUE);
+  if (r->assignment) g_array_free(r->assignment, TRUE);
   g_free(r->rendered);
   g_free(r->rejected);
   tg_diag_free(r->diag);
@@ -441,6 +549,8 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
   res->manifest = g_array_new(FALSE, TRUE, sizeof(output_manifest_entry));
   res->rejections = g_array_new(FALSE, TRUE, sizeof(output_rejection));
   g_array_set_clear_func(res->rejections, rejection_clear);
+  res->assignment = g_array_new(FALSE, TRUE, sizeof(output_assignment));
+  g_array_set_clear_func(res->assignment, assignment_clear);
   res->rendered = g_new0(uint64_t, R->plans->len + 1);
   res->rejected = g_new0(uint64_t, R->plans->len + 1);
   res->diag = tg_diag_new();
@@ -514,6 +624,18 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
       me.blank_pages = pad ? 1 : 0;
       page_in_batch += me.page_count + me.blank_pages;
       g_array_append_val(res->manifest, me);
+      if (R->assign) {
+        output_assignment a = {
+            g_strdup(letter->id),
+            g_strdup(p->key_col >= 0 ? row.fields[p->key_col] : ""),
+            g_strdup(p->muni->id),
+            g_strdup(p->list->type),
+            g_strdup(rec->segment ? g_ptr_array_index(R->names, rec->segment) : ""),
+            g_strdup(g_ptr_array_index(R->names, rec->variant)),
+            g_strdup(g_ptr_array_index(R->names, rec->arm)),
+            stratum_of(R, p, rec)};
+        g_array_append_val(res->assignment, a);
+      }
       res->rendered[rec->plan]++;
       res->pages += pages.npages;
     }
@@ -604,6 +726,9 @@ static bool render_phase(output_run *R) {
     for (guint i = 0; i < r->rejections->len; i++)
       g_array_append_val(R->rejections, g_array_index(r->rejections, output_rejection, i));
     g_array_set_clear_func(r->rejections, NULL); /* moved, not copied */
+    for (guint i = 0; i < r->assignment->len; i++)
+      g_array_append_val(R->assignment, g_array_index(r->assignment, output_assignment, i));
+    g_array_set_clear_func(r->assignment, NULL);
     for (guint pi = 0; pi < R->plans->len; pi++) {
       R->sum->lists[pi].rendered += r->rendered[pi];
       R->sum->lists[pi].rejected += r->rejected[pi];
@@ -735,6 +860,8 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
   R.names = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(R.names, g_strdup("-"));
   R.outputs = g_ptr_array_new_with_free_func(g_free);
+  R.assignment = g_array_new(FALSE, TRUE, sizeof(output_assignment));
+  g_array_set_clear_func(R.assignment, assignment_clear);
 
   if (!check_phase(&R)) {
     run_release(&R);
@@ -742,7 +869,7 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
     return e == TG_EXIT_OK ? TG_EXIT_INVALID : e;
   }
   bool ok = opt->check_only || prepare_output(&R);
-  ok = ok && scan_phase(&R);
+  ok = ok && scan_phase(&R) && assign_phase(&R);
   if (ok) plan_phase(&R);
   ok = ok && render_phase(&R);
   for (size_t i = 0; i < sum->nlists; i++) {
