@@ -175,6 +175,11 @@ const tg_attrs *tg_ruby_text_get_attrs(const tg_ruby_text *r);
  * length maps to the source length), to point diagnostics about the plain
  * text back at the design file. */
 size_t tg_ruby_text_get_source_offset(const tg_ruby_text *r, size_t text_offset);
+/* The source range of the plain text range [offset, offset + len): a range
+ * that starts (ends) with a ruby base starts (ends) with its whole markup,
+ * so a caret under a sentence or a word covers "{腎臓|じんぞう}". */
+void tg_ruby_text_get_source_range(const tg_ruby_text *r, size_t offset, size_t len,
+                                   size_t *src_offset, size_t *src_len);
 void tg_ruby_text_free(tg_ruby_text *r);
 
 /* ---- automatic furigana ----------------------------------------------------- */

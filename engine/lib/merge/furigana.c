@@ -420,7 +420,8 @@ static bool analyse(annot *A, tg_diag *d) {
           mecab_lattice_set_boundary_constraint(A->lat, x->end - ls, MECAB_TOKEN_BOUNDARY);
       }
       if (!mecab_parse_lattice(A->f->tagger, A->lat)) {
-        tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "furigana.mecab", "MeCab failed: %s",
+        if (d)
+          tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "furigana.mecab", "MeCab failed: %s",
                     mecab_lattice_strerror(A->lat));
         return false;
       }

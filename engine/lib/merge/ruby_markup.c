@@ -14,10 +14,16 @@
 
 #include <string.h>
 
+typedef struct {
+  size_t start, end;         /* the base in the plain text */
+  size_t src_start, src_end; /* the whole markup {…} in the source */
+} group;
+
 struct tg_ruby_text {
   GString *text;
   GArray *src_off; /* size_t per byte of text, plus one for the end */
   tg_attr_list *attrs;
+  GArray *groups; /* group: where each ruby markup is, in the text and the source */
   const tg_attrs *view; /* sorted once at the end, so reading is thread-safe */
 };
 
@@ -110,11 +116,17 @@ static size_t parse_group(parser *P, size_t open) {
   piece cur;
   piece_init(&cur, i);
   bool closed = false, bad = false;
+  int depth = 0; /* braces opened inside by mistake, to find the group's end */
   while (i < P->len) {
     char c = P->s[i];
     if (c == '\\' && i + 1 < P->len && is_escapable(P->s[i + 1])) {
-      piece_add(&cur, P->s + i + 1, 1, i);
+      piece_add(&cur, P->s + i + 1, 1, i + 1);
       i += 2;
+      continue;
+    }
+    if (c == '}' && depth > 0) {
+      depth--;
+      i++;
       continue;
     }
     if (c == '}') {
@@ -129,13 +141,15 @@ static size_t parse_group(parser *P, size_t open) {
       continue;
     }
     if (c == '{') {
-      perr(P, i, 1, "ruby.nested", "write \\{ for a literal brace",
-           "'{' inside ruby markup: ruby cannot be nested");
+      if (!bad)
+        perr(P, i, 1, "ruby.nested", "write \\{ for a literal brace",
+             "'{' inside ruby markup: ruby cannot be nested");
       bad = true;
+      depth++;
       i++;
       continue;
     }
-    if (c == '\n' || c == '\r') {
+    if ((c == '\n' || c == '\r') && !bad) {
       perr(P, i, 1, "ruby.line-break", NULL,
            "line break inside ruby markup: a ruby base and its reading stay on one line");
       bad = true;
@@ -150,17 +164,22 @@ static size_t parse_group(parser *P, size_t open) {
   piece *pv = (piece *)pieces->data;
   size_t np = pieces->len;
   if (!closed) {
-    perr(P, open, 1, "ruby.unclosed", "write \\{ for a literal brace",
-         "ruby markup '{' is not closed with '}'");
+    if (!bad)
+      perr(P, open, 1, "ruby.unclosed", "write \\{ for a literal brace",
+           "ruby markup '{' is not closed with '}'");
+  } else if (bad) {
+    /* already reported */
   } else if (np < 2) {
     perr(P, open, i - open, "ruby.no-reading", "write {base|reading}, or \\{ for a literal brace",
          "ruby markup without a reading");
   } else if (pv[0].s->len == 0) {
     perr(P, open, i - open, "ruby.empty-base", NULL, "ruby markup with an empty base");
-  } else if (!bad) {
+  } else {
     piece *base = &pv[0];
     /* the base goes to the text, each byte keeping its source offset */
     size_t at = P->out->text->len;
+    group g = {at, at + base->s->len, open, i};
+    g_array_append_val(P->out->groups, g);
     g_string_append_len(P->out->text, base->s->str, (gssize)base->s->len);
     g_array_append_vals(P->out->src_off, base->src->data, base->src->len);
     if (np == 2) {
@@ -198,12 +217,13 @@ tg_ruby_text *tg_ruby_markup_parse(const char *src, size_t len, tg_span_fn locat
   r->text = g_string_sized_new(len + 1);
   r->src_off = g_array_sized_new(FALSE, FALSE, sizeof(size_t), (guint)len + 1);
   r->attrs = tg_attr_list_new();
+  r->groups = g_array_new(FALSE, FALSE, sizeof(group));
   parser P = {.s = src, .len = len, .locate = locate, .user = user, .d = d, .ok = true, .out = r};
   size_t i = 0;
   while (i < len) {
     char c = src[i];
     if (c == '\\' && i + 1 < len && is_escapable(src[i + 1])) {
-      emit(&P, src + i + 1, 1, i);
+      emit(&P, src + i + 1, 1, i + 1);
       i += 2;
     } else if (c == '{' && i + 1 < len && src[i + 1] == '{') {
       /* a placeholder: copy it through, up to and including its "}}" */
@@ -247,10 +267,24 @@ size_t tg_ruby_text_get_source_offset(const tg_ruby_text *r, size_t text_offset)
   return g_array_index(r->src_off, size_t, text_offset);
 }
 
+void tg_ruby_text_get_source_range(const tg_ruby_text *r, size_t offset, size_t len,
+                                   size_t *src_offset, size_t *src_len) {
+  size_t a = tg_ruby_text_get_source_offset(r, offset);
+  size_t b = len ? tg_ruby_text_get_source_offset(r, offset + len - 1) + 1 : a;
+  for (guint i = 0; i < r->groups->len; i++) {
+    const group *g = &g_array_index(r->groups, group, i);
+    if (g->start == offset) a = g->src_start;
+    if (len && g->end == offset + len) b = g->src_end;
+  }
+  *src_offset = a;
+  *src_len = b > a ? b - a : 0;
+}
+
 void tg_ruby_text_free(tg_ruby_text *r) {
   if (!r) return;
   g_string_free(r->text, TRUE);
   g_array_free(r->src_off, TRUE);
   tg_attr_list_free(r->attrs);
+  g_array_free(r->groups, TRUE);
   g_free(r);
 }
