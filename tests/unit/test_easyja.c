@@ -33,7 +33,8 @@ static char *check(const char *text, const tg_easyja_rules *rules, size_t *warni
   size_t len;
   const char *plain = tg_ruby_text_get_text(r, &len);
   char *before = g_strdup(plain);
-  size_t n = tg_easyja_check_text(rules, plain, len, tg_ruby_text_get_attrs(r), locate_plain, &L, d);
+  size_t n =
+      tg_easyja_check_text(rules, plain, len, tg_ruby_text_get_attrs(r), locate_plain, &L, d);
   assert_string_equal(plain, before); /* nothing changed, spaces included */
   if (warnings) *warnings = n;
   assert_int_equal(tg_diag_count_at_least(d, TG_WARNING), n);
@@ -60,7 +61,9 @@ static void a_sentence_over_thirty_characters_is_too_long(void **state) {
          " 8 |         text: \"{病院|びょういん}に {行|い}って、{検査|けんさ}の {結果|けっか}を "
          "{医者|いしゃ}に {見|み}せて、{薬|くすり}を もらって ください。{電話|でんわ}して "
          "ください。\"\n"
-         "   |                ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+         "   |                "
+         "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+         "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
          "  hint: split it into shorter sentences, one idea each (spaces are not counted)\n");
   g_free(e);
 }
@@ -68,8 +71,8 @@ static void a_sentence_over_thirty_characters_is_too_long(void **state) {
 static void wakachigaki_spaces_do_not_count_as_characters(void **state) {
   /* 30 characters without its spaces, 37 with them */
   size_t n;
-  char *e = check("あなたの じんぞうの はたらきが とても すこし よわく なって います。あいう",
-                  NULL, &n);
+  char *e =
+      check("あなたの じんぞうの はたらきが とても すこし よわく なって います。あいう", NULL, &n);
   assert_int_equal(n, 0);
   g_free(e);
 }
@@ -80,7 +83,8 @@ static void the_sentence_length_is_configurable(void **state) {
   assert_int_equal(r.max_sentence_chars, 30);
   r.max_sentence_chars = 10;
   size_t n;
-  char *e = check("びょういんに いって ください。でんわ ください!\\nあいうえおかきくけこさ", &r, &n);
+  char *e =
+      check("びょういんに いって ください。でんわ ください!\\nあいうえおかきくけこさ", &r, &n);
   /* 14 characters; 7; and a line without an end mark is a sentence too */
   assert_int_equal(n, 2);
   assert_non_null(strstr(e, "sentence of 14 characters: easy-Japanese sentences have at most 10"));

@@ -83,8 +83,7 @@ static void ruby_goes_over_the_kanji_and_never_over_okurigana(void **state) {
 
 static void a_kanji_word_gets_one_group_ruby(void **state) {
   assert_furigana(*state, "腎臓", "{腎臓|じんぞう}");
-  assert_furigana(*state, "病院に 行って ください。",
-                  "{病院|びょういん}に {行|い}って ください。");
+  assert_furigana(*state, "病院に 行って ください。", "{病院|びょういん}に {行|い}って ください。");
 }
 
 static void in_mixed_words_only_the_kanji_get_ruby(void **state) {
@@ -107,8 +106,7 @@ static void counters_after_digits_take_their_regular_reading(void **state) {
 }
 
 static void wakachigaki_spaces_stay_outside_every_ruby(void **state) {
-  assert_furigana(*state, "あなたの　腎臓の  はたらき",
-                  "あなたの　{腎臓|じんぞう}の  はたらき");
+  assert_furigana(*state, "あなたの　腎臓の  はたらき", "あなたの　{腎臓|じんぞう}の  はたらき");
 }
 
 /* ---- precedence -------------------------------------------------------------- */
@@ -182,27 +180,26 @@ static void dictionary_mistakes_are_reported_by_line_and_column(void **state) {
   char *e = dictionary_errors("腎臓 じんぞう\n腎臓\tjinzou\nお薬手帳\tくすりてちょう\n"
                               "透析\t{透|とう}{折|せき}\n血圧\tけつあつ\n血圧\tけつあつ\n");
   assert_string_equal(
-      e,
-      "extra.tsv:1:1: error: expected a word, a tab and its reading [furigana.dict-syntax]\n"
-      " 1 | 腎臓 じんぞう\n"
-      "   | ^~~~~~~~~~~~~\n"
-      "  hint: write the word, a tab, and its reading (or '-' for no ruby)\n"
-      "extra.tsv:2:4: error: the reading is not kana [furigana.dict-reading]\n"
-      " 2 | 腎臓 jinzou\n"
-      "   |      ^~~~~~\n"
-      "  hint: write the reading in kana, '-' for no ruby, or as ruby markup {base|reading}\n"
-      "extra.tsv:3:6: error: the reading does not fit the word [furigana.dict-align]\n"
-      " 3 | お薬手帳 くすりてちょう\n"
-      "   |          ^~~~~~~~~~~~~~\n"
-      "  hint: the word's kana must appear in the reading as written; for a word with digits or "
-      "Latin letters, say what the reading covers with ruby markup {base|reading}\n"
-      "extra.tsv:4:4: error: the ruby markup does not spell the word of the first column "
-      "[furigana.dict-markup]\n"
-      " 4 | 透析 {透|とう}{折|せき}\n"
-      "   |      ^~~~~~~~~~~~~~~~~~\n"
-      "extra.tsv:6:1: error: this word is already listed at line 5 [furigana.dict-duplicate]\n"
-      " 6 | 血圧 けつあつ\n"
-      "   | ^~~~\n");
+      e, "extra.tsv:1:1: error: expected a word, a tab and its reading [furigana.dict-syntax]\n"
+         " 1 | 腎臓 じんぞう\n"
+         "   | ^~~~~~~~~~~~~\n"
+         "  hint: write the word, a tab, and its reading (or '-' for no ruby)\n"
+         "extra.tsv:2:4: error: the reading is not kana [furigana.dict-reading]\n"
+         " 2 | 腎臓 jinzou\n"
+         "   |      ^~~~~~\n"
+         "  hint: write the reading in kana, '-' for no ruby, or as ruby markup {base|reading}\n"
+         "extra.tsv:3:6: error: the reading does not fit the word [furigana.dict-align]\n"
+         " 3 | お薬手帳 くすりてちょう\n"
+         "   |          ^~~~~~~~~~~~~~\n"
+         "  hint: the word's kana must appear in the reading as written; for a word with digits or "
+         "Latin letters, say what the reading covers with ruby markup {base|reading}\n"
+         "extra.tsv:4:4: error: the ruby markup does not spell the word of the first column "
+         "[furigana.dict-markup]\n"
+         " 4 | 透析 {透|とう}{折|せき}\n"
+         "   |      ^~~~~~~~~~~~~~~~~~\n"
+         "extra.tsv:6:1: error: this word is already listed at line 5 [furigana.dict-duplicate]\n"
+         " 6 | 血圧 けつあつ\n"
+         "   | ^~~~\n");
   g_free(e);
 }
 
@@ -210,7 +207,8 @@ static void the_project_dictionary_loads_cleanly(void **state) {
   /* setup() loaded locales/ja/readings.tsv and counters.tsv without a
    * diagnostic; here: every no-ruby entry of the programme is present */
   assert_furigana(*state, "eGFR HbA1c LDL CKD", "eGFR HbA1c LDL CKD");
-  assert_furigana(*state, "保険証と医療機関", "{保険証|ほけんしょう}と{医療|いりょう}{機関|きかん}");
+  assert_furigana(*state, "保険証と医療機関",
+                  "{保険証|ほけんしょう}と{医療|いりょう}{機関|きかん}");
 }
 
 static void a_missing_mecab_dictionary_is_a_library_error(void **state) {
@@ -253,7 +251,8 @@ static void one_furigana_object_serves_many_threads(void **state) {
     w[i].f = *state;
     pthread_create(&th[i], NULL, work, &w[i]);
   }
-  for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < 4; i++)
+    pthread_join(th[i], NULL);
   for (int i = 0; i < 4; i++)
     for (int k = 0; k < 20; k++) {
       assert_string_equal(w[i].out[k], "{特定|とくてい}{健診|けんしん}の{結果|けっか}、"

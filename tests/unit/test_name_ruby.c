@@ -47,7 +47,8 @@ static void half_width_voiced_marks_join_their_kana(void **state) {
 }
 
 static void full_width_katakana_and_hiragana_kana_work_too(void **state) {
-  assert_name_ruby("見本 一郎", "ミホン イチロウ", TG_NAME_RUBY_PARTS, "{見本|みほん} {一郎|いちろう}");
+  assert_name_ruby("見本 一郎", "ミホン イチロウ", TG_NAME_RUBY_PARTS,
+                   "{見本|みほん} {一郎|いちろう}");
   assert_name_ruby("見本 一郎", "みほん　いちろう", TG_NAME_RUBY_PARTS,
                    "{見本|みほん} {一郎|いちろう}");
 }
@@ -100,10 +101,14 @@ static void ruby_lands_at_the_name_s_place_in_the_letter(void **state) {
 
 static void kana_of_every_width_become_hiragana(void **state) {
   const char *cases[][2] = {
-      {"ｼﾞﾛｳ", "じろう"},       {"ﾎﾟﾝﾌﾟ", "ぽんぷ"}, {"ｳﾞｨｰ", "ゔぃー"},
+      {"ｼﾞﾛｳ", "じろう"},
+      {"ﾎﾟﾝﾌﾟ", "ぽんぷ"},
+      {"ｳﾞｨｰ", "ゔぃー"},
       {"ｶ\xef\xbe\x9e", "が"}, /* ｶ + half-width voiced mark */
       {"ｶ\xe3\x82\x99", "が"}, /* ｶ + combining voiced mark */
-      {"ヴァイオリン", "ゔぁいおりん"}, {"ｽﾐｽ･ｼﾞｮﾝ", "すみす・じょん"}, {"ｦﾝ", "をん"},
+      {"ヴァイオリン", "ゔぁいおりん"},
+      {"ｽﾐｽ･ｼﾞｮﾝ", "すみす・じょん"},
+      {"ｦﾝ", "をん"},
       {"ﾝﾞ", "ん゛"}, /* a mark that joins nothing keeps its spacing form */
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -203,8 +203,9 @@ static void a_line_break_inside_ruby_is_an_error(void **state) {
   assert_null(parse("{腎\n臓|じんぞう}", d));
   assert_int_equal(tg_diag_count(d), 1);
   assert_string_equal(tg_diag_get(d, 0)->code, "ruby.line-break");
-  assert_string_equal(tg_diag_get(d, 0)->message,
-                      "line break inside ruby markup: a ruby base and its reading stay on one line");
+  assert_string_equal(
+      tg_diag_get(d, 0)->message,
+      "line break inside ruby markup: a ruby base and its reading stay on one line");
   tg_diag_free(d);
 }
 

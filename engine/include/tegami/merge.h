@@ -206,8 +206,8 @@ tg_furigana *tg_furigana_new(const tg_furigana_options *opt, tg_diag *d);
  * municipality's place names).  Its entries replace earlier ones with the
  * same surface.  Call before sharing `f` between threads. */
 bool tg_furigana_add_dictionary(tg_furigana *f, const char *path, tg_diag *d);
-bool tg_furigana_add_dictionary_text(tg_furigana *f, const char *name, const char *text,
-                                     size_t len, tg_diag *d);
+bool tg_furigana_add_dictionary_text(tg_furigana *f, const char *name, const char *text, size_t len,
+                                     tg_diag *d);
 /* Add ruby over every kanji run of text[0, len) that has none yet.  `text`
  * is a piece of a longer text starting at byte `offset` of it: attributes
  * are added in the longer text's coordinates, and ruby already in `attrs`
@@ -252,8 +252,8 @@ size_t tg_easyja_check_text(const tg_easyja_rules *r, const char *text, size_t l
                             const tg_attrs *attrs, tg_span_fn locate, void *user, tg_diag *d);
 /* Warn (easyja.text-too-small, easyja.ruby-too-small) when a style's text or
  * ruby size is below the minimum; ruby_pt <= 0 skips the ruby check. */
-size_t tg_easyja_check_size(const tg_easyja_rules *r, double text_pt, double ruby_pt,
-                            tg_span span, tg_diag *d);
+size_t tg_easyja_check_size(const tg_easyja_rules *r, double text_pt, double ruby_pt, tg_span span,
+                            tg_diag *d);
 
 #ifdef __cplusplus
 }

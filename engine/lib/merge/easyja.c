@@ -27,7 +27,8 @@ static void fmt_pt(char *buf, size_t size, double v) {
   char *dot = strchr(buf, '.');
   if (!dot) return;
   char *e = buf + strlen(buf);
-  while (e > dot + 1 && e[-1] == '0') *--e = '\0';
+  while (e > dot + 1 && e[-1] == '0')
+    *--e = '\0';
   if (e == dot + 1) *dot = '\0';
 }
 
@@ -94,7 +95,8 @@ static size_t check_ruby(const char *text, size_t len, const tg_attrs *attrs, tg
   for (size_t k = 0; attrs && k < attrs->n; k++) {
     const tg_attr *a = &attrs->v[k];
     if (a->type != TG_ATTR_RUBY) continue;
-    for (size_t b = a->start; b < a->end && b < len; b++) covered[b] = true;
+    for (size_t b = a->start; b < a->end && b < len; b++)
+      covered[b] = true;
   }
   size_t warned = 0, i = 0, run_start = 0, run_end = 0, run_chars = 0;
   bool prev_kanji = false;
@@ -161,8 +163,8 @@ size_t tg_easyja_check_text(const tg_easyja_rules *r, const char *text, size_t l
          check_size_attrs(r, attrs, locate, user, d);
 }
 
-size_t tg_easyja_check_size(const tg_easyja_rules *r, double text_pt, double ruby_pt,
-                            tg_span span, tg_diag *d) {
+size_t tg_easyja_check_size(const tg_easyja_rules *r, double text_pt, double ruby_pt, tg_span span,
+                            tg_diag *d) {
   tg_easyja_rules defaults;
   if (!r) {
     tg_easyja_rules_init(&defaults);

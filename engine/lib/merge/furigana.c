@@ -54,7 +54,8 @@ struct tg_furigana {
 
 static void word_free(gpointer p) {
   word *w = p;
-  for (guint i = 0; i < w->pieces->len; i++) g_free(g_array_index(w->pieces, wpiece, i).ruby);
+  for (guint i = 0; i < w->pieces->len; i++)
+    g_free(g_array_index(w->pieces, wpiece, i).ruby);
   g_array_free(w->pieces, TRUE);
   g_free(w->surface);
   g_free(w);
@@ -172,7 +173,8 @@ static bool load_dictionary(wordset *ws, const tg_source *src, tg_diag *d) {
     const char *line = tg_source_get_line(src, ln, &len);
     if (!line) continue;
     size_t a = 0;
-    while (a < len && (line[a] == ' ' || line[a] == '\t')) a++;
+    while (a < len && (line[a] == ' ' || line[a] == '\t'))
+      a++;
     if (a == len || line[a] == '#') continue;
     field_loc L = {.src = src, .line = ln, .line_text = line, .field_off = 0};
     const char *tab = memchr(line, '\t', len);
@@ -241,8 +243,8 @@ static bool add_source(wordset *ws, const tg_source *src, tg_diag *d) {
   return load_dictionary(ws, src, d);
 }
 
-bool tg_furigana_add_dictionary_text(tg_furigana *f, const char *name, const char *text,
-                                     size_t len, tg_diag *d) {
+bool tg_furigana_add_dictionary_text(tg_furigana *f, const char *name, const char *text, size_t len,
+                                     tg_diag *d) {
   tg_source *src = tg_source_new(name, text, len);
   bool ok = add_source(&f->words, src, d);
   tg_source_free(src);
@@ -340,10 +342,10 @@ typedef struct {
   GArray *tok; /* token */
   GStringChunk *readings;
   mecab_lattice_t *lat;
-  bool *tb;        /* byte positions where a token starts or ends */
-  bool *cb;        /* byte positions where the character class changes */
-  bool *is_start;  /* byte positions where a character starts (and len) */
-  merge_ch *cls;   /* class of the character starting at a byte */
+  bool *tb;       /* byte positions where a token starts or ends */
+  bool *cb;       /* byte positions where the character class changes */
+  bool *is_start; /* byte positions where a character starts (and len) */
+  merge_ch *cls;  /* class of the character starting at a byte */
 } annot;
 
 static bool overlaps_fixed(const annot *A, uint32_t s, uint32_t e) {
@@ -364,11 +366,13 @@ static bool feature_field(const char *feat, int idx, const char **out, size_t *o
     const char *start = p, *end;
     if (*p == '"') {
       start = ++p;
-      while (*p && !(*p == '"' && p[1] != '"')) p += (*p == '"') ? 2 : 1;
+      while (*p && !(*p == '"' && p[1] != '"'))
+        p += (*p == '"') ? 2 : 1;
       end = p;
       if (*p == '"') p++;
     } else {
-      while (*p && *p != ',') p++;
+      while (*p && *p != ',')
+        p++;
       end = p;
     }
     if (k == idx) {
@@ -409,7 +413,8 @@ static bool analyse(annot *A, tg_diag *d) {
   size_t ls = 0;
   while (ls < A->len) {
     size_t le = ls;
-    while (le < A->len && A->s[le] != '\n' && A->s[le] != '\r') le++;
+    while (le < A->len && A->s[le] != '\n' && A->s[le] != '\r')
+      le++;
     if (le > ls && merge_has_kanji(A->s + ls, le - ls)) {
       mecab_lattice_set_sentence2(A->lat, A->s + ls, le - ls);
       for (guint i = 0; i < A->fx->len; i++) {
@@ -422,7 +427,7 @@ static bool analyse(annot *A, tg_diag *d) {
       if (!mecab_parse_lattice(A->f->tagger, A->lat)) {
         if (d)
           tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "furigana.mecab", "MeCab failed: %s",
-                    mecab_lattice_strerror(A->lat));
+                      mecab_lattice_strerror(A->lat));
         return false;
       }
       const char *sent = mecab_lattice_get_sentence(A->lat);
@@ -450,7 +455,9 @@ static bool boundary_at(const annot *A, size_t p) {
 static bool kanji_before(const annot *A, size_t p) {
   if (p == 0) return false;
   size_t q = p;
-  do q--; while (q > 0 && !A->is_start[q]);
+  do
+    q--;
+  while (q > 0 && !A->is_start[q]);
   return A->cls[q] == MERGE_CH_KANJI;
 }
 
@@ -469,8 +476,9 @@ static const word *longest_word(const annot *A, const wordset *ws, size_t p, boo
     if (q > A->len || !A->is_start[q]) continue; /* inside a character */
     if (need_boundary && !boundary_at(A, q)) continue;
     const word *w = g_hash_table_lookup(ws->map, key->str);
-    if (w && need_boundary && ((w->lone_start && kanji_before(A, p)) ||
-                               (w->lone_end && q < A->len && A->cls[q] == MERGE_CH_KANJI)))
+    if (w && need_boundary &&
+        ((w->lone_start && kanji_before(A, p)) ||
+         (w->lone_end && q < A->len && A->cls[q] == MERGE_CH_KANJI)))
       continue;
     if (w && !overlaps_fixed(A, (uint32_t)p, (uint32_t)q)) {
       best = w;
@@ -526,7 +534,9 @@ bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, ui
   for (size_t p = 1; p < len; p++) {
     if (!A.is_start[p] || A.cls[p] == MERGE_CH_DIGIT) continue;
     size_t q = p;
-    do q--; while (q > 0 && !A.is_start[q]);
+    do
+      q--;
+    while (q > 0 && !A.is_start[q]);
     if (A.cls[q] != MERGE_CH_DIGIT) continue;
     size_t end;
     const word *w = longest_word(&A, &f->counters, p, false, &end, key);

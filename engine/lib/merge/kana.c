@@ -22,8 +22,7 @@ bool merge_is_mark(uint32_t cp) {
 }
 
 merge_ch merge_char_class(uint32_t cp) {
-  if (cp == 0x3005 || cp == 0x3006 || cp == 0x3007 || cp == 0x303B || cp == 0x30F5 ||
-      cp == 0x30F6)
+  if (cp == 0x3005 || cp == 0x3006 || cp == 0x3007 || cp == 0x303B || cp == 0x30F5 || cp == 0x30F6)
     return MERGE_CH_KANJI; /* 々 〆 〇 〻 ヵ ヶ: read as part of the kanji around them */
   if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF))
@@ -59,7 +58,7 @@ static const uint16_t HALF_KATA[] = {
     0x30B3, 0x30B5, 0x30B7, 0x30B9, 0x30BB, 0x30BD, 0x30BF, 0x30C1, 0x30C4, 0x30C6, /* ｺｻｼｽｾｿﾀﾁﾂﾃ */
     0x30C8, 0x30CA, 0x30CB, 0x30CC, 0x30CD, 0x30CE, 0x30CF, 0x30D2, 0x30D5, 0x30D8, /* ﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍ */
     0x30DB, 0x30DE, 0x30DF, 0x30E0, 0x30E1, 0x30E2, 0x30E4, 0x30E6, 0x30E8, 0x30E9, /* ﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗ */
-    0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3,                                 /* ﾘﾙﾚﾛﾜﾝ */
+    0x30EA, 0x30EB, 0x30EC, 0x30ED, 0x30EF, 0x30F3, /* ﾘﾙﾚﾛﾜﾝ */
 };
 
 /* Full-width katakana (or hiragana) with a voiced (dakuten) or semi-voiced
@@ -70,13 +69,17 @@ static uint32_t compose_voiced(uint32_t base, bool semi) {
   uint32_t r = 0;
   if (!semi) {
     if ((k >= 0x30AB && k <= 0x30C2 && (k - 0x30AB) % 2 == 0) || /* カ..チ */
-        k == 0x30C4 || k == 0x30C6 || k == 0x30C8 ||              /* ツ テ ト */
+        k == 0x30C4 || k == 0x30C6 || k == 0x30C8 ||             /* ツ テ ト */
         (k >= 0x30CF && k <= 0x30DB && (k - 0x30CF) % 3 == 0))   /* ハ ヒ フ ヘ ホ */
       r = k + 1;
-    else if (k == 0x30A6) r = 0x30F4; /* ヴ */
-    else if (k == 0x30EF) r = 0x30F7; /* ヷ */
-    else if (k == 0x30F2) r = 0x30FA; /* ヺ */
-    else if (k == 0x30FD) r = 0x30FE; /* ヾ */
+    else if (k == 0x30A6)
+      r = 0x30F4; /* ヴ */
+    else if (k == 0x30EF)
+      r = 0x30F7; /* ヷ */
+    else if (k == 0x30F2)
+      r = 0x30FA; /* ヺ */
+    else if (k == 0x30FD)
+      r = 0x30FE; /* ヾ */
   } else if (k >= 0x30CF && k <= 0x30DB && (k - 0x30CF) % 3 == 0) {
     r = k + 2;
   }
@@ -90,12 +93,18 @@ void merge_kana_to_hiragana(const char *s, size_t len, GString *out) {
   while (i < len) {
     uint32_t cp;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
-    if (cp >= 0xFF66 && cp <= 0xFF9D) cp = HALF_KATA[cp - 0xFF66];
-    else if (cp == 0xFF61) cp = 0x3002; /* ｡ */
-    else if (cp == 0xFF62) cp = 0x300C; /* ｢ */
-    else if (cp == 0xFF63) cp = 0x300D; /* ｣ */
-    else if (cp == 0xFF64) cp = 0x3001; /* ､ */
-    else if (cp == 0xFF65) cp = 0x30FB; /* ･ */
+    if (cp >= 0xFF66 && cp <= 0xFF9D)
+      cp = HALF_KATA[cp - 0xFF66];
+    else if (cp == 0xFF61)
+      cp = 0x3002; /* ｡ */
+    else if (cp == 0xFF62)
+      cp = 0x300C; /* ｢ */
+    else if (cp == 0xFF63)
+      cp = 0x300D; /* ｣ */
+    else if (cp == 0xFF64)
+      cp = 0x3001; /* ､ */
+    else if (cp == 0xFF65)
+      cp = 0x30FB; /* ･ */
     bool voiced = cp == 0xFF9E || cp == 0x3099 || cp == 0x309B;
     bool semi = cp == 0xFF9F || cp == 0x309A || cp == 0x309C;
     if ((voiced || semi) && pending) {
@@ -111,8 +120,10 @@ void merge_kana_to_hiragana(const char *s, size_t len, GString *out) {
       tg_utf8_append(out, h);
       pending = 0;
     }
-    if (voiced) cp = 0x309B; /* a mark that joins nothing: the spacing form */
-    else if (semi) cp = 0x309C;
+    if (voiced)
+      cp = 0x309B; /* a mark that joins nothing: the spacing form */
+    else if (semi)
+      cp = 0x309C;
     if ((cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x309D ||
         cp == 0x30FD) {
       pending = cp;
@@ -134,8 +145,8 @@ bool merge_is_kana_text(const char *s, size_t len) {
     uint32_t cp;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
     merge_ch c = merge_char_class(cp);
-    bool ok = c == MERGE_CH_HIRAGANA || (c == MERGE_CH_KATAKANA && cp != 0x30FF) ||
-              cp == 0x3099 || cp == 0x309A || cp == 0xFF65 || cp == 0x30FB;
+    bool ok = c == MERGE_CH_HIRAGANA || (c == MERGE_CH_KATAKANA && cp != 0x30FF) || cp == 0x3099 ||
+              cp == 0x309A || cp == 0xFF65 || cp == 0x30FB;
     if (!ok) return false;
   }
   return true;
@@ -157,7 +168,7 @@ typedef struct {
   size_t nsegs;
   const uint32_t *r; /* reading code points */
   size_t nr;
-  size_t *take;   /* per segment: reading characters it took */
+  size_t *take;    /* per segment: reading characters it took */
   size_t *minrest; /* per segment: fewest reading characters segments i.. need */
   unsigned long budget;
 } matcher;
@@ -194,7 +205,7 @@ static GArray *segment(const char *s, size_t len) {
     size_t at = i;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
     merge_ch c = merge_char_class(cp);
-    seg_kind k = c == MERGE_CH_KANJI                                   ? SEG_KANJI
+    seg_kind k = c == MERGE_CH_KANJI                                  ? SEG_KANJI
                  : (c == MERGE_CH_HIRAGANA || c == MERGE_CH_KATAKANA) ? SEG_KANA
                                                                       : SEG_OPAQUE;
     seg *last = segs->len ? &g_array_index(segs, seg, segs->len - 1) : NULL;
@@ -240,8 +251,13 @@ bool merge_align_reading(const char *surface, size_t len, const char *reading, s
   roff[nr] = rlen;
   if (ok) {
     size_t n = segs->len;
-    matcher M = {.segs = (const seg *)segs->data, .nsegs = n, .r = r, .nr = nr,
-                 .take = g_new0(size_t, n), .minrest = g_new0(size_t, n + 1), .budget = 100000};
+    matcher M = {.segs = (const seg *)segs->data,
+                 .nsegs = n,
+                 .r = r,
+                 .nr = nr,
+                 .take = g_new0(size_t, n),
+                 .minrest = g_new0(size_t, n + 1),
+                 .budget = 100000};
     for (size_t k = n; k-- > 0;) {
       const seg *sg = &M.segs[k];
       M.minrest[k] = M.minrest[k + 1] + (sg->kind == SEG_KANA ? sg->nkana : sg->kind == SEG_KANJI);
@@ -262,7 +278,8 @@ bool merge_align_reading(const char *surface, size_t len, const char *reading, s
     g_free(M.take);
     g_free(M.minrest);
   }
-  for (guint k = 0; k < segs->len; k++) g_free(g_array_index(segs, seg, k).kana);
+  for (guint k = 0; k < segs->len; k++)
+    g_free(g_array_index(segs, seg, k).kana);
   g_array_free(segs, TRUE);
   g_free(r);
   g_free(roff);

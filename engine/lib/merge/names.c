@@ -28,10 +28,12 @@ static GArray *split_parts(const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     size_t n;
-    while (i < len && is_space_at(s, len, i, &n)) i += n;
+    while (i < len && is_space_at(s, len, i, &n))
+      i += n;
     if (i >= len) break;
     part p = {i, i};
-    while (i < len && !is_space_at(s, len, i, &n)) i += n;
+    while (i < len && !is_space_at(s, len, i, &n))
+      i += n;
     p.end = i;
     g_array_append_val(parts, p);
   }
@@ -97,7 +99,8 @@ tg_name_ruby_result tg_name_ruby(const char *name, size_t name_len, const char *
     g_string_free(all, TRUE);
     res = TG_NAME_RUBY_WHOLE;
   }
-  for (guint i = 0; i < kp->len; i++) g_string_free(hira[i], TRUE);
+  for (guint i = 0; i < kp->len; i++)
+    g_string_free(hira[i], TRUE);
   g_free(hira);
   g_array_free(kp, TRUE);
   g_array_free(np, TRUE);

@@ -23,7 +23,7 @@ struct tg_ruby_text {
   GString *text;
   GArray *src_off; /* size_t per byte of text, plus one for the end */
   tg_attr_list *attrs;
-  GArray *groups; /* group: where each ruby markup is, in the text and the source */
+  GArray *groups;       /* group: where each ruby markup is, in the text and the source */
   const tg_attrs *view; /* sorted once at the end, so reading is thread-safe */
 };
 
@@ -199,14 +199,14 @@ static size_t parse_group(parser *P, size_t open) {
         for (size_t k = 0; k < nchars; k++) {
           if (pv[k + 1].s->len == 0) continue; /* this character stays bare */
           tg_attr_list_add_ruby(P->out->attrs, (uint32_t)(at + starts[k]),
-                                (uint32_t)(at + starts[k + 1]), pv[k + 1].s->str,
-                                pv[k + 1].s->len);
+                                (uint32_t)(at + starts[k + 1]), pv[k + 1].s->str, pv[k + 1].s->len);
         }
       }
       g_free(starts);
     }
   }
-  for (size_t k = 0; k < np; k++) piece_free(&pv[k]);
+  for (size_t k = 0; k < np; k++)
+    piece_free(&pv[k]);
   g_array_free(pieces, TRUE);
   return closed ? i : P->len;
 }
@@ -258,9 +258,7 @@ const char *tg_ruby_text_get_text(const tg_ruby_text *r, size_t *len_out) {
   return r->text->str;
 }
 
-const tg_attrs *tg_ruby_text_get_attrs(const tg_ruby_text *r) {
-  return r->view;
-}
+const tg_attrs *tg_ruby_text_get_attrs(const tg_ruby_text *r) { return r->view; }
 
 size_t tg_ruby_text_get_source_offset(const tg_ruby_text *r, size_t text_offset) {
   if (text_offset >= r->src_off->len) text_offset = r->src_off->len - 1;
