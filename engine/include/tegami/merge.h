@@ -105,7 +105,6 @@ void tg_letter_free(tg_letter *l);
 bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, tg_letter *letter,
                   tg_diag *d);
 
-
 /* ==== Japanese text: ruby markup, automatic furigana, name ruby, easy-Japanese checks ====
  *
  * Furigana is a merge-time transformation: it never changes a text, it only
@@ -244,6 +243,7 @@ typedef struct tg_easyja_rules {
 } tg_easyja_rules;
 
 void tg_easyja_rules_init(tg_easyja_rules *r);
+/* In both checks, r may be NULL for the defaults. */
 /* Warn (easyja.sentence-too-long, easyja.kanji-without-ruby,
  * easyja.text-too-small for TG_ATTR_SIZE below the minimum) about text[0,
  * len) with its attributes; locate may be NULL.  Returns the number of
