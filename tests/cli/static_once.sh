@@ -1,7 +1,8 @@
 #!/bin/sh
-# Record once, replay many: the static layer of a design is one form XObject
-# in the PDF, whether 1 or 60 letters are rendered, and every page paints
-# that same object.  Page content grows only by row-dependent items.
+# Record once, replay many: the static layer of a design is written once in
+# the PDF (one form XObject, with a nested form for its QR code), whether 1
+# or 60 letters are rendered, and every page paints that same object.  Page
+# content grows only by row-dependent items.
 . "$(dirname "$0")/../lib/common.sh"
 forms() { qpdf --qdf --object-streams=disable "$1" "$WORK/q.pdf" && grep -c '/Subtype /Form' "$WORK/q.pdf"; }
 for n in 1 60; do
@@ -11,8 +12,8 @@ for n in 1 60; do
 done
 f1=$(forms "$WORK"/out1/*.pdf)
 f60=$(forms "$WORK"/out60/*.pdf)
-[ "$f1" = 1 ] || fail "expected 1 form object for 1 letter, found $f1"
-[ "$f60" = 1 ] || fail "expected 1 form object for 60 letters, found $f60"
+[ "$f1" -ge 1 ] || fail "no form object for the static layer"
+[ "$f60" = "$f1" ] || fail "$f1 form objects for 1 letter but $f60 for 60: static content was repeated"
 # every page's resources point at the same XObject
 refs=$(grep -o '/x[0-9]* [0-9]* 0 R' "$WORK/q.pdf" | sort -u | wc -l)
 [ "$refs" = 1 ] || fail "pages refer to $refs different XObjects"
@@ -20,4 +21,4 @@ pages=$(grep -c '^%% Page' "$WORK/q.pdf")
 [ "$pages" = 60 ] || fail "expected 60 pages, found $pages"
 s1=$(cat "$WORK"/out1/*.pdf | wc -c); s60=$(cat "$WORK"/out60/*.pdf | wc -c)
 per=$(( (s60 - s1) / 59 ))
-pass "one form object for 1 and for 60 letters; $per bytes per extra letter"
+pass "$f1 form object(s) for 1 and for 60 letters; $per bytes per extra letter"

@@ -99,10 +99,18 @@ static void paint_glyphs(cairo_t *cr, font_cache *fc, const tg_item *it) {
   if (g != stackbuf) g_free(g);
 }
 
+/* A QR symbol: each run of dark modules in a row is one stroke of width one
+ * module with butt caps — exactly the run's rectangle.  The symbol is drawn
+ * in module units into a recording surface that is then painted scaled onto
+ * the page: Cairo writes it as a small form XObject whose coordinates are
+ * whole module numbers ("3 5.5 m 8 5.5 l"), a fraction of the bytes of page
+ * coordinates.  The whole symbol is one stroke, so no seams appear between
+ * modules; it stays vector at any size. */
 static void paint_qr(cairo_t *cr, const tg_item *it) {
   int m = it->u.qr.modules;
-  double s = it->u.qr.module_pt;
-  cairo_new_path(cr);
+  cairo_rectangle_t ext = {0, 0, m, m};
+  cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
+  cairo_t *q = cairo_create(rec);
   for (int y = 0; y < m; y++) {
     int x = 0;
     while (x < m) {
@@ -112,12 +120,23 @@ static void paint_qr(cairo_t *cr, const tg_item *it) {
       }
       int x0 = x;
       while (x < m && it->u.qr.dark[y * m + x]) x++;
-      cairo_rectangle(cr, it->x_pt + x0 * s, it->y_pt + y * s, (x - x0) * s, s);
+      cairo_move_to(q, x0, y + 0.5);
+      cairo_line_to(q, x, y + 0.5);
     }
   }
-  set_rgba(cr, it->color);
-  cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-  cairo_fill(cr);
+  set_rgba(q, it->color);
+  cairo_set_line_width(q, 1.0);
+  cairo_set_line_cap(q, CAIRO_LINE_CAP_BUTT);
+  cairo_stroke(q);
+  cairo_destroy(q);
+  cairo_save(cr);
+  cairo_translate(cr, it->x_pt, it->y_pt);
+  cairo_scale(cr, it->u.qr.module_pt, it->u.qr.module_pt);
+  cairo_set_source_surface(cr, rec, 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+  cairo_paint(cr);
+  cairo_restore(cr);
+  cairo_surface_destroy(rec);
 }
 
 void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n) {
