@@ -711,15 +711,13 @@ static bool continues_header(tg_targets *t, GPtrArray *first, guint anchor) {
   return true;
 }
 
-static bool read_header_row(tg_targets *t, tg_diag *d, bool report) {
+/* One record of the header area: 1 when read, 0 at the end of the file,
+ * -1 when it cannot be read (reported if `report`). */
+static int header_record(tg_targets *t, tg_diag *d, bool report) {
   size_t too_long = 0;
   rec_status st = read_record(t, &too_long, d);
-  if (st == REC_EOF || st == REC_IO) {
-    if (st == REC_EOF && report)
-      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.empty", t->path, t->number + 1, NULL,
-                  "the list is empty: a header row is required");
-    return false;
-  }
+  if (st == REC_EOF) return 0;
+  if (st == REC_IO) return -1;
   t->number++;
   build_fields(t);
   if (st != REC_OK) {
@@ -727,9 +725,14 @@ static bool read_header_row(tg_targets *t, tg_diag *d, bool report) {
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, t->number, NULL,
                   "the header row cannot be read (%s)",
                   st == REC_TOO_LONG ? "a column name is too long" : "unterminated quote");
-    return false;
+    return -1;
   }
-  return true;
+  return 1;
+}
+
+static void report_empty(tg_targets *t, tg_diag *d) {
+  tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.empty", t->path, t->number + 1, NULL,
+              "the list is empty: a header row is required");
 }
 
 tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_diag *d) {
@@ -769,7 +772,9 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
   const char *code = NULL;
   bool ok = true;
   if (!prof && want_rows <= 1) {
-    ok = read_header_row(t, d, true) && decode_fields(t, DECODE_HEADER, &code, d) < 0;
+    int st = header_record(t, d, true);
+    if (st == 0) report_empty(t, d);
+    ok = st > 0 && decode_fields(t, DECODE_HEADER, &code, d) < 0;
     if (ok) g_ptr_array_add(hrows, row_cells(t));
   } else {
     /* the anchor: the profile's, or the mapped header of the anchor column */
@@ -784,8 +789,10 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
     int anchor = -1;
     bool found = false;
     for (int scan = 0; scan < HEADER_SEARCH_ROWS && !found; scan++) {
-      if (!read_header_row(t, d, true)) {
-        ok = false;
+      int st = header_record(t, d, true);
+      if (st <= 0) {
+        if (st == 0 && t->number == 0) report_empty(t, d);
+        ok = st == 0 && t->number > 0; /* rows, but no header among them: said below */
         break;
       }
       if (record_is_blank(t)) continue;
@@ -794,9 +801,10 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
       found = anchor >= 0;
     }
     if (ok && !found) {
-      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 1, NULL,
-                  "no row in the first %d names the column %s: this is not a %s list (%s)",
-                  HEADER_SEARCH_ROWS, prof ? prof->anchor : "", prof ? prof->name : "",
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
+                  "no row among the first %" G_GUINT64_FORMAT
+                  " names the column %s: this is not a %s list (%s)",
+                  t->number, prof ? prof->anchor : "", prof ? prof->name : "",
                   prof ? prof->title : "");
       tg_diag_hint(d, "map the column with columns: in the job if the list calls it otherwise");
       ok = false;
@@ -806,8 +814,16 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
       unsigned more = want_rows ? want_rows - 1 : MAX_HEADER_ROWS - 1;
       for (unsigned k = 0; k < more; k++) {
         uint64_t off = t->buf_offset + t->pos, num = t->number + 1, line = t->line;
-        if (!read_header_row(t, d, want_rows > 0)) {
-          if (want_rows) ok = false;
+        int st = header_record(t, d, want_rows > 0);
+        if (st <= 0) {
+          if (want_rows) {
+            if (st == 0)
+              tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
+                          "the list ends within its %u header rows", want_rows);
+            ok = false;
+          } else {
+            tg_targets_seek(t, off, num, line, d); /* a person's row: read it again as data */
+          }
           break;
         }
         bool cont = true;
