@@ -288,7 +288,8 @@ tg_validator *tg_validator_new(const tg_validator_options *opt, tg_diag *d) {
   if (o.reference_date) {
     tg_date r;
     size_t n = strlen(o.reference_date);
-    if (n != 10 || tg_date_parse(o.reference_date, n, NULL, &r) != TG_DATE_OK) {
+    if (n != 10 || o.reference_date[4] != '-' || o.reference_date[7] != '-' ||
+        tg_date_parse(o.reference_date, n, NULL, &r) != TG_DATE_OK) {
       tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "targets.reference-date",
                   "the reference date '%s' is not a date written YYYY-MM-DD", o.reference_date);
       tg_validator_free(v);
@@ -439,7 +440,7 @@ static const char *date_problem(tg_date_status st, const char **code) {
   switch (st) {
   case TG_DATE_MALFORMED:
     *code = "data.date";
-    return "not a date (S31.05.02, 昭和31年5月2日, 3310502, 1956-05-02 and similar forms are read)";
+    return "not a date (forms such as S40.01.15, 昭和40年1月15日, 3400115 and 1965-01-15 are read)";
   case TG_DATE_INVALID:
     *code = "data.date";
     return "no such calendar day";
