@@ -25,19 +25,26 @@ int main(int argc, char **argv) {
   tg_encoding enc = TG_ENC_AUTO;
   bool read_only = false;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--read-only")) read_only = true;
-    else if (!strcmp(argv[i], "--profile") && i + 1 < argc) profile = argv[++i];
-    else if (!strcmp(argv[i], "--postal") && i + 1 < argc) postal_path = argv[++i];
-    else if (!strcmp(argv[i], "--date") && i + 1 < argc) date = argv[++i];
+    if (!strcmp(argv[i], "--read-only"))
+      read_only = true;
+    else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+      profile = argv[++i];
+    else if (!strcmp(argv[i], "--postal") && i + 1 < argc)
+      postal_path = argv[++i];
+    else if (!strcmp(argv[i], "--date") && i + 1 < argc)
+      date = argv[++i];
     else if (!strcmp(argv[i], "--encoding") && i + 1 < argc) {
       if (!tg_encoding_parse(argv[++i], &enc)) {
         fprintf(stderr, "unknown encoding %s\n", argv[i]);
         return 2;
       }
-    } else if (argv[i][0] != '-' && !list) list = argv[i];
+    } else if (argv[i][0] != '-' && !list)
+      list = argv[i];
     else {
-      fprintf(stderr, "usage: %s LIST [--read-only] [--profile NAME] [--postal FILE] "
-                      "[--date YYYY-MM-DD] [--encoding E]\n", argv[0]);
+      fprintf(stderr,
+              "usage: %s LIST [--read-only] [--profile NAME] [--postal FILE] "
+              "[--date YYYY-MM-DD] [--encoding E]\n",
+              argv[0]);
       return 2;
     }
   }

@@ -103,11 +103,12 @@ static char *write_list(const char *name, const char *bytes, size_t n) {
   return tg_test_write_temp(name, bytes, n);
 }
 
-#define HDR_CP932 "KDB\x8C\xC2\x90\x6C\x94\xD4\x8D\x86,\x8E\x81\x96\xBC\r\n" /* KDB個人番号,氏名 */
+#define HDR_CP932 "KDB\x8C\xC2\x90\x6C\x94\xD4\x8D\x86,\x8E\x81\x96\xBC\r\n" /* KDB個人番号,氏名 \
+                                                                              */
 
 static void a_cp932_list_is_detected_and_decoded(void **state) {
   const char text[] = HDR_CP932 "1,\xFB\xFC\x8B\xB4\x81\x40\x91\xBE\x98\x59\r\n" /* 髙橋　太郎 */
-                      "2,\xB1\xB2\xB3\r\n";                                    /* ｱｲｳ */
+                                "2,\xB1\xB2\xB3\r\n";                            /* ｱｲｳ */
   char *path = write_list("list.csv", text, sizeof text - 1);
   tg_diag *d = tg_diag_new();
   tg_targets *t = tg_targets_open(path, NULL, d);
@@ -131,8 +132,8 @@ static void a_cp932_list_is_detected_and_decoded(void **state) {
 }
 
 static void a_user_defined_character_is_reported_with_its_code_and_the_row_rejected(void **state) {
-  const char text[] = HDR_CP932 "1,\x8E\x52\xF0\x40\r\n" /* 山 + 外字 F040 */
-                      "2,\x8E\x52\x93\x63\r\n";          /* 山田 */
+  const char text[] = HDR_CP932 "1,\x8E\x52\xF0\x40\r\n"  /* 山 + 外字 F040 */
+                                "2,\x8E\x52\x93\x63\r\n"; /* 山田 */
   char *path = write_list("list.csv", text, sizeof text - 1);
   tg_diag *d = tg_diag_new();
   tg_targets_options o = {.encoding = TG_ENC_CP932};
@@ -196,7 +197,8 @@ static void an_invalid_cp932_byte_is_named_and_the_row_rejected(void **state) {
 
 static void an_ascii_start_defers_detection_to_the_first_row_that_is_not(void **state) {
   GString *s = g_string_new("id,name\r\n");
-  for (int i = 0; i < 20000; i++) g_string_append_printf(s, "%d,abcdefghijklmnop\r\n", i);
+  for (int i = 0; i < 20000; i++)
+    g_string_append_printf(s, "%d,abcdefghijklmnop\r\n", i);
   g_string_append(s, "x,\x8E\x52\x93\x63\r\n"); /* 山田 in CP932, beyond the first 256 KiB */
   assert_true(s->len > 256 * 1024);
   char *path = write_list("list.csv", s->str, s->len);

@@ -18,8 +18,18 @@ static char *generate(world *w, const char *type, const char *enc, bool tricky, 
   char *gen = g_build_filename(g_getenv("TEGAMI_SHARED"), "gen_targets.py", NULL);
   char nrows[16];
   g_snprintf(nrows, sizeof nrows, "%d", rows);
-  const char *argv[] = {"python3", gen, "--rows", nrows, "--seed", "7", "--type", type,
-                        "--encoding", enc, tricky ? "--tricky" : NULL, NULL};
+  const char *argv[] = {"python3",
+                        gen,
+                        "--rows",
+                        nrows,
+                        "--seed",
+                        "7",
+                        "--type",
+                        type,
+                        "--encoding",
+                        enc,
+                        tricky ? "--tricky" : NULL,
+                        NULL};
   gchar *out = NULL;
   gsize len = 0;
   gint status = 0;
@@ -110,13 +120,15 @@ static result read_all(world *w, const char *path, const char *profile) {
   assert_int_equal(list, 0);
   size_t n = tg_targets_get_column_count(t);
   res.names = g_new0(char *, n + 1);
-  for (size_t i = 0; i < n; i++) res.names[i] = g_strdup(tg_targets_get_column_name(t, i));
+  for (size_t i = 0; i < n; i++)
+    res.names[i] = g_strdup(tg_targets_get_column_name(t, i));
   tg_row r;
   int st;
   while ((st = tg_targets_next(t, &r, res.d)) == 1) {
     tg_verdict vd = tg_validator_check(v, list, &r, res.d);
     seen_row s = {r.number, vd.kind, g_strdup(vd.code), g_new0(char *, r.nfields + 1)};
-    for (size_t i = 0; i < r.nfields; i++) s.values[i] = g_strndup(r.fields[i], r.lengths[i]);
+    for (size_t i = 0; i < r.nfields; i++)
+      s.values[i] = g_strndup(r.fields[i], r.lengths[i]);
     g_array_append_val(res.rows, s);
   }
   assert_int_equal(st, 0);
@@ -141,7 +153,8 @@ static void expect_no_personal_values(const result *r) {
     if (!e->row) continue;
     const seen_row *s = NULL;
     for (guint k = 0; k < r->rows->len && !s; k++)
-      if (g_array_index(r->rows, seen_row, k).number == e->row) s = &g_array_index(r->rows, seen_row, k);
+      if (g_array_index(r->rows, seen_row, k).number == e->row)
+        s = &g_array_index(r->rows, seen_row, k);
     if (!s) continue;
     char *text = tg_diag_format(e);
     for (int c = 0; s->values[c]; c++) {
@@ -262,12 +275,12 @@ static void no_personal_value_appears_in_any_diagnostic(void **state) {
   static const struct {
     int column;
     const char *value;
-  } DAMAGE[] = {{8, "100-0013"},        {8, "999-9999"},      {8, "12-34567"},
-                {9, "東京都千代田区霞が関1丁目"}, {7, "S64.05.05"},  {7, "H31.05.01"},
-                {7, "S31.02.30"},       {6, "101"},           {10, "999"},
-                {10, "80"},             {13, "65"},           {4, "ヤマダ太郎"},
-                {3, "山田　〓子"},      {5, "不明"},          {2, ""},
-                {16, "6050718"},        {15, "abc"},          {3, ""}};
+  } DAMAGE[] = {
+      {8, "100-0013"},   {8, "999-9999"},  {8, "12-34567"},  {9, "東京都千代田区霞が関1丁目"},
+      {7, "S64.05.05"},  {7, "H31.05.01"}, {7, "S31.02.30"}, {6, "101"},
+      {10, "999"},       {10, "80"},       {13, "65"},       {4, "ヤマダ太郎"},
+      {3, "山田　〓子"}, {5, "不明"},      {2, ""},          {16, "6050718"},
+      {15, "abc"},       {3, ""}};
   guint nlines = g_strv_length(lines);
   for (size_t i = 0; i < G_N_ELEMENTS(DAMAGE) && i + 1 < nlines; i++) {
     gchar **f = g_strsplit(lines[i + 1], ",", -1);

@@ -10,7 +10,6 @@ static void expect_str(char *got, const char *want) {
   free(got);
 }
 
-
 static void halfwidth_katakana_becomes_fullwidth_with_voiced_marks_joined(void **state) {
   const char *in = "ﾔﾏﾀﾞ ﾀﾛｳ";
   expect_str(tg_kana_to_fullwidth(in, strlen(in)), "ヤマダ タロウ");
@@ -65,8 +64,8 @@ static void numbers_are_read_with_fullwidth_digits_and_spaces(void **state) {
 
 static void postal_codes_are_normalised_to_seven_digits(void **state) {
   char out[8];
-  const char *ok[] = {"2520028", "252-0028", "２５２－００２８", "〒252-0028", " 252-0028 ",
-                      "252ー0028"};
+  const char *ok[] = {"2520028",    "252-0028",   "２５２－００２８",
+                      "〒252-0028", " 252-0028 ", "252ー0028"};
   for (size_t i = 0; i < G_N_ELEMENTS(ok); i++) {
     assert_true(tg_postal_code_normalize(ok[i], strlen(ok[i]), out));
     assert_string_equal(out, "2520028");
@@ -142,7 +141,7 @@ static void era_coded_dates_use_the_era_code_map(void **state) {
   assert_true(tg_era_codes_parse(&jps, "3=昭和, 4=平成"));
   assert_int_equal(jps.by_digit[3], TG_ERA_SHOWA);
   assert_int_equal(jps.by_digit[5], TG_ERA_NONE);
-  assert_false(tg_era_codes_parse(&jps, "3=S,4=S"));  /* one digit per era */
+  assert_false(tg_era_codes_parse(&jps, "3=S,4=S")); /* one digit per era */
   assert_false(tg_era_codes_parse(&jps, "3=X"));
   assert_false(tg_era_codes_parse(&jps, "33=S"));
   assert_false(tg_era_codes_parse(&jps, ""));
@@ -254,8 +253,12 @@ static void ages_count_whole_years_on_the_reference_date(void **state) {
 static void names_pass_through_the_reader_byte_for_byte(void **state) {
   /* 髙 (U+9AD9), 﨑 (U+FA11), 渡邉 + IVS (U+E0100), 𠮷 (U+20BB7), U+F91D
    * (a compatibility ideograph NFC would turn into U+6B04), half-width kana */
-  const char *names[] = {"髙橋　誠", "﨑山　恵子", "渡\xE9\x82\x89\xF3\xA0\x84\x80　一郎",
-                         "\xF0\xA0\xAE\xB7田　花子", "\xEF\xA4\x9D\xE7\x94\xB0", "ﾔﾏﾀﾞ ﾀﾛｳ"};
+  const char *names[] = {"髙橋　誠",
+                         "﨑山　恵子",
+                         "渡\xE9\x82\x89\xF3\xA0\x84\x80　一郎",
+                         "\xF0\xA0\xAE\xB7田　花子",
+                         "\xEF\xA4\x9D\xE7\x94\xB0",
+                         "ﾔﾏﾀﾞ ﾀﾛｳ"};
   GString *s = g_string_new("KDB個人番号,氏名\r\n");
   for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
     g_string_append_printf(s, "%zu,%s\r\n", i + 1, names[i]);

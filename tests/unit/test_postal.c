@@ -108,8 +108,7 @@ static void addresses_are_compared_with_their_postal_code(void **state) {
   assert_string_equal(a + s.town_end, "２丁目");
   /* another city, another prefecture, an unknown code */
   a = "神奈川県座間市入谷東1丁目";
-  assert_int_equal(tg_postal_match_address(p, "2200012", a, strlen(a), NULL),
-                   TG_POSTAL_OTHER_CITY);
+  assert_int_equal(tg_postal_match_address(p, "2200012", a, strlen(a), NULL), TG_POSTAL_OTHER_CITY);
   a = "東京都千代田区霞が関1丁目";
   assert_int_equal(tg_postal_match_address(p, "2200012", a, strlen(a), NULL),
                    TG_POSTAL_OTHER_PREFECTURE);
@@ -171,8 +170,9 @@ static void the_vendored_kanagawa_dictionary_loads(void **state) {
 
 static void the_cp932_copy_gives_the_same_dictionary(void **state) {
   const char *shared = g_getenv("TEGAMI_SHARED");
-  char *path = shared ? g_build_filename(shared, "data", "postal", "KEN_ALL-kanagawa.cp932.csv", NULL)
-                      : NULL;
+  char *path = shared
+                   ? g_build_filename(shared, "data", "postal", "KEN_ALL-kanagawa.cp932.csv", NULL)
+                   : NULL;
   if (!path || !g_file_test(path, G_FILE_TEST_EXISTS)) {
     g_free(path);
     skip();
@@ -199,7 +199,8 @@ static void the_cp932_copy_gives_the_same_dictionary(void **state) {
 
 static void the_all_japan_file_loads_when_present(void **state) {
   const char *shared = g_getenv("TEGAMI_SHARED");
-  char *path = shared ? g_build_filename(shared, "data", "postal", "KEN_ALL-japan.csv", NULL) : NULL;
+  char *path =
+      shared ? g_build_filename(shared, "data", "postal", "KEN_ALL-japan.csv", NULL) : NULL;
   if (!path || !g_file_test(path, G_FILE_TEST_EXISTS)) {
     g_free(path);
     skip();

@@ -36,15 +36,36 @@ static void the_highrisk_annex_list_is_read_with_its_grouped_header(void **state
   assert_string_equal(tg_targets_get_profile(t), "kdb-highrisk");
   assert_int_equal(tg_targets_get_header_row_count(t), 6); /* 3 title lines + 3 header rows */
   assert_int_equal(tg_targets_get_column_count(t), 26);
-  const char *want[] = {"被保険者記号", "被保険者番号", "KDB個人番号", "氏名", "氏名カナ", "性別",
-                        "年齢", "生年月日", "住所", "特定健診受診歴_R06", "特定健診受診歴_R05",
-                        "特定健診受診歴_R04", "特定健診受診歴_R03", "医療機関受診歴_がん",
-                        "医療機関受診歴_精神", "国保取得年月日", "国保喪失年月日", "収縮期血圧",
-                        "拡張期血圧", "空腹時血糖", "HbA1c", "LDLコレステロール", "eGFR",
-                        "過去の該当状況_R06", "過去の該当状況_R05", "過去の該当状況_R04"};
+  const char *want[] = {"被保険者記号",
+                        "被保険者番号",
+                        "KDB個人番号",
+                        "氏名",
+                        "氏名カナ",
+                        "性別",
+                        "年齢",
+                        "生年月日",
+                        "住所",
+                        "特定健診受診歴_R06",
+                        "特定健診受診歴_R05",
+                        "特定健診受診歴_R04",
+                        "特定健診受診歴_R03",
+                        "医療機関受診歴_がん",
+                        "医療機関受診歴_精神",
+                        "国保取得年月日",
+                        "国保喪失年月日",
+                        "収縮期血圧",
+                        "拡張期血圧",
+                        "空腹時血糖",
+                        "HbA1c",
+                        "LDLコレステロール",
+                        "eGFR",
+                        "過去の該当状況_R06",
+                        "過去の該当状況_R05",
+                        "過去の該当状況_R04"};
   for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
     assert_string_equal(tg_targets_get_column_name(t, i), want[i]);
-  assert_string_equal(tg_targets_get_column_header(t, 17), "当年度特定健診結果 / 収縮期血圧 (mmHg)");
+  assert_string_equal(tg_targets_get_column_header(t, 17),
+                      "当年度特定健診結果 / 収縮期血圧 (mmHg)");
   assert_string_equal(tg_targets_get_column_header(t, 9), "特定健診受診歴 / R06");
   tg_row r;
   assert_int_equal(tg_targets_next(t, &r, d), 1);
@@ -154,8 +175,11 @@ static void the_job_mapping_names_columns_of_any_list(void **state) {
   const char *text = "番号,対象者氏名,フリガナ,〒,住　所,独自項目\r\n"
                      "14000000001,見本　太郎,ﾐﾎﾝ ﾀﾛｳ,252-0028,神奈川県座間市入谷東1丁目,x\r\n";
   char *path = tg_test_write_temp("other.csv", text, strlen(text));
-  tg_column_map map[] = {{"KDB個人番号", "番号"}, {"氏名", "対象者氏名"},
-                         {"氏名カナ", "フリガナ"}, {"郵便番号", "〒"}, {"住所", "住所"}};
+  tg_column_map map[] = {{"KDB個人番号", "番号"},
+                         {"氏名", "対象者氏名"},
+                         {"氏名カナ", "フリガナ"},
+                         {"郵便番号", "〒"},
+                         {"住所", "住所"}};
   tg_targets_options o = {.columns = map, .ncolumns = G_N_ELEMENTS(map)};
   tg_diag *d = tg_diag_new();
   tg_targets *t = tg_targets_open(path, &o, d);

@@ -5,10 +5,10 @@
  * messages that never hold a personal value. */
 #include "tg_test.h"
 
-#define HEADER                                                                                    \
-  "KDB個人番号,氏名,氏名カナ,性別,年齢,生年月日,郵便番号,住所,収縮期血圧,拡張期血圧,空腹時血糖,"  \
+#define HEADER                                                                                                                          \
+  "KDB個人番号,氏名,氏名カナ,性別,年齢,生年月日,郵便番号,住所,収縮期血圧,拡張期血圧,空腹時血糖," \
   "HbA1c,LDLコレステロール,eGFR,国保取得年月日\r\n"
-#define GOOD_TAIL "140,88,101,5.7,197,55.0,4050718"
+#define GOOD_TAIL      "140,88,101,5.7,197,55.0,4050718"
 #define ROW(key, rest) key "," rest "\r\n"
 /* a valid row, by parts */
 #define PERSON "見本　一郎,ﾐﾎﾝ ｲﾁﾛｳ,男,70,S31.05.02,252-0028,神奈川県座間市入谷東1丁目1番1号"
@@ -39,8 +39,10 @@ static int teardown(void **state) {
   world *w = *state;
   tg_validator_free(w->v);
   tg_postal_free(w->postal);
-  for (guint i = 0; i < w->lists->len; i++) tg_targets_free(g_ptr_array_index(w->lists, i));
-  for (guint i = 0; i < w->paths->len; i++) tg_test_remove_temp(g_ptr_array_index(w->paths, i));
+  for (guint i = 0; i < w->lists->len; i++)
+    tg_targets_free(g_ptr_array_index(w->lists, i));
+  for (guint i = 0; i < w->paths->len; i++)
+    tg_test_remove_temp(g_ptr_array_index(w->paths, i));
   g_ptr_array_free(w->lists, TRUE);
   g_ptr_array_free(w->paths, TRUE);
   tg_diag_free(w->d);
@@ -84,14 +86,17 @@ static void each_rule_rejects_its_row_with_code_and_column(void **state) {
        "data.required", "氏名"},
       {ROW("14000000003", "見本　一郎,ﾐﾎﾝ,男,70,S31.05.02,,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.required", "郵便番号"},
-      {ROW("14000000004", PERSON ",１４０,８８,abc,5.7,197,55.0,4050718"), "data.number", "空腹時血糖"},
+      {ROW("14000000004", PERSON ",１４０,８８,abc,5.7,197,55.0,4050718"), "data.number",
+       "空腹時血糖"},
       {ROW("14000000005", PERSON ",412,88,101,5.7,197,55.0,4050718"), "data.range", "収縮期血圧"},
       {ROW("14000000006", PERSON ",140,88,101,57,197,55.0,4050718"), "data.range", "HbA1c"},
       {ROW("14000000007", PERSON ",140,88,101,5.7,197,0,4050718"), "data.range", "eGFR"},
-      {ROW("14000000008", PERSON ",80,120,101,5.7,197,55.0,4050718"), "data.bp-order", "収縮期血圧"},
+      {ROW("14000000008", PERSON ",80,120,101,5.7,197,55.0,4050718"), "data.bp-order",
+       "収縮期血圧"},
       {ROW("14000000009", "見本,ﾐﾎﾝ,男,70,S31.13.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.date", "生年月日"},
-      {ROW("14000000010", "見本,ﾐﾎﾝ,男,70,生年月日不明,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
+      {ROW("14000000010",
+           "見本,ﾐﾎﾝ,男,70,生年月日不明,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.date", "生年月日"},
       {ROW("14000000011", "見本,ﾐﾎﾝ,男,37,S64.02.01,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.date-era", "生年月日"},
@@ -103,36 +108,44 @@ static void each_rule_rejects_its_row_with_code_and_column(void **state) {
        "data.date-range", "生年月日"},
       {ROW("14000000015", "見本,ﾐﾎﾝ,男,50,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.age-mismatch", "年齢"},
-      {ROW("14000000016", "見本,ﾐﾎﾝ,男,130,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
+      {ROW("14000000016",
+           "見本,ﾐﾎﾝ,男,130,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.range", "年齢"},
-      {ROW("14000000017", "見本,ﾐﾎﾝ,男,70.5,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
+      {ROW("14000000017",
+           "見本,ﾐﾎﾝ,男,70.5,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.number", "年齢"},
       {ROW("14000000018", "見本,ﾐﾎﾝ,X,70,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.sex", "性別"},
-      {ROW("14000000019", "見本,見本,男,70,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
+      {ROW("14000000019",
+           "見本,見本,男,70,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.kana", "氏名カナ"},
-      {ROW("14000000020", "見本　〓郎,ﾐﾎﾝ,男,70,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
+      {ROW("14000000020",
+           "見本　〓郎,ﾐﾎﾝ,男,70,S31.05.02,252-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.geta", "氏名"},
       {ROW("14000000021", "見本,ﾐﾎﾝ,男,70,S31.05.02,25-20028,神奈川県座間市入谷東1丁目," GOOD_TAIL),
        "data.postal-format", "郵便番号"},
       {ROW("14000000022", "見本,ﾐﾎﾝ,男,70,S31.05.02,228-0024,神奈川県座間市入谷1丁目," GOOD_TAIL),
        "data.postal-unknown", "郵便番号"},
-      {ROW("14000000023", "見本,ﾐﾎﾝ,男,70,S31.05.02,252-0028,神奈川県横浜市西区南幸1丁目," GOOD_TAIL),
+      {ROW("14000000023",
+           "見本,ﾐﾎﾝ,男,70,S31.05.02,252-0028,神奈川県横浜市西区南幸1丁目," GOOD_TAIL),
        "data.postal-city", "住所"},
       {ROW("14000000024", "見本,ﾐﾎﾝ,男,70,S31.05.02,252-0028,東京都座間市入谷東1丁目," GOOD_TAIL),
        "data.postal-prefecture", "住所"},
-      {ROW("14000000025", "見本,ﾐﾎﾝ,男,70,S31.05.02,252-0028,神奈川県座間市入谷東〓丁目," GOOD_TAIL),
+      {ROW("14000000025",
+           "見本,ﾐﾎﾝ,男,70,S31.05.02,252-0028,神奈川県座間市入谷東〓丁目," GOOD_TAIL),
        "data.geta", "住所"},
       /* accepted variants: full-width digits, ages a year apart, 1/2 for sex,
        * no prefecture, Latin letters in the reading, a ケ/ヶ difference */
       {ROW("14000000026", "見本,SMITH JOHN,1,69,昭和31年5月2日,２５２－００２８,座間市入谷東１丁目,"
                           "１４０,８８,１０１,５．７,１９７,５５,4050718"),
        NULL, NULL},
-      {ROW("14000000027", "見本,ﾐﾎﾝ,女,70,S31.05.02,253-0041,神奈川県茅ケ崎市茅ヶ崎1丁目," GOOD_TAIL),
+      {ROW("14000000027",
+           "見本,ﾐﾎﾝ,女,70,S31.05.02,253-0041,神奈川県茅ケ崎市茅ヶ崎1丁目," GOOD_TAIL),
        NULL, NULL},
   };
   GString *text = g_string_new(HEADER);
-  for (size_t i = 0; i < G_N_ELEMENTS(CASES); i++) g_string_append(text, CASES[i].row);
+  for (size_t i = 0; i < G_N_ELEMENTS(CASES); i++)
+    g_string_append(text, CASES[i].row);
   tg_targets *t;
   int list = add(w, "rules.csv", text->str, NULL, &t);
   assert_int_equal(list, 0);
@@ -163,8 +176,9 @@ static void each_rule_rejects_its_row_with_code_and_column(void **state) {
   /* no value of any row appears in any message, hint or column */
   for (size_t i = 0; i < tg_diag_count(w->d); i++) {
     char *f = tg_diag_format(tg_diag_get(w->d, i));
-    const char *values[] = {"見本", "ﾐﾎﾝ", "S31", "252-0028", "0028", "入谷", "座間", "14000000",
-                            "412", "abc", "１４０", "SMITH", "生年月日不明", "1890", "R09"};
+    const char *values[] = {"見本",   "ﾐﾎﾝ",   "S31",          "252-0028", "0028",
+                            "入谷",   "座間",  "14000000",     "412",      "abc",
+                            "１４０", "SMITH", "生年月日不明", "1890",     "R09"};
     for (size_t k = 0; k < G_N_ELEMENTS(values); k++)
       if (strstr(f, values[k])) fail_msg("'%s' in: %s", values[k], f);
     free(f);
@@ -207,9 +221,10 @@ static void the_era_code_map_is_per_list(void **state) {
   assert_true(tg_era_codes_parse(&jps, "1=M,3=T,5=S,7=H,9=R"));
   tg_list_rules rules = {.era_codes = &jps};
   tg_targets *t;
-  int list = add(w, "jps.csv",
-                 "KDB個人番号,氏名,生年月日\r\n14000000001,見本,5310502\r\n14000000002,見本,3310502\r\n",
-                 &rules, &t);
+  int list =
+      add(w, "jps.csv",
+          "KDB個人番号,氏名,生年月日\r\n14000000001,見本,5310502\r\n14000000002,見本,3310502\r\n",
+          &rules, &t);
   assert_int_equal(next(w, t, list).kind, TG_VERDICT_OK);
   expect_rejected(next(w, t, list), "data.date-era", "生年月日"); /* 大正31年 */
 }
@@ -231,12 +246,16 @@ static void required_values_can_be_added_by_the_job(void **state) {
 static void one_letter_per_person_the_first_row_in_job_order_wins(void **state) {
   world *w = *state;
   tg_targets *a, *b;
-  int la = add(w, "highrisk.csv",
-               HEADER ROW("14000000001", PERSON "," GOOD_TAIL)
-                   ROW("14000000002", "見本,ﾐﾎﾝ,男,70,S31.05.02,25-0028,神奈川県座間市入谷東1丁目,"
-                                      GOOD_TAIL) /* rejected, but it is the person's row */
-                   ROW("14000000001", PERSON "," GOOD_TAIL),
-               NULL, &a);
+  int la = add(
+      w, "highrisk.csv",
+      HEADER ROW("14000000001", PERSON "," GOOD_TAIL) ROW(
+          "14000000002",
+          "見本,ﾐﾎﾝ,男,70,S31.05.02,25-0028,神奈川県座間市入谷東1丁目," GOOD_TAIL) /* rejected, but
+                                                                                      it is the
+                                                                                      person's row
+                                                                                    */
+      ROW("14000000001", PERSON "," GOOD_TAIL),
+      NULL, &a);
   int lb = add(w, "dropout.csv",
                "KDB個人番号,氏名,郵便番号,住所\r\n"
                "14000000002,見本,252-0028,神奈川県座間市入谷東1丁目\r\n"
@@ -299,7 +318,8 @@ static void a_list_without_the_key_column_cannot_be_checked_for_duplicates(void 
 static void a_row_the_reader_rejected_stays_rejected_with_its_code(void **state) {
   world *w = *state;
   tg_targets *t;
-  int list = add(w, "short.csv", "KDB個人番号,氏名\r\n14000000001\r\n14000000001,見本\r\n", NULL, &t);
+  int list =
+      add(w, "short.csv", "KDB個人番号,氏名\r\n14000000001\r\n14000000001,見本\r\n", NULL, &t);
   expect_rejected(next(w, t, list), "data.field-count", NULL);
   /* its key was not read, so the next row is the person's first */
   assert_int_equal(next(w, t, list).kind, TG_VERDICT_OK);
@@ -315,20 +335,21 @@ static tg_exclusions *load_exclusions(const char *text, tg_diag *d, char **path)
 static void people_on_the_exclusion_list_are_excluded_with_the_rule(void **state) {
   world *w = *state;
   char *xpath;
-  tg_exclusions *x = load_exclusions("KDB個人番号,理由\r\n"
-                                     "14000000001,転出\r\n"
-                                     "０１４００００００００２,\r\n" /* Excel-era zeros, full width */
-                                     "14000000009,死亡\r\n",
-                                     w->d, &xpath);
+  tg_exclusions *x =
+      load_exclusions("KDB個人番号,理由\r\n"
+                      "14000000001,転出\r\n"
+                      "０１４００００００００２,\r\n" /* Excel-era zeros, full width */
+                      "14000000009,死亡\r\n",
+                      w->d, &xpath);
   assert_non_null(x);
   assert_int_equal(tg_exclusions_get_count(x), 3);
   tg_list_rules rules = {.exclusions = x};
   tg_targets *t;
-  int list = add(w, "list.csv",
-                 HEADER ROW("14000000001", PERSON "," GOOD_TAIL) ROW("14000000002", PERSON "," GOOD_TAIL)
-                     ROW("14000000003", PERSON "," GOOD_TAIL)
-                         ROW("14000000001", PERSON "," GOOD_TAIL),
-                 &rules, &t);
+  int list =
+      add(w, "list.csv",
+          HEADER ROW("14000000001", PERSON "," GOOD_TAIL) ROW("14000000002", PERSON "," GOOD_TAIL)
+              ROW("14000000003", PERSON "," GOOD_TAIL) ROW("14000000001", PERSON "," GOOD_TAIL),
+          &rules, &t);
   tg_verdict vd = next(w, t, list);
   assert_int_equal(vd.kind, TG_VERDICT_EXCLUDED);
   assert_string_equal(vd.rule, "exclusion-list");
@@ -415,13 +436,13 @@ int main(void) {
       cmocka_unit_test_setup_teardown(marks_are_checked_in_mark_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(the_era_code_map_is_per_list, setup, teardown),
       cmocka_unit_test_setup_teardown(required_values_can_be_added_by_the_job, setup, teardown),
-      cmocka_unit_test_setup_teardown(one_letter_per_person_the_first_row_in_job_order_wins,
-                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(one_letter_per_person_the_first_row_in_job_order_wins, setup,
+                                      teardown),
       cmocka_unit_test(duplicates_may_be_allowed),
       cmocka_unit_test_setup_teardown(
           a_list_without_the_key_column_cannot_be_checked_for_duplicates, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_row_the_reader_rejected_stays_rejected_with_its_code,
-                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(a_row_the_reader_rejected_stays_rejected_with_its_code, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(people_on_the_exclusion_list_are_excluded_with_the_rule,
                                       setup, teardown),
       cmocka_unit_test(an_exclusion_list_shortened_by_a_spreadsheet_is_refused),

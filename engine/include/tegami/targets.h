@@ -70,8 +70,8 @@ typedef struct tg_row {
   size_t nfields;
   const char *const *fields; /* UTF-8, NUL-terminated; valid until the next call */
   const size_t *lengths;
-  bool rejected;           /* the row could not be read faithfully */
-  const char *reject_code; /* e.g. "data.field-count" (reported to the diag) */
+  bool rejected;             /* the row could not be read faithfully */
+  const char *reject_code;   /* e.g. "data.field-count" (reported to the diag) */
   const char *reject_column; /* canonical column concerned, or NULL */
 } tg_row;
 
@@ -153,7 +153,12 @@ bool tg_postal_code_normalize(const char *s, size_t len, char out[8]);
 
 /* ○/● marks of KDB lists: empty → NONE, ○ (also ◯ 〇) → CIRCLE ("受診"),
  * ● → FILLED ("受診かつ特定保健指導利用"), anything else → INVALID. */
-typedef enum { TG_MARK_INVALID = -1, TG_MARK_NONE = 0, TG_MARK_CIRCLE = 1, TG_MARK_FILLED = 2 } tg_mark;
+typedef enum {
+  TG_MARK_INVALID = -1,
+  TG_MARK_NONE = 0,
+  TG_MARK_CIRCLE = 1,
+  TG_MARK_FILLED = 2
+} tg_mark;
 tg_mark tg_mark_parse(const char *s, size_t len);
 
 /* ---- dates and 和暦 --------------------------------------------------------- */
@@ -226,19 +231,19 @@ int64_t tg_date_to_days(tg_date d);
 typedef struct tg_postal tg_postal;
 
 typedef struct tg_postal_entry {
-  char code[8];            /* 7 ASCII digits */
-  char jis[6];             /* 全国地方公共団体コード, 5 digits */
-  const char *prefecture;  /* 神奈川県 */
-  const char *city;        /* 横浜市西区, 足柄下郡箱根町 */
-  const char *town;        /* みなとみらい; "" for default/whole-city rows */
-  const char *town_note;   /* the parenthesised note (次のビルを除く), or "" */
+  char code[8];           /* 7 ASCII digits */
+  char jis[6];            /* 全国地方公共団体コード, 5 digits */
+  const char *prefecture; /* 神奈川県 */
+  const char *city;       /* 横浜市西区, 足柄下郡箱根町 */
+  const char *town;       /* みなとみらい; "" for default/whole-city rows */
+  const char *town_note;  /* the parenthesised note (次のビルを除く), or "" */
   const char *prefecture_kana, *city_kana, *town_kana; /* as in the file */
-  bool is_default;         /* 以下に掲載がない場合: any other address of the city */
-  bool is_whole_city;      /* 〇〇一円, or 〇〇の次に番地がくる場合 */
-  bool multi_code_town;    /* flag 10: the town has more than one code */
-  bool has_chome;          /* flag 12 */
-  bool multi_town_code;    /* flag 13: the code covers more than one town */
-  uint64_t row;            /* first row of the entry in the file */
+  bool is_default;      /* 以下に掲載がない場合: any other address of the city */
+  bool is_whole_city;   /* 〇〇一円, or 〇〇の次に番地がくる場合 */
+  bool multi_code_town; /* flag 10: the town has more than one code */
+  bool has_chome;       /* flag 12 */
+  bool multi_town_code; /* flag 13: the code covers more than one town */
+  uint64_t row;         /* first row of the entry in the file */
 } tg_postal_entry;
 
 /* Load a KEN_ALL-format file (encoding AUTO: detected).  NULL with
@@ -256,15 +261,17 @@ const tg_postal_entry *const *tg_postal_lookup(const tg_postal *p, const char *c
 
 /* Where an address stands with respect to a postal code. */
 typedef enum {
-  TG_POSTAL_MATCH,          /* prefecture (if written) and city agree */
-  TG_POSTAL_NO_CODE,        /* the code is not in the dictionary */
+  TG_POSTAL_MATCH,            /* prefecture (if written) and city agree */
+  TG_POSTAL_NO_CODE,          /* the code is not in the dictionary */
   TG_POSTAL_OTHER_PREFECTURE, /* the address names another prefecture */
-  TG_POSTAL_OTHER_CITY,     /* the address is not in the code's city */
+  TG_POSTAL_OTHER_CITY,       /* the address is not in the code's city */
 } tg_postal_match;
 
 typedef struct tg_postal_split {
-  const tg_postal_entry *entry; /* best entry: the longest matching 町域, else the default/whole-city one */
-  size_t town_end;   /* byte offset in the address after prefecture, city and 町域: 住所B starts here */
+  const tg_postal_entry
+      *entry; /* best entry: the longest matching 町域, else the default/whole-city one */
+  size_t
+      town_end; /* byte offset in the address after prefecture, city and 町域: 住所B starts here */
   size_t city_end;   /* byte offset after the city */
   bool town_matched; /* a 町域 of the code was found in the address */
 } tg_postal_split;
@@ -314,18 +321,19 @@ typedef struct tg_verdict {
 } tg_verdict;
 
 typedef struct tg_validator_options {
-  const char *key_column;     /* identifies a person; NULL: KDB個人番号 */
-  const char *reference_date; /* YYYY-MM-DD (the job date): ages, dates in the future; NULL: not checked */
-  const tg_postal *postal;    /* NULL: postal codes checked for their format only */
-  bool allow_duplicates;      /* false (default): one letter per person */
+  const char *key_column; /* identifies a person; NULL: KDB個人番号 */
+  const char
+      *reference_date; /* YYYY-MM-DD (the job date): ages, dates in the future; NULL: not checked */
+  const tg_postal *postal; /* NULL: postal codes checked for their format only */
+  bool allow_duplicates;   /* false (default): one letter per person */
 } tg_validator_options;
 
 typedef struct tg_validator tg_validator;
 
 /* Per-list settings. */
 typedef struct tg_list_rules {
-  tg_exclusions *exclusions; /* the municipality's exclusion list (marks matches), or NULL */
-  const tg_era_codes *era_codes;   /* NULL: default */
+  tg_exclusions *exclusions;     /* the municipality's exclusion list (marks matches), or NULL */
+  const tg_era_codes *era_codes; /* NULL: default */
   /* Further canonical columns that must not be empty in any row. */
   const char *const *required_values;
   size_t nrequired_values;

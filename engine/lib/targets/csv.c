@@ -32,9 +32,9 @@
 #include <errno.h>
 #include <string.h>
 
-#define BUF_SIZE (256 * 1024)
+#define BUF_SIZE           (256 * 1024)
 #define HEADER_SEARCH_ROWS 30
-#define MAX_HEADER_ROWS 5
+#define MAX_HEADER_ROWS    5
 
 struct tg_targets {
   char *path;
@@ -78,10 +78,10 @@ bool tg_encoding_parse(const char *s, tg_encoding *out) {
   static const struct {
     const char *name;
     tg_encoding enc;
-  } NAMES[] = {{"auto", TG_ENC_AUTO},         {"utf-8", TG_ENC_UTF8},     {"utf8", TG_ENC_UTF8},
-               {"cp932", TG_ENC_CP932},       {"windows-31j", TG_ENC_CP932},
-               {"shift_jis", TG_ENC_CP932},   {"shift-jis", TG_ENC_CP932}, {"sjis", TG_ENC_CP932},
-               {"ms932", TG_ENC_CP932}};
+  } NAMES[] = {
+      {"auto", TG_ENC_AUTO},       {"utf-8", TG_ENC_UTF8},        {"utf8", TG_ENC_UTF8},
+      {"cp932", TG_ENC_CP932},     {"windows-31j", TG_ENC_CP932}, {"shift_jis", TG_ENC_CP932},
+      {"shift-jis", TG_ENC_CP932}, {"sjis", TG_ENC_CP932},        {"ms932", TG_ENC_CP932}};
   for (size_t i = 0; i < G_N_ELEMENTS(NAMES); i++)
     if (g_ascii_strcasecmp(s, NAMES[i].name) == 0) {
       *out = NAMES[i].enc;
@@ -328,10 +328,11 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
           this_code = "data.gaiji";
           unsigned sj = targets_cp932_from_pua(c);
           if (sj)
-            g_snprintf(what, sizeof what,
-                       "private-use character U+%04X (外字, CP932 %04X) at character %zu: it has no "
-                       "standard form and cannot be printed",
-                       (unsigned)c, sj, nchar);
+            g_snprintf(
+                what, sizeof what,
+                "private-use character U+%04X (外字, CP932 %04X) at character %zu: it has no "
+                "standard form and cannot be printed",
+                (unsigned)c, sj, nchar);
           else
             g_snprintf(what, sizeof what,
                        "private-use character U+%04X (外字) at character %zu: it has no standard "
@@ -412,9 +413,12 @@ static char sniff_delimiter(const tg_targets *t) {
   size_t tabs = 0, commas = 0, lines = 0;
   for (size_t i = t->pos; i < t->len && lines < 20; i++) {
     char c = t->buf[i];
-    if (c == '\t') tabs++;
-    else if (c == ',') commas++;
-    else if (c == '\n') lines++;
+    if (c == '\t')
+      tabs++;
+    else if (c == ',')
+      commas++;
+    else if (c == '\n')
+      lines++;
   }
   return tabs > commas ? '\t' : ',';
 }
@@ -508,7 +512,8 @@ static int find_anchor(tg_targets *t, const char *const *patterns, size_t n) {
     char *folded = fold_str(label);
     const char *labels[] = {folded};
     bool hit = false;
-    for (size_t k = 0; k < n && !hit; k++) hit = targets_path_matches(labels, 1, patterns[k]);
+    for (size_t k = 0; k < n && !hit; k++)
+      hit = targets_path_matches(labels, 1, patterns[k]);
     g_free(folded);
     g_free(label);
     if (hit) return (int)i;
@@ -526,7 +531,7 @@ typedef struct {
 static void build_paths(GPtrArray *hrows, size_t ncols, column_path *paths) {
   size_t H = hrows->len;
   /* effective labels with group labels carried right */
-  const char **eff = g_new0(const char *, H * ncols);
+  const char **eff = g_new0(const char *, H *ncols);
   for (size_t r = 0; r < H; r++) {
     GPtrArray *cells = g_ptr_array_index(hrows, r);
     for (size_t c = 0; c < ncols; c++)
@@ -536,7 +541,8 @@ static void build_paths(GPtrArray *hrows, size_t ncols, column_path *paths) {
     for (size_t c = 1; c < ncols; c++) {
       if (*eff[r * ncols + c] || !*eff[r * ncols + c - 1]) continue;
       bool below = false;
-      for (size_t q = r + 1; q < H && !below; q++) below = *eff[q * ncols + c] != '\0';
+      for (size_t q = r + 1; q < H && !below; q++)
+        below = *eff[q * ncols + c] != '\0';
       bool same_parent = true;
       for (size_t q = 0; q < r && same_parent; q++)
         same_parent = strcmp(eff[q * ncols + c], eff[q * ncols + c - 1]) == 0;
@@ -605,7 +611,8 @@ static bool name_columns(tg_targets *t, GPtrArray *hrows, const targets_profile 
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.missing-column", t->path, hrow, NULL,
                   "the list has no column '%s' (mapped to %s in the job)", m->header, m->name);
       const char **cands = g_new0(const char *, ncols + 1);
-      for (size_t k = 0; k < ncols; k++) cands[k] = paths[k].display;
+      for (size_t k = 0; k < ncols; k++)
+        cands[k] = paths[k].display;
       const char *s = tg_suggest(m->header, cands, ncols);
       if (s) tg_diag_hint(d, "did you mean '%s'?", s);
       g_free(cands);
@@ -643,26 +650,31 @@ static bool name_columns(tg_targets *t, GPtrArray *hrows, const targets_profile 
   bool plain = !prof && hrows->len == 1;
   GPtrArray *first = g_ptr_array_index(hrows, 0);
   for (size_t c = 0; c < ncols; c++) {
-    if (paths[c].name) t->cols[c] = g_strdup(paths[c].name);
-    else if (plain) t->cols[c] = g_strdup(c < first->len ? (const char *)first->pdata[c] : "");
-    else t->cols[c] = g_strdup(paths[c].composite);
+    if (paths[c].name)
+      t->cols[c] = g_strdup(paths[c].name);
+    else if (plain)
+      t->cols[c] = g_strdup(c < first->len ? (const char *)first->pdata[c] : "");
+    else
+      t->cols[c] = g_strdup(paths[c].composite);
     t->headers[c] = g_strdup(paths[c].display);
   }
   /* 4. required columns */
   GPtrArray *required = g_ptr_array_new();
   if (prof)
-    for (const char *const *n = prof->required; *n; n++) g_ptr_array_add(required, (char *)*n);
+    for (const char *const *n = prof->required; *n; n++)
+      g_ptr_array_add(required, (char *)*n);
   for (size_t i = 0; opt && i < opt->nrequired_columns; i++)
     g_ptr_array_add(required, (char *)opt->required_columns[i]);
   for (guint i = 0; i < required->len; i++) {
     const char *name = g_ptr_array_index(required, i);
     bool seen = false;
-    for (guint k = 0; k < i && !seen; k++) seen = !strcmp(g_ptr_array_index(required, k), name);
+    for (guint k = 0; k < i && !seen; k++)
+      seen = !strcmp(g_ptr_array_index(required, k), name);
     if (seen || tg_targets_find_column(t, name) >= 0) continue;
     if (prof && i < g_strv_length((char **)prof->required))
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.missing-column", t->path, hrow, NULL,
-                  "the list has no column %s, which the %s profile (%s) requires", name,
-                  prof->name, prof->title);
+                  "the list has no column %s, which the %s profile (%s) requires", name, prof->name,
+                  prof->title);
     else
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.missing-column", t->path, hrow, NULL,
                   "the list has no column %s, which the job requires", name);
@@ -740,12 +752,14 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
   if (opt && opt->profile && *opt->profile && strcmp(opt->profile, "none") != 0) {
     prof = targets_profile_lookup(opt->profile);
     if (!prof) {
-      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "targets.profile",
-                  "%s: unknown column profile '%s'", path, opt->profile);
+      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "targets.profile", "%s: unknown column profile '%s'",
+                  path, opt->profile);
       const char *const *names = tg_targets_profile_names();
       const char *s = tg_suggest(opt->profile, names, g_strv_length((char **)names));
-      if (s) tg_diag_hint(d, "did you mean '%s'?", s);
-      else tg_diag_hint(d, "the profiles are kdb-highrisk and kdb-dropout");
+      if (s)
+        tg_diag_hint(d, "did you mean '%s'?", s);
+      else
+        tg_diag_hint(d, "the profiles are kdb-highrisk and kdb-dropout");
       return NULL;
     }
   }
@@ -781,7 +795,8 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
     GPtrArray *anchors = g_ptr_array_new_with_free_func(g_free);
     if (prof) {
       const targets_column_def *def = targets_column_lookup(prof->anchor);
-      for (const char *const *p = def->patterns; *p; p++) g_ptr_array_add(anchors, g_strdup(*p));
+      for (const char *const *p = def->patterns; *p; p++)
+        g_ptr_array_add(anchors, g_strdup(*p));
       for (size_t i = 0; opt && i < opt->ncolumns; i++)
         if (!strcmp(opt->columns[i].name, prof->anchor))
           g_ptr_array_add(anchors, fold_str(opt->columns[i].header));

@@ -20,19 +20,16 @@ uint32_t targets_fold_cp(uint32_t cp) {
   if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0x3000) return 0;
   if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
   switch (cp) {
-  case 0x30F6: /* ヶ */
-  case 0xFF79: /* ｹ */
-    return 0x30B1; /* ケ */
-  case 0x30F5: /* ヵ */
-  case 0xFF76: /* ｶ */
-    return 0x30AB; /* カ */
-  case 0x2212: /* − minus sign */
-  case 0x2010: /* ‐ hyphen */
+  case 0x30F6:                        /* ヶ */
+  case 0xFF79: /* ｹ */ return 0x30B1; /* ケ */
+  case 0x30F5:                        /* ヵ */
+  case 0xFF76: /* ｶ */ return 0x30AB; /* カ */
+  case 0x2212:                        /* − minus sign */
+  case 0x2010:                        /* ‐ hyphen */
   case 0x2011:
   case 0x2013:
   case 0x2014:
-  case 0x2015:
-    return '-';
+  case 0x2015: return '-';
   default: return cp;
   }
 }
@@ -146,8 +143,10 @@ char *tg_ascii_from_fullwidth(const char *s, size_t len) {
   while (p < end) {
     uint32_t cp;
     p += tg_utf8_decode(p, (size_t)(end - p), &cp);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
-    else if (cp == 0x3000) cp = ' ';
+    if (cp >= 0xFF01 && cp <= 0xFF5E)
+      cp -= 0xFEE0;
+    else if (cp == 0x3000)
+      cp = ' ';
     tg_utf8_append(out, cp);
   }
   return gstring_to_malloc(out);
@@ -237,10 +236,8 @@ tg_mark tg_mark_parse(const char *s, size_t len) {
   case 0: return TG_MARK_NONE;
   case 0x25CB: /* ○ */
   case 0x25EF: /* ◯ */
-  case 0x3007: /* 〇 */
-    return TG_MARK_CIRCLE;
-  case 0x25CF: /* ● */
-    return TG_MARK_FILLED;
+  case 0x3007: /* 〇 */ return TG_MARK_CIRCLE;
+  case 0x25CF: /* ● */ return TG_MARK_FILLED;
   default: return TG_MARK_INVALID;
   }
 }

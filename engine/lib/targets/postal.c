@@ -25,17 +25,17 @@
 struct tg_postal {
   char *path;
   GStringChunk *strings;
-  GArray *entries;     /* tg_postal_entry */
-  GPtrArray *by_code;  /* tg_postal_entry*, sorted by code then file order */
+  GArray *entries;    /* tg_postal_entry */
+  GPtrArray *by_code; /* tg_postal_entry*, sorted by code then file order */
   size_t ncodes;
 };
 
 static const char *const PREFECTURES[] = {
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県",
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県",   "福島県", "茨城県",
     "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県",
-    "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県",
+    "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県",   "愛知県", "三重県",
     "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県",
-    "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
+    "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県",   "高知県", "福岡県",
     "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"};
 
 char *tg_postal_default_path(const char *data_dir) {
@@ -62,8 +62,10 @@ typedef struct {
 
 static int paren_depth(const char *s) {
   int depth = 0;
-  for (const char *p = s; (p = strstr(p, "（")) != NULL; p += 3) depth++;
-  for (const char *p = s; (p = strstr(p, "）")) != NULL; p += 3) depth--;
+  for (const char *p = s; (p = strstr(p, "（")) != NULL; p += 3)
+    depth++;
+  for (const char *p = s; (p = strstr(p, "）")) != NULL; p += 3)
+    depth--;
   return depth;
 }
 
@@ -76,7 +78,8 @@ static void finish(tg_postal *P, pending *pd) {
   if (open) {
     base = g_strndup(town, (gsize)(open - town));
     const char *close = g_strrstr(open, "）");
-    note = close && close > open ? g_strndup(open + 3, (gsize)(close - open - 3)) : g_strdup(open + 3);
+    note =
+        close && close > open ? g_strndup(open + 3, (gsize)(close - open - 3)) : g_strdup(open + 3);
   } else {
     base = g_strdup(town);
     note = g_strdup("");
@@ -213,8 +216,10 @@ const tg_postal_entry *const *tg_postal_lookup(const tg_postal *p, const char *c
   size_t lo = 0, hi = p->by_code->len;
   while (lo < hi) { /* first entry >= code */
     size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(((tg_postal_entry *)p->by_code->pdata[mid])->code, code7) < 0) lo = mid + 1;
-    else hi = mid;
+    if (strcmp(((tg_postal_entry *)p->by_code->pdata[mid])->code, code7) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   size_t end = lo;
   while (end < p->by_code->len && !strcmp(((tg_postal_entry *)p->by_code->pdata[end])->code, code7))
@@ -279,8 +284,10 @@ tg_postal_match tg_postal_match_address(const tg_postal *p, const char *code7, c
     size_t town_end = c;
     if (*e->town) {
       size_t from = c, k;
-      if ((k = fold_prefix(address, len, c, "大字")) != (size_t)-1) from = k;
-      else if ((k = fold_prefix(address, len, c, "字")) != (size_t)-1) from = k;
+      if ((k = fold_prefix(address, len, c, "大字")) != (size_t)-1)
+        from = k;
+      else if ((k = fold_prefix(address, len, c, "字")) != (size_t)-1)
+        from = k;
       size_t t = fold_prefix(address, len, from, e->town);
       if (t != (size_t)-1) {
         rank = 2;

@@ -70,12 +70,12 @@ static const targets_profile PROFILES[] = {
      P("被保険者記号", "被保険者番号", "KDB個人番号", "氏名", "氏名カナ", "性別", "年齢",
        "生年月日", "郵便番号", "住所", "国保取得年月日", "国保喪失年月日", "収縮期血圧",
        "拡張期血圧", "空腹時血糖", "HbA1c", "LDLコレステロール", "eGFR"),
-     P("KDB個人番号", "氏名", "生年月日", "住所", "収縮期血圧", "拡張期血圧", "空腹時血糖",
-       "HbA1c", "LDLコレステロール", "eGFR")},
+     P("KDB個人番号", "氏名", "生年月日", "住所", "収縮期血圧", "拡張期血圧", "空腹時血糖", "HbA1c",
+       "LDLコレステロール", "eGFR")},
     {"kdb-dropout", "治療中断者", "KDB個人番号",
      P("被保険者記号", "被保険者番号", "KDB個人番号", "氏名", "氏名カナ", "性別", "年齢",
-       "生年月日", "郵便番号", "住所", "国保取得年月日", "国保喪失年月日",
-       "1年前受診状況_高血圧症", "1年前受診状況_糖尿病性を除く腎症", "2年前受診状況_高血圧症",
+       "生年月日", "郵便番号", "住所", "国保取得年月日", "国保喪失年月日", "1年前受診状況_高血圧症",
+       "1年前受診状況_糖尿病性を除く腎症", "2年前受診状況_高血圧症",
        "2年前受診状況_糖尿病性を除く腎症", "3年前受診状況_高血圧症",
        "3年前受診状況_糖尿病性を除く腎症"),
      P("KDB個人番号", "氏名", "生年月日", "住所", "1年前受診状況_高血圧症",
@@ -134,7 +134,8 @@ bool targets_path_matches(const char *const *labels, size_t nlabels, const char 
   /* the others, in order, among the labels above the leaf */
   size_t li = 0;
   for (size_t pi = 0; pi + 1 < np; pi++) {
-    while (li + 1 < nlabels && !label_matches(labels[li], parts[pi], lens[pi])) li++;
+    while (li + 1 < nlabels && !label_matches(labels[li], parts[pi], lens[pi]))
+      li++;
     if (li + 1 >= nlabels) return false;
     li++;
   }

@@ -15,7 +15,7 @@
 
 /* ---- CP932 ----------------------------------------------------------------- */
 
-#define TARGETS_CP932_LEADS 60
+#define TARGETS_CP932_LEADS  60
 #define TARGETS_CP932_TRAILS 188
 extern const uint16_t targets_cp932_dbcs[TARGETS_CP932_LEADS][TARGETS_CP932_TRAILS];
 extern const size_t targets_cp932_dbcs_count;
@@ -60,19 +60,19 @@ typedef enum {
 } targets_col_kind;
 
 typedef struct {
-  const char *name;       /* canonical name */
+  const char *name; /* canonical name */
   targets_col_kind kind;
-  double min, max;        /* NUMBER, AGE: sensible bounds */
-  const char *unit;       /* for messages */
+  double min, max;             /* NUMBER, AGE: sensible bounds */
+  const char *unit;            /* for messages */
   const char *const *patterns; /* header paths that mean this column ("a/b"), NULL-terminated */
 } targets_column_def;
 
 typedef struct {
-  const char *name;                   /* "kdb-highrisk" */
-  const char *title;                  /* 健診ハイリスク者 */
-  const char *anchor;                 /* canonical column that finds the header row */
-  const char *const *columns;         /* canonical columns the profile knows, NULL-terminated */
-  const char *const *required;        /* of those, the ones that must exist */
+  const char *name;            /* "kdb-highrisk" */
+  const char *title;           /* 健診ハイリスク者 */
+  const char *anchor;          /* canonical column that finds the header row */
+  const char *const *columns;  /* canonical columns the profile knows, NULL-terminated */
+  const char *const *required; /* of those, the ones that must exist */
 } targets_profile;
 
 /* The catalogue entry of a canonical name, or NULL (composite names of the

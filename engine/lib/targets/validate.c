@@ -35,10 +35,12 @@ static void normalize_key(GString *out, const char *s, size_t len) {
   g_string_truncate(out, 0);
   targets_fold(out, s, len);
   bool digits = out->len > 0;
-  for (gsize i = 0; i < out->len && digits; i++) digits = g_ascii_isdigit(out->str[i]);
+  for (gsize i = 0; i < out->len && digits; i++)
+    digits = g_ascii_isdigit(out->str[i]);
   if (digits) {
     gsize z = 0;
-    while (z + 1 < out->len && out->str[z] == '0') z++;
+    while (z + 1 < out->len && out->str[z] == '0')
+      z++;
     g_string_erase(out, 0, (gssize)z);
   }
 }
@@ -59,9 +61,11 @@ static uint64_t mix64(uint64_t x) {
 static key_id key_of(const GString *k) {
   key_id id = {0, 0};
   bool digits = k->len > 0 && k->len <= 19;
-  for (gsize i = 0; i < k->len && digits; i++) digits = g_ascii_isdigit(k->str[i]);
+  for (gsize i = 0; i < k->len && digits; i++)
+    digits = g_ascii_isdigit(k->str[i]);
   if (digits) {
-    for (gsize i = 0; i < k->len; i++) id.h1 = id.h1 * 10 + (uint64_t)(k->str[i] - '0');
+    for (gsize i = 0; i < k->len; i++)
+      id.h1 = id.h1 * 10 + (uint64_t)(k->str[i] - '0');
     return id; /* h2 = 0: exact */
   }
   uint64_t a = 0xcbf29ce484222325ULL, b = 0x9e3779b97f4a7c15ULL;
@@ -99,7 +103,8 @@ static slot *key_set_insert(key_set *set, key_id k, uint64_t where, bool *existe
     size_t cap = set->cap ? set->cap * 2 : 1024;
     slot *ns = g_new0(slot, cap);
     for (size_t i = 0; i < set->cap; i++)
-      if (set->slots[i].where) *find_slot(ns, cap, (key_id){set->slots[i].h1, set->slots[i].h2}) = set->slots[i];
+      if (set->slots[i].where)
+        *find_slot(ns, cap, (key_id){set->slots[i].h1, set->slots[i].h2}) = set->slots[i];
     g_free(set->slots);
     set->slots = ns;
     set->cap = cap;
@@ -323,7 +328,8 @@ int tg_validator_add_list(tg_validator *v, const tg_targets *t, const tg_list_ru
   }
   size_t n = tg_targets_get_column_count(t);
   L->own_names = g_new0(char *, n + 1);
-  for (size_t i = 0; i < n; i++) L->own_names[i] = g_strdup(tg_targets_get_column_name(t, i));
+  for (size_t i = 0; i < n; i++)
+    L->own_names[i] = g_strdup(tg_targets_get_column_name(t, i));
   L->names = (const char *const *)L->own_names;
   L->key = tg_targets_find_column(t, v->key_column);
   L->name = tg_targets_find_column(t, "氏名");
@@ -413,14 +419,13 @@ static bool is_reading(const char *s, size_t len) {
   while (p < end) {
     uint32_t cp;
     p += tg_utf8_decode(p, (size_t)(end - p), &cp);
-    bool ok = (cp >= 0x3041 && cp <= 0x309F) ||  /* hiragana, ゛゜ゝゞ */
-              (cp >= 0x30A0 && cp <= 0x30FF) ||  /* katakana, ・ ー */
-              (cp >= 0xFF61 && cp <= 0xFF9F) ||  /* half-width katakana */
+    bool ok = (cp >= 0x3041 && cp <= 0x309F) || /* hiragana, ゛゜ゝゞ */
+              (cp >= 0x30A0 && cp <= 0x30FF) || /* katakana, ・ ー */
+              (cp >= 0xFF61 && cp <= 0xFF9F) || /* half-width katakana */
               cp == ' ' || cp == 0x3000 ||
               g_ascii_isalpha((int)(cp < 128 ? cp : 0)) || /* names in Latin letters */
-              (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A) ||
-              cp == '.' || cp == '-' || cp == '\'' || cp == ',' || cp == 0xFF0E ||
-              cp == 0xFF0D || cp == 0xFF0C;
+              (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A) || cp == '.' ||
+              cp == '-' || cp == '\'' || cp == ',' || cp == 0xFF0E || cp == 0xFF0D || cp == 0xFF0C;
     if (!ok) return false;
   }
   return true;
@@ -431,7 +436,8 @@ static bool is_sex(const char *s, size_t len) {
   targets_fold(f, s, len);
   static const char *const OK[] = {"男", "女", "男性", "女性", "1", "2", "M", "F", "m", "f"};
   bool ok = false;
-  for (size_t i = 0; i < G_N_ELEMENTS(OK) && !ok; i++) ok = strcmp(f->str, OK[i]) == 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(OK) && !ok; i++)
+    ok = strcmp(f->str, OK[i]) == 0;
   g_string_free(f, TRUE);
   return ok;
 }
@@ -441,9 +447,7 @@ static const char *date_problem(tg_date_status st, const char **code) {
   case TG_DATE_MALFORMED:
     *code = "data.date";
     return "not a date (forms such as S40.01.15, 昭和40年1月15日, 3400115 and 1965-01-15 are read)";
-  case TG_DATE_INVALID:
-    *code = "data.date";
-    return "no such calendar day";
+  case TG_DATE_INVALID: *code = "data.date"; return "no such calendar day";
   case TG_DATE_OUT_OF_ERA:
     *code = "data.date-era";
     return "the date lies outside its era (昭和64年 ends on 1月7日, 平成31年 on 4月30日, 令和 "
@@ -552,7 +556,8 @@ static void check_values(tg_validator *v, ctx *c) {
       if (!v->postal) break;
       size_t n;
       if (!tg_postal_lookup(v->postal, code7, &n)) {
-        problem(c, "data.postal-unknown", b->col, "the postal code is not in the postal dictionary");
+        problem(c, "data.postal-unknown", b->col,
+                "the postal code is not in the postal dictionary");
         break;
       }
       if (L->address < 0 || targets_is_blank(row->fields[L->address], row->lengths[L->address]))
@@ -649,8 +654,10 @@ tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_d
     }
   }
   check_values(v, &c);
-  if (vd.kind == TG_VERDICT_REJECTED) L->counts.rejected++;
-  else L->counts.ok++;
+  if (vd.kind == TG_VERDICT_REJECTED)
+    L->counts.rejected++;
+  else
+    L->counts.ok++;
   return vd;
 }
 
@@ -666,7 +673,8 @@ void tg_validator_finish(tg_validator *v, tg_diag *d) {
     const vlist *L = g_ptr_array_index(v->lists, i);
     if (!L->exclusions) continue;
     bool seen = false;
-    for (guint k = 0; k < done->len && !seen; k++) seen = done->pdata[k] == L->exclusions;
+    for (guint k = 0; k < done->len && !seen; k++)
+      seen = done->pdata[k] == L->exclusions;
     if (seen) continue;
     g_ptr_array_add(done, L->exclusions);
     size_t n = tg_exclusions_get_unmatched_count(L->exclusions);

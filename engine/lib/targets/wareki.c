@@ -14,18 +14,16 @@
 #include <string.h>
 
 typedef struct {
-  const char *name;  /* 昭和 */
-  const char *abbr;  /* 昭 */
-  char letter;       /* S */
-  tg_date first;     /* first day */
-  int offset;        /* Gregorian year = era year + offset */
+  const char *name; /* 昭和 */
+  const char *abbr; /* 昭 */
+  char letter;      /* S */
+  tg_date first;    /* first day */
+  int offset;       /* Gregorian year = era year + offset */
 } era_def;
 
 static const era_def ERAS[TG_ERA_COUNT] = {
-    {"明治", "明", 'M', {1868, 1, 25}, 1867},
-    {"大正", "大", 'T', {1912, 7, 30}, 1911},
-    {"昭和", "昭", 'S', {1926, 12, 25}, 1925},
-    {"平成", "平", 'H', {1989, 1, 8}, 1988},
+    {"明治", "明", 'M', {1868, 1, 25}, 1867},  {"大正", "大", 'T', {1912, 7, 30}, 1911},
+    {"昭和", "昭", 'S', {1926, 12, 25}, 1925}, {"平成", "平", 'H', {1989, 1, 8}, 1988},
     {"令和", "令", 'R', {2019, 5, 1}, 2018},
 };
 
@@ -40,17 +38,21 @@ static tg_era era_from_letter(uint32_t c) {
 }
 
 void tg_era_codes_default(tg_era_codes *codes) {
-  for (int i = 0; i < 10; i++) codes->by_digit[i] = TG_ERA_NONE;
-  for (int i = 0; i < TG_ERA_COUNT; i++) codes->by_digit[i + 1] = (tg_era)i;
+  for (int i = 0; i < 10; i++)
+    codes->by_digit[i] = TG_ERA_NONE;
+  for (int i = 0; i < TG_ERA_COUNT; i++)
+    codes->by_digit[i + 1] = (tg_era)i;
 }
 
 bool tg_era_codes_parse(tg_era_codes *codes, const char *spec) {
   tg_era_codes c;
-  for (int i = 0; i < 10; i++) c.by_digit[i] = TG_ERA_NONE;
+  for (int i = 0; i < 10; i++)
+    c.by_digit[i] = TG_ERA_NONE;
   bool any = false;
   const char *p = spec;
   while (*p) {
-    while (*p == ' ' || *p == ',') p++;
+    while (*p == ' ' || *p == ',')
+      p++;
     if (!*p) break;
     if (!g_ascii_isdigit(*p) || p[1] != '=') return false;
     int digit = *p - '0';
@@ -282,8 +284,10 @@ bool tg_date_format_wareki(tg_date d, char *buf, size_t size) {
   tg_era e = tg_date_get_era(d, &y);
   if (e == TG_ERA_NONE) return false;
   char year[8];
-  if (y == 1) g_strlcpy(year, "元", sizeof year);
-  else g_snprintf(year, sizeof year, "%d", y);
+  if (y == 1)
+    g_strlcpy(year, "元", sizeof year);
+  else
+    g_snprintf(year, sizeof year, "%d", y);
   int n = g_snprintf(buf, size, "%s%s年%d月%d日", ERAS[e].name, year, d.month, d.day);
   return n > 0 && (size_t)n < size;
 }
