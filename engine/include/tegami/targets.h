@@ -310,7 +310,9 @@ typedef struct tg_verdict {
    * code of the note ("exclude.duplicate").  Every problem of the row was
    * reported to the diag. */
   const char *code;
-  const char *column; /* canonical column of the first problem, or NULL */
+  /* canonical column of the first problem, or NULL.  Strings of a verdict
+   * stay valid while the validator and the list are open. */
+  const char *column;
   /* duplicate: where the person was first seen (list index, row number). */
   int first_list;
   uint64_t first_row;

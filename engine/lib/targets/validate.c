@@ -590,7 +590,11 @@ static void check_values(tg_validator *v, ctx *c) {
 
 tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_diag *d) {
   tg_verdict vd = {.kind = TG_VERDICT_OK, .first_list = -1};
-  g_return_val_if_fail(list >= 0 && (guint)list < v->lists->len, vd);
+  if (list < 0 || (guint)list >= v->lists->len) { /* a list add_list refused: never a letter */
+    vd.kind = TG_VERDICT_REJECTED;
+    vd.code = "targets.missing-column";
+    return vd;
+  }
   vlist *L = g_ptr_array_index(v->lists, list);
   L->counts.checked++;
   if (row->rejected) {
