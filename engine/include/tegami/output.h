@@ -33,6 +33,14 @@ typedef struct tg_list_spec {
   const char *type;   /* "highrisk", "dropout" or a free word */
   const char *design; /* resolved path; the job's design if not given */
   tg_span span;
+  /* How to read the list (docs/targets.md): pass to tg_targets_open(). */
+  const char *profile;    /* "kdb-highrisk", "kdb-dropout", or NULL (none) */
+  tg_encoding encoding;   /* TG_ENC_AUTO unless the job says */
+  tg_column_map *columns; /* the job's mapping, canonical name → header */
+  size_t ncolumns;
+  /* Era-code map for 7-digit dates ("1=M,2=T,3=S,4=H,5=R"), NULL: default;
+   * parse with tg_era_codes_parse() into tg_list_rules.era_codes. */
+  const char *era_codes;
 } tg_list_spec;
 
 typedef struct tg_municipality {

@@ -1,13 +1,22 @@
-/* tegami/targets.h — target lists: CSV files of people, read as a stream.
+/* tegami/targets.h — target lists: CSV/TSV files of people, read as a stream,
+ * and everything that decides whether a row may become a letter.
  *
- * A list is opened (its header row is read and checked), then rows are pulled
- * one at a time with tg_targets_next(); memory does not grow with the list.
- * Each row knows its byte offset, so a later pass can come back to it with
- * tg_targets_seek() (sorting and batching keep offsets, not rows).
+ * A list is opened (its header row — or the grouped multi-row header of a KDB
+ * extraction list — is read, mapped to canonical column names and checked),
+ * then rows are pulled one at a time with tg_targets_next(); memory does not
+ * grow with the list.  Each row knows its byte offset, so a later pass can
+ * come back to it with tg_targets_seek() (sorting and batching keep offsets,
+ * not rows).  Lists may be UTF-8 or CP932 (Windows-31J), detected per file.
  *
- * Row numbers are spreadsheet row numbers: the header is row 1, the first
- * person is row 2, which is what municipal staff see when they open the file.
- * Problems are reported with file, row and column header — never the value.
+ * Row numbers are spreadsheet row numbers: the first line of the file is row
+ * 1, which is what municipal staff see when they open the file.  Problems are
+ * reported with file, row and column — never the value.
+ *
+ * Around the reader: the normalisation functions (kana, digits, 和暦 dates,
+ * ages, ○/● marks), the postal-code dictionary (KEN_ALL format), the
+ * municipality's exclusion list and the validator that turns each row into a
+ * verdict: ok, excluded by a stated rule, or rejected with a code and column.
+ * docs/targets.md describes formats, profiles and every rule.
  */
 #ifndef TEGAMI_TARGETS_H
 #define TEGAMI_TARGETS_H
@@ -20,52 +29,339 @@
 extern "C" {
 #endif
 
+/* ---- reading ------------------------------------------------------------ */
+
 typedef enum { TG_ENC_AUTO, TG_ENC_UTF8, TG_ENC_CP932 } tg_encoding;
 
+/* One entry of a job's column mapping: the list's header `header` is the
+ * column the designs know as `name`.  `header` is matched ignoring spaces and
+ * the width of ASCII characters; a grouped header is written with '/', e.g.
+ * "当年度特定健診結果/収縮期血圧". */
+typedef struct tg_column_map {
+  const char *name;   /* canonical name, e.g. 氏名 */
+  const char *header; /* header text in the file, e.g. 対象者氏名 */
+} tg_column_map;
+
 typedef struct tg_targets_options {
-  tg_encoding encoding; /* AUTO: detect */
-  char delimiter;       /* 0: by extension (.tsv → tab), else ',' */
+  tg_encoding encoding;   /* AUTO: detect (BOM, then the first 256 KiB) */
+  char delimiter;         /* 0: ',' — or tab for .tsv files and tab-only headers */
   size_t max_field_bytes; /* 0: 64 KiB */
   size_t max_row_bytes;   /* 0: 1 MiB */
+  /* Column profile: NULL or "" for none (the first row is the header and
+   * names are used as written), "kdb-highrisk" or "kdb-dropout" for the two
+   * KDB extraction lists (preamble lines skipped, grouped headers read, names
+   * mapped to canonical ones, required columns checked). */
+  const char *profile;
+  const tg_column_map *columns; /* the job's mapping, applied after the profile */
+  size_t ncolumns;
+  /* Further canonical columns the list must have (load-time error if not). */
+  const char *const *required_columns;
+  size_t nrequired_columns;
+  /* Header rows: 0 = automatic (1 without a profile; with a profile, the row
+   * holding the profile's anchor column and the rows below it whose anchor
+   * cell is empty). */
+  unsigned header_rows;
 } tg_targets_options;
 
 typedef struct tg_row {
-  uint64_t number; /* spreadsheet row number (header = 1) */
+  uint64_t number; /* spreadsheet row number (first line = 1) */
   uint64_t line;   /* physical line where the row starts */
   uint64_t offset; /* byte offset of the row start */
   size_t nfields;
   const char *const *fields; /* UTF-8, NUL-terminated; valid until the next call */
   const size_t *lengths;
-  bool rejected;           /* the row could not be read faithfully */
-  const char *reject_code; /* e.g. "data.field-count" (reported to the diag) */
-  const char *reject_column; /* column header concerned, or NULL */
+  bool rejected;             /* the row could not be read faithfully */
+  const char *reject_code;   /* e.g. "data.field-count" (reported to the diag) */
+  const char *reject_column; /* canonical column concerned, or NULL */
 } tg_row;
 
 typedef struct tg_targets tg_targets;
 
 /* Open a list and read its header.  NULL (with diagnostics) when the file
- * cannot be read or its header is unusable (empty, duplicate names). */
+ * cannot be read, its header is unusable (empty, duplicate names), its
+ * profile is unknown or a required column is missing (each one named). */
 tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_diag *d);
 const char *tg_targets_get_path(const tg_targets *t);
 /* Empty lines (and rows of empty fields) skipped so far: not people. */
 uint64_t tg_targets_get_blank_count(const tg_targets *t);
+/* The encoding in use (UTF8 or CP932 once known; a file whose bytes so far
+ * are all ASCII reports UTF8). */
 tg_encoding tg_targets_get_encoding(const tg_targets *t);
+char tg_targets_get_delimiter(const tg_targets *t);
+/* The profile in use ("" for none). */
+const char *tg_targets_get_profile(const tg_targets *t);
+/* Lines before the first person: preamble (titles) and header rows. */
+uint64_t tg_targets_get_header_row_count(const tg_targets *t);
 size_t tg_targets_get_column_count(const tg_targets *t);
+/* Canonical column name (what designs and diagnostics use). */
 const char *tg_targets_get_column_name(const tg_targets *t, size_t i);
-/* Index of a column by its exact header text, or -1. */
+/* The header as written in the file; grouped headers joined with " / ". */
+const char *tg_targets_get_column_header(const tg_targets *t, size_t i);
+/* Index of a column by its canonical name, or -1. */
 int tg_targets_find_column(const tg_targets *t, const char *name);
-/* All column names (borrowed array of tg_targets_get_column_count() entries). */
+/* All canonical column names (borrowed array of get_column_count entries). */
 const char *const *tg_targets_get_column_names(const tg_targets *t);
 
 /* Next row: 1 with a row, 0 at the end, -1 on an I/O error (reported).  Rows
- * that cannot be read faithfully come back with rejected = true and a
- * diagnostic; the caller counts them as rejected. */
+ * that cannot be read faithfully (field count, quoting, bytes invalid in the
+ * encoding, 外字) come back with rejected = true and a diagnostic; the caller
+ * counts them as rejected. */
 int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d);
 /* Go back to a row seen earlier (offset/number/line from its tg_row). */
 bool tg_targets_seek(tg_targets *t, uint64_t offset, uint64_t number, uint64_t line, tg_diag *d);
 void tg_targets_free(tg_targets *t);
 
 const char *tg_encoding_name(tg_encoding e);
+/* "auto", "utf-8"/"utf8", "cp932"/"windows-31j"/"shift_jis"/"sjis" (case
+ * ignored).  False for anything else. */
+bool tg_encoding_parse(const char *s, tg_encoding *out);
+/* The built-in profile names, NULL-terminated: "kdb-highrisk", "kdb-dropout". */
+const char *const *tg_targets_profile_names(void);
+
+/* ---- CP932 ----------------------------------------------------------------- */
+
+/* Decode one CP932 character at s (len bytes available).  Returns the bytes
+ * it takes (1 or 2) and stores the code point, or returns 0 when the bytes
+ * are not a character (an unused single byte 0x80/0xA0/0xFD-0xFF, a lead byte
+ * without a valid trail byte).  The user-defined area F040-F9FC decodes to
+ * U+E000-U+E757 and is reported as 外字 by the reader, never passed on. */
+int tg_cp932_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+/* ---- normalisation --------------------------------------------------------- */
+/* These never touch the list itself: validation and formatting work on
+ * normalised copies.  Names are never Unicode-normalised (髙, 﨑 and IVS
+ * sequences reach the letter as delivered).  Strings returned are newly
+ * allocated: release them with free(). */
+
+/* Half-width katakana (U+FF61-U+FF9F) → full-width, joining ﾞ/ﾟ with the
+ * kana before them (ｶﾞ → ガ, ﾊﾟ → パ, ｳﾞ → ヴ).  Everything else unchanged. */
+char *tg_kana_to_fullwidth(const char *s, size_t len);
+/* Katakana (half- or full-width) → hiragana, for furigana: ヤマダ → やまだ.
+ * ー, ・ and characters without a hiragana form (ヷ–ヺ) are kept. */
+char *tg_kana_to_hiragana(const char *s, size_t len);
+/* Full-width ASCII (U+FF01-U+FF5E) → ASCII and ideographic space → space. */
+char *tg_ascii_from_fullwidth(const char *s, size_t len);
+
+/* A number as written in a list: ASCII or full-width digits, an optional sign
+ * and decimal point (． too), spaces around.  Thousands separators, units and
+ * exponents are refused.  False when the text is not such a number. */
+bool tg_parse_decimal(const char *s, size_t len, double *value);
+
+/* Postal code: 7 digits, with or without the hyphen, ASCII or full-width, an
+ * optional 〒.  Writes the 7 ASCII digits and a NUL to out. */
+bool tg_postal_code_normalize(const char *s, size_t len, char out[8]);
+
+/* ○/● marks of KDB lists: empty → NONE, ○ (also ◯ 〇) → CIRCLE ("受診"),
+ * ● → FILLED ("受診かつ特定保健指導利用"), anything else → INVALID. */
+typedef enum {
+  TG_MARK_INVALID = -1,
+  TG_MARK_NONE = 0,
+  TG_MARK_CIRCLE = 1,
+  TG_MARK_FILLED = 2
+} tg_mark;
+tg_mark tg_mark_parse(const char *s, size_t len);
+
+/* ---- dates and 和暦 --------------------------------------------------------- */
+
+typedef struct tg_date {
+  int year, month, day; /* Gregorian */
+} tg_date;
+
+typedef enum {
+  TG_ERA_NONE = -1,
+  TG_ERA_MEIJI,  /* 明治 M, from 1868-01-25 */
+  TG_ERA_TAISHO, /* 大正 T, from 1912-07-30 */
+  TG_ERA_SHOWA,  /* 昭和 S, from 1926-12-25 */
+  TG_ERA_HEISEI, /* 平成 H, from 1989-01-08 */
+  TG_ERA_REIWA,  /* 令和 R, from 2019-05-01 */
+  TG_ERA_COUNT
+} tg_era;
+
+/* Which era the first digit of an era-coded 7-digit date (4050718) means.
+ * Default 1=明治 2=大正 3=昭和 4=平成 5=令和 (レセプト電算, KDB); some systems
+ * use others, so it is configurable per list. */
+typedef struct tg_era_codes {
+  tg_era by_digit[10]; /* TG_ERA_NONE: digit not used */
+} tg_era_codes;
+
+void tg_era_codes_default(tg_era_codes *codes);
+/* Parse "1=M,2=T,3=S,4=H,5=R" (eras as letters M T S H R or names 明治 …).
+ * Digits not named are unused.  False (codes untouched) on a malformed spec. */
+bool tg_era_codes_parse(tg_era_codes *codes, const char *spec);
+
+typedef enum {
+  TG_DATE_OK,
+  TG_DATE_MALFORMED,   /* not a date in any accepted form */
+  TG_DATE_INVALID,     /* no such calendar day (2月30日, 13月) */
+  TG_DATE_OUT_OF_ERA,  /* outside its era: 昭和64年1月8日, 平成31年5月1日, R01.04.30 */
+  TG_DATE_UNKNOWN_ERA, /* an era code digit the era-code map does not use */
+} tg_date_status;
+
+/* Parse a date in every form seen in municipal lists:
+ *   S31.05.02  S31/5/2  s31-5-2  Ｓ３１．０５．０２  S310502
+ *   昭和31年5月2日  昭和元年…  昭31.5.2  令和元年5月1日  R1.5.1  R元.5.1
+ *   4050718 (era-coded, with `codes`, NULL = default)
+ *   1956-05-02  1956/5/2  1956.5.2  19560502  1956年5月2日
+ * Era dates are checked against the era's first and last day. */
+tg_date_status tg_date_parse(const char *s, size_t len, const tg_era_codes *codes, tg_date *out);
+bool tg_date_valid(tg_date d); /* a real Gregorian calendar day, years 1-9999 */
+/* Era of a Gregorian date (TG_ERA_NONE before 明治) and the year within it. */
+tg_era tg_date_get_era(tg_date d, int *era_year);
+const char *tg_era_name(tg_era e); /* "昭和" */
+char tg_era_letter(tg_era e);      /* 'S' */
+/* "昭和31年5月2日" (元年 for year 1); false if before 明治 or buf too small. */
+bool tg_date_format_wareki(tg_date d, char *buf, size_t size);
+/* "S31.05.02"; false if before 明治 or buf too small. */
+bool tg_date_format_wareki_short(tg_date d, char *buf, size_t size);
+/* "1956-05-02" (buf of at least 11 bytes). */
+void tg_date_format_iso(tg_date d, char *buf, size_t size);
+/* Age in whole years on `at` (the birthday counts from its day; 2月29日
+ * birthdays count from 3月1日 in common years).  -1 if `at` is before `birth`. */
+int tg_age_at(tg_date birth, tg_date at);
+/* Days since 1970-01-01 (for comparisons). */
+int64_t tg_date_to_days(tg_date d);
+
+/* ---- postal-code dictionary (KEN_ALL format) ----------------------------- */
+
+/* Japan Post's KEN_ALL.CSV (CP932, or its UTF-8 edition) or the derived
+ * dictionary in locales/ja/postal/.  Quirks handled: 町域 split over several
+ * lines, notes in parentheses (kept apart in `town_note`), 以下に掲載がない場合
+ * (the code of every address of the city not listed), 〇〇一円 (the whole
+ * town/village), 〇〇の次に番地がくる場合. */
+typedef struct tg_postal tg_postal;
+
+typedef struct tg_postal_entry {
+  char code[8];           /* 7 ASCII digits */
+  char jis[6];            /* 全国地方公共団体コード, 5 digits */
+  const char *prefecture; /* 神奈川県 */
+  const char *city;       /* 横浜市西区, 足柄下郡箱根町 */
+  const char *town;       /* みなとみらい; "" for default/whole-city rows */
+  const char *town_note;  /* the parenthesised note (次のビルを除く), or "" */
+  const char *prefecture_kana, *city_kana, *town_kana; /* as in the file */
+  bool is_default;      /* 以下に掲載がない場合: any other address of the city */
+  bool is_whole_city;   /* 〇〇一円, or 〇〇の次に番地がくる場合 */
+  bool multi_code_town; /* flag 10: the town has more than one code */
+  bool has_chome;       /* flag 12 */
+  bool multi_town_code; /* flag 13: the code covers more than one town */
+  uint64_t row;         /* first row of the entry in the file */
+} tg_postal_entry;
+
+/* Load a KEN_ALL-format file (encoding AUTO: detected).  NULL with
+ * diagnostics when it cannot be read or holds no valid row. */
+tg_postal *tg_postal_load(const char *path, tg_encoding encoding, tg_diag *d);
+void tg_postal_free(tg_postal *p);
+/* <data_dir>/locales/ja/postal/KEN_ALL-kanagawa.csv (newly allocated). */
+char *tg_postal_default_path(const char *data_dir);
+const char *tg_postal_get_path(const tg_postal *p);
+size_t tg_postal_get_entry_count(const tg_postal *p);
+size_t tg_postal_get_code_count(const tg_postal *p);
+/* The entries of a 7-digit code (ASCII digits, as normalised above), in file
+ * order; NULL and *n = 0 when the code does not exist.  Borrowed. */
+const tg_postal_entry *const *tg_postal_lookup(const tg_postal *p, const char *code7, size_t *n);
+
+/* Where an address stands with respect to a postal code. */
+typedef enum {
+  TG_POSTAL_MATCH,            /* prefecture (if written) and city agree */
+  TG_POSTAL_NO_CODE,          /* the code is not in the dictionary */
+  TG_POSTAL_OTHER_PREFECTURE, /* the address names another prefecture */
+  TG_POSTAL_OTHER_CITY,       /* the address is not in the code's city */
+} tg_postal_match;
+
+typedef struct tg_postal_split {
+  const tg_postal_entry
+      *entry; /* best entry: the longest matching 町域, else the default/whole-city one */
+  size_t
+      town_end; /* byte offset in the address after prefecture, city and 町域: 住所B starts here */
+  size_t city_end;   /* byte offset after the city */
+  bool town_matched; /* a 町域 of the code was found in the address */
+} tg_postal_split;
+
+/* Compare an address with a postal code's entries (ignoring spaces, the
+ * width of digits and ケ/ヶ; the prefecture may be omitted, and so may a
+ * 郡).  On TG_POSTAL_MATCH, `split` (optional) tells where the 町域 ends:
+ * what the Japan Post barcode needs to extract 住所B. */
+tg_postal_match tg_postal_match_address(const tg_postal *p, const char *code7, const char *address,
+                                        size_t len, tg_postal_split *split);
+
+/* ---- exclusion list (spec 6(4)) ------------------------------------------ */
+
+/* A municipality's list of people not to write to: a CSV/TSV with a header,
+ * the key column (KDB個人番号 by default) and optionally a reason column
+ * (理由, 除外理由 or reason).  Keys are compared ignoring spaces, the width
+ * of digits and leading zeros of all-digit keys (Excel drops them). */
+typedef struct tg_exclusions tg_exclusions;
+
+tg_exclusions *tg_exclusions_load(const char *path, const char *key_column, tg_diag *d);
+void tg_exclusions_free(tg_exclusions *x);
+const char *tg_exclusions_get_path(const tg_exclusions *x);
+size_t tg_exclusions_get_count(const tg_exclusions *x);
+/* Entries that no row has matched so far. */
+size_t tg_exclusions_get_unmatched_count(const tg_exclusions *x);
+
+/* ---- validation ---------------------------------------------------------- */
+
+typedef enum { TG_VERDICT_OK, TG_VERDICT_EXCLUDED, TG_VERDICT_REJECTED } tg_verdict_kind;
+
+typedef struct tg_verdict {
+  tg_verdict_kind kind;
+  /* EXCLUDED: the rule, "duplicate" or "exclusion-list".  NULL otherwise. */
+  const char *rule;
+  /* REJECTED: the code of the first problem ("data.range"); EXCLUDED: the
+   * code of the note ("exclude.duplicate").  Every problem of the row was
+   * reported to the diag. */
+  const char *code;
+  /* canonical column of the first problem, or NULL.  Strings of a verdict
+   * stay valid while the validator and the list are open. */
+  const char *column;
+  /* duplicate: where the person was first seen (list index, row number). */
+  int first_list;
+  uint64_t first_row;
+  /* exclusion-list: the entry's row in the exclusion file, and its reason
+   * text (may be personal, e.g. 入院中: count by it, never print it per row). */
+  uint64_t exclusion_row;
+  const char *exclusion_reason;
+} tg_verdict;
+
+typedef struct tg_validator_options {
+  const char *key_column; /* identifies a person; NULL: KDB個人番号 */
+  const char
+      *reference_date; /* YYYY-MM-DD (the job date): ages, dates in the future; NULL: not checked */
+  const tg_postal *postal; /* NULL: postal codes checked for their format only */
+  bool allow_duplicates;   /* false (default): one letter per person */
+} tg_validator_options;
+
+typedef struct tg_validator tg_validator;
+
+/* Per-list settings. */
+typedef struct tg_list_rules {
+  tg_exclusions *exclusions;     /* the municipality's exclusion list (marks matches), or NULL */
+  const tg_era_codes *era_codes; /* NULL: default */
+  /* Further canonical columns that must not be empty in any row. */
+  const char *const *required_values;
+  size_t nrequired_values;
+} tg_list_rules;
+
+typedef struct tg_validator_counts {
+  uint64_t checked, ok, rejected, excluded;
+  uint64_t excluded_duplicate, excluded_list;
+} tg_validator_counts;
+
+/* NULL (reported) when reference_date is malformed. */
+tg_validator *tg_validator_new(const tg_validator_options *opt, tg_diag *d);
+void tg_validator_free(tg_validator *v);
+/* Register a list (an opened tg_targets) and get its index.  The checks that
+ * apply follow from its canonical columns (docs/targets.md).  Returns -1
+ * (reported) when a required-value column does not exist. */
+int tg_validator_add_list(tg_validator *v, const tg_targets *t, const tg_list_rules *rules,
+                          tg_diag *d);
+/* Check one row of list `list`.  Rows must be checked in job order — lists
+ * in the order the job names them, rows in file order — because the first
+ * row of a person is the one that gets the letter.  Problems are reported to
+ * `d` (file, row, column, code; never a value). */
+tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_diag *d);
+void tg_validator_get_counts(const tg_validator *v, int list, tg_validator_counts *out);
+/* After the last row: notes for exclusion entries that matched no one. */
+void tg_validator_finish(tg_validator *v, tg_diag *d);
 
 #ifdef __cplusplus
 }

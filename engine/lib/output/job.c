@@ -20,7 +20,8 @@ static const char *const OUTPUT_KEYS[] = {"sort", "batch-size", "duplex", "contr
                                           "postal-column"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
 static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "lists"};
-static const char *const LIST_KEYS[] = {"file", "type", "design"};
+static const char *const LIST_KEYS[] = {"file",    "type",     "design",   "profile",
+                                        "encoding", "columns", "era_codes"};
 
 typedef struct {
   tg_job pub;
@@ -53,6 +54,41 @@ static void load_values(tg_ynode *map, const char *prefix, tg_values *v, tg_diag
     char *key = g_strdup_printf("%s.%s", prefix, map->keys[i]->value);
     tg_values_set(v, key, val);
     g_free(key);
+  }
+}
+
+static const char *const PROFILES[] = {"kdb-highrisk", "kdb-dropout", "none"};
+static const char *const ENCODINGS[] = {"auto", "utf-8", "cp932", "shift_jis", "windows-31j"};
+
+/* How to read a list: profile, encoding, column mapping, era codes. */
+static void load_list_reading(job_impl *J, tg_ynode *l, tg_list_spec *ls, tg_diag *d) {
+  int i;
+  if (tg_yget_enum(l, "profile", false, PROFILES, G_N_ELEMENTS(PROFILES), &i, d) &&
+      strcmp(PROFILES[i], "none") != 0)
+    ls->profile = keep(J, PROFILES[i]);
+  ls->encoding = TG_ENC_AUTO;
+  if (tg_yget_enum(l, "encoding", false, ENCODINGS, G_N_ELEMENTS(ENCODINGS), &i, d))
+    tg_encoding_parse(ENCODINGS[i], &ls->encoding);
+  tg_ynode *cols = tg_yget_map(l, "columns", false, d);
+  if (cols && cols->n) {
+    ls->columns = g_new0(tg_column_map, cols->n);
+    for (size_t k = 0; k < cols->n; k++) {
+      const char *header;
+      if (!tg_ynode_string(cols->vals[k], cols->keys[k]->value, &header, d)) continue;
+      ls->columns[ls->ncolumns].name = keep(J, cols->keys[k]->value);
+      ls->columns[ls->ncolumns].header = keep(J, header);
+      ls->ncolumns++;
+    }
+  }
+  const char *era = NULL;
+  if (tg_yget_string(l, "era_codes", false, &era, d)) {
+    tg_era_codes codes;
+    if (!tg_era_codes_parse(&codes, era))
+      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.era-codes",
+                 tg_ynode_span(tg_ymap_get(l, "era_codes")),
+                 "'era_codes' must map digits to eras, e.g. \"1=M,2=T,3=S,4=H,5=R\"");
+    else
+      ls->era_codes = keep(J, era);
   }
 }
 
@@ -98,6 +134,7 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
         tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.no-design", ls->span,
                    "this list has no design: give 'design' here or at the top of the job");
     }
+    load_list_reading(J, l, ls, d);
     tg_ycheck_keys(l, "target list", LIST_KEYS, N(LIST_KEYS), d);
   }
 }
@@ -249,6 +286,7 @@ void tg_job_free(tg_job *job) {
   job_impl *J = (job_impl *)job;
   for (size_t i = 0; i < job->nmunis; i++) {
     tg_values_free(job->munis[i].values);
+    for (size_t l = 0; l < job->munis[i].nlists; l++) g_free(job->munis[i].lists[l].columns);
     g_free(job->munis[i].lists);
   }
   g_free(job->munis);

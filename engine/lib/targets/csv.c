@@ -1,42 +1,68 @@
-/* csv.c — a streaming RFC 4180 reader for target lists.
+/* csv.c — a streaming RFC 4180 reader for target lists (CSV and TSV, UTF-8
+ * and CP932), with the header logic of KDB extraction lists.
  *
  * Reads one record at a time through a fixed buffer: quoted fields, doubled
  * quotes, embedded line breaks, CRLF, LF or CR line ends and a UTF-8 BOM.
  * Memory is bounded by the longest row (and that by max_row_bytes), never by
- * the file.  A row that cannot be read faithfully — a field too long, an
- * unterminated quote, bytes that are not valid in the file's encoding, the
- * wrong number of fields — is returned marked rejected with a diagnostic that
- * names the row and column, never the value.
+ * the file.  Records are split on bytes first — in CP932 the delimiter, the
+ * quote and line ends never occur inside a character — and then decoded
+ * field by field.  A row that cannot be read faithfully — a field too long,
+ * an unterminated quote, bytes that are not valid in the file's encoding, a
+ * user-defined character (外字), the wrong number of fields — is returned
+ * marked rejected with a diagnostic that names the row, the column and the
+ * byte or code, never the value.
+ *
+ * The encoding is detected once from the BOM or the first 256 KiB (see
+ * guess_encoding; a sample that is all ASCII defers the decision to the
+ * first row that is not).  The delimiter is ',' unless the
+ * file is .tsv or its first lines hold tabs and no more commas.
+ *
+ * Headers: without a profile the first row is the header and names are used
+ * as written.  With a profile, title lines are skipped until the row naming
+ * the profile's anchor column (KDB個人番号); the rows below it whose anchor
+ * cell is empty belong to the header too (the grouped headers of the annex
+ * lists).  Each column's header cells become a path — a group's label is
+ * carried over the empty cells to its right that have sub-headers below —
+ * and the path is matched against the job's mapping and then the profile
+ * (profiles.c) to give the column its canonical name; other columns are
+ * named by their path joined with '_' (特定健診受診歴_R06).
  */
 #include "targets/targets_private.h"
 
 #include <errno.h>
 #include <string.h>
 
-#define BUF_SIZE (256 * 1024)
+#define BUF_SIZE           (256 * 1024)
+#define HEADER_SEARCH_ROWS 30
+#define MAX_HEADER_ROWS    5
 
 struct tg_targets {
   char *path;
   FILE *f;
   tg_targets_options opt;
+  char *profile; /* "" for none */
   tg_encoding enc;
+  bool enc_pending; /* all ASCII so far: decide at the first row that is not */
+  bool headerless;
   /* input buffer */
   char *buf;
   size_t pos, len;
   uint64_t buf_offset; /* file offset of buf[0] */
   bool eof;
-  uint64_t line;       /* current physical line (1-based) */
-  uint64_t number;     /* spreadsheet row number of the last record */
-  uint64_t blank;      /* empty records skipped */
+  uint64_t line;   /* current physical line (1-based) */
+  uint64_t number; /* spreadsheet row number of the last record */
+  uint64_t blank;  /* empty records skipped */
+  uint64_t header_rows;
   /* header */
   size_t ncols;
-  char **cols;
+  char **cols;    /* canonical names */
+  char **headers; /* as written */
   /* current record */
-  GString *rec;        /* fields separated by NUL */
-  GArray *starts;      /* size_t offsets into rec */
-  GPtrArray *fieldv;   /* const char* into rec (rebuilt per record) */
-  GArray *lengths;     /* size_t */
-  GString *converted;  /* CP932 → UTF-8 scratch */
+  GString *rec;       /* raw fields separated by NUL */
+  GArray *starts;     /* size_t offsets into rec */
+  GPtrArray *fieldv;  /* const char* into rec or converted (rebuilt per record) */
+  GArray *lengths;    /* size_t */
+  GString *converted; /* decoded fields (CP932) separated by NUL */
 };
 
 const char *tg_encoding_name(tg_encoding e) {
@@ -47,6 +73,24 @@ const char *tg_encoding_name(tg_encoding e) {
   }
   return "?";
 }
+
+bool tg_encoding_parse(const char *s, tg_encoding *out) {
+  static const struct {
+    const char *name;
+    tg_encoding enc;
+  } NAMES[] = {
+      {"auto", TG_ENC_AUTO},       {"utf-8", TG_ENC_UTF8},        {"utf8", TG_ENC_UTF8},
+      {"cp932", TG_ENC_CP932},     {"windows-31j", TG_ENC_CP932}, {"shift_jis", TG_ENC_CP932},
+      {"shift-jis", TG_ENC_CP932}, {"sjis", TG_ENC_CP932},        {"ms932", TG_ENC_CP932}};
+  for (size_t i = 0; i < G_N_ELEMENTS(NAMES); i++)
+    if (g_ascii_strcasecmp(s, NAMES[i].name) == 0) {
+      *out = NAMES[i].enc;
+      return true;
+    }
+  return false;
+}
+
+/* ---- input buffer ------------------------------------------------------------- */
 
 static bool fill(tg_targets *t, tg_diag *d) {
   if (t->pos < t->len) return true;
@@ -130,8 +174,7 @@ static rec_status read_record(tg_targets *t, size_t *too_long_field, tg_diag *d)
     } else if (after_quote) {
       /* text after a closing quote: keep it (lenient), the field stays */
     }
-    if (++field_len > t->opt.max_field_bytes ||
-        t->rec->len >= t->opt.max_row_bytes) {
+    if (++field_len > t->opt.max_field_bytes || t->rec->len >= t->opt.max_row_bytes) {
       if (!too_long) *too_long_field = field_index;
       too_long = true;
       continue; /* drop the rest of the field: memory stays bounded */
@@ -159,12 +202,200 @@ static bool record_is_blank(tg_targets *t) {
   return true;
 }
 
+/* ---- encodings ------------------------------------------------------------------ */
+
+/* Invalid sequences in a sample; a sequence cut by the end of the sample
+ * does not count unless the file ends there.  *good counts the valid
+ * multi-byte sequences. */
+static size_t utf8_errors(const unsigned char *s, size_t n, bool at_eof, size_t *good) {
+  size_t errors = 0, i = 0;
+  *good = 0;
+  while (i < n) {
+    if (s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    gunichar c = g_utf8_get_char_validated((const char *)s + i, (gssize)(n - i));
+    if (c == (gunichar)-2 && !at_eof) break;
+    if (c == (gunichar)-1 || c == (gunichar)-2) {
+      errors++;
+      i++;
+      continue;
+    }
+    i += (size_t)g_unichar_to_utf8(c, NULL);
+    (*good)++;
+  }
+  return errors;
+}
+
+static size_t cp932_errors(const unsigned char *s, size_t n, bool at_eof) {
+  size_t errors = 0, i = 0;
+  while (i < n) {
+    uint32_t cp;
+    int k = tg_cp932_decode(s + i, n - i, &cp);
+    if (k == 0) {
+      if (i + 1 == n && !at_eof && targets_cp932_lead_index(s[i]) >= 0) break;
+      errors++;
+      k = 1;
+    }
+    i += (size_t)k;
+  }
+  return errors;
+}
+
+static bool has_non_ascii(const unsigned char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] >= 0x80) return true;
+  return false;
+}
+
+/* UTF-8 when the sample has no invalid UTF-8, or more valid multi-byte
+ * sequences than invalid ones (a UTF-8 file with a damaged row: CP932 text
+ * read as UTF-8 is mostly invalid, since the kana lead bytes 0x82/0x83 and
+ * the half-width kana 0xA1-0xDF cannot start a sequence); otherwise the
+ * encoding with fewer invalid sequences. */
+static tg_encoding guess_encoding(const unsigned char *s, size_t n, bool at_eof) {
+  size_t good;
+  size_t u = utf8_errors(s, n, at_eof, &good);
+  if (u == 0 || good >= u) return TG_ENC_UTF8;
+  return cp932_errors(s, n, at_eof) < u ? TG_ENC_CP932 : TG_ENC_UTF8;
+}
+
+typedef enum { DECODE_DATA, DECODE_HEADER, DECODE_QUIET } decode_mode;
+
+/* Check and, for CP932, convert every field of the current record.  In data
+ * mode each bad field is reported; returns the index of the first bad field
+ * (its code in *code) or -1. */
+static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_diag *d) {
+  if (t->enc_pending && has_non_ascii((const unsigned char *)t->rec->str, t->rec->len)) {
+    t->enc = guess_encoding((const unsigned char *)t->rec->str, t->rec->len, true);
+    t->enc_pending = false;
+  }
+  int first_bad = -1;
+  bool cp932 = t->enc == TG_ENC_CP932;
+  if (cp932) g_string_truncate(t->converted, 0);
+  GArray *cstarts = NULL;
+  if (cp932) cstarts = g_array_sized_new(FALSE, FALSE, sizeof(size_t), t->fieldv->len);
+  for (guint i = 0; i < t->fieldv->len; i++) {
+    const unsigned char *f = g_ptr_array_index(t->fieldv, i);
+    size_t len = g_array_index(t->lengths, size_t, i);
+    char what[160] = "";
+    const char *this_code = "data.encoding";
+    size_t nchar = 0;
+    size_t cstart = cp932 ? t->converted->len : 0;
+    for (size_t k = 0; k < len && !*what;) {
+      uint32_t cp;
+      int n;
+      nchar++;
+      if (f[k] == 0) {
+        g_snprintf(what, sizeof what, "a NUL byte inside the field");
+        break;
+      }
+      if (cp932) {
+        n = tg_cp932_decode(f + k, len - k, &cp);
+        if (n == 0) {
+          if (k + 1 < len && targets_cp932_lead_index(f[k]) >= 0)
+            g_snprintf(what, sizeof what,
+                       "invalid CP932 byte sequence 0x%02X 0x%02X at byte %zu of the field", f[k],
+                       f[k + 1], k + 1);
+          else
+            g_snprintf(what, sizeof what, "invalid CP932 byte 0x%02X at byte %zu of the field",
+                       f[k], k + 1);
+          break;
+        }
+        if (cp >= 0xE000 && cp <= 0xE757) {
+          this_code = "data.gaiji";
+          g_snprintf(what, sizeof what,
+                     "user-defined character %02X%02X (外字) at character %zu: it has no standard "
+                     "form and cannot be printed",
+                     f[k], f[k + 1], nchar);
+          break;
+        }
+        tg_utf8_append(t->converted, cp);
+      } else {
+        if (f[k] < 0x80) {
+          k++;
+          continue;
+        }
+        gunichar c = g_utf8_get_char_validated((const char *)f + k, (gssize)(len - k));
+        if (c == (gunichar)-1 || c == (gunichar)-2) {
+          g_snprintf(what, sizeof what, "invalid UTF-8 byte 0x%02X at byte %zu of the field", f[k],
+                     k + 1);
+          break;
+        }
+        n = g_unichar_to_utf8(c, NULL);
+        if ((c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000) {
+          this_code = "data.gaiji";
+          unsigned sj = targets_cp932_from_pua(c);
+          if (sj)
+            g_snprintf(
+                what, sizeof what,
+                "private-use character U+%04X (外字, CP932 %04X) at character %zu: it has no "
+                "standard form and cannot be printed",
+                (unsigned)c, sj, nchar);
+          else
+            g_snprintf(what, sizeof what,
+                       "private-use character U+%04X (外字) at character %zu: it has no standard "
+                       "form and cannot be printed",
+                       (unsigned)c, nchar);
+          break;
+        }
+      }
+      k += (size_t)n;
+    }
+    if (cp932) {
+      g_array_append_val(cstarts, cstart);
+      g_string_append_c(t->converted, '\0');
+    }
+    if (*what) {
+      if (first_bad < 0) {
+        first_bad = (int)i;
+        *code = this_code;
+      }
+      if (mode == DECODE_DATA) {
+        const char *col = i < t->ncols ? t->cols[i] : NULL;
+        tg_diag_row(d, TG_ERROR, TG_KIND_DATA, this_code, t->path, t->number, col, "%s", what);
+        if (!strcmp(this_code, "data.gaiji"))
+          tg_diag_hint(d, "replace it in the source system (or map it to a standard character "
+                          "with an IVS) and export the list again");
+      } else if (mode == DECODE_HEADER) {
+        tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, t->number, NULL,
+                    "the header row cannot be read (%s)", what);
+        if (!cp932 && strcmp(this_code, "data.gaiji"))
+          tg_diag_hint(d, "is the file CP932 (Shift_JIS)? Set encoding: cp932 in the job");
+        break;
+      }
+    }
+  }
+  if (cp932) {
+    /* fields now point into the converted text (pointers taken after every
+     * append, since the buffer may have moved) */
+    for (guint i = 0; i < t->fieldv->len; i++) {
+      size_t s = i < cstarts->len ? g_array_index(cstarts, size_t, i) : t->converted->len;
+      size_t e = i + 1 < cstarts->len ? g_array_index(cstarts, size_t, i + 1) - 1
+                                      : (i < cstarts->len ? t->converted->len - 1 : s);
+      t->fieldv->pdata[i] = t->converted->str + s;
+      g_array_index(t->lengths, size_t, i) = e - s;
+    }
+    g_array_free(cstarts, TRUE);
+  }
+  return first_bad;
+}
+
+/* ---- accessors -------------------------------------------------------------------- */
+
 const char *tg_targets_get_path(const tg_targets *t) { return t->path; }
 uint64_t tg_targets_get_blank_count(const tg_targets *t) { return t->blank; }
 tg_encoding tg_targets_get_encoding(const tg_targets *t) { return t->enc; }
+char tg_targets_get_delimiter(const tg_targets *t) { return t->opt.delimiter; }
+const char *tg_targets_get_profile(const tg_targets *t) { return t->profile; }
+uint64_t tg_targets_get_header_row_count(const tg_targets *t) { return t->header_rows; }
 size_t tg_targets_get_column_count(const tg_targets *t) { return t->ncols; }
 const char *tg_targets_get_column_name(const tg_targets *t, size_t i) {
   return i < t->ncols ? t->cols[i] : NULL;
+}
+const char *tg_targets_get_column_header(const tg_targets *t, size_t i) {
+  return i < t->ncols ? t->headers[i] : NULL;
 }
 const char *const *tg_targets_get_column_names(const tg_targets *t) {
   return (const char *const *)t->cols;
@@ -175,43 +406,34 @@ int tg_targets_find_column(const tg_targets *t, const char *name) {
   return -1;
 }
 
-/* Check (and for CP932, convert) every field of the current record. Returns
- * false and sets *bad_col and the byte after a problem. */
-static bool decode_fields(tg_targets *t, size_t *bad_col, char *what, size_t what_len) {
-  for (guint i = 0; i < t->fieldv->len; i++) {
-    const char *f = g_ptr_array_index(t->fieldv, i);
-    size_t len = g_array_index(t->lengths, size_t, i);
-    const char *end;
-    if (t->enc == TG_ENC_UTF8 && !g_utf8_validate(f, (gssize)len, &end)) {
-      *bad_col = i;
-      g_snprintf(what, what_len, "invalid UTF-8 byte 0x%02X at byte %zu of the field",
-                 (unsigned char)*end, (size_t)(end - f) + 1);
-      return false;
-    }
-    if (memchr(f, '\0', len)) {
-      *bad_col = i;
-      g_snprintf(what, what_len, "a NUL byte inside the field");
-      return false;
-    }
+/* ---- opening ------------------------------------------------------------------------ */
+
+static char sniff_delimiter(const tg_targets *t) {
+  if (g_str_has_suffix(t->path, ".tsv") || g_str_has_suffix(t->path, ".TSV")) return '\t';
+  size_t tabs = 0, commas = 0, lines = 0;
+  for (size_t i = t->pos; i < t->len && lines < 20; i++) {
+    char c = t->buf[i];
+    if (c == '\t')
+      tabs++;
+    else if (c == ',')
+      commas++;
+    else if (c == '\n')
+      lines++;
   }
-  return true;
+  return tabs > commas ? '\t' : ',';
 }
 
-tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_diag *d) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open target list %s: %s",
-                path, g_strerror(errno));
-    return NULL;
-  }
+static tg_targets *new_reader(const char *path, FILE *f, const tg_targets_options *opt) {
   tg_targets *t = g_new0(tg_targets, 1);
   t->path = g_strdup(path);
   t->f = f;
   if (opt) t->opt = *opt;
   if (!t->opt.max_field_bytes) t->opt.max_field_bytes = 64 * 1024;
   if (!t->opt.max_row_bytes) t->opt.max_row_bytes = 1024 * 1024;
-  if (!t->opt.delimiter) t->opt.delimiter = g_str_has_suffix(path, ".tsv") ? '\t' : ',';
+  t->profile = g_strdup(t->opt.profile ? t->opt.profile : "");
+  t->opt.profile = NULL; /* borrowed pointers of the caller are not kept */
+  t->opt.columns = NULL;
+  t->opt.required_columns = NULL;
   t->buf = g_malloc(BUF_SIZE);
   t->rec = g_string_sized_new(1024);
   t->starts = g_array_new(FALSE, FALSE, sizeof(size_t));
@@ -219,60 +441,434 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
   t->lengths = g_array_new(FALSE, FALSE, sizeof(size_t));
   t->converted = g_string_new(NULL);
   t->line = 1;
-  t->enc = t->opt.encoding == TG_ENC_AUTO ? TG_ENC_UTF8 : t->opt.encoding;
+  return t;
+}
 
-  if (fill(t, d) && t->len >= 3 && memcmp(t->buf, "\xEF\xBB\xBF", 3) == 0) {
+/* BOM, encoding and delimiter.  False (reported) for UTF-16 files. */
+static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
+  bool some = fill(t, d);
+  t->enc = wanted;
+  if (some && t->len >= 3 && memcmp(t->buf, "\xEF\xBB\xBF", 3) == 0) {
     t->pos = 3;
     t->enc = TG_ENC_UTF8;
+  } else if (some && t->len >= 2 &&
+             (memcmp(t->buf, "\xFF\xFE", 2) == 0 || memcmp(t->buf, "\xFE\xFF", 2) == 0)) {
+    tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.encoding", t->path, 1, NULL,
+                "the file is UTF-16 (Excel's \"Unicode text\"), which lists cannot be");
+    tg_diag_hint(d, "save it from Excel as \"CSV UTF-8\" or \"CSV (comma delimited)\"");
+    return false;
+  } else if (wanted == TG_ENC_AUTO) {
+    const unsigned char *s = (const unsigned char *)t->buf;
+    if (!has_non_ascii(s, t->len)) {
+      t->enc = TG_ENC_UTF8;
+      t->enc_pending = true;
+    } else {
+      t->enc = guess_encoding(s, t->len, t->eof || t->len < BUF_SIZE);
+    }
   }
-  if (t->enc == TG_ENC_CP932) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "targets.encoding",
-                "%s: encoding cp932 is not supported by this build", path);
+  if (!t->opt.delimiter) t->opt.delimiter = sniff_delimiter(t);
+  return true;
+}
+
+tg_targets *targets_open_headerless(const char *path, tg_encoding enc, tg_diag *d) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
+                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s: %s", path,
+                g_strerror(errno));
+    return NULL;
+  }
+  tg_targets_options o = {.encoding = enc, .delimiter = ','};
+  tg_targets *t = new_reader(path, f, &o);
+  t->headerless = true;
+  if (!start_reading(t, enc, d)) {
     tg_targets_free(t);
     return NULL;
   }
-  size_t too_long = 0;
-  rec_status st = read_record(t, &too_long, d);
-  if (st == REC_EOF || st == REC_IO) {
-    if (st == REC_EOF)
-      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.empty", path, 1, NULL,
-                  "the list is empty: a header row is required");
-    tg_targets_free(t);
-    return NULL;
+  return t;
+}
+
+/* Header rows: each a GPtrArray of trimmed, decoded cells. */
+static GPtrArray *row_cells(tg_targets *t) {
+  GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < t->fieldv->len; i++) {
+    char *s = g_strndup(g_ptr_array_index(t->fieldv, i), g_array_index(t->lengths, size_t, i));
+    g_ptr_array_add(cells, g_strstrip(s));
   }
-  t->number = 1;
-  build_fields(t);
-  size_t bad;
-  char what[128];
-  if (st != REC_OK || !decode_fields(t, &bad, what, sizeof what)) {
-    tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", path, 1, NULL,
-                "the header row cannot be read (%s)",
-                st == REC_TOO_LONG ? "a column name is too long"
-                : st == REC_UNTERMINATED ? "unterminated quote"
-                : what);
-    if (st == REC_OK) tg_diag_hint(d, "is the file UTF-8? Save it as CSV UTF-8, or set encoding: in the job");
-    tg_targets_free(t);
-    return NULL;
+  return cells;
+}
+
+static char *fold_str(const char *s) {
+  GString *g = g_string_new(NULL);
+  targets_fold(g, s, strlen(s));
+  return g_string_free(g, FALSE);
+}
+
+/* Does any cell of the record match one of the anchor patterns?  Returns
+ * its index or -1. */
+static int find_anchor(tg_targets *t, const char *const *patterns, size_t n) {
+  for (guint i = 0; i < t->fieldv->len; i++) {
+    char *label = g_strndup(g_ptr_array_index(t->fieldv, i), g_array_index(t->lengths, size_t, i));
+    char *folded = fold_str(label);
+    const char *labels[] = {folded};
+    bool hit = false;
+    for (size_t k = 0; k < n && !hit; k++)
+      hit = targets_path_matches(labels, 1, patterns[k]);
+    g_free(folded);
+    g_free(label);
+    if (hit) return (int)i;
   }
-  t->ncols = t->fieldv->len;
-  t->cols = g_new0(char *, t->ncols + 1);
+  return -1;
+}
+
+typedef struct {
+  GPtrArray *labels; /* folded, non-legend labels of the path (char*) */
+  char *composite;   /* folded labels joined with '_' */
+  char *display;     /* written labels joined with " / " */
+  const char *name;  /* assigned canonical name (borrowed), or NULL */
+} column_path;
+
+static void build_paths(GPtrArray *hrows, size_t ncols, column_path *paths) {
+  size_t H = hrows->len;
+  /* effective labels with group labels carried right */
+  const char **eff = g_new0(const char *, H *ncols);
+  for (size_t r = 0; r < H; r++) {
+    GPtrArray *cells = g_ptr_array_index(hrows, r);
+    for (size_t c = 0; c < ncols; c++)
+      eff[r * ncols + c] = c < cells->len ? g_ptr_array_index(cells, c) : "";
+  }
+  for (size_t r = 0; r + 1 < H; r++) {
+    for (size_t c = 1; c < ncols; c++) {
+      if (*eff[r * ncols + c] || !*eff[r * ncols + c - 1]) continue;
+      bool below = false;
+      for (size_t q = r + 1; q < H && !below; q++)
+        below = *eff[q * ncols + c] != '\0';
+      bool same_parent = true;
+      for (size_t q = 0; q < r && same_parent; q++)
+        same_parent = strcmp(eff[q * ncols + c], eff[q * ncols + c - 1]) == 0;
+      if (below && same_parent) eff[r * ncols + c] = eff[r * ncols + c - 1];
+    }
+  }
+  for (size_t c = 0; c < ncols; c++) {
+    column_path *p = &paths[c];
+    p->labels = g_ptr_array_new_with_free_func(g_free);
+    GString *comp = g_string_new(NULL), *disp = g_string_new(NULL);
+    for (size_t r = 0; r < H; r++) {
+      const char *label = eff[r * ncols + c];
+      if (!*label || targets_label_is_legend(label)) continue;
+      char *folded = fold_str(label);
+      if (comp->len) g_string_append_c(comp, '_');
+      g_string_append(comp, folded);
+      g_ptr_array_add(p->labels, folded);
+      if (disp->len) g_string_append(disp, " / ");
+      g_string_append(disp, label);
+    }
+    p->composite = g_string_free(comp, FALSE);
+    p->display = g_string_free(disp, FALSE);
+  }
+  g_free(eff);
+}
+
+static int match_column(column_path *paths, size_t ncols, const char *pattern, bool unclaimed) {
+  for (size_t c = 0; c < ncols; c++) {
+    if (unclaimed && paths[c].name) continue;
+    if (targets_path_matches((const char *const *)paths[c].labels->pdata, paths[c].labels->len,
+                             pattern))
+      return (int)c;
+  }
+  return -1;
+}
+
+/* Names, mapping, profile, required columns.  False when a column is missing
+ * or the mapping is contradictory (all reported). */
+static bool name_columns(tg_targets *t, GPtrArray *hrows, const targets_profile *prof,
+                         const tg_targets_options *opt, tg_diag *d) {
+  size_t ncols = 0;
+  for (guint r = 0; r < hrows->len; r++) {
+    GPtrArray *cells = g_ptr_array_index(hrows, r);
+    if (cells->len > ncols) ncols = cells->len;
+  }
+  /* trailing columns with no header at all are not columns */
+  column_path *paths = g_new0(column_path, ncols ? ncols : 1);
+  build_paths(hrows, ncols, paths);
+  if (prof || hrows->len > 1)
+    while (ncols > 0 && !paths[ncols - 1].labels->len && !*paths[ncols - 1].display) {
+      ncols--;
+      g_ptr_array_free(paths[ncols].labels, TRUE);
+      g_free(paths[ncols].composite);
+      g_free(paths[ncols].display);
+    }
   bool ok = true;
-  for (size_t i = 0; i < t->ncols; i++) {
-    const char *name = g_ptr_array_index(t->fieldv, i);
-    t->cols[i] = g_strstrip(g_strdup(name));
+  uint64_t hrow = t->header_rows;
+  /* 1. the job's mapping */
+  size_t nmap = opt ? opt->ncolumns : 0;
+  for (size_t i = 0; i < nmap; i++) {
+    const tg_column_map *m = &opt->columns[i];
+    char *pat = fold_str(m->header);
+    int c = match_column(paths, ncols, pat, false);
+    g_free(pat);
+    if (c < 0) {
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.missing-column", t->path, hrow, NULL,
+                  "the list has no column '%s' (mapped to %s in the job)", m->header, m->name);
+      const char **cands = g_new0(const char *, ncols + 1);
+      for (size_t k = 0; k < ncols; k++)
+        cands[k] = paths[k].display;
+      const char *s = tg_suggest(m->header, cands, ncols);
+      if (s) tg_diag_hint(d, "did you mean '%s'?", s);
+      g_free(cands);
+      ok = false;
+    } else if (paths[c].name) {
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.column-map", t->path, hrow, NULL,
+                  "the job maps both %s and %s to the column '%s'", paths[c].name, m->name,
+                  paths[c].display);
+      ok = false;
+    } else {
+      paths[c].name = m->name;
+    }
+  }
+  /* 2. the profile, for canonical names the mapping did not give */
+  if (prof) {
+    for (const char *const *n = prof->columns; *n; n++) {
+      bool mapped = false;
+      for (size_t c = 0; c < ncols && !mapped; c++)
+        mapped = paths[c].name && strcmp(paths[c].name, *n) == 0;
+      if (mapped) continue;
+      const targets_column_def *def = targets_column_lookup(*n);
+      for (const char *const *p = def->patterns; *p; p++) {
+        int c = match_column(paths, ncols, *p, true);
+        if (c >= 0) {
+          paths[c].name = def->name;
+          break;
+        }
+      }
+    }
+  }
+  /* 3. names */
+  t->ncols = ncols;
+  t->cols = g_new0(char *, ncols + 1);
+  t->headers = g_new0(char *, ncols + 1);
+  bool plain = !prof && hrows->len == 1;
+  GPtrArray *first = g_ptr_array_index(hrows, 0);
+  for (size_t c = 0; c < ncols; c++) {
+    if (paths[c].name)
+      t->cols[c] = g_strdup(paths[c].name);
+    else if (plain)
+      t->cols[c] = g_strdup(c < first->len ? (const char *)first->pdata[c] : "");
+    else
+      t->cols[c] = g_strdup(paths[c].composite);
+    t->headers[c] = g_strdup(paths[c].display);
+  }
+  /* 4. required columns */
+  GPtrArray *required = g_ptr_array_new();
+  if (prof)
+    for (const char *const *n = prof->required; *n; n++)
+      g_ptr_array_add(required, (char *)*n);
+  for (size_t i = 0; opt && i < opt->nrequired_columns; i++)
+    g_ptr_array_add(required, (char *)opt->required_columns[i]);
+  for (guint i = 0; i < required->len; i++) {
+    const char *name = g_ptr_array_index(required, i);
+    bool seen = false;
+    for (guint k = 0; k < i && !seen; k++)
+      seen = !strcmp(g_ptr_array_index(required, k), name);
+    if (seen || tg_targets_find_column(t, name) >= 0) continue;
+    if (prof && i < g_strv_length((char **)prof->required))
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.missing-column", t->path, hrow, NULL,
+                  "the list has no column %s, which the %s profile (%s) requires", name, prof->name,
+                  prof->title);
+    else
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.missing-column", t->path, hrow, NULL,
+                  "the list has no column %s, which the job requires", name);
+    const char *s = tg_suggest(name, (const char *const *)t->cols, ncols);
+    if (s) tg_diag_hint(d, "did you mean '%s'?", s);
+    ok = false;
+  }
+  g_ptr_array_free(required, TRUE);
+  /* 5. one column per name */
+  for (size_t i = 0; i < ncols; i++)
     for (size_t j = 0; j < i; j++)
       if (*t->cols[i] && strcmp(t->cols[i], t->cols[j]) == 0) {
-        tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.duplicate-column", path, 1, t->cols[i],
-                    "column name appears twice (columns %zu and %zu)", j + 1, i + 1);
+        tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.duplicate-column", t->path, hrow,
+                    t->cols[i], "column name appears twice (columns %zu and %zu)", j + 1, i + 1);
         ok = false;
       }
+  for (size_t c = 0; c < ncols; c++) {
+    g_ptr_array_free(paths[c].labels, TRUE);
+    g_free(paths[c].composite);
+    g_free(paths[c].display);
   }
+  g_free(paths);
+  return ok;
+}
+
+/* Is the record just read one more row of a grouped header (and not a
+ * person whose key is missing)?  Its anchor cell is empty, so are the cells
+ * under every single-column header of the first header row (a person has a
+ * name and an address there), and no cell is a bare ○/● or a number. */
+static bool continues_header(tg_targets *t, GPtrArray *first, guint anchor) {
+  if (record_is_blank(t)) return false;
+  guint n = t->fieldv->len;
+  const char *const *f = (const char *const *)t->fieldv->pdata;
+  const size_t *len = (const size_t *)t->lengths->data;
+  if (anchor < n && !targets_is_blank(f[anchor], len[anchor])) return false;
+  for (guint c = 0; c < n; c++) {
+    if (targets_is_blank(f[c], len[c])) continue;
+    bool single = c < first->len && *(const char *)g_ptr_array_index(first, c) &&
+                  (c + 1 >= first->len || *(const char *)g_ptr_array_index(first, c + 1));
+    if (single) return false;
+    double v;
+    tg_mark m = tg_mark_parse(f[c], len[c]);
+    if (m == TG_MARK_CIRCLE || m == TG_MARK_FILLED || tg_parse_decimal(f[c], len[c], &v))
+      return false;
+  }
+  return true;
+}
+
+/* One record of the header area: 1 when read, 0 at the end of the file,
+ * -1 when it cannot be read (reported if `report`). */
+static int header_record(tg_targets *t, tg_diag *d, bool report) {
+  size_t too_long = 0;
+  rec_status st = read_record(t, &too_long, d);
+  if (st == REC_EOF) return 0;
+  if (st == REC_IO) return -1;
+  t->number++;
+  build_fields(t);
+  if (st != REC_OK) {
+    if (report)
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, t->number, NULL,
+                  "the header row cannot be read (%s)",
+                  st == REC_TOO_LONG ? "a column name is too long" : "unterminated quote");
+    return -1;
+  }
+  return 1;
+}
+
+static void report_empty(tg_targets *t, tg_diag *d) {
+  tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.empty", t->path, t->number + 1, NULL,
+              "the list is empty: a header row is required");
+}
+
+tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_diag *d) {
+  const targets_profile *prof = NULL;
+  if (opt && opt->profile && *opt->profile && strcmp(opt->profile, "none") != 0) {
+    prof = targets_profile_lookup(opt->profile);
+    if (!prof) {
+      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "targets.profile", "%s: unknown column profile '%s'",
+                  path, opt->profile);
+      const char *const *names = tg_targets_profile_names();
+      const char *s = tg_suggest(opt->profile, names, g_strv_length((char **)names));
+      if (s)
+        tg_diag_hint(d, "did you mean '%s'?", s);
+      else
+        tg_diag_hint(d, "the profiles are kdb-highrisk and kdb-dropout");
+      return NULL;
+    }
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
+                errno == ENOENT ? "io.not-found" : "io.open", "cannot open target list %s: %s",
+                path, g_strerror(errno));
+    return NULL;
+  }
+  tg_targets *t = new_reader(path, f, opt);
+  if (prof) {
+    g_free(t->profile);
+    t->profile = g_strdup(prof->name);
+  } else {
+    t->profile[0] = '\0';
+  }
+  if (!start_reading(t, opt ? opt->encoding : TG_ENC_AUTO, d)) {
+    tg_targets_free(t);
+    return NULL;
+  }
+  unsigned want_rows = opt ? opt->header_rows : 0;
+  GPtrArray *hrows = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+  const char *code = NULL;
+  bool ok = true;
+  if (!prof && want_rows <= 1) {
+    int st = header_record(t, d, true);
+    if (st == 0) report_empty(t, d);
+    ok = st > 0 && decode_fields(t, DECODE_HEADER, &code, d) < 0;
+    if (ok) g_ptr_array_add(hrows, row_cells(t));
+  } else {
+    /* the anchor: the profile's, or the mapped header of the anchor column */
+    GPtrArray *anchors = g_ptr_array_new_with_free_func(g_free);
+    if (prof) {
+      const targets_column_def *def = targets_column_lookup(prof->anchor);
+      for (const char *const *p = def->patterns; *p; p++)
+        g_ptr_array_add(anchors, g_strdup(*p));
+      for (size_t i = 0; opt && i < opt->ncolumns; i++)
+        if (!strcmp(opt->columns[i].name, prof->anchor))
+          g_ptr_array_add(anchors, fold_str(opt->columns[i].header));
+    }
+    int anchor = -1;
+    bool found = false;
+    for (int scan = 0; scan < HEADER_SEARCH_ROWS && !found; scan++) {
+      int st = header_record(t, d, true);
+      if (st <= 0) {
+        if (st == 0 && t->number == 0) report_empty(t, d);
+        ok = st == 0 && t->number > 0; /* rows, but no header among them: said below */
+        break;
+      }
+      if (record_is_blank(t)) continue;
+      if (decode_fields(t, DECODE_QUIET, &code, d) >= 0) continue; /* a title in another script */
+      anchor = prof ? find_anchor(t, (const char *const *)anchors->pdata, anchors->len) : 0;
+      found = anchor >= 0;
+    }
+    if (ok && !found) {
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
+                  "no row among the first %" G_GUINT64_FORMAT
+                  " names the column %s: this is not a %s list (%s)",
+                  t->number, prof ? prof->anchor : "", prof ? prof->name : "",
+                  prof ? prof->title : "");
+      tg_diag_hint(d, "map the column with columns: in the job if the list calls it otherwise");
+      ok = false;
+    }
+    if (ok) {
+      g_ptr_array_add(hrows, row_cells(t));
+      unsigned more = want_rows ? want_rows - 1 : MAX_HEADER_ROWS - 1;
+      for (unsigned k = 0; k < more; k++) {
+        uint64_t off = t->buf_offset + t->pos, num = t->number + 1, line = t->line;
+        int st = header_record(t, d, want_rows > 0);
+        if (st <= 0) {
+          if (want_rows) {
+            if (st == 0)
+              tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
+                          "the list ends within its %u header rows", want_rows);
+            ok = false;
+          } else {
+            tg_targets_seek(t, off, num, line, d); /* a person's row: read it again as data */
+          }
+          break;
+        }
+        bool cont = true;
+        if (!want_rows) {
+          cont = decode_fields(t, DECODE_QUIET, &code, d) < 0 &&
+                 continues_header(t, g_ptr_array_index(hrows, 0), (guint)anchor);
+        } else if (decode_fields(t, DECODE_HEADER, &code, d) >= 0) {
+          ok = false;
+          break;
+        }
+        if (!cont) {
+          tg_targets_seek(t, off, num, line, d);
+          break;
+        }
+        g_ptr_array_add(hrows, row_cells(t));
+      }
+    }
+    g_ptr_array_free(anchors, TRUE);
+  }
+  t->header_rows = t->number;
+  if (ok) ok = name_columns(t, hrows, prof, opt, d);
+  g_ptr_array_free(hrows, TRUE);
   if (!ok) {
     tg_targets_free(t);
     return NULL;
   }
   return t;
 }
+
+/* ---- rows ------------------------------------------------------------------------- */
 
 int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
   for (;;) {
@@ -290,9 +886,16 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
       t->blank++;
       continue;
     }
-    row->nfields = t->fieldv->len;
-    row->fields = (const char *const *)t->fieldv->pdata;
-    row->lengths = (const size_t *)t->lengths->data;
+    /* trailing empty fields beyond the header (Excel pads rows) carry nothing */
+    if (!t->headerless && t->fieldv->len > t->ncols) {
+      bool extra_empty = true;
+      for (guint i = (guint)t->ncols; i < t->fieldv->len && extra_empty; i++)
+        extra_empty = g_array_index(t->lengths, size_t, i) == 0;
+      if (extra_empty) {
+        g_ptr_array_set_size(t->fieldv, (guint)t->ncols);
+        g_array_set_size(t->lengths, (guint)t->ncols);
+      }
+    }
     const char *col = NULL;
     if (st == REC_TOO_LONG) {
       row->rejected = true;
@@ -305,22 +908,23 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
       row->reject_code = "data.unterminated-quote";
       tg_diag_row(d, TG_ERROR, TG_KIND_DATA, row->reject_code, t->path, row->number, NULL,
                   "a quoted field is not closed before the end of the file");
-    } else if (row->nfields != t->ncols) {
+    } else if (!t->headerless && t->fieldv->len != t->ncols) {
       row->rejected = true;
       row->reject_code = "data.field-count";
       tg_diag_row(d, TG_ERROR, TG_KIND_DATA, row->reject_code, t->path, row->number, NULL,
-                  "the row has %zu fields but the header has %zu", row->nfields, t->ncols);
+                  "the row has %u fields but the header has %zu", t->fieldv->len, t->ncols);
     } else {
-      size_t bad;
-      char what[128];
-      if (!decode_fields(t, &bad, what, sizeof what)) {
+      const char *code = NULL;
+      int bad = decode_fields(t, DECODE_DATA, &code, d);
+      if (bad >= 0) {
         row->rejected = true;
-        row->reject_code = "data.encoding";
-        col = t->cols[bad];
-        tg_diag_row(d, TG_ERROR, TG_KIND_DATA, row->reject_code, t->path, row->number, col, "%s",
-                    what);
+        row->reject_code = code;
+        col = (size_t)bad < t->ncols ? t->cols[bad] : NULL;
       }
     }
+    row->nfields = t->fieldv->len;
+    row->fields = (const char *const *)t->fieldv->pdata;
+    row->lengths = (const size_t *)t->lengths->data;
     row->reject_column = col;
     return 1;
   }
@@ -348,8 +952,10 @@ void tg_targets_free(tg_targets *t) {
   if (!t) return;
   if (t->f) fclose(t->f);
   g_free(t->path);
+  g_free(t->profile);
   g_free(t->buf);
   if (t->cols) g_strfreev(t->cols);
+  if (t->headers) g_strfreev(t->headers);
   g_string_free(t->rec, TRUE);
   g_array_free(t->starts, TRUE);
   g_ptr_array_free(t->fieldv, TRUE);

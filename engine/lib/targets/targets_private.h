@@ -1,8 +1,88 @@
-/* targets/targets_private.h — shared internals of the targets stage. */
+/* targets/targets_private.h — shared internals of the targets stage.
+ *
+ * The stage is split by concern: csv.c reads records (encodings, grouped
+ * headers), cp932.c and cp932_table.c decode Windows-31J, profiles.c knows
+ * the canonical columns and the KDB list profiles, normalize.c and wareki.c
+ * hold the public normalisation functions, postal.c the KEN_ALL dictionary,
+ * validate.c the exclusion list and the validator.  This header is what they
+ * share; nothing here is visible outside the stage.
+ */
 #ifndef TG_TARGETS_PRIVATE_H
 #define TG_TARGETS_PRIVATE_H
 
 #include "base/base.h"
 #include "tegami/targets.h"
+
+/* ---- CP932 ----------------------------------------------------------------- */
+
+#define TARGETS_CP932_LEADS  60
+#define TARGETS_CP932_TRAILS 188
+extern const uint16_t targets_cp932_dbcs[TARGETS_CP932_LEADS][TARGETS_CP932_TRAILS];
+extern const size_t targets_cp932_dbcs_count;
+/* Row of a lead byte in the table, or -1 when it is not a lead byte. */
+int targets_cp932_lead_index(unsigned char b);
+/* Column of a trail byte, or -1. */
+int targets_cp932_trail_index(unsigned char b);
+/* The CP932 bytes of a user-defined-area code point U+E000-U+E757 (for
+ * messages about UTF-8 lists exported from CP932 systems); 0 otherwise. */
+unsigned targets_cp932_from_pua(uint32_t cp);
+
+/* ---- reading internals ----------------------------------------------------- */
+
+/* Open a headerless file (KEN_ALL): every record is a row, no field count. */
+tg_targets *targets_open_headerless(const char *path, tg_encoding enc, tg_diag *d);
+
+/* ---- text folding ---------------------------------------------------------- */
+
+/* Fold a code point for loose comparisons of headers, addresses and keys:
+ * full-width ASCII → ASCII, ヶ/ｹ/ヵ → ケ/カ.  Returns 0 for characters to
+ * skip (ASCII and ideographic spaces, tabs, line breaks). */
+uint32_t targets_fold_cp(uint32_t cp);
+/* The folded text (spaces dropped) appended to out. */
+void targets_fold(GString *out, const char *s, size_t len);
+/* True if the text is empty or only spaces (ASCII or ideographic). */
+bool targets_is_blank(const char *s, size_t len);
+
+/* ---- the column catalogue and profiles ----------------------------------------- */
+
+typedef enum {
+  TARGETS_COL_TEXT,
+  TARGETS_COL_KEY,
+  TARGETS_COL_NAME,
+  TARGETS_COL_KANA,
+  TARGETS_COL_SEX,
+  TARGETS_COL_AGE,
+  TARGETS_COL_DATE,
+  TARGETS_COL_POSTAL,
+  TARGETS_COL_ADDRESS,
+  TARGETS_COL_NUMBER,
+  TARGETS_COL_MARK,
+} targets_col_kind;
+
+typedef struct {
+  const char *name; /* canonical name */
+  targets_col_kind kind;
+  double min, max;             /* NUMBER, AGE: sensible bounds */
+  const char *unit;            /* for messages */
+  const char *const *patterns; /* header paths that mean this column ("a/b"), NULL-terminated */
+} targets_column_def;
+
+typedef struct {
+  const char *name;            /* "kdb-highrisk" */
+  const char *title;           /* 健診ハイリスク者 */
+  const char *anchor;          /* canonical column that finds the header row */
+  const char *const *columns;  /* canonical columns the profile knows, NULL-terminated */
+  const char *const *required; /* of those, the ones that must exist */
+} targets_profile;
+
+/* The catalogue entry of a canonical name, or NULL (composite names of the
+ * ○/● groups, such as 特定健診受診歴_R06, get a MARK entry). */
+const targets_column_def *targets_column_lookup(const char *name);
+const targets_profile *targets_profile_lookup(const char *name);
+/* Does a header path (labels, folded, legends removed) match a pattern
+ * ("a/b", folded)? */
+bool targets_path_matches(const char *const *labels, size_t nlabels, const char *pattern);
+/* A header cell that explains marks (「○」受診 …) rather than naming a column. */
+bool targets_label_is_legend(const char *label);
 
 #endif

@@ -1,0 +1,143 @@
+/* profiles.c — canonical columns and the column profiles of KDB lists.
+ *
+ * The catalogue names every column the engine knows (the names
+ * gen_targets.py writes and the designs use: 氏名, 郵便番号, 収縮期血圧,
+ * 1年前受診状況_高血圧症 …), what kind of value it holds, its sensible bounds,
+ * and the header paths that mean it in real exports.  The validator picks its
+ * checks from this catalogue by canonical name, so a list gets the same
+ * checks whether it came with canonical headers or through a profile.
+ *
+ * A profile describes one KDB extraction list of the spec's annex
+ * (健診ハイリスク者, 治療中断者): the column that finds the header row below
+ * the title lines, the columns it knows, and the ones it cannot do without.
+ * The annex lists have grouped headers over two or three rows; csv.c turns
+ * each column's header cells into a path (特定健診受診歴 / R06) and matches
+ * paths against the patterns here.  Patterns are folded like headers (spaces
+ * dropped, full-width ASCII to ASCII); "a/b" means a column under a group
+ * whose path contains a and ends with b; the last label may be followed by a
+ * unit in parentheses ("収縮期血圧(mmHg)").
+ */
+#include "targets/targets_private.h"
+
+#include <string.h>
+
+#define P(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static const targets_column_def CATALOGUE[] = {
+    {"被保険者記号", TARGETS_COL_TEXT, 0, 0, NULL, P("被保険者記号")},
+    {"被保険者番号", TARGETS_COL_TEXT, 0, 0, NULL, P("被保険者番号")},
+    {"KDB個人番号", TARGETS_COL_KEY, 0, 0, NULL, P("KDB個人番号")},
+    {"氏名", TARGETS_COL_NAME, 0, 0, NULL, P("氏名", "漢字氏名", "氏名(漢字)")},
+    {"氏名カナ", TARGETS_COL_KANA, 0, 0, NULL, P("氏名カナ", "カナ氏名", "フリガナ", "氏名(カナ)")},
+    {"性別", TARGETS_COL_SEX, 0, 0, NULL, P("性別")},
+    {"年齢", TARGETS_COL_AGE, 0, 120, "歳", P("年齢")},
+    {"生年月日", TARGETS_COL_DATE, 0, 0, NULL, P("生年月日")},
+    {"郵便番号", TARGETS_COL_POSTAL, 0, 0, NULL, P("郵便番号", "〒")},
+    {"住所", TARGETS_COL_ADDRESS, 0, 0, NULL, P("住所")},
+    {"国保取得年月日", TARGETS_COL_DATE, 0, 0, NULL, P("国保取得年月日", "資格取得年月日")},
+    {"国保喪失年月日", TARGETS_COL_DATE, 0, 0, NULL, P("国保喪失年月日", "資格喪失年月日")},
+    {"収縮期血圧", TARGETS_COL_NUMBER, 60, 300, "mmHg", P("収縮期血圧")},
+    {"拡張期血圧", TARGETS_COL_NUMBER, 30, 200, "mmHg", P("拡張期血圧")},
+    {"空腹時血糖", TARGETS_COL_NUMBER, 20, 1000, "mg/dL", P("空腹時血糖")},
+    {"HbA1c", TARGETS_COL_NUMBER, 3, 20, "%", P("HbA1c")},
+    {"LDLコレステロール", TARGETS_COL_NUMBER, 10, 1000, "mg/dL",
+     P("LDLコレステロール", "LDL-C", "LDL-コレステロール")},
+    {"eGFR", TARGETS_COL_NUMBER, 1, 200, "mL/min/1.73m²", P("eGFR")},
+    {"1年前受診状況_高血圧症", TARGETS_COL_MARK, 0, 0, NULL,
+     P("1年前受診状況_高血圧症", "1年前対象疾病受診状況/高血圧症", "1年前受診状況/高血圧症")},
+    {"1年前受診状況_糖尿病性を除く腎症", TARGETS_COL_MARK, 0, 0, NULL,
+     P("1年前受診状況_糖尿病性を除く腎症", "1年前対象疾病受診状況/糖尿病性を除く腎症",
+       "1年前受診状況/糖尿病性を除く腎症")},
+    {"2年前受診状況_高血圧症", TARGETS_COL_MARK, 0, 0, NULL,
+     P("2年前受診状況_高血圧症", "2年前対象疾病受診状況/高血圧症", "2年前受診状況/高血圧症")},
+    {"2年前受診状況_糖尿病性を除く腎症", TARGETS_COL_MARK, 0, 0, NULL,
+     P("2年前受診状況_糖尿病性を除く腎症", "2年前対象疾病受診状況/糖尿病性を除く腎症",
+       "2年前受診状況/糖尿病性を除く腎症")},
+    {"3年前受診状況_高血圧症", TARGETS_COL_MARK, 0, 0, NULL,
+     P("3年前受診状況_高血圧症", "3年前対象疾病受診状況/高血圧症", "3年前受診状況/高血圧症")},
+    {"3年前受診状況_糖尿病性を除く腎症", TARGETS_COL_MARK, 0, 0, NULL,
+     P("3年前受診状況_糖尿病性を除く腎症", "3年前対象疾病受診状況/糖尿病性を除く腎症",
+       "3年前受診状況/糖尿病性を除く腎症")},
+};
+
+/* Groups whose sub-columns hold ○/● marks; their columns are named
+ * <group>_<sub-header>, e.g. 特定健診受診歴_R06, 医療機関受診歴_がん. */
+static const char *const MARK_GROUPS[] = {"特定健診受診歴_", "医療機関受診歴_", "過去の該当状況_"};
+static const targets_column_def MARK_GROUP_DEF = {"", TARGETS_COL_MARK, 0, 0, NULL, NULL};
+
+static const targets_profile PROFILES[] = {
+    {"kdb-highrisk", "健診ハイリスク者", "KDB個人番号",
+     P("被保険者記号", "被保険者番号", "KDB個人番号", "氏名", "氏名カナ", "性別", "年齢",
+       "生年月日", "郵便番号", "住所", "国保取得年月日", "国保喪失年月日", "収縮期血圧",
+       "拡張期血圧", "空腹時血糖", "HbA1c", "LDLコレステロール", "eGFR"),
+     P("KDB個人番号", "氏名", "生年月日", "住所", "収縮期血圧", "拡張期血圧", "空腹時血糖", "HbA1c",
+       "LDLコレステロール", "eGFR")},
+    {"kdb-dropout", "治療中断者", "KDB個人番号",
+     P("被保険者記号", "被保険者番号", "KDB個人番号", "氏名", "氏名カナ", "性別", "年齢",
+       "生年月日", "郵便番号", "住所", "国保取得年月日", "国保喪失年月日", "1年前受診状況_高血圧症",
+       "1年前受診状況_糖尿病性を除く腎症", "2年前受診状況_高血圧症",
+       "2年前受診状況_糖尿病性を除く腎症", "3年前受診状況_高血圧症",
+       "3年前受診状況_糖尿病性を除く腎症"),
+     P("KDB個人番号", "氏名", "生年月日", "住所", "1年前受診状況_高血圧症",
+       "1年前受診状況_糖尿病性を除く腎症", "2年前受診状況_高血圧症",
+       "2年前受診状況_糖尿病性を除く腎症", "3年前受診状況_高血圧症",
+       "3年前受診状況_糖尿病性を除く腎症")},
+};
+
+static const char *const PROFILE_NAMES[] = {"kdb-highrisk", "kdb-dropout", NULL};
+
+const char *const *tg_targets_profile_names(void) { return PROFILE_NAMES; }
+
+const targets_profile *targets_profile_lookup(const char *name) {
+  for (size_t i = 0; i < G_N_ELEMENTS(PROFILES); i++)
+    if (strcmp(PROFILES[i].name, name) == 0) return &PROFILES[i];
+  return NULL;
+}
+
+const targets_column_def *targets_column_lookup(const char *name) {
+  for (size_t i = 0; i < G_N_ELEMENTS(CATALOGUE); i++)
+    if (strcmp(CATALOGUE[i].name, name) == 0) return &CATALOGUE[i];
+  for (size_t i = 0; i < G_N_ELEMENTS(MARK_GROUPS); i++)
+    if (g_str_has_prefix(name, MARK_GROUPS[i]) && strlen(name) > strlen(MARK_GROUPS[i]))
+      return &MARK_GROUP_DEF;
+  return NULL;
+}
+
+bool targets_label_is_legend(const char *label) {
+  return strstr(label, "「") || strstr(label, "○") || strstr(label, "●") ||
+         g_str_has_prefix(label, "※");
+}
+
+/* Does one folded label match one folded pattern label?  Equal, or the
+ * pattern followed by a parenthesised unit. */
+static bool label_matches(const char *label, const char *pat, size_t pat_len) {
+  if (strncmp(label, pat, pat_len) != 0) return false;
+  return label[pat_len] == '\0' || label[pat_len] == '(';
+}
+
+bool targets_path_matches(const char *const *labels, size_t nlabels, const char *pattern) {
+  if (nlabels == 0) return false;
+  /* split the pattern at '/' */
+  const char *parts[8];
+  size_t lens[8], np = 0;
+  const char *p = pattern;
+  for (;;) {
+    const char *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    if (np == G_N_ELEMENTS(parts)) return false;
+    parts[np] = p;
+    lens[np++] = n;
+    if (!slash) break;
+    p = slash + 1;
+  }
+  if (!label_matches(labels[nlabels - 1], parts[np - 1], lens[np - 1])) return false;
+  /* the others, in order, among the labels above the leaf */
+  size_t li = 0;
+  for (size_t pi = 0; pi + 1 < np; pi++) {
+    while (li + 1 < nlabels && !label_matches(labels[li], parts[pi], lens[pi]))
+      li++;
+    if (li + 1 >= nlabels) return false;
+    li++;
+  }
+  return true;
+}
