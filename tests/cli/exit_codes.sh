@@ -24,7 +24,7 @@ pass "invalid design exits 3 and writes nothing"
 
 # 1: a row with an empty address is rejected, the rest rendered
 { printf '%s\r\n' "$HIGHRISK_HEADER"; highrisk_rows 2
-  printf '99,0000003,14000000003,見本　三郎,ﾐﾎﾝ ｻﾌﾞﾛｳ,男,68,S31.05.02,252-0028,,140,88,101,5.7,197,55.0,4050718\r\n'
+  printf '99,0000003,14000000003,見本　三郎,ﾐﾎﾝ ｻﾌﾞﾛｳ,男,70,S31.05.02,252-0028,,140,88,101,5.7,197,55.0,4050718\r\n'
 } >"$WORK/list3.csv"
 write_job "$WORK/job3.yaml" "$WORK/list3.csv"
 expect_exit 1 "$TEGAMI" run "$WORK/job3.yaml" -o "$WORK/out3"

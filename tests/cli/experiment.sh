@@ -6,7 +6,7 @@
 # silently left out of the experiment.
 . "$(dirname "$0")/../lib/common.sh"
 { printf '%s\r\n' "$HIGHRISK_HEADER"; highrisk_rows 41
-  printf '99,0000999,,見本　九郎,ﾐﾎﾝ ｸﾛｳ,男,68,S31.05.02,252-0028,神奈川県座間市入谷東1丁目1番1号,140,88,101,5.7,197,55.0,4050718\r\n'
+  printf '99,0000999,,見本　九郎,ﾐﾎﾝ ｸﾛｳ,男,70,S31.05.02,252-0028,神奈川県座間市入谷東1丁目1番1号,140,88,101,5.7,197,55.0,4050718\r\n'
 } >"$WORK/list.csv"
 head -1 "$WORK/list.csv" >"$WORK/reversed.csv"; tail -n +2 "$WORK/list.csv" | tac >>"$WORK/reversed.csv"
 experiment='experiment:
@@ -21,7 +21,7 @@ expect_exit 3 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/nosalt"
 grep -q 'TEGAMI_TEST_SALT' "$WORK/last.err" || fail "a missing salt is not reported"
 export TEGAMI_TEST_SALT=0123456789abcdef-test-salt
 expect_exit 1 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/a"
-grep -q 'assign.unassigned\|assign.key-empty' "$WORK/a/rejected.csv" || fail "the row without a key is not rejected"
+grep -q 'data.required\|assign.unassigned' "$WORK/a/rejected.csv" || fail "the row without a key is not rejected"
 [ "$(tail -n +2 "$WORK/a/assignment.csv" | wc -l)" = 41 ] || fail "assignment.csv should list 41 letters"
 loss=$(tail -n +2 "$WORK/a/assignment.csv" | grep -c ',loss,')
 gain=$(tail -n +2 "$WORK/a/assignment.csv" | grep -c ',gain,')

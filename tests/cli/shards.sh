@@ -4,7 +4,7 @@
 # `tegami merge` joins them and checks it.
 . "$(dirname "$0")/../lib/common.sh"
 { printf '%s\r\n' "$HIGHRISK_HEADER"; highrisk_rows 80
-  printf '99,0000999,14000000999,見本　九郎,ﾐﾎﾝ ｸﾛｳ,男,68,S31.05.02,252-0028,,140,88,101,5.7,197,55.0,4050718\r\n'
+  printf '99,0000999,14000000999,見本　九郎,ﾐﾎﾝ ｸﾛｳ,男,70,S31.05.02,252-0028,,140,88,101,5.7,197,55.0,4050718\r\n'
 } >"$WORK/list.csv"
 write_job "$WORK/job.yaml" "$WORK/list.csv"
 expect_exit 1 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/all"

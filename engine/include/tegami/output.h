@@ -46,6 +46,7 @@ typedef struct tg_list_spec {
 typedef struct tg_municipality {
   const char *id;
   const char *name;
+  const char *exclude; /* the municipality's exclusion list (CSV of keys), or NULL */
   tg_values *values; /* municipality.*, sender.* constants */
   size_t nlists;
   tg_list_spec *lists;
@@ -93,6 +94,7 @@ typedef struct tg_job {
   const char *title;
   const char *date; /* YYYY-MM-DD: the letter date and the PDF date */
   const char *key_column; /* identifies a person in reports, e.g. KDB個人番号 */
+  const char *postal;     /* KEN_ALL-format dictionary; NULL: the one in locales/ja/postal */
   tg_output_spec output;
   tg_experiment_spec experiment;
   size_t nmunis;
@@ -124,6 +126,7 @@ typedef struct tg_list_summary {
   char *file, *type, *municipality;
   uint64_t read, rendered, excluded, rejected, blank;
   uint64_t file_rows; /* rows of the whole file (with --shard, read counts only this shard's) */
+  uint64_t excluded_duplicate, excluded_list; /* excluded, by rule */
 } tg_list_summary;
 
 typedef struct tg_summary {

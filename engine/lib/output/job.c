@@ -12,14 +12,15 @@
 #define MAX_JOB_BYTES (1u << 20)
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const TOP_KEYS[] = {"kind", "id", "title", "date", "design", "key",
-                                       "output", "experiment", "municipalities"};
+static const char *const TOP_KEYS[] = {"kind",   "id",         "title",  "date",
+                                       "design", "key",        "postal", "output",
+                                       "experiment", "municipalities"};
 static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "arms",
                                               "block-multiple"};
 static const char *const OUTPUT_KEYS[] = {"sort", "batch-size", "duplex", "control-number",
                                           "postal-column"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
-static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "lists"};
+static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "exclude", "lists"};
 static const char *const LIST_KEYS[] = {"file",    "type",     "design",   "profile",
                                         "encoding", "columns", "era_codes"};
 
@@ -106,6 +107,12 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
   tg_values_set(mu->values, "municipality.name", mu->name);
   load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
   load_values(tg_yget_map(m, "values", false, d), "municipality", mu->values, d);
+  const char *ex = NULL;
+  if (tg_yget_string(m, "exclude", false, &ex, d)) {
+    char *p = tg_path_relative_to(J->pub.path, ex);
+    mu->exclude = keep(J, p);
+    g_free(p);
+  }
   tg_ynode *lists = tg_yget_seq(m, "lists", true, d);
   tg_ycheck_keys(m, "municipality", MUNI_KEYS, N(MUNI_KEYS), d);
   if (!lists) return;
@@ -243,6 +250,12 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
     }
     s = NULL;
     job->key_column = keep(J, tg_yget_string(root, "key", false, &s, d) ? s : "KDB個人番号");
+    s = NULL;
+    if (tg_yget_string(root, "postal", false, &s, d)) {
+      char *p = tg_path_relative_to(path, s);
+      job->postal = keep(J, p);
+      g_free(p);
+    }
     const char *design = NULL, *dflt = NULL;
     if (tg_yget_string(root, "design", false, &design, d)) {
       char *p = tg_path_relative_to(path, design);

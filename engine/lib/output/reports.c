@@ -165,8 +165,11 @@ static bool write_summaries(output_run *R, GPtrArray *cells) {
     g_string_append_printf(j,
                            ", \"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
                            ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
-                           ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT "}",
-                           l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows);
+                           ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT
+                           ", \"excluded_by_rule\": {\"duplicate\": %" G_GUINT64_FORMAT
+                           ", \"exclusion-list\": %" G_GUINT64_FORMAT "}}",
+                           l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows,
+                           l->excluded_duplicate, l->excluded_list);
   }
   g_string_append(j, "\n  ],\n  \"letters\": [");
   for (guint i = 0; i < cells->len; i++) {

@@ -44,6 +44,9 @@ typedef struct {
   tg_merge *merge;
   tg_layout *layout;
   int key_col, postal_col;
+  tg_targets_options read_opt; /* how to read the list (again, in the render phase) */
+  tg_era_codes era_codes;
+  int vlist;                   /* the list's index in the validator */
 } plan;
 
 const char *tg_data_dir(void) {
@@ -98,6 +101,11 @@ static void run_release(output_run *R) {
   g_ptr_array_free(R->outputs, TRUE);
   g_array_free(R->assignment, TRUE);
   tg_assign_free(R->assign);
+  tg_validator_free(R->validator);
+  if (R->exclusions)
+    for (size_t m = 0; m < R->job->nmunis; m++) tg_exclusions_free(R->exclusions[m]);
+  g_free(R->exclusions);
+  tg_postal_free(R->postal);
   g_hash_table_destroy(R->designs);
   tg_fonts_free(R->fonts);
   g_free(R->stage_dir);
@@ -168,15 +176,31 @@ static bool check_phase(output_run *R) {
                                   : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
   R->fonts = tg_fonts_load(fontset, R->d);
   g_free(fontset);
+  char *postal = job->postal ? g_strdup(job->postal) : tg_postal_default_path(tg_data_dir());
+  R->postal = tg_postal_load(postal, TG_ENC_AUTO, R->d);
+  g_free(postal);
+  tg_validator_options vo = {.key_column = job->key_column, .reference_date = job->date,
+                             .postal = R->postal};
+  R->validator = tg_validator_new(&vo, R->d);
+  R->exclusions = g_new0(tg_exclusions *, job->nmunis + 1);
   uint32_t layer_base = 0;
   for (size_t m = 0; m < job->nmunis; m++) {
     const tg_municipality *mu = &job->munis[m];
+    if (mu->exclude) R->exclusions[m] = tg_exclusions_load(mu->exclude, job->key_column, R->d);
     for (size_t l = 0; l < mu->nlists; l++) {
       const tg_list_spec *ls = &mu->lists[l];
       plan p = {.muni = mu, .list = ls, .list_no = (uint32_t)l + 1, .key_col = -1,
-                .postal_col = -1};
+                .postal_col = -1, .vlist = -1};
+      p.read_opt = (tg_targets_options){.encoding = ls->encoding, .profile = ls->profile,
+                                        .columns = ls->columns, .ncolumns = ls->ncolumns};
+      tg_era_codes_default(&p.era_codes);
+      if (ls->era_codes) tg_era_codes_parse(&p.era_codes, ls->era_codes);
       p.design = design_for(R, ls->design);
-      p.targets = tg_targets_open(ls->file, NULL, R->d);
+      p.targets = tg_targets_open(ls->file, &p.read_opt, R->d);
+      if (p.targets && R->validator) {
+        tg_list_rules rules = {.exclusions = R->exclusions[m], .era_codes = &p.era_codes};
+        p.vlist = tg_validator_add_list(R->validator, p.targets, &rules, R->d);
+      }
       p.constants = constants_for(job, mu, ls);
       if (p.design && p.targets) {
         p.merge = tg_merge_new(p.design, tg_targets_get_column_names(p.targets),
@@ -287,13 +311,20 @@ static bool scan_phase(output_run *R) {
     int st;
     while ((st = tg_targets_next(p->targets, &row, rd)) == 1) {
       ls->file_rows++;
+      /* every shard checks every row, in job order, so that the duplicate
+       * rule (one letter per person, first row wins) agrees on all machines */
+      tg_verdict vd = tg_validator_check(R->validator, p->vlist, &row, rd);
       if (!in_shard(R, p, &row)) {
         tg_diag_clear(rd); /* another machine reports this row */
         continue;
       }
       ls->read++;
-      if (row.rejected) {
+      if (vd.kind == TG_VERDICT_REJECTED || row.rejected) {
         reject(R, pi, &row, rd, R->rejections, rejected);
+      } else if (vd.kind == TG_VERDICT_EXCLUDED) {
+        ls->excluded++;
+        if (vd.rule && strcmp(vd.rule, "duplicate") == 0) ls->excluded_duplicate++;
+        else ls->excluded_list++;
       } else {
         output_letter rec = {.plan = pi, .offset = row.offset, .row = row.number,
                              .line = (uint32_t)row.line, .variant = standard};
@@ -314,6 +345,7 @@ static bool scan_phase(output_run *R) {
   }
   for (guint pi = 0; pi < R->plans->len; pi++) R->sum->lists[pi].rejected += rejected[pi];
   g_free(rejected);
+  if (ok) tg_validator_finish(R->validator, rd);
   tg_diag_take(R->d, rd);
   tg_diag_free(rd);
   return ok;
@@ -454,7 +486,7 @@ static void worker_free(const output_run *R, worker *w) {
 static bool reread(const output_run *R, worker *w, const output_letter *rec, tg_row *row) {
   const plan *p = &g_array_index(R->plans, plan, rec->plan);
   if (!w->readers[rec->plan]) {
-    w->readers[rec->plan] = tg_targets_open(p->list->file, NULL, w->rd);
+    w->readers[rec->plan] = tg_targets_open(p->list->file, &p->read_opt, w->rd);
     if (!w->readers[rec->plan]) return false;
   }
   tg_targets *t = w->readers[rec->plan];

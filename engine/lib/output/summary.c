@@ -32,7 +32,16 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
   g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "rows read", s->read);
   g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n",
                          check_only ? "letters ready" : "letters rendered", s->rendered);
-  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "excluded", s->excluded);
+  uint64_t dup = 0, lst = 0;
+  for (size_t i = 0; i < s->nlists; i++) {
+    dup += s->lists[i].excluded_duplicate;
+    lst += s->lists[i].excluded_list;
+  }
+  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "excluded", s->excluded);
+  if (s->excluded)
+    g_string_append_printf(o, "  (duplicate person %" G_GUINT64_FORMAT ", exclusion list %" G_GUINT64_FORMAT ")",
+                           dup, lst);
+  g_string_append_c(o, '\n');
   g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "%s\n", "rejected", s->rejected,
                          s->rejected ? "  (see rejected.csv)" : "");
   if (!check_only) g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "pages", s->pages);
