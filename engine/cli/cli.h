@@ -42,6 +42,7 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_preflight(int argc, char **argv);
 int cmd_barcode(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 

@@ -41,6 +41,11 @@ static const cli_command COMMANDS[] = {
      "join the outputs of a sharded run, checking nothing is missing or doubled",
      "  -o, --out DIR      the merged folder\n  --force            replace DIR\n", cmd_merge},
     {"evaluate", "ASSIGNMENT.csv OUTCOMES.csv", "visit rate per experiment arm, with intervals and p-values", "  -o, --out DIR      output folder (default: evaluation)\n  --window-days N    count visits up to N days after the letter date (default: no end)\n  --alpha A          1 - confidence level (default 0.05)\n  --reference ARM    the arm others are compared with (default: control, else the first)\n  --key NAME         the person's column in both files (default: KDB個人番号)\n  --date-column NAME the visit date's column (default: visit_date, else 受診日)\n  --force            replace an earlier evaluation in DIR\n  --fontset FILE     font set listing for the chart\n", cmd_evaluate},
+    {"preflight", "FILE.pdf ...", "check PDFs as a print vendor would: sizes, fonts, missing glyphs, images",
+     "  --size A4|WxHmm    the trim size every page must have (default: all the same)\n"
+     "  --min-ppi N        lowest image resolution accepted (default 300)\n"
+     "  --password-env V   the password of encrypted PDFs, from environment variable V\n",
+     cmd_preflight},
 };
 
 static const struct {

@@ -152,6 +152,28 @@ char *tg_summary_format(const tg_summary *s, bool check_only);
 tg_exit tg_merge_outputs(const char *const *dirs, size_t n, const char *out_dir, bool force,
                          tg_summary *summary, tg_diag *d);
 
+/* ---- preflight ------------------------------------------------------------------ */
+
+typedef struct tg_preflight_options {
+  double page_w_pt, page_h_pt; /* expected trim size; 0: all pages the same */
+  double min_image_ppi;        /* default 300 */
+  const char *password;        /* for encrypted PDFs, or NULL */
+} tg_preflight_options;
+
+typedef struct tg_preflight_report {
+  size_t pages, bad_page_sizes;
+  double page_w_pt, page_h_pt; /* of the first page */
+  size_t fonts, fonts_embedded;
+  size_t notdef_glyphs; /* glyphs drawn as .notdef (missing characters) */
+  size_t images;
+  double min_image_ppi; /* 0: no image */
+} tg_preflight_report;
+
+/* Check a PDF as a print vendor would: page sizes, embedded fonts, .notdef
+ * glyphs, image resolution.  Errors (exit 3) are what a vendor would reject. */
+tg_exit tg_preflight(const char *pdf_path, const tg_preflight_options *opt,
+                     tg_preflight_report *report, tg_diag *d);
+
 /* What a tegami YAML file is: "job", "design", or NULL (reported) when it
  * cannot be read or declares no known kind. */
 const char *tg_detect_kind(const char *path, tg_diag *d);
