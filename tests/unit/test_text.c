@@ -123,6 +123,23 @@ static void latin_words_and_numbers_stay_whole(void **state) {
   tg_layout_ctx_free(ctx);
 }
 
+static void a_number_keeps_its_counter(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  const char *t = "神奈川県座間市入谷西2丁目3番4号、令和8年10月1日に1,000円";
+  for (double w = 45; w < 300; w += 0.5) { /* from where "1,000円" fits */
+    text_result res;
+    GPtrArray *lines = lines_of(ctx, t, w, &res);
+    for (guint i = 1; i < lines->len; i++) {
+      const char *l = g_ptr_array_index(lines, i);
+      assert_false(g_str_has_prefix(l, "号") || g_str_has_prefix(l, "番") ||
+                   g_str_has_prefix(l, "丁目") || g_str_has_prefix(l, "月") ||
+                   g_str_has_prefix(l, "日に") || g_str_has_prefix(l, "円"));
+    }
+    g_ptr_array_free(lines, TRUE);
+  }
+  tg_layout_ctx_free(ctx);
+}
+
 static void a_character_no_font_has_is_reported_not_drawn(void **state) {
   tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
   text_result res;
@@ -350,6 +367,7 @@ int main(void) {
       cmocka_unit_test(break_classes_of_common_characters),
       cmocka_unit_test(no_line_breaks_kinsoku_at_any_width),
       cmocka_unit_test(latin_words_and_numbers_stay_whole),
+      cmocka_unit_test(a_number_keeps_its_counter),
       cmocka_unit_test(a_character_no_font_has_is_reported_not_drawn),
       cmocka_unit_test(rare_kanji_fall_back_to_ipamj),
       cmocka_unit_test(overflow_is_a_result),

@@ -69,6 +69,8 @@ typedef struct tg_output_spec {
   bool duplex;               /* pad with a blank page so every letter starts on a front side */
   tg_control_number control; /* the letter id printed on its pages, where the vendor asks */
   const char *postal_column; /* default 郵便番号 */
+  const char *labels;        /* label sheet: a preset of layouts/labels or a file; NULL = none */
+  bool address_list;         /* the mailing list (発送リスト) as CSV and PDF per batch */
 } tg_output_spec;
 
 /* An A/B experiment (the job's `experiment:`): arms and their ratio, and

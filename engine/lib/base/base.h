@@ -61,6 +61,10 @@ bool tg_parse_number(const char *s, double *value);
  * limit diagnostic and returns NULL on failure. */
 tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d);
 
+/* Create an empty file with mode 0600 (failing if it exists), for outputs that
+ * a library then opens by name (Cairo). */
+bool tg_create_private(const char *path, tg_diag *d);
+
 /* Create a directory (and parents) with mode 0700 if missing. */
 bool tg_mkdir_private(const char *path, tg_diag *d);
 /* A file written to a temporary name beside its final path and renamed into

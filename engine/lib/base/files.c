@@ -51,6 +51,17 @@ tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d) {
   return src;
 }
 
+bool tg_create_private(const char *path, tg_diag *d) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
+                g_strerror(errno));
+    return false;
+  }
+  close(fd);
+  return true;
+}
+
 bool tg_mkdir_private(const char *path, tg_diag *d) {
   struct stat st;
   if (lstat(path, &st) == 0) {

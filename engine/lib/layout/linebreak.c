@@ -6,7 +6,8 @@
  *     (ぁぃぅぇぉっゃゅょゎ …), the prolonged sound mark ー, 々 or ゝゞヽヾ;
  *   - no line ends with an opening bracket 「『（［｛〈《【〔“‘;
  *   - Latin words and numbers ("eGFR", "130/85", "5.6", "¥1,000", "50%")
- *     are never split; …… and —— pairs stay together;
+ *     are never split, and a number keeps its counter (10月, 3丁目, 4号,
+ *     1,000円, 2階); …… and —— pairs stay together;
  *   - spaces (including 分かち書き spaces and U+3000) are break points and
  *     are not carried to the start of the next line;
  *   - combining marks and variation selectors never leave their base.
@@ -112,6 +113,16 @@ lb_class layout_lb_class(uint32_t cp) {
   return LB_ID;
 }
 
+/* Counters and units that stay on the line of the number before them. */
+static const uint32_t COUNTERS[] = {
+    0x53F7, 0x756A, 0x4E01, 0x76EE, 0x5730, 0x968E, 0x5BA4, 0x68DF, 0x5186, 0x5E74, 0x6708,
+    0x65E5, 0x6642, 0x5206, 0x79D2, 0x6B73, 0x624D, 0x4EBA, 0x56DE, 0x500B, 0x4EF6, 0x679A,
+    0x901A, 0x70B9, 0x5272, 0x5EA6, 0x500D, 0x5104, 0x4E07, 0x5343, 0x672C, 0x9031,
+    0x9805, 0x6761, 0x53F0, 0x7B87, 0x6CCA,
+    /* 号 番 丁 目 地 階 室 棟 円 年 月 日 時 分 秒 歳 才 人 回 個 件 枚 通 点 割 度 倍 億 万 千
+     * 本 週 項 条 台 箇 泊 */
+};
+
 bool layout_lb_allowed(lb_class a, uint32_t ca, lb_class b, uint32_t cb) {
   if (b == LB_CM || b == LB_SP || b == LB_GL || a == LB_GL) return false;
   if (a == LB_SP) return true;
@@ -122,6 +133,7 @@ bool layout_lb_allowed(lb_class a, uint32_t ca, lb_class b, uint32_t cb) {
   bool b_word = b == LB_AL || b == LB_NU;
   if (a_word && b_word) return false;
   if (a_word && b == LB_OP) return false;     /* f(x */
+  if (a == LB_NU && in(cb, COUNTERS, G_N_ELEMENTS(COUNTERS))) return false; /* 4|号 */
   if (a == LB_CL && b_word && (ca == '.' || ca == ',')) return false;
   return true;
 }

@@ -17,8 +17,9 @@ static const char *const TOP_KEYS[] = {"kind",   "id",         "title",  "date",
                                        "experiment", "municipalities"};
 static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "arms",
                                               "block-multiple"};
-static const char *const OUTPUT_KEYS[] = {"sort", "batch-size", "duplex", "control-number",
-                                          "postal-column"};
+static const char *const OUTPUT_KEYS[] = {"sort",          "batch-size", "duplex",
+                                          "control-number", "postal-column", "labels",
+                                          "address-list"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
 static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "exclude", "lists"};
 static const char *const LIST_KEYS[] = {"file",    "type",     "design",   "profile",
@@ -162,6 +163,15 @@ static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
   tg_yget_bool(m, "duplex", false, &o->duplex, d);
   const char *pc = NULL;
   if (tg_yget_string(m, "postal-column", false, &pc, d)) o->postal_column = keep(J, pc);
+  const char *lb = NULL;
+  if (tg_yget_string(m, "labels", false, &lb, d)) {
+    /* a preset name (a-one-12) or a label-sheet file relative to the job */
+    char *p = strchr(lb, '/') || g_str_has_suffix(lb, ".yaml") ? tg_path_relative_to(J->pub.path, lb)
+                                                               : g_strdup(lb);
+    o->labels = keep(J, p);
+    g_free(p);
+  }
+  tg_yget_bool(m, "address-list", false, &o->address_list, d);
   tg_ynode *c = tg_yget_map(m, "control-number", false, d);
   if (c) {
     tg_control_number *cn = &o->control;

@@ -11,6 +11,18 @@
 #include "tegami/render.h"
 #include "tegami/targets.h"
 
+/* A label sheet's grid (labels.c), and one address for it. */
+typedef struct {
+  char *name;
+  int columns, rows;
+  double page_w_pt, page_h_pt, w_pt, h_pt, left_pt, top_pt, gap_x_pt, gap_y_pt, padding_pt;
+} output_label_sheet;
+
+typedef struct {
+  char *letter_id, *address, *name;
+  char postal[8];
+} output_address;
+
 /* One letter to render: where its row is, and what orders and groups it.
  * Kept small: a run holds one per letter. */
 typedef struct {
@@ -64,6 +76,7 @@ typedef struct {
   tg_postal *postal;   /* postal-code dictionary */
   tg_validator *validator;
   tg_exclusions **exclusions; /* per municipality (NULL entries: none) */
+  output_label_sheet labels;  /* label sheet, when the job asks for labels */
   GArray *assignment;  /* output_assignment, in print order */
 } output_run;
 
@@ -75,6 +88,15 @@ typedef struct {
 const char *output_plan_list_file(const output_run *R, uint32_t plan_no);
 const char *output_plan_list_type(const output_run *R, uint32_t plan_no);
 const char *output_plan_municipality(const output_run *R, uint32_t plan_no);
+
+/* labels.c: address label sheets and the mailing list. */
+bool output_label_sheet_load(const char *path, output_label_sheet *out, tg_diag *d);
+void output_label_sheet_clear(output_label_sheet *s);
+void output_address_clear(gpointer p);
+bool output_write_labels(const output_label_sheet *s, const tg_fonts *fonts, GArray *addresses,
+                         const char *pdf_path, const tg_pdf_options *po, FILE *trace, tg_diag *d);
+bool output_write_address_list(GArray *addresses, const tg_fonts *fonts, const char *csv_path,
+                               const char *pdf_path, const tg_pdf_options *po, tg_diag *d);
 
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool output_write_reports(output_run *R);

@@ -43,7 +43,7 @@ typedef struct {
   tg_values *constants;
   tg_merge *merge;
   tg_layout *layout;
-  int key_col, postal_col;
+  int key_col, postal_col, address_col, name_col;
   tg_targets_options read_opt; /* how to read the list (again, in the render phase) */
   tg_era_codes era_codes;
   int vlist;                   /* the list's index in the validator */
@@ -106,6 +106,7 @@ static void run_release(output_run *R) {
     for (size_t m = 0; m < R->job->nmunis; m++) tg_exclusions_free(R->exclusions[m]);
   g_free(R->exclusions);
   tg_postal_free(R->postal);
+  output_label_sheet_clear(&R->labels);
   g_hash_table_destroy(R->designs);
   tg_fonts_free(R->fonts);
   g_free(R->stage_dir);
@@ -183,6 +184,14 @@ static bool check_phase(output_run *R) {
                              .postal = R->postal};
   R->validator = tg_validator_new(&vo, R->d);
   R->exclusions = g_new0(tg_exclusions *, job->nmunis + 1);
+  if (job->output.labels) {
+    const char *l = job->output.labels;
+    char *sheet = g_str_has_suffix(l, ".yaml")
+                      ? g_strdup(l)
+                      : g_strdup_printf("%s/layouts/labels/%s.yaml", tg_data_dir(), l);
+    output_label_sheet_load(sheet, &R->labels, R->d);
+    g_free(sheet);
+  }
   uint32_t layer_base = 0;
   for (size_t m = 0; m < job->nmunis; m++) {
     const tg_municipality *mu = &job->munis[m];
@@ -190,7 +199,7 @@ static bool check_phase(output_run *R) {
     for (size_t l = 0; l < mu->nlists; l++) {
       const tg_list_spec *ls = &mu->lists[l];
       plan p = {.muni = mu, .list = ls, .list_no = (uint32_t)l + 1, .key_col = -1,
-                .postal_col = -1, .vlist = -1};
+                .postal_col = -1, .address_col = -1, .name_col = -1, .vlist = -1};
       p.read_opt = (tg_targets_options){.encoding = ls->encoding, .profile = ls->profile,
                                         .columns = ls->columns, .ncolumns = ls->ncolumns};
       tg_era_codes_default(&p.era_codes);
@@ -207,6 +216,12 @@ static bool check_phase(output_run *R) {
                                tg_targets_get_column_count(p.targets), p.constants, R->d);
         p.key_col = tg_targets_find_column(p.targets, job->key_column);
         p.postal_col = tg_targets_find_column(p.targets, job->output.postal_column);
+        p.address_col = tg_targets_find_column(p.targets, "住所");
+        p.name_col = tg_targets_find_column(p.targets, "氏名");
+        if ((job->output.labels || job->output.address_list) && (p.address_col < 0 || p.name_col < 0))
+          tg_diag_at(R->d, TG_ERROR, TG_KIND_SCHEMA, "job.no-address-columns", ls->span,
+                     "%s needs columns 住所 and 氏名 for address labels and the mailing list",
+                     ls->file);
         if (p.postal_col < 0 && job->output.sort == TG_SORT_POSTAL)
           tg_diag_at(R->d, TG_ERROR, TG_KIND_SCHEMA, "job.no-postal-column", ls->span,
                      "%s has no column '%s' to sort letters by postal code", ls->file,
@@ -537,17 +552,48 @@ static void pdf_date(const tg_job *job, char *date, size_t n) {
 
 /* Create a batch PDF privately (0600) before Cairo opens it. */
 static tg_sink *open_batch_pdf(const output_run *R, const char *path, tg_diag *d) {
-  int fd = g_open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
-                g_strerror(errno));
-    return NULL;
-  }
-  close(fd);
+  if (!tg_create_private(path, d)) return NULL;
   char date[32];
   pdf_date(R->job, date, sizeof date);
   tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
   return tg_sink_pdf_new(path, &po, d);
+}
+
+/* The batch's label sheets and mailing list, after its letters. */
+static bool write_address_sheets(const output_run *R, const output_batch *b, GArray *addresses,
+                                 FILE *trace, GPtrArray *files, tg_diag *d) {
+  const tg_output_spec *o = &R->job->output;
+  char date[32];
+  pdf_date(R->job, date, sizeof date);
+  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
+  char *stem = g_strndup(b->name, strlen(b->name) - 4);
+  bool ok = true;
+  if (o->labels) {
+    char *name = g_strdup_printf("%s_labels.pdf", stem);
+    char *path = g_build_filename(R->stage_dir, name, NULL);
+    if (trace) fprintf(trace, "labels %s sheet=%s\n", name, R->labels.name);
+    ok = tg_create_private(path, d) &&
+         output_write_labels(&R->labels, R->fonts, addresses, path, &po, trace, d);
+    if (ok) g_ptr_array_add(files, g_strdup(name));
+    g_free(path);
+    g_free(name);
+  }
+  if (ok && o->address_list) {
+    char *csv = g_strdup_printf("%s_addresses.csv", stem), *pdf = g_strdup_printf("%s_addresses.pdf", stem);
+    char *csv_path = g_build_filename(R->stage_dir, csv, NULL), *pdf_path = g_build_filename(R->stage_dir, pdf, NULL);
+    ok = tg_create_private(pdf_path, d) &&
+         output_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d);
+    if (ok) {
+      g_ptr_array_add(files, g_strdup(csv));
+      g_ptr_array_add(files, g_strdup(pdf));
+    }
+    g_free(csv);
+    g_free(pdf);
+    g_free(csv_path);
+    g_free(pdf_path);
+  }
+  g_free(stem);
+  return ok;
 }
 
 /* What one batch produced; merged into the run in batch order, so the result
@@ -556,6 +602,7 @@ typedef struct {
   GArray *manifest;   /* output_manifest_entry (seq set when merged) */
   GArray *rejections; /* output_rejection */
   GArray *assignment; /* output_assignment */
+  GPtrArray *files;   /* address sheets written (file names) */
   uint64_t *rendered, *rejected; /* per plan */
   uint64_t pages;
   tg_diag *diag;
@@ -568,6 +615,7 @@ static void batch_result_clear(batch_result *r) {
   if (r->manifest) g_array_free(r->manifest, TRUE);
   if (r->rejections) g_array_free(r->rejections, TRUE);
   if (r->assignment) g_array_free(r->assignment, TRUE);
+  if (r->files) g_ptr_array_free(r->files, TRUE);
   g_free(r->rendered);
   g_free(r->rejected);
   tg_diag_free(r->diag);
@@ -583,6 +631,10 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
   g_array_set_clear_func(res->rejections, rejection_clear);
   res->assignment = g_array_new(FALSE, TRUE, sizeof(output_assignment));
   g_array_set_clear_func(res->assignment, assignment_clear);
+  res->files = g_ptr_array_new_with_free_func(g_free);
+  bool sheets = !R->opt->check_only && (R->job->output.labels || R->job->output.address_list);
+  GArray *addresses = g_array_new(FALSE, TRUE, sizeof(output_address));
+  g_array_set_clear_func(addresses, output_address_clear);
   res->rendered = g_new0(uint64_t, R->plans->len + 1);
   res->rejected = g_new0(uint64_t, R->plans->len + 1);
   res->diag = tg_diag_new();
@@ -656,6 +708,12 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
       me.blank_pages = pad ? 1 : 0;
       page_in_batch += me.page_count + me.blank_pages;
       g_array_append_val(res->manifest, me);
+      if (sheets) {
+        output_address ad = {g_strdup(letter->id), g_strdup(p->address_col >= 0 ? row.fields[p->address_col] : ""),
+                             g_strdup(p->name_col >= 0 ? row.fields[p->name_col] : ""), ""};
+        memcpy(ad.postal, rec->postal, sizeof ad.postal);
+        g_array_append_val(addresses, ad);
+      }
       if (R->assign) {
         output_assignment a = {
             g_strdup(letter->id),
@@ -683,6 +741,9 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     res->ok = tg_sink_close(pdf, res->diag) && res->ok;
     tg_sink_free(pdf);
   }
+  if (res->ok && sheets && addresses->len)
+    res->ok = write_address_sheets(R, b, addresses, trace_mem, res->files, res->diag);
+  g_array_free(addresses, TRUE);
   if (png) {
     res->ok = tg_sink_close(png, res->diag) && res->ok;
     tg_sink_free(png);
@@ -770,6 +831,8 @@ static bool render_phase(output_run *R) {
     if (r->ok && !R->opt->check_only && R->opt->pdf)
       g_ptr_array_add(R->outputs,
                       g_strdup(g_array_index(R->batches, output_batch, bi).name));
+    for (guint i = 0; r->ok && i < r->files->len; i++)
+      g_ptr_array_add(R->outputs, g_strdup(g_ptr_array_index(r->files, i)));
   }
   if (R->opt->trace && fflush(R->opt->trace) != 0) {
     tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "render.trace", "cannot write the trace");
