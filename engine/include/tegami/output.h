@@ -32,12 +32,16 @@ typedef struct tg_list_spec {
   const char *file;   /* resolved relative to the job file */
   const char *type;   /* "highrisk", "dropout" or a free word */
   const char *design; /* resolved path; the job's design if not given */
+  const char *variant;        /* the design variant for this list (NULL: the municipality's) */
+  const char *variant_column; /* a column naming the variant per row (NULL: none) */
+  tg_span variant_span;       /* where the variant was chosen, for messages */
   tg_span span;
 } tg_list_spec;
 
 typedef struct tg_municipality {
   const char *id;
   const char *name;
+  const char *variant; /* the design variant of its letters (NULL: the design's first) */
   tg_values *values; /* municipality.*, sender.* constants */
   size_t nlists;
   tg_list_spec *lists;

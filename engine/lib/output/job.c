@@ -14,8 +14,8 @@
 
 static const char *const TOP_KEYS[] = {"kind", "id", "title", "date", "design", "key",
                                        "municipalities"};
-static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "lists"};
-static const char *const LIST_KEYS[] = {"file", "type", "design"};
+static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "variant", "lists"};
+static const char *const LIST_KEYS[] = {"file", "type", "design", "variant", "variant-column"};
 
 typedef struct {
   tg_job pub;
@@ -65,6 +65,14 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
   tg_values_set(mu->values, "municipality.name", mu->name);
   load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
   load_values(tg_yget_map(m, "values", false, d), "municipality", mu->values, d);
+  /* the design variant of this municipality's letters (checked against the
+   * design when the run is checked) */
+  const char *variant = NULL;
+  tg_span variant_span = mu->span;
+  if (tg_yget_string(m, "variant", false, &variant, d)) {
+    mu->variant = keep(J, variant);
+    variant_span = tg_ynode_span(tg_ymap_get(m, "variant"));
+  }
   tg_ynode *lists = tg_yget_seq(m, "lists", true, d);
   tg_ycheck_keys(m, "municipality", MUNI_KEYS, N(MUNI_KEYS), d);
   if (!lists) return;
@@ -83,6 +91,16 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
     }
     tg_yget_string(l, "type", false, &type, d);
     ls->type = keep(J, type);
+    const char *lv = NULL, *col = NULL;
+    ls->variant_span = variant_span;
+    if (tg_yget_string(l, "variant", false, &lv, d)) {
+      ls->variant = keep(J, lv);
+      ls->variant_span = tg_ynode_span(tg_ymap_get(l, "variant"));
+    }
+    if (tg_yget_string(l, "variant-column", false, &col, d)) {
+      ls->variant_column = keep(J, col);
+      ls->variant_span = tg_ynode_span(tg_ymap_get(l, "variant-column"));
+    }
     if (tg_yget_string(l, "design", false, &design, d)) {
       char *p = tg_path_relative_to(J->pub.path, design);
       ls->design = keep(J, p);

@@ -42,11 +42,14 @@ typedef struct {
   int key_col;
 } plan;
 
-/* One letter to render: where its row is, and what orders it. */
+/* One letter to render: where its row is, what orders it, and the variant
+ * and segment chosen for it in the scan phase (segment -1: the design has
+ * none) — what the manifest and the A/B stratification read. */
 typedef struct {
   uint32_t plan;
   uint32_t batch;
   uint64_t offset, row, line;
+  int8_t variant, segment;
 } letter_rec;
 
 /* One rejected row, for rejected.csv. */
@@ -151,9 +154,15 @@ static bool check_phase(run *R) {
                                tg_targets_get_column_count(p.targets), p.constants, R->d);
         p.key_col = tg_targets_find_column(p.targets, job->key_column);
       }
+      if (p.merge &&
+          !tg_merge_set_variant(p.merge, ls->variant ? ls->variant : mu->variant,
+                                ls->variant_column, ls->variant_span, R->d)) {
+        tg_merge_free(p.merge);
+        p.merge = NULL;
+      }
       if (p.merge && R->fonts) {
         p.layout = tg_layout_new(p.design, p.merge, R->fonts, layer_base, R->d);
-        layer_base += (uint32_t)p.design->npages;
+        if (p.layout) layer_base += (uint32_t)tg_layout_get_layer_count(p.layout);
       }
       g_array_append_val(R->plans, p);
     }
@@ -252,10 +261,13 @@ static bool scan_phase(run *R) {
     int st;
     while ((st = tg_targets_next(p->targets, &row, rd)) == 1) {
       ls->read++;
-      if (row.rejected) {
+      int variant = 0, segment = -1;
+      if (row.rejected ||
+          !tg_merge_choose(p->merge, &row, p->list->file, &variant, &segment, rd)) {
         reject(R, pi, &row, rd);
       } else {
-        letter_rec rec = {.plan = pi, .offset = row.offset, .row = row.number, .line = row.line};
+        letter_rec rec = {.plan = pi, .offset = row.offset, .row = row.number, .line = row.line,
+                          .variant = (int8_t)variant, .segment = (int8_t)segment};
         g_array_append_val(R->letters, rec);
       }
       tg_diag_take(R->d, rd);
@@ -350,15 +362,19 @@ static bool render_batch(run *R, worker *w, const batch *b, tg_sink *const *sink
     if (!w->letters[rec->plan]) w->letters[rec->plan] = tg_letter_new(p->merge);
     tg_letter *letter = w->letters[rec->plan];
     tg_pages pages = {0};
+    /* the id the letter gets if it renders ({{letter.id}} prints it) */
+    letter->seq = *seq + 1;
+    g_snprintf(letter->id, sizeof letter->id, "%s-%06" G_GUINT64_FORMAT, p->muni->id,
+               letter->seq);
     bool good = tg_merge_row(p->merge, &row, p->list->file, letter, w->rd) &&
                 tg_layout_letter(p->layout, w->ctx, letter, &pages, w->rd);
     if (!good) {
       reject(R, rec->plan, &row, w->rd);
     } else {
       (*seq)++;
-      letter->seq = *seq;
-      g_snprintf(letter->id, sizeof letter->id, "%s-%06" G_GUINT64_FORMAT, p->muni->id, *seq);
-      tg_letter_info info = {*seq, letter->id, p->list->file, row.number};
+      tg_letter_info info = {*seq, letter->id, p->list->file, row.number,
+                             p->design->nvariants > 1 ? letter->variant_name : NULL,
+                             letter->segment_name};
       for (size_t s = 0; s < nsinks && ok; s++) {
         tg_sink_begin_letter(sinks[s], &info);
         for (size_t pg = 0; pg < pages.npages && ok; pg++)
