@@ -476,7 +476,7 @@ static void load_block(loader *L, tg_block *b, tg_ynode *m, size_t index, const 
   }
   if (flow && !allowed_in_flow(b->type)) {
     tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.flow-child",
-               tg_ynode_span(tg_ymap_get(m, "type")), "a %s block cannot be placed in a flow",
+               tg_ynode_span(tg_ymap_get(m, "type")), "'%s' blocks cannot be placed in a flow",
                BLOCK_TYPES[type]);
     return;
   }
@@ -485,7 +485,8 @@ static void load_block(loader *L, tg_block *b, tg_ynode *m, size_t index, const 
   READERS[type](L, b, m, flow);
   L->guard = outer_guard;
   check_keys(L, b, m, flow != NULL);
-  if (!flow && b->type != TG_BLOCK_IMAGE) check_inside_page(L, b, m);
+  if (!flow && b->type != TG_BLOCK_IMAGE && b->type != TG_BLOCK_BARCODE)
+    check_inside_page(L, b, m); /* the barcode checks its quiet zone, which includes this */
   if (!flow && b->type == TG_BLOCK_IMAGE && b->width_pt > 0 && b->height_pt > 0)
     check_inside_page(L, b, m);
 }
@@ -602,8 +603,9 @@ void design_load_block_entry(loader *L, GArray *out, tg_ynode *raw, size_t index
       L->cur_smask = by_segment ? (uint64_t)1 << s : smask;
       L->d = first ? saved_d : scratch;
       first = false;
+      int errors = L->selector_errors;
       tg_ynode *p = design_project(L, m, L->cur_variant, L->cur_segment);
-      if (!p) continue;
+      if (!p || L->selector_errors > errors) continue; /* reported; reading it would only echo */
       tg_block b = {0};
       load_block(L, &b, p, index, flow, type);
       g_array_append_val(out, b);

@@ -43,6 +43,7 @@ typedef struct loader {
   uint64_t cur_smask;
   int guard; /* slot of the rule guarding texts read now, or -1 */
   int use_depth;
+  int selector_errors; /* counted by design_project: the copy is not read */
 } loader;
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

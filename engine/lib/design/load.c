@@ -588,8 +588,24 @@ const tg_style *design_get_style(loader *L, tg_ynode *m, const char *key) {
 typedef struct {
   GPtrArray *colors; /* tg_ynode* maps */
   GPtrArray *stack;  /* real paths being included */
+  GPtrArray *shown;  /* their names as the messages show them (owned) */
   GPtrArray *seen;   /* real paths already loaded */
 } inc_state;
+
+/* A file name as reached from the design: "parts.yaml", "more/common.yaml". */
+static char *shown_name(tg_ynode *at) {
+  char *dir = dir_of_node(at);
+  char *joined = strcmp(dir, ".") == 0 ? g_strdup(at->value)
+                                       : g_build_filename(dir, at->value, NULL);
+  g_free(dir);
+  char *canon = g_canonicalize_filename(joined, "/");
+  g_free(joined);
+  /* back to a relative name when it was one */
+  char *rel = g_str_has_prefix(canon, "/") && !g_path_is_absolute(at->value) ? g_strdup(canon + 1)
+                                                                              : g_strdup(canon);
+  g_free(canon);
+  return rel;
+}
 
 static void add_styles(loader *L, tg_ynode *styles) {
   for (size_t i = 0; i < styles->n; i++) {
@@ -648,9 +664,13 @@ static void include_one(loader *L, tg_ynode *at, inc_state *S) {
   if (!path) return;
   for (guint i = 0; i < S->stack->len; i++)
     if (strcmp(g_ptr_array_index(S->stack, i), path) == 0) {
+      GString *chain = g_string_new(NULL);
+      for (guint k = i; k < S->stack->len; k++)
+        g_string_append_printf(chain, "%s → ", (char *)g_ptr_array_index(S->shown, k));
+      g_string_append(chain, g_ptr_array_index(S->shown, i));
       tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.include-cycle", tg_ynode_span(at),
-                 "'%s' includes itself (through %u file%s)", at->value, S->stack->len - i,
-                 S->stack->len - i == 1 ? "" : "s");
+                 "including '%s' here makes a cycle: %s", at->value, chain->str);
+      g_string_free(chain, TRUE);
       return;
     }
   for (guint i = 0; i < S->seen->len; i++)
@@ -662,9 +682,7 @@ static void include_one(loader *L, tg_ynode *at, inc_state *S) {
   }
   g_ptr_array_add(S->seen, (gpointer)path);
   /* messages name the file as it was reached: relative to the design */
-  char *dir = dir_of_node(at);
-  char *shown = g_build_filename(dir, at->value, NULL);
-  g_free(dir);
+  char *shown = shown_name(at);
   tg_source *file = tg_source_load(path, MAX_DESIGN_BYTES, L->d);
   tg_source *src = file ? tg_source_new(shown, tg_source_get_text(file),
                                         tg_source_get_length(file))
@@ -686,8 +704,10 @@ static void include_one(loader *L, tg_ynode *at, inc_state *S) {
     return;
   }
   g_ptr_array_add(S->stack, (gpointer)path);
+  g_ptr_array_add(S->shown, g_strdup(tg_source_get_name(src)));
   load_shared_parts(L, root, S);
   g_ptr_array_set_size(S->stack, S->stack->len - 1);
+  g_ptr_array_set_size(S->shown, S->shown->len - 1);
   tg_ycheck_keys(root, "an included file", INCLUDE_KEYS, N(INCLUDE_KEYS), L->d);
 }
 
@@ -819,11 +839,18 @@ tg_design *tg_design_load_text(const char *name, const char *text, size_t len, t
     }
     tg_yget_string(root, "name", false, &ds->name, d);
     load_page_size(&L, root);
-    inc_state S = {g_ptr_array_new(), g_ptr_array_new(), g_ptr_array_new()};
+    inc_state S = {g_ptr_array_new(), g_ptr_array_new(), g_ptr_array_new_with_free_func(g_free),
+                   g_ptr_array_new()};
+    char *self = realpath(name, NULL); /* the design itself, so including it is a cycle */
+    const char *self_path = design_strdup(&L, self ? self : name);
+    free(self);
+    g_ptr_array_add(S.stack, (gpointer)self_path);
+    g_ptr_array_add(S.shown, g_strdup(tg_source_get_name(src)));
     load_shared_parts(&L, root, &S);
     load_colors(&L, S.colors);
     g_ptr_array_free(S.colors, TRUE);
     g_ptr_array_free(S.stack, TRUE);
+    g_ptr_array_free(S.shown, TRUE);
     g_ptr_array_free(S.seen, TRUE);
     load_variants(&L, root);
     load_segments(&L, root);

@@ -38,13 +38,30 @@ static map_kind classify(loader *L, const tg_ynode *m) {
   return MAP_MIXED;
 }
 
+/* A selector map with a key that names no variant (or segment): most often
+ * a misspelt name, so each stranger is reported with a suggestion. */
 static void report_mixed(loader *L, tg_ynode *m) {
-  tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.selector-mixed", tg_ynode_span(m),
-             "this mapping mixes variant or segment names with other keys");
-  tg_diag_hint(L->d, "a value that differs per variant is written {%s: …, %s: …}; per segment, "
-                     "with segment names as keys",
-               L->design->variants[0],
-               L->design->nvariants > 1 ? L->design->variants[1] : "easy");
+  const tg_design *ds = L->design;
+  L->selector_errors++;
+  bool variants = false;
+  for (size_t i = 0; i < m->n && !variants; i++)
+    variants = ds->nvariants > 1 && variant_index(ds, m->keys[i]->value) >= 0;
+  const char **names = g_new(const char *, ds->nsegments + ds->nvariants + 1);
+  size_t nn = 0;
+  if (variants)
+    for (size_t i = 0; i < ds->nvariants; i++) names[nn++] = ds->variants[i];
+  else
+    for (size_t i = 0; i < ds->nsegments; i++) names[nn++] = ds->segments[i].name;
+  for (size_t i = 0; i < m->n; i++) {
+    const char *k = m->keys[i]->value;
+    if ((ds->nvariants > 1 && variant_index(ds, k) >= 0) || segment_index(ds, k) >= 0) continue;
+    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.selector-mixed",
+               tg_ynode_span(m->keys[i]), "'%s' is not a %s of the design, but the other keys "
+               "of this mapping are", k, variants ? "variant" : "segment");
+    const char *s = tg_suggest(k, names, nn);
+    if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
+  }
+  g_free(names);
 }
 
 bool design_is_schema_word(const char *name) {
@@ -100,6 +117,7 @@ static tg_ynode *pick(loader *L, tg_ynode *m, const char *name, const char *dime
                       const char *limit_key) {
   tg_ynode *v = tg_ymap_get(m, name);
   if (v) return v;
+  L->selector_errors++;
   tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.selector-missing", tg_ynode_span(m),
              "no value for %s '%s' here", dimension, name);
   tg_diag_hint(L->d, "add '%s:', or limit the block with '%s:'", name, limit_key);

@@ -501,6 +501,8 @@ typedef struct {
   const char *family; /* enclosing [font=] (NULL: the style's) */
   int weight;         /* enclosing [b] (0: the style's) */
   int depth;
+  GPtrArray *open;    /* names of the open spans, innermost last; NULL: an {{#if}} boundary */
+  GPtrArray *forgive; /* spans already reported as unclosed: their [/x] is skipped */
 } tparser;
 
 static void seq_free(tseq *s);
@@ -639,20 +641,53 @@ static bool span_attr(tparser *T, const char *name, const char *val, size_t voff
 
 static tseq parse_seq(tparser *T, term *tm);
 
-/* "[name]", "[name=value]", "[/name]" at T->pos (which is at '[').  Returns
- * false when the span could not be parsed (reported); *closed is set for a
- * closing tag, with its name. */
-static bool parse_tag(tparser *T, GArray *nodes, term *close_out, bool *closed) {
+/* Where is span `name` open?  Returns its index in T->open, or -1; *behind
+ * is set when it is on the far side of an {{#if}} boundary. */
+static int find_open(const tparser *T, const char *name, bool *behind) {
+  *behind = false;
+  for (guint i = T->open->len; i-- > 0;) {
+    const char *n = g_ptr_array_index(T->open, i);
+    if (!n) {
+      *behind = true;
+      continue;
+    }
+    if (strcmp(n, name) == 0) return (int)i;
+  }
+  return -1;
+}
+
+static bool take_forgiven(tparser *T, const char *name) {
+  for (guint i = 0; i < T->forgive->len; i++)
+    if (strcmp(g_ptr_array_index(T->forgive, i), name) == 0) {
+      g_ptr_array_remove_index(T->forgive, i);
+      return true;
+    }
+  return false;
+}
+
+static bool known_tag(const char *name) {
+  for (size_t i = 0; i < G_N_ELEMENTS(TAG_NAMES); i++)
+    if (strcmp(name, TAG_NAMES[i]) == 0) return true;
+  return false;
+}
+
+/* "[name]", "[name=value]" or "[/name]" at T->pos (which is at '[').  A span
+ * is parsed with its content up to its closing tag.  *stop is set when
+ * parsing of the enclosing text must stop at the terminator *tm: a closing
+ * tag for an enclosing span, or a control tag that ended a branch. */
+static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
   mparser *P = T->P;
   const char *s = P->s;
   size_t a = T->pos, e = a + 1;
   while (e < P->len && s[e] != ']' && s[e] != '\n' && s[e] != '[') e++;
   if (e >= P->len || s[e] != ']') {
-    merge_error(P, a, 1, TG_KIND_SYNTAX, "markup.unterminated", "markup tag '[' is not closed with ']'");
+    merge_error(P, a, 1, TG_KIND_SYNTAX, "markup.unterminated",
+                "markup tag '[' is not closed with ']'");
     tg_diag_hint(P->d, "write [[ for a literal [");
     T->pos = a + 1;
-    return false;
+    return;
   }
+  size_t tag_len = e + 1 - a;
   bool is_close = s[a + 1] == '/';
   size_t ns = a + 1 + (is_close ? 1 : 0), ne = ns;
   while (ne < e && (g_ascii_isalpha(s[ne]) || s[ne] == '-')) ne++;
@@ -660,61 +695,92 @@ static bool parse_tag(tparser *T, GArray *nodes, term *close_out, bool *closed) 
   size_t nl = ne - ns < sizeof name - 1 ? ne - ns : sizeof name - 1;
   memcpy(name, s + ns, nl);
   name[nl] = '\0';
-  bool known = false;
-  for (size_t i = 0; i < G_N_ELEMENTS(TAG_NAMES); i++) known = known || strcmp(name, TAG_NAMES[i]) == 0;
   T->pos = e + 1;
-  if (!known || (ne < e && s[ne] != '=') || (is_close && ne != e)) {
-    merge_error(P, a, e + 1 - a, TG_KIND_SCHEMA, "markup.unknown-tag", "unknown markup tag '%.*s'",
-                (int)(e + 1 - a), s + a);
-    const char *sug = known ? NULL : tg_suggest(name, TAG_NAMES, G_N_ELEMENTS(TAG_NAMES));
-    if (sug) tg_diag_hint(P->d, "did you mean '[%s%s]'?", is_close ? "/" : "", sug);
-    else tg_diag_hint(P->d, "the tags are [b], [u], [color=…], [size=…], [font=…]; write [[ for a literal [");
-    return false;
-  }
+  bool well_formed = ne > ns && (ne == e || (!is_close && s[ne] == '='));
   if (is_close) {
-    *closed = true;
-    close_out->kind = END_CLOSE;
-    close_out->off = a;
-    close_out->len = e + 1 - a;
-    g_strlcpy(close_out->name, name, sizeof close_out->name);
-    return true;
+    bool behind;
+    int at = well_formed ? find_open(T, name, &behind) : -1;
+    if (at >= 0 && !behind) {
+      if ((guint)at + 1 < T->open->len) {
+        const char *inner = g_ptr_array_index(T->open, T->open->len - 1);
+        merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.crossed",
+                    "'[/%s]' closes '[%s]' while '[%s]' inside it is still open", name, name,
+                    inner);
+        tg_diag_hint(P->d, "spans must nest: [%s][%s]…[/%s][/%s]", name, inner, inner, name);
+        for (guint i = (guint)at + 1; i < T->open->len; i++)
+          g_ptr_array_add(T->forgive, g_ptr_array_index(T->open, i));
+      }
+      tm->kind = END_CLOSE;
+      tm->off = a;
+      tm->len = tag_len;
+      g_strlcpy(tm->name, name, sizeof tm->name);
+      *stop = true;
+      return;
+    }
+    if (well_formed && take_forgiven(T, name)) return;
+    if (at >= 0)
+      merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.crossed",
+                  "'[/%s]' closes a span opened outside this {{#if}}", name);
+    else if (!well_formed || !known_tag(name))
+      merge_error(P, a, tag_len, TG_KIND_SCHEMA, "markup.unknown-tag",
+                  "unknown markup tag '%.*s'", (int)tag_len, s + a);
+    else
+      merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.mismatch",
+                  "'[/%s]' closes no open span", name);
+    return;
   }
-  char *val = ne < e ? g_strndup(s + ne + 1, e - ne - 1) : NULL;
+  bool bad = false;
   tnode n = {.kind = N_SPAN};
-  bool ok = span_attr(T, name, val, val ? ne + 1 : a, val ? e - ne - 1 : e + 1 - a, &n);
-  g_free(val);
-  if (!ok) return false;
-  if (++T->depth > MAX_DEPTH) {
-    merge_error(P, a, e + 1 - a, TG_KIND_LIMIT, "markup.too-deep", "spans are nested too deeply");
-    T->depth--;
-    node_clear(&n);
-    return false;
+  if (!well_formed || !known_tag(name)) {
+    merge_error(P, a, tag_len, TG_KIND_SCHEMA, "markup.unknown-tag", "unknown markup tag '%.*s'",
+                (int)tag_len, s + a);
+    const char *sug = tg_suggest(name, TAG_NAMES, G_N_ELEMENTS(TAG_NAMES));
+    if (sug) tg_diag_hint(P->d, "did you mean '[%s]'?", sug);
+    else tg_diag_hint(P->d, "the tags are [b], [u], [color=…], [size=…], [font=…]; write [[ for "
+                            "a literal [");
+    bad = true;
+  } else {
+    char *val = ne < e ? g_strndup(s + ne + 1, e - ne - 1) : NULL;
+    bad = !span_attr(T, name, val, val ? ne + 1 : a, val ? e - ne - 1 : tag_len, &n);
+    g_free(val);
   }
+  if (T->depth + 1 > MAX_DEPTH) {
+    merge_error(P, a, tag_len, TG_KIND_LIMIT, "markup.too-deep", "spans are nested too deeply");
+    node_clear(&n);
+    return;
+  }
+  T->depth++;
   const char *saved_family = T->family;
   int saved_weight = T->weight;
-  if (n.attr.type == TG_ATTR_WEIGHT) T->weight = n.attr.u.weight;
-  if (n.attr.type == TG_ATTR_FONT) T->family = n.attr.u.font;
-  if (n.attr.type == TG_ATTR_WEIGHT || n.attr.type == TG_ATTR_FONT) add_face(T, a, e + 1 - a);
+  if (!bad && n.attr.type == TG_ATTR_WEIGHT) T->weight = n.attr.u.weight;
+  if (!bad && n.attr.type == TG_ATTR_FONT) T->family = n.attr.u.font;
+  if (!bad && (n.attr.type == TG_ATTR_WEIGHT || n.attr.type == TG_ATTR_FONT))
+    add_face(T, a, tag_len);
+  char *owned = g_strdup(name);
+  g_ptr_array_add(T->open, owned);
   term inner;
   n.kids = parse_seq(T, &inner);
+  g_ptr_array_set_size(T->open, T->open->len - 1);
   T->family = saved_family;
   T->weight = saved_weight;
   T->depth--;
-  if (inner.kind != END_CLOSE || strcmp(inner.name, name) != 0) {
-    if (inner.kind == END_CLOSE)
-      merge_error(P, inner.off, inner.len, TG_KIND_SYNTAX, "markup.mismatch",
-                  "'[/%s]' does not close the innermost open span '[%s]'", inner.name, name);
-    else
-      merge_error(P, a, e + 1 - a, TG_KIND_SYNTAX, "markup.unclosed",
-                  "'%.*s' is not closed with '[/%s]'%s", (int)(e + 1 - a), s + a, name,
-                  inner.kind == END_TEXT ? "" : " before the end of its {{#if}} branch");
-    node_clear(&n);
-    /* keep the terminator for the caller when it is a control tag */
-    if (inner.kind != END_CLOSE && inner.kind != END_TEXT) *close_out = inner, *closed = true;
-    return false;
+  bool closed_here = inner.kind == END_CLOSE && strcmp(inner.name, name) == 0;
+  if (!closed_here && inner.kind != END_CLOSE && !bad) {
+    merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.unclosed",
+                "'%.*s' is not closed with '[/%s]'%s", (int)tag_len, s + a, name,
+                inner.kind == END_TEXT ? "" : " before the end of its {{#if}} branch");
+    if (inner.kind != END_TEXT) g_ptr_array_add(T->forgive, g_strdup(name));
   }
-  g_array_append_val(nodes, n);
-  return true;
+  if (!closed_here && inner.kind != END_TEXT) {
+    *tm = inner; /* an enclosing span's close, or a control tag: stop there */
+    *stop = true;
+  }
+  if (closed_here && !bad && P->ok) g_array_append_val(nodes, n);
+  else node_clear(&n);
+  /* the forgive list owns what it holds; the open stack only borrowed */
+  bool kept = false;
+  for (guint i = 0; i < T->forgive->len && !kept; i++) kept = g_ptr_array_index(T->forgive, i) == owned;
+  if (!kept) g_free(owned);
 }
 
 /* INTEGRATION: the furigana helper's explicit-ruby parser ({腎臓|じんぞう},
@@ -755,6 +821,7 @@ static bool parse_if(tparser *T, size_t tag_off, size_t tag_len, size_t cs, size
   mparser *P = T->P;
   GArray *brs = g_array_new(FALSE, TRUE, sizeof(branch));
   bool ok = true, has_else = false;
+  g_ptr_array_add(T->open, NULL); /* spans cannot be closed across a branch */
   size_t c_start = cs, c_end = ce;
   for (;;) {
     branch b = {0};
@@ -791,6 +858,7 @@ static bool parse_if(tparser *T, size_t tag_off, size_t tag_len, size_t cs, size
     ok = false;
     break;
   }
+  g_ptr_array_set_size(T->open, T->open->len - 1);
   tnode n = {.kind = N_IF, .nbr = brs->len};
   n.br = (branch *)g_array_free(brs, FALSE);
   if (!ok) {
@@ -883,11 +951,11 @@ static tseq parse_seq(tparser *T, term *tm) {
       }
       if (p + 1 < P->len && (g_ascii_isalpha(s[p + 1]) || s[p + 1] == '/')) {
         flush_text(lit, nodes);
-        bool closed = false;
+        bool stop = false;
         term ct;
         memset(&ct, 0, sizeof ct);
-        parse_tag(T, nodes, &ct, &closed);
-        if (closed) {
+        parse_tag(T, nodes, &ct, &stop);
+        if (stop) {
           *tm = ct;
           g_string_free(lit, TRUE);
           return finish_seq(nodes);
@@ -1102,9 +1170,12 @@ static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constan
     sl->cond = merge_cond_parse(&P, 0, P.len);
     sl->is_static = sl->cond && merge_cond_is_static(sl->cond);
   } else {
-    tparser T = {.P = &P, .rich = t->kind == TG_TEXT_RICH, .faces = sl->faces};
+    tparser T = {.P = &P, .rich = t->kind == TG_TEXT_RICH, .faces = sl->faces,
+                 .open = g_ptr_array_new(), .forgive = g_ptr_array_new_with_free_func(g_free)};
     term tm;
     sl->tree = parse_seq(&T, &tm);
+    g_ptr_array_free(T.open, TRUE);
+    g_ptr_array_free(T.forgive, TRUE);
     if (tm.kind == END_CLOSE)
       merge_error(&P, tm.off, tm.len, TG_KIND_SYNTAX, "markup.mismatch",
                   "'[/%s]' closes no open span", tm.name);
