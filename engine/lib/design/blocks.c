@@ -314,7 +314,7 @@ static void load_address(loader *L, tg_block *b, tg_ynode *m, const tg_block *fl
                                                          : b->style;
   if (!design_get_text(L, m, "postal", false, TG_TEXT_PLAIN, &b->u.address.postal) &&
       !tg_ymap_get(m, "postal"))
-    design_text_default(L, m, "{{郵便番号}}", TG_TEXT_PLAIN, &b->u.address.postal);
+    design_text_default(L, m, "{{郵便番号 | postal}}", TG_TEXT_PLAIN, &b->u.address.postal);
   if (!design_get_text(L, m, "address", false, TG_TEXT_RICH, &b->u.address.address) &&
       !tg_ymap_get(m, "address"))
     design_text_default(L, m, "{{住所}}", TG_TEXT_RICH, &b->u.address.address);
