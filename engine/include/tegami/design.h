@@ -183,7 +183,7 @@ struct tg_block {
        * until the barcode and chart modules are integrated */
       const char *kind;   /* "customer-barcode", or the chart's kind */
       size_t nvalues;
-      const char **names; /* value names ("postal", "address", …) */
+      const char *const *names; /* value names ("postal", "address", …) */
       tg_text *values;
       double size_pt;     /* barcode: the point size (8–11.5pt) */
     } slot;
@@ -219,7 +219,7 @@ typedef struct tg_design {
   size_t ncolors;
   tg_color *colors;
   size_t nvariants; /* at least 1 ("standard" when none are declared) */
-  const char **variants;
+  const char *const *variants;
   size_t nsegments; /* 0 when the design declares none */
   tg_segment *segments;
   tg_span segments_span;

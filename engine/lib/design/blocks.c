@@ -407,7 +407,7 @@ static void load_barcode(loader *L, tg_block *b, tg_ynode *m, const tg_block *fl
   double a = b->u.slot.size_pt / 10;
   b->width_pt = tg_mm_to_pt(79.8 * a);
   b->height_pt = tg_mm_to_pt(3.6 * a);
-  static const char *NAMES[] = {"postal", "address"};
+  static const char *const NAMES[] = {"postal", "address"};
   b->u.slot.nvalues = 2;
   b->u.slot.names = NAMES;
   b->u.slot.values = design_alloc(L, 2 * sizeof(tg_text));
@@ -440,10 +440,11 @@ static void load_chart(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
   tg_ynode *vals = tg_yget_map(m, "values", false, L->d);
   if (!vals) return;
   b->u.slot.nvalues = vals->n;
-  b->u.slot.names = design_alloc(L, (vals->n + 1) * sizeof(char *));
+  const char **names = design_alloc(L, (vals->n + 1) * sizeof(char *));
+  b->u.slot.names = names;
   b->u.slot.values = design_alloc(L, (vals->n + 1) * sizeof(tg_text));
   for (size_t i = 0; i < vals->n; i++) {
-    b->u.slot.names[i] = vals->keys[i]->value;
+    names[i] = vals->keys[i]->value;
     design_text_from_node(L, vals->vals[i], vals->keys[i]->value, TG_TEXT_PLAIN,
                           &b->u.slot.values[i]);
   }

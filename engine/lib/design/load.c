@@ -259,7 +259,7 @@ const char *design_resolve_file(loader *L, tg_ynode *at, const char *what) {
 
 static void load_variants(loader *L, tg_ynode *root) {
   tg_design *ds = L->design;
-  static const char *DEFAULT_VARIANTS[] = {"standard"};
+  static const char *const DEFAULT_VARIANTS[] = {"standard"};
   ds->variants = DEFAULT_VARIANTS;
   ds->nvariants = 1;
   tg_ynode *v = tg_yget_seq(root, "variants", false, L->d);
@@ -827,7 +827,7 @@ tg_design *tg_design_load_text(const char *name, const char *text, size_t len, t
   tg_design *ds = &impl->pub;
   ds->path = tg_source_get_name(src);
   ds->name = "";
-  static const char *DEFAULT_VARIANTS[] = {"standard"};
+  static const char *const DEFAULT_VARIANTS[] = {"standard"};
   ds->variants = DEFAULT_VARIANTS;
   ds->nvariants = 1;
   if (tg_yexpect_map(root, "a design", d)) {

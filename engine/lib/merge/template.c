@@ -914,9 +914,7 @@ static tseq parse_seq(tparser *T, term *tm) {
         if (r == end) ctl = true, ek = END_ENDIF;
       }
       if (!ctl) {
-        size_t keep = lit->len;
         flush_text(lit, nodes);
-        (void)keep;
         tnode n = {.kind = N_VALUE};
         if (parse_value(P, inner, end, &n.val)) g_array_append_val(nodes, n);
         else merge_operand_clear(&n.val);
@@ -1145,8 +1143,7 @@ static void seq_columns(const tseq *s, bool *used, size_t ncols) {
 }
 
 /* Evaluate a slot for E into out/spans (cleared first). */
-static bool eval_slot(const slot *sl, const tg_text *t, const merge_env *E, GString *out,
-                      GArray *spans) {
+static bool eval_slot(const slot *sl, const merge_env *E, GString *out, GArray *spans) {
   g_string_truncate(out, 0);
   g_array_set_size(spans, 0);
   if (sl->cond) {
@@ -1155,7 +1152,6 @@ static bool eval_slot(const slot *sl, const tg_text *t, const merge_env *E, GStr
     if (v) g_string_append_c(out, '1');
     return true;
   }
-  (void)t;
   evaluator V = {E, out, spans, 0};
   return eval_seq(&V, &sl->tree);
 }
@@ -1192,7 +1188,7 @@ static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constan
     GString *out = g_string_new(NULL);
     GArray *spans = g_array_new(FALSE, FALSE, sizeof(raw_span));
     merge_env E = {.m = m, .t = t, .d = d};
-    eval_slot(sl, t, &E, out, spans);
+    eval_slot(sl, &E, out, spans);
     GArray *attrs = g_array_new(FALSE, FALSE, sizeof(tg_attr));
     flatten(spans, attrs);
     sl->static_attrs.n = attrs->len;
@@ -1510,7 +1506,7 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
         !guard_holds(m, li, ds->texts[i]->guard))
       continue;
     E.t = ds->texts[i];
-    if (!eval_slot(sl, ds->texts[i], &E, li->scratch, li->spans)) {
+    if (!eval_slot(sl, &E, li->scratch, li->spans)) {
       ok = false;
       continue;
     }
