@@ -34,16 +34,16 @@ static const char *const DESIGN =
     "    text: \"{{page.number}} / {{page.count}}\"\n"
     "pages:\n"
     "  - blocks:\n"
-    "      - type: box\n"                       /* 0: one copy */
+    "      - type: box\n" /* 0: one copy */
     "        x: 10mm\n        y: 10mm\n        width: 10mm\n        height: 10mm\n"
-    "      - type: text\n"                      /* 1: per variant (style) */
+    "      - type: text\n" /* 1: per variant (style) */
     "        x: 20mm\n        y: 20mm\n        width: 100mm\n"
     "        text: ご案内\n"
-    "      - type: text\n"                      /* 2: per segment of highrisk */
+    "      - type: text\n" /* 2: per segment of highrisk */
     "        x: 20mm\n        y: 40mm\n        width: 100mm\n"
     "        variants: [standard]\n"
     "        text: {severe: すぐに, young: 今こそ, other: いつまでも}\n"
-    "      - use: footer\n"                     /* 3: named block, one key overridden */
+    "      - use: footer\n" /* 3: named block, one key overridden */
     "        y: 285mm\n"
     "  - blocks:\n"
     "      - use: footer\n";
@@ -78,7 +78,8 @@ static void blocks_that_differ_are_copied_with_masks(void **state) {
   assert_true(fabs(p->blocks[6].y_pt - 285 * 72 / 25.4) < 1e-9);
   assert_true(fabs(ds->pages[1].blocks[0].y_pt - 280 * 72 / 25.4) < 1e-9);
   /* every slot points at the text of the final block */
-  for (size_t i = 0; i < ds->ntexts; i++) assert_int_equal(ds->texts[i]->slot, (int)i);
+  for (size_t i = 0; i < ds->ntexts; i++)
+    assert_int_equal(ds->texts[i]->slot, (int)i);
   assert_ptr_equal(ds->texts[p->blocks[3].u.text.text.slot], &p->blocks[3].u.text.text);
   assert_int_equal(tg_design_segment_mask(ds, "highrisk"), 0x7);
   assert_int_equal(tg_design_segment_mask(ds, "dropout"), 0x8);
@@ -88,7 +89,8 @@ static void blocks_that_differ_are_copied_with_masks(void **state) {
 }
 
 static tg_row row_of(const char **f, size_t *len) {
-  for (int i = 0; i < 3; i++) len[i] = strlen(f[i]);
+  for (int i = 0; i < 3; i++)
+    len[i] = strlen(f[i]);
   return (tg_row){.number = 2, .nfields = 3, .fields = f, .lengths = len};
 }
 

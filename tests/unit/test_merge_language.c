@@ -26,7 +26,8 @@ static bool load(fx *f, const char *text) {
                             "      - type: text\n        x: 10mm\n        y: 10mm\n"
                             "        width: 150mm\n        text: |-\n");
   char **lines = g_strsplit(text, "\n", -1);
-  for (char **p = lines; *p; p++) g_string_append_printf(y, "          %s\n", *p);
+  for (char **p = lines; *p; p++)
+    g_string_append_printf(y, "          %s\n", *p);
   g_strfreev(lines);
   f->ds = tg_design_load_text("t.yaml", y->str, y->len, f->d);
   g_string_free(y, TRUE);
@@ -184,7 +185,8 @@ static void control_tags_alone_on_a_line_take_the_line(void **state) {
 
 static void rules_combine_with_and_or_not(void **state) {
   fx f;
-  assert_true(load(&f, "{{#if (年齢 in 40..64 or 性別 == \"女\") and not flag}}yes{{#else}}no{{/if}}"));
+  assert_true(
+      load(&f, "{{#if (年齢 in 40..64 or 性別 == \"女\") and not flag}}yes{{#else}}no{{/if}}"));
   assert_string_equal(merge(&f, "a", "1", "50", "男", "", ""), "yes");
   assert_string_equal(merge(&f, "a", "1", "70", "女", "", ""), "yes");
   assert_string_equal(merge(&f, "a", "1", "70", "男", "", ""), "no");

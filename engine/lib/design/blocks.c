@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const BLOCK_TYPES[] = {"text",  "box",   "rule",    "qr",      "table",
+static const char *const BLOCK_TYPES[] = {"text",    "box",  "rule",  "qr",      "table",
                                           "address", "flow", "image", "barcode", "chart"};
 static const char *const ALIGN_NAMES[] = {"left", "center", "right", "justify"};
 static const char *const ECC_NAMES[] = {"L", "M", "Q", "H"};
@@ -24,20 +24,20 @@ static const char *const OVERFLOW_NAMES[] = {"fail", "shrink"};
 /* Keys every block has, then the keys of each type (position keys apart). */
 static const char *const COMMON_KEYS[] = {"type", "name", "when", "variants", "segments"};
 static const char *const TEXT_KEYS[] = {"width", "height", "style", "text", "overflow", "min-size"};
-static const char *const BOX_KEYS[] = {"width", "height", "stroke", "stroke-color", "fill",
-                                       "radius"};
+static const char *const BOX_KEYS[] = {"width",        "height", "stroke",
+                                       "stroke-color", "fill",   "radius"};
 static const char *const RULE_KEYS[] = {"width", "height", "stroke", "color", "dashed"};
 static const char *const QR_KEYS[] = {"size", "data", "ecc"};
-static const char *const TABLE_KEYS[] = {"style",  "columns", "header",   "rows",
-                                         "header-style", "header-fill", "stroke", "padding",
-                                         "height", "overflow", "min-size"};
+static const char *const TABLE_KEYS[] = {"style",        "columns",     "header",  "rows",
+                                         "header-style", "header-fill", "stroke",  "padding",
+                                         "height",       "overflow",    "min-size"};
 static const char *const COLUMN_KEYS[] = {"width", "align"};
 static const char *const ROW_KEYS[] = {"cells", "when"};
-static const char *const ADDRESS_KEYS[] = {"width",     "style",   "name-style", "postal",
-                                           "address",   "recipient", "honorific", "max-address-lines",
-                                           "min-size"};
-static const char *const FLOW_KEYS[] = {"width", "height", "style", "gap", "overflow", "min-size",
-                                        "blocks"};
+static const char *const ADDRESS_KEYS[] = {
+    "width",     "style",     "name-style",        "postal",  "address",
+    "recipient", "honorific", "max-address-lines", "min-size"};
+static const char *const FLOW_KEYS[] = {"width",    "height",   "style", "gap",
+                                        "overflow", "min-size", "blocks"};
 static const char *const IMAGE_KEYS[] = {"file", "width", "height"};
 static const char *const BARCODE_KEYS[] = {"size", "postal", "address"};
 static const char *const CHART_KEYS[] = {"chart", "width", "height", "values"};
@@ -48,9 +48,9 @@ typedef struct {
 } keyset;
 
 static const keyset TYPE_KEYS[] = {
-    {TEXT_KEYS, N(TEXT_KEYS)},   {BOX_KEYS, N(BOX_KEYS)},         {RULE_KEYS, N(RULE_KEYS)},
-    {QR_KEYS, N(QR_KEYS)},       {TABLE_KEYS, N(TABLE_KEYS)},     {ADDRESS_KEYS, N(ADDRESS_KEYS)},
-    {FLOW_KEYS, N(FLOW_KEYS)},   {IMAGE_KEYS, N(IMAGE_KEYS)},     {BARCODE_KEYS, N(BARCODE_KEYS)},
+    {TEXT_KEYS, N(TEXT_KEYS)},   {BOX_KEYS, N(BOX_KEYS)},     {RULE_KEYS, N(RULE_KEYS)},
+    {QR_KEYS, N(QR_KEYS)},       {TABLE_KEYS, N(TABLE_KEYS)}, {ADDRESS_KEYS, N(ADDRESS_KEYS)},
+    {FLOW_KEYS, N(FLOW_KEYS)},   {IMAGE_KEYS, N(IMAGE_KEYS)}, {BARCODE_KEYS, N(BARCODE_KEYS)},
     {CHART_KEYS, N(CHART_KEYS)},
 };
 
@@ -75,11 +75,13 @@ static void check_keys(loader *L, tg_block *b, tg_ynode *m, bool in_flow) {
   const keyset *ks = &TYPE_KEYS[b->type];
   const char *keys[32];
   size_t n = 0;
-  for (size_t i = 0; i < N(COMMON_KEYS); i++) keys[n++] = COMMON_KEYS[i];
+  for (size_t i = 0; i < N(COMMON_KEYS); i++)
+    keys[n++] = COMMON_KEYS[i];
   keys[n++] = "x";
   keys[n++] = "y"; /* in a flow, reported apart */
   if (in_flow) keys[n++] = "space-before";
-  for (size_t i = 0; i < ks->n; i++) keys[n++] = ks->keys[i];
+  for (size_t i = 0; i < ks->n; i++)
+    keys[n++] = ks->keys[i];
   char what[64];
   g_snprintf(what, sizeof what, "%s block", BLOCK_TYPES[b->type]);
   tg_ycheck_keys(m, what, keys, n, L->d);
@@ -226,8 +228,8 @@ static void load_qr(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow) {
 static void load_table(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow) {
   load_position(L, b, m, flow);
   b->style = design_get_style(L, m, "style");
-  b->u.table.header_style = tg_ymap_get(m, "header-style") ? design_get_style(L, m, "header-style")
-                                                           : b->style;
+  b->u.table.header_style =
+      tg_ymap_get(m, "header-style") ? design_get_style(L, m, "header-style") : b->style;
   b->u.table.header_fill = 0xEBEBEBFF;
   b->u.table.stroke_pt = 0.5;
   b->u.table.padding_pt = tg_mm_to_pt(1.5);
@@ -278,7 +280,8 @@ static void load_table(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
   for (size_t r = 0; r < nr; r++) {
     tg_ynode *row = header ? (r == 0 ? header : rows->vals[r - 1]) : rows->vals[r];
     b->u.table.row_when[r].slot = -1;
-    for (size_t c = 0; c < nc; c++) b->u.table.cells[r * nc + c].slot = -1;
+    for (size_t c = 0; c < nc; c++)
+      b->u.table.cells[r * nc + c].slot = -1;
     tg_ynode *cells = row;
     L->guard = block_guard;
     if (row->type == TG_Y_MAP && !(header && r == 0)) {
@@ -310,8 +313,8 @@ static void load_address(loader *L, tg_block *b, tg_ynode *m, const tg_block *fl
   load_position(L, b, m, flow);
   tg_yget_length(m, "width", true, 10, MAX_LEN_PT, &b->width_pt, L->d);
   b->style = design_get_style(L, m, "style");
-  b->u.address.name_style = tg_ymap_get(m, "name-style") ? design_get_style(L, m, "name-style")
-                                                         : b->style;
+  b->u.address.name_style =
+      tg_ymap_get(m, "name-style") ? design_get_style(L, m, "name-style") : b->style;
   if (!design_get_text(L, m, "postal", false, TG_TEXT_PLAIN, &b->u.address.postal) &&
       !tg_ymap_get(m, "postal"))
     design_text_default(L, m, "{{郵便番号 | postal}}", TG_TEXT_PLAIN, &b->u.address.postal);
@@ -337,8 +340,7 @@ static void load_flow(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow)
   if (b->height_pt <= 0) b->height_pt = L->design->page_height_pt - b->y_pt; /* to the page end */
   b->style = design_get_style(L, m, "style");
   tg_yget_length(m, "gap", false, 0, MAX_LEN_PT, &b->u.flow.gap_pt, L->d);
-  load_overflow(L, m, b->height_pt, b->style->size_pt, &b->u.flow.overflow,
-                &b->u.flow.min_size_pt);
+  load_overflow(L, m, b->height_pt, b->style->size_pt, &b->u.flow.overflow, &b->u.flow.min_size_pt);
   tg_ynode *kids = tg_yget_seq(m, "blocks", true, L->d);
   if (!kids) return;
   GArray *out = g_array_new(FALSE, TRUE, sizeof(tg_block));
@@ -434,7 +436,8 @@ static void load_chart(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
   tg_yget_length(m, "height", true, 5, MAX_LEN_PT, &b->height_pt, L->d);
   const char *kind = "";
   if (tg_yget_string(m, "chart", true, &kind, L->d) && !kind[0])
-    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.chart", tg_ynode_span(tg_ymap_get(m, "chart")),
+    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.chart",
+               tg_ynode_span(tg_ymap_get(m, "chart")),
                "'chart' names the kind of chart, such as egfr or visits");
   b->u.slot.kind = kind;
   tg_ynode *vals = tg_yget_map(m, "values", false, L->d);
@@ -451,7 +454,7 @@ static void load_chart(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
 }
 
 typedef void (*block_reader)(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow);
-static const block_reader READERS[] = {load_text_block, load_box,  load_rule,  load_qr,
+static const block_reader READERS[] = {load_text_block, load_box,     load_rule, load_qr,
                                        load_table,      load_address, load_flow, load_image,
                                        load_barcode,    load_chart};
 
@@ -509,8 +512,10 @@ static tg_ynode *resolve_use(loader *L, tg_ynode *raw) {
     guint n = 0;
     const char **names = (const char **)g_hash_table_get_keys_as_array(L->named, &n);
     const char *s = tg_suggest(name, names, n);
-    if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
-    else if (!n) tg_diag_hint(L->d, "named blocks are defined under 'blocks:' or in an included file");
+    if (s)
+      tg_diag_hint(L->d, "did you mean '%s'?", s);
+    else if (!n)
+      tg_diag_hint(L->d, "named blocks are defined under 'blocks:' or in an included file");
     g_free(names);
     return NULL;
   }
@@ -627,7 +632,8 @@ static void relink_one(const tg_block *owner, const tg_text *t, const tg_style *
 }
 
 void design_relink(loader *L, tg_block *blocks, size_t n) {
-  for (size_t i = 0; i < n; i++) tg_block_foreach_text(&blocks[i], relink_one, L);
+  for (size_t i = 0; i < n; i++)
+    tg_block_foreach_text(&blocks[i], relink_one, L);
 }
 
 /* ---- walking texts ----------------------------------------------------------------------- */

@@ -28,10 +28,10 @@ typedef struct loader {
   design_impl *impl;
   tg_arena *arena;
   GPtrArray *texts;
-  tg_diag *d;       /* where diagnostics go now (a scratch one for copies) */
+  tg_diag *d; /* where diagnostics go now (a scratch one for copies) */
   tg_diag *main_d;
-  int page_no;      /* 1-based page being read (0: not on a page) */
-  char *root_dir;   /* real path of the design's folder: files must stay inside */
+  int page_no;    /* 1-based page being read (0: not on a page) */
+  char *root_dir; /* real path of the design's folder: files must stay inside */
   /* styles, from the design and its includes */
   GPtrArray *style_keys, *style_vals; /* tg_ynode* */
   bool styles_vary;                   /* some style differs between variants */
@@ -46,7 +46,7 @@ typedef struct loader {
   int selector_errors; /* counted by design_project: the copy is not read */
 } loader;
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define N(a)       (sizeof(a) / sizeof((a)[0]))
 #define MAX_LEN_PT (2000.0) /* no page dimension beyond ~70 cm */
 
 void *design_alloc(loader *L, size_t size);
@@ -78,11 +78,9 @@ bool design_get_color(loader *L, tg_ynode *m, const char *key, uint32_t *out);
 bool design_get_text(loader *L, tg_ynode *m, const char *key, bool required, tg_text_kind kind,
                      tg_text *t);
 /* A text from a scalar node. */
-bool design_text_from_node(loader *L, tg_ynode *n, const char *what, tg_text_kind kind,
-                           tg_text *t);
+bool design_text_from_node(loader *L, tg_ynode *n, const char *what, tg_text_kind kind, tg_text *t);
 /* A text that is not written in the file (the address block's defaults). */
-void design_text_default(loader *L, tg_ynode *at, const char *text, tg_text_kind kind,
-                         tg_text *t);
+void design_text_default(loader *L, tg_ynode *at, const char *text, tg_text_kind kind, tg_text *t);
 /* Resolve a file named in `at` (relative to the file it is written in); it
  * must stay inside the design's folder.  Returns the real path (arena). */
 const char *design_resolve_file(loader *L, tg_ynode *at, const char *what);

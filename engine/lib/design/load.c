@@ -17,17 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DESIGN_BYTES (4u << 20)
+#define MAX_DESIGN_BYTES  (4u << 20)
 #define MAX_INCLUDE_DEPTH 8
 
-static const char *const TOP_KEYS[] = {"kind",     "name",     "page",   "include",
-                                       "colors",   "styles",   "variants", "segments",
-                                       "blocks",   "furniture", "pages"};
+static const char *const TOP_KEYS[] = {"kind",   "name",      "page",     "include",
+                                       "colors", "styles",    "variants", "segments",
+                                       "blocks", "furniture", "pages"};
 static const char *const INCLUDE_KEYS[] = {"kind", "include", "colors", "styles", "blocks"};
 static const char *const PAGE_KEYS[] = {"size", "width", "height"};
-static const char *const STYLE_KEYS[] = {"inherit",     "font",  "weight", "size",
-                                         "line-height", "align", "color",  "hanging-punctuation",
-                                         "ruby-size",   "line-break"};
+static const char *const STYLE_KEYS[] = {
+    "inherit",     "font",      "weight", "size",
+    "line-height", "align",     "color",  "hanging-punctuation",
+    "ruby-size",   "line-break"};
 static const char *const PAGE_ITEM_KEYS[] = {"blocks", "furniture"};
 static const char *const SEGMENT_KEYS[] = {"name", "when", "priority", "note"};
 static const char *const ALIGN_NAMES[] = {"left", "center", "right", "justify"};
@@ -75,7 +76,8 @@ uint64_t tg_design_segment_mask(const tg_design *ds, const char *type) {
 static bool parse_hex(const char *s, uint32_t *out) {
   size_t len = strlen(s);
   bool ok = s[0] == '#' && (len == 7 || len == 9);
-  for (size_t i = 1; ok && i < len; i++) ok = g_ascii_isxdigit(s[i]);
+  for (size_t i = 1; ok && i < len; i++)
+    ok = g_ascii_isxdigit(s[i]);
   if (!ok) return false;
   uint32_t v = (uint32_t)g_ascii_strtoull(s + 1, NULL, 16);
   *out = len == 7 ? (v << 8) | 0xFF : v;
@@ -100,7 +102,8 @@ bool design_get_color(loader *L, tg_ynode *m, const char *key, uint32_t *out) {
              key);
   if (n->type == TG_Y_SCALAR && L->design->ncolors) {
     const char **names = g_new(const char *, L->design->ncolors);
-    for (size_t i = 0; i < L->design->ncolors; i++) names[i] = L->design->colors[i].name;
+    for (size_t i = 0; i < L->design->ncolors; i++)
+      names[i] = L->design->colors[i].name;
     const char *s = tg_suggest(n->value, names, L->design->ncolors);
     if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
     g_free(names);
@@ -195,8 +198,7 @@ bool design_get_text(loader *L, tg_ynode *m, const char *key, bool required, tg_
   return design_text_from_node(L, n, key, kind, t);
 }
 
-void design_text_default(loader *L, tg_ynode *at, const char *text, tg_text_kind kind,
-                         tg_text *t) {
+void design_text_default(loader *L, tg_ynode *at, const char *text, tg_text_kind kind, tg_text *t) {
   t->text = text;
   t->node = at; /* error locations point at the block */
   register_text(L, t, kind);
@@ -211,9 +213,7 @@ tg_span tg_text_span(const tg_text *t, size_t off, size_t len) {
 
 /* ---- files ---------------------------------------------------------------------- */
 
-static char *dir_of_node(tg_ynode *n) {
-  return g_path_get_dirname(tg_source_get_name(n->src));
-}
+static char *dir_of_node(tg_ynode *n) { return g_path_get_dirname(tg_source_get_name(n->src)); }
 
 static bool inside(const char *root, const char *path) {
   size_t n = strlen(root);
@@ -275,7 +275,8 @@ static void load_variants(loader *L, tg_ynode *root) {
     const char *name;
     if (!tg_ynode_string(v->vals[i], "variant", &name, L->d)) continue;
     bool dup = false;
-    for (size_t j = 0; j < k && !dup; j++) dup = strcmp(names[j], name) == 0;
+    for (size_t j = 0; j < k && !dup; j++)
+      dup = strcmp(names[j], name) == 0;
     if (!valid_name(name) || design_is_schema_word(name) || dup) {
       tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, dup ? "design.duplicate-name" : "design.name",
                  tg_ynode_span(v->vals[i]),
@@ -319,7 +320,8 @@ static void load_segments(loader *L, tg_ynode *root) {
           dup = strcmp(g_array_index(segs, tg_segment, j).name, name) == 0;
         bool vdup = tg_design_find_variant(ds, name) >= 0;
         if (!valid_name(name) || design_is_schema_word(name) || dup || vdup) {
-          tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, dup || vdup ? "design.duplicate-name" : "design.name",
+          tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA,
+                     dup || vdup ? "design.duplicate-name" : "design.name",
                      tg_ynode_span(tg_ymap_get(m, "name")),
                      dup    ? "segment '%s' is declared twice"
                      : vdup ? "'%s' is already the name of a variant"
@@ -331,10 +333,12 @@ static void load_segments(loader *L, tg_ynode *root) {
       }
       sg.name = name ? name : "";
       long prio = 0;
-      if (tg_yget_int(m, "priority", false, 1, TG_MAX_SEGMENTS, &prio, L->d)) sg.priority = (int)prio;
+      if (tg_yget_int(m, "priority", false, 1, TG_MAX_SEGMENTS, &prio, L->d))
+        sg.priority = (int)prio;
       tg_ynode *when = tg_ymap_get(m, "when");
       const char *dummy;
-      if (!when) tg_yget_string(m, "when", true, &dummy, L->d); /* reports */
+      if (!when)
+        tg_yget_string(m, "when", true, &dummy, L->d); /* reports */
       else if (tg_yscalar_is(when, "otherwise")) {
         tg_ymap_get_key(m, "when")->used = true;
         sg.otherwise = true;
@@ -390,9 +394,7 @@ static uint64_t all_segments(const tg_design *ds) {
   return ds->nsegments >= 64 ? TG_ALL_SEGMENTS : (((uint64_t)1 << ds->nsegments) - 1);
 }
 
-static uint32_t all_variants(const tg_design *ds) {
-  return (uint32_t)((1u << ds->nvariants) - 1);
-}
+static uint32_t all_variants(const tg_design *ds) { return (uint32_t)((1u << ds->nvariants) - 1); }
 
 uint32_t design_get_variant_filter(loader *L, tg_ynode *m) {
   tg_ynode *n = tg_ymap_get(m, "variants");
@@ -434,7 +436,8 @@ uint64_t design_get_segment_filter(loader *L, tg_ynode *m) {
                                       : "unknown segment '%s': the design declares no segments",
                  name);
       const char **names = g_new(const char *, L->design->nsegments + 1);
-      for (size_t j = 0; j < L->design->nsegments; j++) names[j] = L->design->segments[j].name;
+      for (size_t j = 0; j < L->design->nsegments; j++)
+        names[j] = L->design->segments[j].name;
       const char *s = tg_suggest(name, names, L->design->nsegments);
       if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
       g_free(names);
@@ -448,8 +451,13 @@ uint64_t design_get_segment_filter(loader *L, tg_ynode *m) {
 /* ---- styles ------------------------------------------------------------------------------ */
 
 static const tg_style DEFAULT_STYLE = {
-    .name = "default", .font = "BIZ UDPGothic", .weight = 400, .size_pt = 10.5,
-    .line_height = 1.6, .align = TG_ALIGN_LEFT, .color = 0x000000FF,
+    .name = "default",
+    .font = "BIZ UDPGothic",
+    .weight = 400,
+    .size_pt = 10.5,
+    .line_height = 1.6,
+    .align = TG_ALIGN_LEFT,
+    .color = 0x000000FF,
 };
 
 /* Resolve style i of the table `tab` (recursively through inherit:),
@@ -512,8 +520,8 @@ static bool resolve_style(loader *L, tg_style *tab, tg_ynode **nodes, size_t i, 
 static bool same_style(const tg_style *a, const tg_style *b) {
   return strcmp(a->font, b->font) == 0 && a->weight == b->weight && a->size_pt == b->size_pt &&
          a->line_height == b->line_height && a->align == b->align && a->color == b->color &&
-         a->hanging_punctuation == b->hanging_punctuation &&
-         a->ruby_size_pt == b->ruby_size_pt && a->line_break == b->line_break;
+         a->hanging_punctuation == b->hanging_punctuation && a->ruby_size_pt == b->ruby_size_pt &&
+         a->line_break == b->line_break;
 }
 
 /* One table of styles per variant: a style's values may differ per variant. */
@@ -550,7 +558,8 @@ static void load_styles(loader *L) {
         state[i] = 2;
       }
     }
-    for (size_t i = 0; i < n; i++) resolve_style(L, tab, nodes, i, state);
+    for (size_t i = 0; i < n; i++)
+      resolve_style(L, tab, nodes, i, state);
     if (v > 0)
       for (size_t i = 0; i < n; i++)
         if (!same_style(&tab[i], &ds->styles[i])) L->styles_vary = true;
@@ -564,7 +573,8 @@ static void load_styles(loader *L) {
 
 const tg_style *design_get_style(loader *L, tg_ynode *m, const char *key) {
   const tg_design *ds = L->design;
-  const tg_style *tab = ds->styles + (L->cur_variant > 0 ? (size_t)L->cur_variant : 0) * ds->nstyles;
+  const tg_style *tab =
+      ds->styles + (L->cur_variant > 0 ? (size_t)L->cur_variant : 0) * ds->nstyles;
   const char *name = NULL;
   if (!tg_yget_string(m, key, false, &name, L->d)) {
     for (size_t i = 0; i < ds->nstyles; i++)
@@ -576,14 +586,16 @@ const tg_style *design_get_style(loader *L, tg_ynode *m, const char *key) {
   tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.unknown-style",
              tg_ynode_span(tg_ymap_get(m, key)), "unknown style '%s'", name);
   const char **names = g_new(const char *, ds->nstyles + 1);
-  for (size_t i = 0; i < ds->nstyles; i++) names[i] = ds->styles[i].name;
+  for (size_t i = 0; i < ds->nstyles; i++)
+    names[i] = ds->styles[i].name;
   const char *s = tg_suggest(name, names, ds->nstyles);
   if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
   g_free(names);
   return &DEFAULT_STYLE;
 }
 
-/* ---- includes and named blocks ---------------------------------------------------------------- */
+/* ---- includes and named blocks ----------------------------------------------------------------
+ */
 
 typedef struct {
   GPtrArray *colors; /* tg_ynode* maps */
@@ -595,14 +607,14 @@ typedef struct {
 /* A file name as reached from the design: "parts.yaml", "more/common.yaml". */
 static char *shown_name(tg_ynode *at) {
   char *dir = dir_of_node(at);
-  char *joined = strcmp(dir, ".") == 0 ? g_strdup(at->value)
-                                       : g_build_filename(dir, at->value, NULL);
+  char *joined =
+      strcmp(dir, ".") == 0 ? g_strdup(at->value) : g_build_filename(dir, at->value, NULL);
   g_free(dir);
   char *canon = g_canonicalize_filename(joined, "/");
   g_free(joined);
   /* back to a relative name when it was one */
   char *rel = g_str_has_prefix(canon, "/") && !g_path_is_absolute(at->value) ? g_strdup(canon + 1)
-                                                                              : g_strdup(canon);
+                                                                             : g_strdup(canon);
   g_free(canon);
   return rel;
 }
@@ -617,8 +629,8 @@ static void add_styles(loader *L, tg_ynode *styles) {
         uint32_t line, col;
         tg_source_locate(o->src, o->start, &line, &col);
         tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.duplicate-name", tg_ynode_span(k),
-                   "style '%s' is already defined (%s:%u)", k->value,
-                   tg_source_get_name(o->src), line);
+                   "style '%s' is already defined (%s:%u)", k->value, tg_source_get_name(o->src),
+                   line);
         dup = true;
       }
     }
@@ -684,9 +696,8 @@ static void include_one(loader *L, tg_ynode *at, inc_state *S) {
   /* messages name the file as it was reached: relative to the design */
   char *shown = shown_name(at);
   tg_source *file = tg_source_load(path, MAX_DESIGN_BYTES, L->d);
-  tg_source *src = file ? tg_source_new(shown, tg_source_get_text(file),
-                                        tg_source_get_length(file))
-                        : NULL;
+  tg_source *src =
+      file ? tg_source_new(shown, tg_source_get_text(file), tg_source_get_length(file)) : NULL;
   tg_source_free(file);
   g_free(shown);
   if (!src) return;
@@ -724,7 +735,8 @@ static void load_includes(loader *L, tg_ynode *m, inc_state *S) {
   }
 }
 
-/* ---- pages ------------------------------------------------------------------------------------- */
+/* ---- pages -------------------------------------------------------------------------------------
+ */
 
 static void load_page_size(loader *L, tg_ynode *root) {
   tg_design *ds = L->design;
@@ -796,7 +808,8 @@ static void load_pages(loader *L, tg_ynode *root) {
   tg_diag_free(scratch);
 }
 
-/* ---- the design ----------------------------------------------------------------------------------- */
+/* ---- the design
+ * ----------------------------------------------------------------------------------- */
 
 tg_design *tg_design_load_text(const char *name, const char *text, size_t len, tg_diag *d) {
   tg_source *src = tg_source_new(name, text, len);
@@ -813,9 +826,15 @@ tg_design *tg_design_load_text(const char *name, const char *text, size_t len, t
   impl->arena = tg_arena_new(16 * 1024);
   impl->sources = g_ptr_array_new_with_free_func((GDestroyNotify)tg_source_free);
   impl->docs = g_ptr_array_new_with_free_func((GDestroyNotify)tg_ydoc_free);
-  loader L = {.design = &impl->pub, .impl = impl, .arena = impl->arena,
-              .texts = g_ptr_array_new(), .d = d, .main_d = d, .cur_variant = -1,
-              .cur_segment = -1, .guard = -1};
+  loader L = {.design = &impl->pub,
+              .impl = impl,
+              .arena = impl->arena,
+              .texts = g_ptr_array_new(),
+              .d = d,
+              .main_d = d,
+              .cur_variant = -1,
+              .cur_segment = -1,
+              .guard = -1};
   L.style_keys = g_ptr_array_new();
   L.style_vals = g_ptr_array_new();
   L.named = g_hash_table_new(g_str_hash, g_str_equal);

@@ -29,8 +29,10 @@ static map_kind classify(loader *L, const tg_ynode *m) {
   size_t nv = 0, ns = 0;
   for (size_t i = 0; i < m->n; i++) {
     const char *k = m->keys[i]->value;
-    if (L->design->nvariants > 1 && variant_index(L->design, k) >= 0) nv++;
-    else if (segment_index(L->design, k) >= 0) ns++;
+    if (L->design->nvariants > 1 && variant_index(L->design, k) >= 0)
+      nv++;
+    else if (segment_index(L->design, k) >= 0)
+      ns++;
   }
   if (nv == 0 && ns == 0) return MAP_PLAIN;
   if (nv == m->n) return MAP_VARIANT;
@@ -49,15 +51,18 @@ static void report_mixed(loader *L, tg_ynode *m) {
   const char **names = g_new(const char *, ds->nsegments + ds->nvariants + 1);
   size_t nn = 0;
   if (variants)
-    for (size_t i = 0; i < ds->nvariants; i++) names[nn++] = ds->variants[i];
+    for (size_t i = 0; i < ds->nvariants; i++)
+      names[nn++] = ds->variants[i];
   else
-    for (size_t i = 0; i < ds->nsegments; i++) names[nn++] = ds->segments[i].name;
+    for (size_t i = 0; i < ds->nsegments; i++)
+      names[nn++] = ds->segments[i].name;
   for (size_t i = 0; i < m->n; i++) {
     const char *k = m->keys[i]->value;
     if ((ds->nvariants > 1 && variant_index(ds, k) >= 0) || segment_index(ds, k) >= 0) continue;
-    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.selector-mixed",
-               tg_ynode_span(m->keys[i]), "'%s' is not a %s of the design, but the other keys "
-               "of this mapping are", k, variants ? "variant" : "segment");
+    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.selector-mixed", tg_ynode_span(m->keys[i]),
+               "'%s' is not a %s of the design, but the other keys "
+               "of this mapping are",
+               k, variants ? "variant" : "segment");
     const char *s = tg_suggest(k, names, nn);
     if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
   }
@@ -65,12 +70,16 @@ static void report_mixed(loader *L, tg_ynode *m) {
 }
 
 bool design_is_schema_word(const char *name) {
-  static const char *const TOP[] = {"kind",     "name",     "page",   "include", "colors",
-                                    "styles",   "variants", "segments", "blocks", "furniture",
-                                    "pages",    "size",     "width",  "height",  "inherit",
-                                    "font",     "weight",   "line-height", "align", "color",
-                                    "hanging-punctuation", "ruby-size", "line-break", "when",
-                                    "priority", "note",     "cells",  "use",     "otherwise"};
+  static const char *const TOP[] = {"kind",      "name",       "page",
+                                    "include",   "colors",     "styles",
+                                    "variants",  "segments",   "blocks",
+                                    "furniture", "pages",      "size",
+                                    "width",     "height",     "inherit",
+                                    "font",      "weight",     "line-height",
+                                    "align",     "color",      "hanging-punctuation",
+                                    "ruby-size", "line-break", "when",
+                                    "priority",  "note",       "cells",
+                                    "use",       "otherwise"};
   for (size_t i = 0; i < N(TOP); i++)
     if (strcmp(TOP[i], name) == 0) return true;
   return design_block_key_known(name);
@@ -79,7 +88,8 @@ bool design_is_schema_word(const char *name) {
 void design_scan_selectors(loader *L, tg_ynode *n, selectors *out) {
   if (!n) return;
   if (n->type == TG_Y_SEQ) {
-    for (size_t i = 0; i < n->n; i++) design_scan_selectors(L, n->vals[i], out);
+    for (size_t i = 0; i < n->n; i++)
+      design_scan_selectors(L, n->vals[i], out);
     return;
   }
   if (n->type != TG_Y_MAP) return;
@@ -133,7 +143,8 @@ tg_ynode *design_project(loader *L, tg_ynode *n, int v, int s) {
       tg_ynode *p = design_project(L, n->vals[i], v, s);
       if (p != n->vals[i] && !vals) {
         vals = design_alloc(L, (n->n + 1) * sizeof *vals);
-        for (size_t j = 0; j < i; j++) vals[j] = n->vals[j];
+        for (size_t j = 0; j < i; j++)
+          vals[j] = n->vals[j];
         k = i;
       }
       if (vals && p) vals[k++] = p;
@@ -150,8 +161,7 @@ tg_ynode *design_project(loader *L, tg_ynode *n, int v, int s) {
     return design_project(L, pick(L, n, L->design->variants[v], "variant", "variants"), v, s);
   case MAP_SEGMENT:
     if (s < 0) return n;
-    return design_project(L, pick(L, n, L->design->segments[s].name, "segment", "segments"), v,
-                          s);
+    return design_project(L, pick(L, n, L->design->segments[s].name, "segment", "segments"), v, s);
   case MAP_MIXED: report_mixed(L, n); return n;
   case MAP_PLAIN: break;
   }
@@ -162,7 +172,8 @@ tg_ynode *design_project(loader *L, tg_ynode *n, int v, int s) {
     if (p != n->vals[i] && !vals) {
       vals = design_alloc(L, (n->n + 1) * sizeof *vals);
       keys = design_alloc(L, (n->n + 1) * sizeof *keys);
-      for (size_t j = 0; j < i; j++) vals[j] = n->vals[j], keys[j] = n->keys[j];
+      for (size_t j = 0; j < i; j++)
+        vals[j] = n->vals[j], keys[j] = n->keys[j];
       k = i;
     }
     if (vals && p) vals[k] = p, keys[k++] = n->keys[i];

@@ -88,7 +88,8 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
                tg_block_type_name(b->type), b->name, r->missing_family,
                r->missing_weight >= 600 ? "bold" : "regular");
     if (w->file)
-      tg_diag_row(d, TG_ERROR, TG_KIND_LAYOUT, "layout.font-missing", w->file, w->row, NULL, "%s", msg);
+      tg_diag_row(d, TG_ERROR, TG_KIND_LAYOUT, "layout.font-missing", w->file, w->row, NULL, "%s",
+                  msg);
     else
       tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "layout.font-missing", w->span, "%s", msg);
     return;
@@ -97,9 +98,10 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
     g_snprintf(msg, sizeof msg, "control character U+%04X in the text of %s '%s'", r->missing_cp,
                tg_block_type_name(b->type), b->name);
   else if (r->missing_vs)
-    g_snprintf(msg, sizeof msg,
-               "no font in the font set can draw U+%04X with variation selector U+%04X (in %s '%s')",
-               r->missing_cp, r->missing_vs, tg_block_type_name(b->type), b->name);
+    g_snprintf(
+        msg, sizeof msg,
+        "no font in the font set can draw U+%04X with variation selector U+%04X (in %s '%s')",
+        r->missing_cp, r->missing_vs, tg_block_type_name(b->type), b->name);
   else
     g_snprintf(msg, sizeof msg, "no font in the font set can draw U+%04X (in %s '%s')",
                r->missing_cp, tg_block_type_name(b->type), b->name);
@@ -120,7 +122,8 @@ static void report_overflow(tg_diag *d, const err_where *w, const tg_block *b, d
 static const tg_attrs *scale_attrs(tg_arena *arena, const tg_attrs *a, double f) {
   if (!a || f == 1.0) return a;
   bool any = false;
-  for (size_t i = 0; i < a->n && !any; i++) any = a->v[i].type == TG_ATTR_SIZE;
+  for (size_t i = 0; i < a->n && !any; i++)
+    any = a->v[i].type == TG_ATTR_SIZE;
   if (!any) return a;
   tg_attrs *out = tg_arena_alloc(arena, sizeof *out);
   tg_attr *v = tg_arena_alloc(arena, (a->n + 1) * sizeof *v);
@@ -161,17 +164,16 @@ static bool place_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const
     }
     if (!res->overflow) return true;
     if (items) g_array_set_size(items, mark);
-    if (policy == TG_OVERFLOW_SHRINK && size0 - 0.25 * (k + 1) >= min_size * scale - 1e-9)
-      continue;
+    if (policy == TG_OVERFLOW_SHRINK && size0 - 0.25 * (k + 1) >= min_size * scale - 1e-9) continue;
     char msg[256];
     if (max_lines && res->nlines > max_lines)
       g_snprintf(msg, sizeof msg, "the text of %s '%s' needs %zu lines; at most %zu fit",
                  tg_block_type_name(b->type), b->name, res->nlines, max_lines);
     else
-      g_snprintf(msg, sizeof msg,
-                 "the text of %s '%s' does not fit: it needs %.1fmm of height, the frame has %.1fmm",
-                 tg_block_type_name(b->type), b->name, tg_pt_to_mm(res->height_pt),
-                 tg_pt_to_mm(max_h));
+      g_snprintf(
+          msg, sizeof msg,
+          "the text of %s '%s' does not fit: it needs %.1fmm of height, the frame has %.1fmm",
+          tg_block_type_name(b->type), b->name, tg_pt_to_mm(res->height_pt), tg_pt_to_mm(max_h));
     report(d, where, TG_KIND_LAYOUT, "layout.overflow", msg);
     return false;
   }
@@ -219,9 +221,10 @@ static bool place_qr(tg_arena *arena, GArray *items, const tg_block *b, const ch
   }
   int m = qr->width;
   uint8_t *dark = tg_arena_alloc(arena, (size_t)m * (size_t)m);
-  for (int i = 0; i < m * m; i++) dark[i] = qr->data[i] & 1;
-  tg_item it = {.type = TG_ITEM_QR, .block = b->name, .x_pt = b->x_pt, .y_pt = b->y_pt,
-                .color = 0x000000FF};
+  for (int i = 0; i < m * m; i++)
+    dark[i] = qr->data[i] & 1;
+  tg_item it = {
+      .type = TG_ITEM_QR, .block = b->name, .x_pt = b->x_pt, .y_pt = b->y_pt, .color = 0x000000FF};
   it.u.qr.modules = m;
   it.u.qr.dark = dark;
   it.u.qr.module_pt = b->u.qr.size_pt / m;
@@ -336,9 +339,9 @@ static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
 
 /* ---- address, images, slots ------------------------------------------------------------- */
 
-static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena,
-                          GArray *items, const tg_block *b, const layout_sel *sel,
-                          const err_where *where, tg_diag *d, double *used) {
+static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                          const tg_block *b, const layout_sel *sel, const err_where *where,
+                          tg_diag *d, double *used) {
   const text_style *st = layout_style(env, b->style);
   const text_style *ns = layout_style(env, b->u.address.name_style);
   const char *postal = sel->values[b->u.address.postal.slot];
@@ -349,7 +352,8 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   } req[] = {{"postal code", postal}, {"address", addr}, {"recipient name", name}};
   for (size_t i = 0; i < G_N_ELEMENTS(req); i++) {
     const char *v = req[i].value;
-    while (*v == ' ') v++;
+    while (*v == ' ')
+      v++;
     if (!*v) {
       char msg[160];
       g_snprintf(msg, sizeof msg, "the %s of address block '%s' is empty", req[i].what, b->name);
@@ -375,8 +379,8 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
   /* the name's attributes (its ruby) still apply: the name starts the line */
   ok = place_text(ctx, arena, items, b, ns, nline, sel->attrs[b->u.address.name.slot],
-                  b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0, 2, TG_OVERFLOW_FAIL, 0,
-                  1, where, d, &res);
+                  b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0, 2, TG_OVERFLOW_FAIL, 0, 1,
+                  where, d, &res);
   g_free(nline);
   *used = y + res.height_pt - b->y_pt;
   return ok;
@@ -489,8 +493,8 @@ static double flow_pass(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
 }
 
 static bool place_flow(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
-                       const tg_block *b, const layout_sel *sel, const err_where *where,
-                       tg_diag *d, double *used) {
+                       const tg_block *b, const layout_sel *sel, const err_where *where, tg_diag *d,
+                       double *used) {
   double size0 = layout_style(env, b->style)->size_pt;
   guint mark = items->len;
   /* children report their own problems; overflow of the whole is the flow's */
@@ -524,8 +528,8 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
   case TG_BLOCK_TEXT: {
     text_result res;
     bool ok = place_text(ctx, arena, items, b, layout_style(env, b->style),
-                         sel->values[b->u.text.text.slot], sel->attrs[b->u.text.text.slot],
-                         b->x_pt, b->y_pt, b->width_pt, b->height_pt, 0, b->u.text.overflow,
+                         sel->values[b->u.text.text.slot], sel->attrs[b->u.text.text.slot], b->x_pt,
+                         b->y_pt, b->width_pt, b->height_pt, 0, b->u.text.overflow,
                          b->u.text.min_size_pt, scale, &w, d, &res);
     *used = b->height_pt > 0 ? b->height_pt : res.height_pt;
     return ok;

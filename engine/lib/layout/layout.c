@@ -21,14 +21,14 @@
 
 struct tg_layout {
   layout_env env;
-  tg_arena *arena;    /* static layers */
+  tg_arena *arena; /* static layers */
   size_t npages;
-  size_t nsel;        /* selections per page: variants × segment choices */
-  int *sel_segment;   /* segment of each segment choice (-1: none) */
-  size_t nsegs;       /* segment choices (1 when the design has none) */
-  tg_layer **layers;  /* [page * nsel + v * nsegs + k]: shared layer, or NULL */
-  GPtrArray *unique;  /* tg_layer* owned */
-  bool **is_static;   /* per page, per block */
+  size_t nsel;       /* selections per page: variants × segment choices */
+  int *sel_segment;  /* segment of each segment choice (-1: none) */
+  size_t nsegs;      /* segment choices (1 when the design has none) */
+  tg_layer **layers; /* [page * nsel + v * nsegs + k]: shared layer, or NULL */
+  GPtrArray *unique; /* tg_layer* owned */
+  bool **is_static;  /* per page, per block */
 };
 
 /* ---- static-ness ------------------------------------------------------------------ */
@@ -119,8 +119,12 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
   L->env.styles = g_new0(text_style, nst + 1);
   for (size_t i = 0; i < nst; i++)
     layout_resolve_style(&L->env, &ds->styles[i], &L->env.styles[i], scratch);
-  tg_style dflt = {.name = "default", .font = "BIZ UDPGothic", .weight = 400, .size_pt = 10.5,
-                   .line_height = 1.6, .color = 0x000000FF};
+  tg_style dflt = {.name = "default",
+                   .font = "BIZ UDPGothic",
+                   .weight = 400,
+                   .size_pt = 10.5,
+                   .line_height = 1.6,
+                   .color = 0x000000FF};
   layout_resolve_style(&L->env, &dflt, &L->env.default_style, scratch);
   face_check fc = {&L->env, scratch};
   for (size_t p = 0; p < ds->npages; p++)
@@ -214,7 +218,8 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
 void tg_layout_free(tg_layout *L) {
   if (!L) return;
   if (L->is_static)
-    for (size_t p = 0; p < L->npages; p++) g_free(L->is_static[p]);
+    for (size_t p = 0; p < L->npages; p++)
+      g_free(L->is_static[p]);
   g_free(L->is_static);
   g_free(L->layers);
   g_free(L->sel_segment);

@@ -20,7 +20,7 @@
 #include <string.h>
 
 typedef enum {
-  C_CONST,  /* folded: value */
+  C_CONST, /* folded: value */
   C_OR,
   C_AND,
   C_NOT,
@@ -49,8 +49,23 @@ struct merge_cond {
 /* ---- lexer ------------------------------------------------------------------------ */
 
 typedef enum {
-  K_END, K_LPAREN, K_RPAREN, K_LBRACK, K_RBRACK, K_COMMA, K_OP, K_DOTDOT, K_DOTDOTLT,
-  K_STRING, K_NUMBER, K_NAME, K_AND, K_OR, K_NOT, K_IN, K_BAD,
+  K_END,
+  K_LPAREN,
+  K_RPAREN,
+  K_LBRACK,
+  K_RBRACK,
+  K_COMMA,
+  K_OP,
+  K_DOTDOT,
+  K_DOTDOTLT,
+  K_STRING,
+  K_NUMBER,
+  K_NAME,
+  K_AND,
+  K_OR,
+  K_NOT,
+  K_IN,
+  K_BAD,
 } tkind;
 
 typedef struct {
@@ -81,11 +96,13 @@ static bool lex_number(lexer *X, size_t start) {
   size_t p = start;
   if (p < X->end && s[p] == '-') p++;
   size_t d0 = p;
-  while (p < X->end && g_ascii_isdigit(s[p])) p++;
+  while (p < X->end && g_ascii_isdigit(s[p]))
+    p++;
   if (p == d0) return false;
   if (p + 1 < X->end && s[p] == '.' && g_ascii_isdigit(s[p + 1])) {
     p++;
-    while (p < X->end && g_ascii_isdigit(s[p])) p++;
+    while (p < X->end && g_ascii_isdigit(s[p]))
+      p++;
   }
   bool dotdot = p + 1 < X->end && s[p] == '.' && s[p + 1] == '.';
   if (p < X->end && !dotdot && name_char(s, p, X->end)) return false;
@@ -107,9 +124,12 @@ static void next(lexer *X) {
   memset(&X->tok, 0, sizeof X->tok);
   const char *s = X->P->s;
   for (;;) {
-    if (X->pos < X->end && strchr(" \t\r\n", s[X->pos])) X->pos++;
-    else if (X->end - X->pos >= 3 && memcmp(s + X->pos, "\xE3\x80\x80", 3) == 0) X->pos += 3;
-    else break;
+    if (X->pos < X->end && strchr(" \t\r\n", s[X->pos]))
+      X->pos++;
+    else if (X->end - X->pos >= 3 && memcmp(s + X->pos, "\xE3\x80\x80", 3) == 0)
+      X->pos += 3;
+    else
+      break;
   }
   token *t = &X->tok;
   t->off = X->pos;
@@ -121,11 +141,26 @@ static void next(lexer *X) {
   char c = s[X->pos];
   t->len = 1;
   switch (c) {
-  case '(': t->kind = K_LPAREN; X->pos++; return;
-  case ')': t->kind = K_RPAREN; X->pos++; return;
-  case '[': t->kind = K_LBRACK; X->pos++; return;
-  case ']': t->kind = K_RBRACK; X->pos++; return;
-  case ',': t->kind = K_COMMA; X->pos++; return;
+  case '(':
+    t->kind = K_LPAREN;
+    X->pos++;
+    return;
+  case ')':
+    t->kind = K_RPAREN;
+    X->pos++;
+    return;
+  case '[':
+    t->kind = K_LBRACK;
+    X->pos++;
+    return;
+  case ']':
+    t->kind = K_RBRACK;
+    X->pos++;
+    return;
+  case ',':
+    t->kind = K_COMMA;
+    X->pos++;
+    return;
   default: break;
   }
   if (c == '.' && X->pos + 1 < X->end && s[X->pos + 1] == '.') {
@@ -139,11 +174,16 @@ static void next(lexer *X) {
     bool eq = X->pos + 1 < X->end && s[X->pos + 1] == '=';
     t->kind = K_OP;
     t->len = eq ? 2 : 1;
-    if (c == '<') t->op = eq ? OP_LE : OP_LT;
-    else if (c == '>') t->op = eq ? OP_GE : OP_GT;
-    else if (c == '=' && eq) t->op = OP_EQ;
-    else if (c == '!' && eq) t->op = OP_NE;
-    else t->kind = K_BAD;
+    if (c == '<')
+      t->op = eq ? OP_LE : OP_LT;
+    else if (c == '>')
+      t->op = eq ? OP_GE : OP_GT;
+    else if (c == '=' && eq)
+      t->op = OP_EQ;
+    else if (c == '!' && eq)
+      t->op = OP_NE;
+    else
+      t->kind = K_BAD;
     X->pos += t->len;
     return;
   }
@@ -192,11 +232,16 @@ static void next(lexer *X) {
   t->len = p - X->pos;
   t->str = g_strndup(s + X->pos, t->len);
   X->pos = p;
-  if (strcmp(t->str, "and") == 0) t->kind = K_AND;
-  else if (strcmp(t->str, "or") == 0) t->kind = K_OR;
-  else if (strcmp(t->str, "not") == 0) t->kind = K_NOT;
-  else if (strcmp(t->str, "in") == 0) t->kind = K_IN;
-  else t->kind = K_NAME;
+  if (strcmp(t->str, "and") == 0)
+    t->kind = K_AND;
+  else if (strcmp(t->str, "or") == 0)
+    t->kind = K_OR;
+  else if (strcmp(t->str, "not") == 0)
+    t->kind = K_NOT;
+  else if (strcmp(t->str, "in") == 0)
+    t->kind = K_IN;
+  else
+    t->kind = K_NAME;
 }
 
 /* ---- parser ----------------------------------------------------------------------- */
@@ -206,7 +251,8 @@ static void cond_free_fields(merge_cond *c) {
   merge_cond_free(c->b);
   merge_operand_clear(&c->lhs);
   merge_operand_clear(&c->rhs);
-  for (size_t i = 0; i < c->nitems; i++) merge_operand_clear(&c->items[i]);
+  for (size_t i = 0; i < c->nitems; i++)
+    merge_operand_clear(&c->items[i]);
   g_free(c->items);
 }
 
@@ -232,8 +278,7 @@ static void expected(lexer *X, const char *what) {
     merge_error(X->P, t->off ? t->off - 1 : 0, 1, TG_KIND_SYNTAX, "template.rule",
                 "the rule ends too early: expected %s", what);
   else
-    merge_error(X->P, t->off, t->len, TG_KIND_SYNTAX, "template.rule", "expected %s here",
-                what);
+    merge_error(X->P, t->off, t->len, TG_KIND_SYNTAX, "template.rule", "expected %s here", what);
 }
 
 static merge_cond *parse_or(lexer *X);
@@ -333,8 +378,7 @@ static merge_cond *parse_primary(lexer *X) {
       double v;
       if (!merge_parse_decimal(txt->text, txt->len, &v)) {
         merge_error(X->P, op_off, op_len, TG_KIND_SCHEMA, "template.rule-type",
-                    "'%.*s' compares numbers, but one side is text", (int)op_len,
-                    X->P->s + op_off);
+                    "'%.*s' compares numbers, but one side is text", (int)op_len, X->P->s + op_off);
         tg_diag_hint(X->P->d, "compare text with == or !=");
         merge_cond_free(c);
         return NULL;
@@ -412,7 +456,8 @@ static merge_cond *parse_primary(lexer *X) {
     return NULL;
   }
   c->len = (X->tok.kind == K_END ? X->end : X->tok.off) - start;
-  while (c->len > 0 && strchr(" \t\n", X->P->s[start + c->len - 1])) c->len--;
+  while (c->len > 0 && strchr(" \t\n", X->P->s[start + c->len - 1]))
+    c->len--;
   return c;
 }
 
@@ -573,14 +618,15 @@ static int as_number(const merge_cond *c, const operand *o, const merge_env *E, 
   size_t n = s->len;
   merge_trim(&p, &n);
   int r = 1;
-  if (n == 0) r = 0;
+  if (n == 0)
+    r = 0;
   else if (!merge_parse_decimal(p, n, v)) {
     tg_span sp = tg_text_span(E->t, c->off, c->len);
     const char *file = sp.src ? tg_source_get_name(sp.src) : "the design";
     if (E->row && o->kind == OPD_FIELD)
-      tg_diag_row(E->d, TG_ERROR, TG_KIND_DATA, "data.not-a-number", E->list_path,
-                  E->row->number, o->text,
-                  "the value is not a number, which the rule at %s:%u needs", file, sp.line);
+      tg_diag_row(E->d, TG_ERROR, TG_KIND_DATA, "data.not-a-number", E->list_path, E->row->number,
+                  o->text, "the value is not a number, which the rule at %s:%u needs", file,
+                  sp.line);
     else
       tg_diag_at(E->d, TG_ERROR, TG_KIND_SCHEMA, "template.not-a-number",
                  tg_text_span(E->t, o->off, o->olen), "this value is not a number");
@@ -678,8 +724,10 @@ int merge_cond_eval(const merge_cond *c, const merge_env *E) {
       bool is_num = merge_parse_decimal(s, strlen(s), &v);
       for (size_t i = 0; i < c->nitems && !r; i++) {
         const operand *it = &c->items[i];
-        if (it->kind == OPD_NUMBER) r = is_num && v == it->num;
-        else r = strcmp(s, it->text) == 0;
+        if (it->kind == OPD_NUMBER)
+          r = is_num && v == it->num;
+        else
+          r = strcmp(s, it->text) == 0;
       }
     }
     g_free(s);

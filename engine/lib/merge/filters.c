@@ -41,14 +41,20 @@ static int collect_digits(const char *in, size_t len, char *out, int max) {
 void merge_trim(const char **s, size_t *len) {
   const char *a = *s, *b = *s + *len;
   for (;;) {
-    if (a < b && (*a == ' ' || *a == '\t')) a++;
-    else if (b - a >= 3 && memcmp(a, "\xE3\x80\x80", 3) == 0) a += 3;
-    else break;
+    if (a < b && (*a == ' ' || *a == '\t'))
+      a++;
+    else if (b - a >= 3 && memcmp(a, "\xE3\x80\x80", 3) == 0)
+      a += 3;
+    else
+      break;
   }
   for (;;) {
-    if (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
-    else if (b - a >= 3 && memcmp(b - 3, "\xE3\x80\x80", 3) == 0) b -= 3;
-    else break;
+    if (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+      b--;
+    else if (b - a >= 3 && memcmp(b - 3, "\xE3\x80\x80", 3) == 0)
+      b -= 3;
+    else
+      break;
   }
   *s = a;
   *len = (size_t)(b - a);
@@ -87,9 +93,9 @@ static bool f_trim(const char *in, size_t len, const char *const *args, int narg
 /* ---- dates ------------------------------------------------------------------------ */
 
 typedef struct {
-  int y, m, d;     /* first day */
+  int y, m, d; /* first day */
   const char *name;
-  char letter;     /* KDB letter form */
+  char letter; /* KDB letter form */
 } era;
 
 /* Oldest first; era i ends the day before era i+1 starts. */
@@ -130,8 +136,10 @@ static bool ascii_fold(const char *in, size_t len, char *buf, size_t cap) {
   }
   /* trim spaces */
   size_t a = 0;
-  while (a < k && buf[a] == ' ') a++;
-  while (k > a && buf[k - 1] == ' ') k--;
+  while (a < k && buf[a] == ' ')
+    a++;
+  while (k > a && buf[k - 1] == ' ')
+    k--;
   memmove(buf, buf + a, k - a);
   buf[k - a] = '\0';
   return true;
@@ -159,9 +167,12 @@ static bool parse_era_rest(const char *p, int *ey, int *m, int *d) {
     return false;
   }
   bool kanji = strncmp(p, "年", 3) == 0;
-  if (kanji) p += 3;
-  else if (is_sep(*p)) p++;
-  else return false;
+  if (kanji)
+    p += 3;
+  else if (is_sep(*p))
+    p++;
+  else
+    return false;
   if ((*m = read_int(&p, 2)) < 0) return false;
   if (kanji) {
     if (strncmp(p, "月", 3) != 0) return false;
@@ -214,7 +225,8 @@ bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const 
     }
   size_t n = strlen(p);
   bool all_digits = n > 0;
-  for (size_t i = 0; i < n; i++) all_digits = all_digits && g_ascii_isdigit(p[i]);
+  for (size_t i = 0; i < n; i++)
+    all_digits = all_digits && g_ascii_isdigit(p[i]);
   if (all_digits && n == 7) { /* era code + YYMMDD */
     int e = p[0] - '1';
     if (e < 0 || e >= NERAS) {
@@ -311,11 +323,16 @@ bool merge_parse_decimal(const char *in, size_t len, double *v) {
   while (p < end && k + 1 < sizeof buf) {
     uint32_t cp;
     p += tg_utf8_decode(p, (size_t)(end - p), &cp);
-    if (cp >= 0xFF10 && cp <= 0xFF19) cp = '0' + (cp - 0xFF10);
-    else if (cp == 0xFF0E) cp = '.';
-    else if (cp == 0xFF0D || cp == 0x2212) cp = '-';
-    else if (cp == 0xFF0B) cp = '+';
-    else if (cp == ' ' || cp == 0x3000) continue;
+    if (cp >= 0xFF10 && cp <= 0xFF19)
+      cp = '0' + (cp - 0xFF10);
+    else if (cp == 0xFF0E)
+      cp = '.';
+    else if (cp == 0xFF0D || cp == 0x2212)
+      cp = '-';
+    else if (cp == 0xFF0B)
+      cp = '+';
+    else if (cp == ' ' || cp == 0x3000)
+      continue;
     if (cp > 0x7F) return false;
     buf[k++] = (char)cp;
   }
@@ -342,14 +359,14 @@ static bool f_number(const char *in, size_t len, const char *const *args, int na
   }
   /* round half away from zero on the decimal value, not the binary one */
   double scale = 1;
-  for (long i = 0; i < decimals; i++) scale *= 10;
+  for (long i = 0; i < decimals; i++)
+    scale *= 10;
   double r = v * scale;
   r = r < 0 ? -floor(-r + 0.5 + 1e-9) : floor(r + 0.5 + 1e-9);
   char buf[G_ASCII_DTOSTR_BUF_SIZE], fmt[16];
   g_snprintf(fmt, sizeof fmt, "%%.%ldf", decimals);
   g_ascii_formatd(buf, sizeof buf, fmt, r / scale);
-  if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-    memmove(buf, buf + 1, strlen(buf));
+  if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)) memmove(buf, buf + 1, strlen(buf));
   g_string_append(out, buf);
   return true;
 }
@@ -367,10 +384,14 @@ static bool f_fullwidth(const char *in, size_t len, const char *const *args, int
   while (p < end) {
     uint32_t cp;
     int n = tg_utf8_decode(p, (size_t)(end - p), &cp);
-    if (cp >= '0' && cp <= '9') tg_utf8_append(out, cp + 0xFEE0);
-    else if (all && cp > 0x20 && cp < 0x7F) tg_utf8_append(out, cp + 0xFEE0);
-    else if (all && cp == ' ') tg_utf8_append(out, 0x3000);
-    else g_string_append_len(out, p, n);
+    if (cp >= '0' && cp <= '9')
+      tg_utf8_append(out, cp + 0xFEE0);
+    else if (all && cp > 0x20 && cp < 0x7F)
+      tg_utf8_append(out, cp + 0xFEE0);
+    else if (all && cp == ' ')
+      tg_utf8_append(out, 0x3000);
+    else
+      g_string_append_len(out, p, n);
     p += n;
   }
   return true;
@@ -411,13 +432,14 @@ static const tg_filter_def FILTERS[] = {
      FULLWIDTH_ARGS},
     {"honorific", 0, 2, f_honorific,
      "name → name　様, unless it already ends with 様, 殿, 御中…; honorific:\"殿\",\" \"", NULL},
-    {"number", 0, 1, f_number, "a number with fixed decimals: number:1 → 57.6 (half away from zero)",
-     NULL},
+    {"number", 0, 1, f_number,
+     "a number with fixed decimals: number:1 → 57.6 (half away from zero)", NULL},
     {"postal", 0, 0, f_postal, "7 digits → 252-0028 (full-width digits and hyphens accepted)",
      NULL},
     {"trim", 0, 0, f_trim, "remove ASCII and ideographic spaces at both ends", NULL},
     {"wareki", 0, 1, f_wareki,
-     "any date form → 令和8年10月1日 (元年 for year 1); :year 令和8年, :both 昭和31年（1956年）5月2日",
+     "any date form → 令和8年10月1日 (元年 for year 1); :year 令和8年, :both "
+     "昭和31年（1956年）5月2日",
      WAREKI_ARGS},
 };
 

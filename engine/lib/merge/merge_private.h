@@ -45,7 +45,7 @@ bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const 
 /* ---- operands (template.c) ---------------------------------------------------- */
 
 #define MERGE_MAX_FILTERS 8
-#define MERGE_MAX_ARGS 4
+#define MERGE_MAX_ARGS    4
 
 typedef struct {
   const tg_filter_def *def;
@@ -90,8 +90,7 @@ void merge_error(mparser *P, size_t off, size_t len, tg_diag_kind kind, const ch
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Resolve a name (column, constant, letter.*, page.*) into an operand; reports
  * an unknown name with a suggestion.  name_off/name_len locate it. */
-bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t name_len,
-                        operand *o);
+bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t name_len, operand *o);
 void merge_operand_clear(operand *o);
 
 /* What evaluating a text or rule for one letter needs. */

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #define MAX_VALUE_BYTES (64 * 1024)
-#define MAX_DEPTH 32
+#define MAX_DEPTH       32
 
 /* ---- constants ------------------------------------------------------------ */
 
@@ -85,8 +85,8 @@ struct tnode {
   node_kind kind;
   char *text; /* N_TEXT; N_RUBY: the base */
   size_t len;
-  char *ruby; /* N_RUBY: the reading */
-  operand val; /* N_VALUE */
+  char *ruby;   /* N_RUBY: the reading */
+  operand val;  /* N_VALUE */
   tg_attr attr; /* N_SPAN: type and value */
   tseq kids;    /* N_SPAN */
   branch *br;   /* N_IF */
@@ -146,7 +146,8 @@ void merge_error(mparser *P, size_t off, size_t len, tg_diag_kind kind, const ch
 void merge_operand_clear(operand *o) {
   g_free(o->text);
   for (int i = 0; i < o->nfilters; i++)
-    for (int k = 0; k < o->filters[i].nargs; k++) g_free(o->filters[i].args[k]);
+    for (int k = 0; k < o->filters[i].nargs; k++)
+      g_free(o->filters[i].args[k]);
   memset(o, 0, sizeof *o);
 }
 
@@ -159,11 +160,14 @@ static void suggest_name(mparser *P, const char *name) {
   size_t nconst = tg_values_get_count(P->constants);
   const char **cands = g_new(const char *, m->ncols + nconst + 8);
   size_t k = 0;
-  for (size_t i = 0; i < m->ncols; i++) cands[k++] = m->columns[i];
-  for (size_t i = 0; i < nconst; i++) cands[k++] = tg_values_get_key(P->constants, i);
-  static const char *const LETTER[] = {"letter.id", "letter.seq", "letter.variant",
+  for (size_t i = 0; i < m->ncols; i++)
+    cands[k++] = m->columns[i];
+  for (size_t i = 0; i < nconst; i++)
+    cands[k++] = tg_values_get_key(P->constants, i);
+  static const char *const LETTER[] = {"letter.id",      "letter.seq",  "letter.variant",
                                        "letter.segment", "page.number", "page.count"};
-  for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++) cands[k++] = LETTER[i];
+  for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
+    cands[k++] = LETTER[i];
   const char *s = tg_suggest(name, cands, k);
   if (s) tg_diag_hint(P->d, "did you mean '%s'?", s);
   g_free(cands);
@@ -210,8 +214,7 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
       return false;
     }
     char buf[32];
-    g_snprintf(buf, sizeof buf, "%d",
-               name[5] == 'n' ? P->t->page : (int)m->design->npages);
+    g_snprintf(buf, sizeof buf, "%d", name[5] == 'n' ? P->t->page : (int)m->design->npages);
     o->kind = OPD_TEXT;
     o->text = g_strdup(buf);
     o->len = strlen(buf);
@@ -239,7 +242,8 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
 }
 
 static void skip_ws(mparser *P, size_t *pos, size_t end) {
-  while (*pos < end && (P->s[*pos] == ' ' || P->s[*pos] == '\t' || P->s[*pos] == '\n')) (*pos)++;
+  while (*pos < end && (P->s[*pos] == ' ' || P->s[*pos] == '\t' || P->s[*pos] == '\n'))
+    (*pos)++;
 }
 
 /* A quoted argument or operand: "..." with \" and \\ escapes. */
@@ -265,16 +269,18 @@ static char *parse_name(mparser *P, size_t *pos, size_t end, const char *stops, 
                         size_t *name_len) {
   skip_ws(P, pos, end);
   size_t a = *pos;
-  while (*pos < end && !strchr(stops, P->s[*pos])) (*pos)++;
+  while (*pos < end && !strchr(stops, P->s[*pos]))
+    (*pos)++;
   size_t b = *pos;
-  while (b > a && (P->s[b - 1] == ' ' || P->s[b - 1] == '\t' || P->s[b - 1] == '\n')) b--;
+  while (b > a && (P->s[b - 1] == ' ' || P->s[b - 1] == '\t' || P->s[b - 1] == '\n'))
+    b--;
   *name_off = a;
   *name_len = b - a;
   return g_strndup(P->s + a, b - a);
 }
 
-static bool check_filter_args(mparser *P, const tg_filter_def *def, filter_call *fc,
-                              size_t foff, size_t flen) {
+static bool check_filter_args(mparser *P, const tg_filter_def *def, filter_call *fc, size_t foff,
+                              size_t flen) {
   if (fc->nargs < def->min_args || fc->nargs > def->max_args) {
     if (def->min_args == def->max_args)
       merge_error(P, foff, flen, TG_KIND_SCHEMA, "template.filter-args",
@@ -364,7 +370,8 @@ static bool parse_value(mparser *P, size_t pos, size_t end, operand *o) {
       size_t nf;
       const tg_filter_def *all = tg_filter_list(&nf);
       const char **names = g_new(const char *, nf);
-      for (size_t i = 0; i < nf; i++) names[i] = all[i].name;
+      for (size_t i = 0; i < nf; i++)
+        names[i] = all[i].name;
       const char *s = tg_suggest(fname, names, nf);
       if (s) tg_diag_hint(P->d, "did you mean '%s'?", s);
       g_free(names);
@@ -374,8 +381,8 @@ static bool parse_value(mparser *P, size_t pos, size_t end, operand *o) {
     }
     g_free(fname);
     if (o->nfilters >= MERGE_MAX_FILTERS) {
-      merge_error(P, foff, flen, TG_KIND_LIMIT, "template.too-many-filters",
-                  "more than %d filters", MERGE_MAX_FILTERS);
+      merge_error(P, foff, flen, TG_KIND_LIMIT, "template.too-many-filters", "more than %d filters",
+                  MERGE_MAX_FILTERS);
       return false;
     }
     filter_call *fc = &o->filters[o->nfilters++];
@@ -470,8 +477,8 @@ bool merge_operand_value(const operand *o, const merge_env *E, GString *out) {
   const char *why = NULL;
   if (apply_filters(o, v, n, out, &why)) return true;
   if (o->kind == OPD_FIELD && E->row)
-    tg_diag_row(E->d, TG_ERROR, TG_KIND_DATA, "data.format", E->list_path, E->row->number,
-                o->text, "the value %s", why ? why : "cannot be formatted");
+    tg_diag_row(E->d, TG_ERROR, TG_KIND_DATA, "data.format", E->list_path, E->row->number, o->text,
+                "the value %s", why ? why : "cannot be formatted");
   else if (E->row)
     tg_diag_row(E->d, TG_ERROR, TG_KIND_DATA, "data.format", E->list_path, E->row->number, NULL,
                 "the value of '%s' %s", o->text, why ? why : "cannot be formatted");
@@ -488,16 +495,16 @@ typedef enum { END_TEXT, END_ELIF, END_ELSE, END_ENDIF, END_CLOSE } end_kind;
 
 typedef struct {
   end_kind kind;
-  size_t off, len;     /* the terminating tag */
+  size_t off, len;             /* the terminating tag */
   size_t cond_start, cond_end; /* END_ELIF */
-  char name[16];       /* END_CLOSE: the tag name */
+  char name[16];               /* END_CLOSE: the tag name */
 } term;
 
 typedef struct {
   mparser *P;
   size_t pos;
   bool rich;
-  GArray *faces; /* tg_face_request */
+  GArray *faces;      /* tg_face_request */
   const char *family; /* enclosing [font=] (NULL: the style's) */
   int weight;         /* enclosing [b] (0: the style's) */
   int depth;
@@ -521,7 +528,8 @@ static void node_clear(tnode *n) {
 }
 
 static void seq_free(tseq *s) {
-  for (size_t i = 0; i < s->n; i++) node_clear(&s->v[i]);
+  for (size_t i = 0; i < s->n; i++)
+    node_clear(&s->v[i]);
   g_free(s->v);
   s->v = NULL;
   s->n = 0;
@@ -576,12 +584,13 @@ static const char *const TAG_NAMES[] = {"b", "u", "color", "size", "font"};
 static bool span_attr(tparser *T, const char *name, const char *val, size_t voff, size_t vlen,
                       tnode *n) {
   mparser *P = T->P;
-  bool needs = strcmp(name, "color") == 0 || strcmp(name, "size") == 0 ||
-               strcmp(name, "font") == 0;
+  bool needs = strcmp(name, "color") == 0 || strcmp(name, "size") == 0 || strcmp(name, "font") == 0;
   if (needs && !val) {
-    merge_error(P, voff, vlen, TG_KIND_SCHEMA, "markup.value",
-                "[%s] needs a value, as in [%s=%s]", name, name,
-                name[0] == 'c' ? "#C00000" : name[0] == 's' ? "12pt" : "BIZ UDPMincho");
+    merge_error(P, voff, vlen, TG_KIND_SCHEMA, "markup.value", "[%s] needs a value, as in [%s=%s]",
+                name, name,
+                name[0] == 'c'   ? "#C00000"
+                : name[0] == 's' ? "12pt"
+                                 : "BIZ UDPMincho");
     return false;
   }
   if (!needs && val) {
@@ -598,7 +607,8 @@ static bool span_attr(tparser *T, const char *name, const char *val, size_t voff
     const tg_color *named = tg_design_find_color(P->m->design, val);
     size_t len = strlen(val);
     bool hex = val[0] == '#' && (len == 7 || len == 9);
-    for (size_t i = 1; hex && i < len; i++) hex = g_ascii_isxdigit(val[i]);
+    for (size_t i = 1; hex && i < len; i++)
+      hex = g_ascii_isxdigit(val[i]);
     if (named) {
       n->attr.u.color = named->rgba;
     } else if (hex) {
@@ -606,11 +616,11 @@ static bool span_attr(tparser *T, const char *name, const char *val, size_t voff
       n->attr.u.color = len == 7 ? (v << 8) | 0xFF : v;
     } else {
       merge_error(P, voff, vlen, TG_KIND_SCHEMA, "markup.color",
-                  "'%s' is not a colour: write #RRGGBB or a name from the design's colors",
-                  val);
+                  "'%s' is not a colour: write #RRGGBB or a name from the design's colors", val);
       const tg_design *ds = P->m->design;
       const char **names = g_new(const char *, ds->ncolors + 1);
-      for (size_t i = 0; i < ds->ncolors; i++) names[i] = ds->colors[i].name;
+      for (size_t i = 0; i < ds->ncolors; i++)
+        names[i] = ds->colors[i].name;
       const char *s = tg_suggest(val, names, ds->ncolors);
       if (s) tg_diag_hint(P->d, "did you mean '%s'?", s);
       g_free(names);
@@ -679,7 +689,8 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
   mparser *P = T->P;
   const char *s = P->s;
   size_t a = T->pos, e = a + 1;
-  while (e < P->len && s[e] != ']' && s[e] != '\n' && s[e] != '[') e++;
+  while (e < P->len && s[e] != ']' && s[e] != '\n' && s[e] != '[')
+    e++;
   if (e >= P->len || s[e] != ']') {
     merge_error(P, a, 1, TG_KIND_SYNTAX, "markup.unterminated",
                 "markup tag '[' is not closed with ']'");
@@ -690,7 +701,8 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
   size_t tag_len = e + 1 - a;
   bool is_close = s[a + 1] == '/';
   size_t ns = a + 1 + (is_close ? 1 : 0), ne = ns;
-  while (ne < e && (g_ascii_isalpha(s[ne]) || s[ne] == '-')) ne++;
+  while (ne < e && (g_ascii_isalpha(s[ne]) || s[ne] == '-'))
+    ne++;
   char name[16];
   size_t nl = ne - ns < sizeof name - 1 ? ne - ns : sizeof name - 1;
   memcpy(name, s + ns, nl);
@@ -722,11 +734,11 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
       merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.crossed",
                   "'[/%s]' closes a span opened outside this {{#if}}", name);
     else if (!well_formed || !known_tag(name))
-      merge_error(P, a, tag_len, TG_KIND_SCHEMA, "markup.unknown-tag",
-                  "unknown markup tag '%.*s'", (int)tag_len, s + a);
+      merge_error(P, a, tag_len, TG_KIND_SCHEMA, "markup.unknown-tag", "unknown markup tag '%.*s'",
+                  (int)tag_len, s + a);
     else
-      merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.mismatch",
-                  "'[/%s]' closes no open span", name);
+      merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.mismatch", "'[/%s]' closes no open span",
+                  name);
     return;
   }
   bool bad = false;
@@ -735,9 +747,11 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
     merge_error(P, a, tag_len, TG_KIND_SCHEMA, "markup.unknown-tag", "unknown markup tag '%.*s'",
                 (int)tag_len, s + a);
     const char *sug = tg_suggest(name, TAG_NAMES, G_N_ELEMENTS(TAG_NAMES));
-    if (sug) tg_diag_hint(P->d, "did you mean '[%s]'?", sug);
-    else tg_diag_hint(P->d, "the tags are [b], [u], [color=…], [size=…], [font=…]; write [[ for "
-                            "a literal [");
+    if (sug)
+      tg_diag_hint(P->d, "did you mean '[%s]'?", sug);
+    else
+      tg_diag_hint(P->d, "the tags are [b], [u], [color=…], [size=…], [font=…]; write [[ for "
+                         "a literal [");
     bad = true;
   } else {
     char *val = ne < e ? g_strndup(s + ne + 1, e - ne - 1) : NULL;
@@ -775,11 +789,14 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
     *tm = inner; /* an enclosing span's close, or a control tag: stop there */
     *stop = true;
   }
-  if (closed_here && !bad && P->ok) g_array_append_val(nodes, n);
-  else node_clear(&n);
+  if (closed_here && !bad && P->ok)
+    g_array_append_val(nodes, n);
+  else
+    node_clear(&n);
   /* the forgive list owns what it holds; the open stack only borrowed */
   bool kept = false;
-  for (guint i = 0; i < T->forgive->len && !kept; i++) kept = g_ptr_array_index(T->forgive, i) == owned;
+  for (guint i = 0; i < T->forgive->len && !kept; i++)
+    kept = g_ptr_array_index(T->forgive, i) == owned;
   if (!kept) g_free(owned);
 }
 
@@ -796,7 +813,8 @@ static bool lex_ruby(tparser *T, GArray *nodes) {
     bar++;
   if (bar >= P->len || s[bar] != '|') return false;
   size_t e = bar + 1;
-  while (e < P->len && s[e] != '}' && s[e] != '\n' && s[e] != '{') e++;
+  while (e < P->len && s[e] != '}' && s[e] != '\n' && s[e] != '{')
+    e++;
   if (e >= P->len || s[e] != '}') {
     merge_error(P, a, bar + 1 - a, TG_KIND_SYNTAX, "markup.ruby",
                 "ruby '{base|reading}' is not closed with '}'");
@@ -809,7 +827,9 @@ static bool lex_ruby(tparser *T, GArray *nodes) {
                 "ruby needs a base and a reading, as in {腎臓|じんぞう}");
     return true;
   }
-  tnode n = {.kind = N_RUBY, .text = g_strndup(s + a + 1, bar - a - 1), .len = bar - a - 1,
+  tnode n = {.kind = N_RUBY,
+             .text = g_strndup(s + a + 1, bar - a - 1),
+             .len = bar - a - 1,
              .ruby = g_strndup(s + bar + 1, e - bar - 1)};
   g_array_append_val(nodes, n);
   return true;
@@ -892,32 +912,36 @@ static tseq parse_seq(tparser *T, term *tm) {
       }
       size_t inner = p + 2, end = (size_t)(close - s), after = end + 2;
       size_t q = inner;
-      while (q < end && is_blank(s[q])) q++;
+      while (q < end && is_blank(s[q]))
+        q++;
       bool ctl = false;
       end_kind ek = END_TEXT;
       size_t cs = 0;
       if (g_str_has_prefix(s + q, "#if") && q + 3 <= end && (q + 3 == end || is_blank(s[q + 3]))) {
         ctl = true;
         cs = q + 3;
-      } else if (g_str_has_prefix(s + q, "#elif") &&
-                 (q + 5 == end || is_blank(s[q + 5]))) {
+      } else if (g_str_has_prefix(s + q, "#elif") && (q + 5 == end || is_blank(s[q + 5]))) {
         ctl = true;
         ek = END_ELIF;
         cs = q + 5;
       } else if (g_str_has_prefix(s + q, "#else")) {
         size_t r = q + 5;
-        while (r < end && is_blank(s[r])) r++;
+        while (r < end && is_blank(s[r]))
+          r++;
         if (r == end) ctl = true, ek = END_ELSE;
       } else if (g_str_has_prefix(s + q, "/if")) {
         size_t r = q + 3;
-        while (r < end && is_blank(s[r])) r++;
+        while (r < end && is_blank(s[r]))
+          r++;
         if (r == end) ctl = true, ek = END_ENDIF;
       }
       if (!ctl) {
         flush_text(lit, nodes);
         tnode n = {.kind = N_VALUE};
-        if (parse_value(P, inner, end, &n.val)) g_array_append_val(nodes, n);
-        else merge_operand_clear(&n.val);
+        if (parse_value(P, inner, end, &n.val))
+          g_array_append_val(nodes, n);
+        else
+          merge_operand_clear(&n.val);
         T->pos = after;
         continue;
       }
@@ -1025,7 +1049,8 @@ static bool eval_node(evaluator *V, const tnode *n) {
 
 static bool eval_seq(evaluator *V, const tseq *s) {
   bool ok = true;
-  for (size_t i = 0; i < s->n; i++) ok = eval_node(V, &s->v[i]) && ok;
+  for (size_t i = 0; i < s->n; i++)
+    ok = eval_node(V, &s->v[i]) && ok;
   return ok;
 }
 
@@ -1111,8 +1136,7 @@ static bool node_is_static(const tnode *n) {
   case N_SPAN: return seq_is_static(&n->kids);
   case N_IF:
     for (size_t i = 0; i < n->nbr; i++)
-      if ((n->br[i].cond && !merge_cond_is_static(n->br[i].cond)) ||
-          !seq_is_static(&n->br[i].body))
+      if ((n->br[i].cond && !merge_cond_is_static(n->br[i].cond)) || !seq_is_static(&n->br[i].body))
         return false;
     return true;
   }
@@ -1139,7 +1163,8 @@ static void node_columns(const tnode *n, bool *used, size_t ncols) {
 }
 
 static void seq_columns(const tseq *s, bool *used, size_t ncols) {
-  for (size_t i = 0; i < s->n; i++) node_columns(&s->v[i], used, ncols);
+  for (size_t i = 0; i < s->n; i++)
+    node_columns(&s->v[i], used, ncols);
 }
 
 /* Evaluate a slot for E into out/spans (cleared first). */
@@ -1158,16 +1183,24 @@ static bool eval_slot(const slot *sl, const merge_env *E, GString *out, GArray *
 
 static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constants, slot *sl,
                          tg_diag *d) {
-  mparser P = {.m = m, .t = t, .s = t->text, .len = strlen(t->text), .constants = constants,
-               .d = d, .ok = true};
+  mparser P = {.m = m,
+               .t = t,
+               .s = t->text,
+               .len = strlen(t->text),
+               .constants = constants,
+               .d = d,
+               .ok = true};
   sl->faces = g_array_new(FALSE, FALSE, sizeof(tg_face_request));
   sl->compiled = true;
   if (t->kind == TG_TEXT_CONDITION) {
     sl->cond = merge_cond_parse(&P, 0, P.len);
     sl->is_static = sl->cond && merge_cond_is_static(sl->cond);
   } else {
-    tparser T = {.P = &P, .rich = t->kind == TG_TEXT_RICH, .faces = sl->faces,
-                 .open = g_ptr_array_new(), .forgive = g_ptr_array_new_with_free_func(g_free)};
+    tparser T = {.P = &P,
+                 .rich = t->kind == TG_TEXT_RICH,
+                 .faces = sl->faces,
+                 .open = g_ptr_array_new(),
+                 .forgive = g_ptr_array_new_with_free_func(g_free)};
     term tm;
     sl->tree = parse_seq(&T, &tm);
     g_ptr_array_free(T.open, TRUE);
@@ -1266,7 +1299,8 @@ tg_merge *tg_merge_new(const tg_design *design, const char *const *columns, size
 
 void tg_merge_free(tg_merge *m) {
   if (!m) return;
-  for (size_t i = 0; i < m->nslots; i++) slot_clear(&m->slots[i]);
+  for (size_t i = 0; i < m->nslots; i++)
+    slot_clear(&m->slots[i]);
   g_free(m->slots);
   g_free(m->used_columns);
   g_free(m);
@@ -1315,8 +1349,7 @@ bool tg_merge_set_variant(tg_merge *m, const char *variant, const char *column, 
       for (size_t i = 0; i < ds->nvariants; i++)
         g_string_append_printf(names, "%s%s", i ? ", " : "", ds->variants[i]);
       tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.unknown-variant", at,
-                 "variant '%s' is not a variant of %s (it has: %s)", variant, ds->path,
-                 names->str);
+                 "variant '%s' is not a variant of %s (it has: %s)", variant, ds->path, names->str);
       const char *s = tg_suggest(variant, ds->variants, ds->nvariants);
       if (s) tg_diag_hint(d, "did you mean '%s'?", s);
       g_string_free(names, TRUE);
@@ -1339,8 +1372,8 @@ bool tg_merge_set_variant(tg_merge *m, const char *variant, const char *column, 
   return ok;
 }
 
-static int choose_segment(const tg_merge *m, const tg_row *row, const char *list_path,
-                          tg_diag *d, bool *ok) {
+static int choose_segment(const tg_merge *m, const tg_row *row, const char *list_path, tg_diag *d,
+                          bool *ok) {
   const tg_design *ds = m->design;
   *ok = true;
   if (!ds->nsegments) return -1;
@@ -1376,8 +1409,10 @@ static int choose_segment(const tg_merge *m, const tg_row *row, const char *list
   int best = -1;
   for (size_t k = 0; k < nm; k++) {
     const tg_segment *sg = &ds->segments[matched[k]];
-    if (!sg->priority) all_prio = false;
-    else if (best < 0 || sg->priority < ds->segments[best].priority) best = matched[k];
+    if (!sg->priority)
+      all_prio = false;
+    else if (best < 0 || sg->priority < ds->segments[best].priority)
+      best = matched[k];
   }
   if (all_prio) return best;
   GString *names = g_string_new(NULL);
@@ -1441,7 +1476,8 @@ tg_letter *tg_letter_new(const tg_merge *m) {
   li->pub.attrs = g_new0(const tg_attrs *, m->nslots + 1);
   li->pub.segment = -1;
   li->pub.variant_name = m->design->variants[0];
-  for (size_t i = 0; i < m->nslots; i++) li->pub.attrs[i] = tg_merge_get_static_attrs(m, (int)i);
+  for (size_t i = 0; i < m->nslots; i++)
+    li->pub.attrs[i] = tg_merge_get_static_attrs(m, (int)i);
   li->offsets = g_new0(size_t, m->nslots + 1);
   li->attr_first = g_new0(size_t, m->nslots + 1);
   li->dyn = g_new0(tg_attrs, m->nslots + 1);
