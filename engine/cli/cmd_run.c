@@ -145,7 +145,7 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
   cli_print_diags(d);
   if (code == TG_EXIT_OK || code == TG_EXIT_REJECTED) {
     char *s = tg_summary_format(&sum, check);
-    fprintf(stderr, "%s%s", check ? "check: " : "", check ? "\n" : "");
+    if (check) fprintf(stderr, "check (nothing written):\n");
     fputs(s, stderr);
     free(s);
   }

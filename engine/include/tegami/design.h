@@ -1,11 +1,21 @@
 /* tegami/design.h — letter designs: YAML in, a checked design model out.
  *
- * A design describes the pages of one letter: page size, named text styles and
- * positioned blocks (text frames, boxes, rules, QR codes, tables, the address
- * block).  Every string that will be merged with data is a tg_text: it keeps
- * its source location so that the merge stage can point at a bad placeholder
- * with file:line:col.  tg_design_load() checks the whole file in one pass and
- * reports every problem; it returns NULL if there was any error.
+ * A design describes the pages of one letter: page size, named colours and
+ * text styles, and positioned blocks (text frames, flows of paragraphs,
+ * boxes, rules, images, QR codes, tables, the address block, and slots kept
+ * for the customer barcode and result charts).  Every string that will be
+ * merged with data is a tg_text: it keeps its source location so that the
+ * merge stage can point at a bad placeholder with file:line:col.
+ * tg_design_load() checks the whole file (and the files it includes) in one
+ * pass and reports every problem; it returns NULL if there was any error.
+ *
+ * Variants and segments.  A design may declare variants (e.g. `standard` and
+ * `easy` やさしい日本語) and message segments per list type, each segment with
+ * a `when:` rule over the row.  Anything in a style or block can differ per
+ * variant or segment (a mapping from variant or segment names to values);
+ * the loader expands such a block into one copy per variant/segment, each
+ * copy carrying the masks of the letters it appears in.  The later stages
+ * only filter blocks by the letter's variant and segment.
  *
  * Lengths are stored in points (1/72 inch) with the unit in the field name;
  * the YAML always states its unit ("20mm", "10.5pt").  The origin is the top
@@ -22,12 +32,30 @@ extern "C" {
 
 struct tg_ynode;
 
+/* Limits of the selection dimensions (masks are bit sets). */
+#define TG_MAX_VARIANTS 8
+#define TG_MAX_SEGMENTS 64
+#define TG_ALL_VARIANTS ((uint32_t)0xFF)
+#define TG_ALL_SEGMENTS (~(uint64_t)0)
+
+/* How the merge stage reads a text. */
+typedef enum {
+  TG_TEXT_RICH,      /* placeholders, {{#if}}, [b]…[/b] spans and {base|reading} ruby */
+  TG_TEXT_PLAIN,     /* placeholders and {{#if}} only (QR data, barcode, chart values) */
+  TG_TEXT_CONDITION, /* a rule such as `eGFR < 45`; its value is "1" or "" */
+} tg_text_kind;
+
 /* A text that may contain {{placeholders}}; `slot` numbers it within the
  * design so that the merge stage can hand back one value per slot. */
 typedef struct tg_text {
   const char *text;
   const struct tg_ynode *node; /* where it came from (opaque) */
   int slot;
+  tg_text_kind kind;
+  int page;          /* 1-based page of its block (0: not on a page) */
+  int guard;         /* slot of the rule that must hold for it to show, or -1 */
+  uint32_t variants; /* letters it can appear in (masks of its block) */
+  uint64_t segments;
 } tg_text;
 
 /* Source span of the bytes text[off, off+len) of a design text. */
@@ -60,11 +88,15 @@ typedef enum {
   TG_BLOCK_QR,
   TG_BLOCK_TABLE,
   TG_BLOCK_ADDRESS,
+  TG_BLOCK_FLOW,    /* children stacked downwards */
+  TG_BLOCK_IMAGE,   /* PNG or SVG from the design's folder */
+  TG_BLOCK_BARCODE, /* slot: Japan Post customer barcode (drawn by the barcode module) */
+  TG_BLOCK_CHART,   /* slot: a result chart (drawn by the chart module) */
 } tg_block_type;
 
 typedef enum { TG_QR_ECC_L, TG_QR_ECC_M, TG_QR_ECC_Q, TG_QR_ECC_H } tg_qr_ecc;
 
-/* What a frame does when its text does not fit its height. */
+/* What a frame does when its content does not fit its height. */
 typedef enum {
   TG_OVERFLOW_FAIL,   /* reject the letter with a row-named error (default) */
   TG_OVERFLOW_SHRINK, /* reduce the size in 0.25pt steps down to min_size_pt */
@@ -75,13 +107,23 @@ typedef struct tg_table_column {
   tg_align align;
 } tg_table_column;
 
-typedef struct tg_block {
+typedef enum { TG_IMAGE_PNG, TG_IMAGE_SVG } tg_image_format;
+
+typedef struct tg_block tg_block;
+
+struct tg_block {
   tg_block_type type;
   const char *name; /* "greeting", or "text#3" when unnamed */
   tg_span span;
-  double x_pt, y_pt;
+  double x_pt, y_pt;          /* in a flow: relative to the flow (x = indent) */
   double width_pt, height_pt; /* height 0 = as tall as the content */
   const tg_style *style;
+  /* which letters show the block: variant/segment masks and an optional
+   * rule (when.slot < 0: always) */
+  uint32_t variants;
+  uint64_t segments;
+  tg_text when;
+  double space_before_pt; /* in a flow: extra room above the block */
   union {
     struct {
       tg_text text;
@@ -108,11 +150,14 @@ typedef struct tg_block {
       size_t ncols, nrows; /* nrows includes the header row if any */
       tg_table_column *cols;
       tg_text *cells; /* nrows * ncols, row-major */
+      tg_text *row_when; /* per row: shown only when the rule holds (slot -1: always) */
       bool header;    /* first row is a header */
       const tg_style *header_style;
       uint32_t header_fill;
       double stroke_pt;
       double padding_pt;
+      tg_overflow overflow; /* with height_pt > 0: the table's maximum height */
+      double min_size_pt;
     } table;
     struct {
       tg_text postal, address, name;
@@ -121,20 +166,63 @@ typedef struct tg_block {
       size_t max_address_lines;
       double min_size_pt; /* a long address shrinks down to this size */
     } address;
+    struct {
+      size_t nchildren;
+      tg_block *children; /* placed top to bottom; x/y relative to the flow */
+      double gap_pt;      /* between children that are shown */
+      tg_overflow overflow;
+      double min_size_pt; /* shrink: the smallest size of the flow's style */
+    } flow;
+    struct {
+      const char *file; /* as written in the design */
+      const char *path; /* resolved, inside the design's folder */
+      tg_image_format format;
+    } image;
+    struct {
+      /* slots: the declaration is checked and carried; nothing is drawn
+       * until the barcode and chart modules are integrated */
+      const char *kind;   /* "customer-barcode", or the chart's kind */
+      size_t nvalues;
+      const char *const *names; /* value names ("postal", "address", …) */
+      tg_text *values;
+      double size_pt;     /* barcode: the point size (8–11.5pt) */
+    } slot;
   } u;
-} tg_block;
+};
 
 typedef struct tg_design_page {
   size_t nblocks;
-  tg_block *blocks;
+  tg_block *blocks; /* furniture first, then the page's own blocks */
 } tg_design_page;
+
+/* A message segment: letters of one list type whose row satisfies `when`. */
+typedef struct tg_segment {
+  const char *name;
+  const char *type;  /* list type, e.g. "highrisk" */
+  tg_text when;      /* a condition; slot -1 for `when: otherwise` */
+  bool otherwise;    /* matches when no other segment of its type does */
+  int priority;      /* 0: none; 1 is chosen first among overlapping ones */
+  tg_span span;
+} tg_segment;
+
+typedef struct tg_color {
+  const char *name;
+  uint32_t rgba;
+} tg_color;
 
 typedef struct tg_design {
   const char *path;
   const char *name;
   double page_width_pt, page_height_pt;
-  size_t nstyles;
-  tg_style *styles;
+  size_t nstyles;  /* named styles per variant */
+  tg_style *styles; /* nvariants * nstyles: the table of variant v starts at v * nstyles */
+  size_t ncolors;
+  tg_color *colors;
+  size_t nvariants; /* at least 1 ("standard" when none are declared) */
+  const char *const *variants;
+  size_t nsegments; /* 0 when the design declares none */
+  tg_segment *segments;
+  tg_span segments_span;
   size_t npages;
   tg_design_page *pages;
   size_t ntexts;  /* number of slots */
@@ -143,12 +231,28 @@ typedef struct tg_design {
 
 /* Load and check a design file.  Returns NULL if any error was reported. */
 tg_design *tg_design_load(const char *path, tg_diag *d);
-/* Same, from text already in memory (tests, fuzzing). */
+/* Same, from text already in memory (tests, fuzzing); included files and
+ * images are resolved relative to `name`. */
 tg_design *tg_design_load_text(const char *name, const char *text, size_t len, tg_diag *d);
 void tg_design_free(tg_design *design);
 
+/* The style `name` of variant 0. */
 const tg_style *tg_design_find_style(const tg_design *design, const char *name);
+/* A named colour of the design's `colors:`, or NULL. */
+const tg_color *tg_design_find_color(const tg_design *design, const char *name);
+/* Index of a variant / segment by name, or -1. */
+int tg_design_find_variant(const tg_design *design, const char *name);
+int tg_design_find_segment(const tg_design *design, const char *name);
+/* Mask of the segments of a list type (0 when the design has none for it;
+ * TG_ALL_SEGMENTS when the design declares no segments). */
+uint64_t tg_design_segment_mask(const tg_design *design, const char *list_type);
 const char *tg_block_type_name(tg_block_type t);
+/* Call fn for every text of a block, its children's included, with the
+ * style it is set in (NULL for texts that are not set: QR data, rules). */
+void tg_block_foreach_text(const tg_block *b,
+                           void (*fn)(const tg_block *owner, const tg_text *t,
+                                      const tg_style *style, void *data),
+                           void *data);
 
 #ifdef __cplusplus
 }

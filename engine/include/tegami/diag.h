@@ -118,6 +118,10 @@ bool tg_diag_has_errors(const tg_diag *d);
 const tg_diag_entry *tg_diag_get(const tg_diag *d, size_t i);
 /* Move every entry of `from` to the end of `to` (from becomes empty). */
 void tg_diag_take(tg_diag *to, tg_diag *from);
+/* Same, but drop entries equal (severity, code, message, location) to one
+ * already in `to`: copies of one design block (per variant or segment)
+ * report a shared mistake once. */
+void tg_diag_take_unique(tg_diag *to, tg_diag *from);
 void tg_diag_clear(tg_diag *d);
 
 /* Render one entry as text, gcc-style:

@@ -55,7 +55,14 @@ void *tg_face_get_cairo_face(const tg_face *face);
 
 /* ---- display list ------------------------------------------------------------- */
 
-typedef enum { TG_ITEM_GLYPHS, TG_ITEM_RECT, TG_ITEM_LINE, TG_ITEM_QR } tg_item_type;
+typedef enum {
+  TG_ITEM_GLYPHS,
+  TG_ITEM_RECT,
+  TG_ITEM_LINE,
+  TG_ITEM_QR,
+  TG_ITEM_IMAGE, /* a PNG or SVG of the design, loaded once per layout */
+  TG_ITEM_SLOT,  /* a declared place for a later module (barcode, chart): not drawn */
+} tg_item_type;
 
 typedef struct tg_glyph {
   uint32_t id;
@@ -101,6 +108,20 @@ typedef struct tg_item {
       tg_qr_ecc ecc;
       int version;
     } qr;
+    struct {
+      double w_pt, h_pt; /* the box the image is drawn into */
+      void *surface;     /* cairo_surface_t* (owned by the layout): PNG pixels, or an SVG
+                            recorded as vectors */
+      double src_w, src_h; /* the surface's own size, in its units */
+      const char *file;  /* as written in the design */
+    } image;
+    struct {
+      const char *kind; /* "customer-barcode", or a chart kind */
+      double w_pt, h_pt;
+      size_t nvalues;
+      const char *const *names;  /* value names of the declaration */
+      const char *const *values; /* merged values (the barcode's postal code, …) */
+    } slot;
   } u;
 } tg_item;
 
@@ -126,14 +147,18 @@ typedef struct tg_pages {
 
 typedef struct tg_layout tg_layout;
 
-/* Prepare a design for merging with `merge`: check that every style's font is
- * in the font set, and lay out the static layer of every page.  Errors in
- * static content (a glyph missing, text overflowing) are design errors.
- * `layer_id_base` makes layer ids unique across layouts of one run. Borrows
- * design, merge and fonts. */
+/* Prepare a design for merging with `merge`: check that every style's font and
+ * every face a span asks for is in the font set, load the design's images,
+ * and lay out the static layers: one per page and per (variant, segment)
+ * whose static content differs.  Errors in static content (a glyph missing,
+ * text overflowing) are design errors.  `layer_id_base` makes layer ids
+ * unique across layouts of one run: the next layout of the run starts at
+ * layer_id_base + tg_layout_get_layer_count().  Borrows design, merge and
+ * fonts. */
 tg_layout *tg_layout_new(const tg_design *design, const tg_merge *merge, const tg_fonts *fonts,
                          uint32_t layer_id_base, tg_diag *d);
 void tg_layout_free(tg_layout *layout);
+/* Number of distinct static layers (ids layer_id_base+1 … +count). */
 size_t tg_layout_get_layer_count(const tg_layout *layout);
 
 /* Per-thread working state: a per-letter arena and a shaping cache. */
@@ -167,7 +192,8 @@ bool tg_layout_frame(tg_layout_ctx *ctx, const tg_frame_spec *spec, const char *
 /* Start a new set of frames: releases the items of earlier calls. */
 void tg_layout_ctx_reset(tg_layout_ctx *ctx);
 
-/* Lay out one merged letter.  The pages live in ctx until the next call.
+/* Lay out one merged letter, with the blocks of its variant and segment and
+ * those whose `when:` holds.  The pages live in ctx until the next call.
  * Returns false (with a diagnostic naming the row) if the letter cannot be
  * laid out: text overflowing its frame, a character no font can draw. */
 bool tg_layout_letter(const tg_layout *layout, tg_layout_ctx *ctx, const tg_letter *letter,

@@ -5,16 +5,26 @@
  * {{sender.name}}, {{municipality.name}}, {{job.date}} …).  An unknown field
  * is an error at load time with file:line:col, never at letter 7,000.
  *
- * Grammar (see docs/design-format.md):
- *   text        := ( literal | "{{" expr "}}" )*
- *   expr        := operand ( "|" filter )*
- *   operand     := field-name | dotted.constant | "quoted text"
- *   filter      := name ( ":" argument ( "," argument )* )?
- * Merged values are always plain text: a name containing "<b>" or "&" prints
- * exactly as written, because values are never parsed as markup.
+ * Grammar (docs/design-format.md has the full reference):
+ *   text     := ( literal | "{{" value "}}" | if | span | ruby )*
+ *   value    := operand ( "|" filter ( ":" arg ( "," arg )* )? )*
+ *   operand  := column | dotted.constant | letter.id | page.number | "quoted text"
+ *   if       := "{{#if" rule "}}" text ( "{{#elif" rule "}}" text )*
+ *               ( "{{#else}}" text )? "{{/if}}"
+ *   rule     := rule "or" rule | rule "and" rule | "not" rule | "(" rule ")"
+ *             | operand ( ("=="|"!="|"<"|"<="|">"|">=") operand
+ *                       | "in" number ".." number | "in" number "..<" number
+ *                       | "in" "[" item ( "," item )* "]" )?
+ *   span     := "[b]" text "[/b]" | "[u]" … | "[color=#C00000]" … "[/color]"
+ *             | "[size=12pt]" … | "[font=BIZ UDPMincho]" …      (rich texts only)
+ *   ruby     := "{" base "|" reading "}"                      (rich texts only)
+ * Merged values are always plain text: a name containing "<b>", "[b]" or "&"
+ * prints exactly as written, because values are never parsed as markup;
+ * spans and ruby come only from the design's own literal text.
  *
- * A slot whose text refers to no column is static: its value is computed once
- * (tg_merge_get_static) and the layout stage lays it out once per run.
+ * A slot whose text refers to no column and no letter value is static: its
+ * value is computed once (tg_merge_get_static) and the layout stage lays it
+ * out once per run.
  */
 #ifndef TEGAMI_MERGE_H
 #define TEGAMI_MERGE_H
@@ -71,7 +81,9 @@ void tg_values_free(tg_values *v);
 typedef struct tg_merge tg_merge;
 
 /* Compile every text of `design`.  `columns` may be NULL (no list known yet:
- * placeholders naming a column are then accepted unchecked).  Returns NULL if
+ * placeholders naming a column are then accepted unchecked).  The constant
+ * "list.type" picks the design's segments for this list; texts that only
+ * letters of other list types can show are not compiled.  Returns NULL if
  * any template is invalid. The merge borrows design and constants. */
 tg_merge *tg_merge_new(const tg_design *design, const char *const *columns, size_t ncols,
                        const tg_values *constants, tg_diag *d);
@@ -85,13 +97,51 @@ const tg_attrs *tg_merge_get_static_attrs(const tg_merge *m, int slot);
 /* Index of each column the design uses (for validation), -1 terminated. */
 const int *tg_merge_get_used_columns(const tg_merge *m);
 
+/* A face that a span of a rich text asks for: [font=…] and [b] spans, with
+ * their enclosing spans applied.  family NULL / weight 0 mean "the style's".
+ * The layout stage checks every request against the font set when it loads,
+ * so a span asking for a face the set lacks is a design error. */
+typedef struct tg_face_request {
+  const char *family;
+  int weight;
+  tg_span span; /* the span's opening tag */
+} tg_face_request;
+const tg_face_request *tg_merge_get_face_requests(const tg_merge *m, int slot, size_t *n);
+
+/* ---- variants and segments ------------------------------------------------------ */
+
+/* Which variant the letters of this merge get: `variant` names one of the
+ * design's variants (NULL: the design's first); `column` (NULL: none) names a
+ * column whose value chooses the variant per row (an empty value keeps
+ * `variant`).  Reports an unknown variant or column at `at` (the job). */
+bool tg_merge_set_variant(tg_merge *m, const char *variant, const char *column, tg_span at,
+                          tg_diag *d);
+/* The segments a letter of this list can get (see tg_design_segment_mask). */
+uint64_t tg_merge_get_segment_mask(const tg_merge *m);
+
+/* Decide a row's variant (index into design->variants) and segment (index
+ * into design->segments, -1 when the design has none).  Returns false, with a
+ * row-named diagnostic, when the row cannot have a letter: its variant column
+ * names no variant (data.variant), its values cannot be compared (e.g.
+ * data.not-a-number), it matches no segment (segment.none) or several that
+ * have no priority (segment.overlap).  The run loop calls this in its scan
+ * phase, so such rows are rejected before anything is drawn. */
+bool tg_merge_choose(const tg_merge *m, const tg_row *row, const char *list_path, int *variant,
+                     int *segment, tg_diag *d);
+
 /* One merged letter: a value per slot.  Owns its strings; reusable across
- * rows (tg_merge_row resets it). One letter per worker thread. */
+ * rows (tg_merge_row resets it). One letter per worker thread.  seq and id
+ * are set by the caller before tg_merge_row ({{letter.id}} prints them);
+ * variant and segment are set by tg_merge_row (as tg_merge_choose decides). */
 typedef struct tg_letter {
   const tg_row *row;
   const char *list_path; /* for messages */
   uint64_t seq;          /* 1-based position in the run */
   char id[48];           /* letter id, e.g. "14999-000012" */
+  int variant;           /* index into design->variants */
+  int segment;           /* index into design->segments, or -1 */
+  const char *variant_name; /* borrowed from the design */
+  const char *segment_name; /* NULL when the design has no segments */
   size_t nvalues;
   const char **values;     /* values[slot] */
   const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */
@@ -100,8 +150,10 @@ typedef struct tg_letter {
 tg_letter *tg_letter_new(const tg_merge *m);
 void tg_letter_free(tg_letter *l);
 
-/* Merge one row into `letter`.  Returns false (with a row-named diagnostic)
- * when a filter cannot format a value; the row is then rejected. */
+/* Merge one row into `letter`: choose its variant and segment, then
+ * evaluate every row-dependent slot.  Returns false (with a row-named
+ * diagnostic) when the row cannot be chosen for (see tg_merge_choose) or a
+ * filter cannot format a value; the row is then rejected. */
 bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, tg_letter *letter,
                   tg_diag *d);
 

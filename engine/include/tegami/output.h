@@ -32,6 +32,9 @@ typedef struct tg_list_spec {
   const char *file;   /* resolved relative to the job file */
   const char *type;   /* "highrisk", "dropout" or a free word */
   const char *design; /* resolved path; the job's design if not given */
+  const char *variant;        /* the design variant for this list (NULL: the municipality's) */
+  const char *variant_column; /* a column naming the variant per row (NULL: none) */
+  tg_span variant_span;       /* where the variant was chosen, for messages */
   tg_span span;
   /* How to read the list (docs/targets.md): pass to tg_targets_open(). */
   const char *profile;    /* "kdb-highrisk", "kdb-dropout", or NULL (none) */
@@ -47,6 +50,7 @@ typedef struct tg_municipality {
   const char *id;
   const char *name;
   const char *exclude; /* the municipality's exclusion list (CSV of keys), or NULL */
+  const char *variant; /* the design variant of its letters (NULL: the design's first) */
   tg_values *values; /* municipality.*, sender.* constants */
   size_t nlists;
   tg_list_spec *lists;

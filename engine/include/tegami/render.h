@@ -46,6 +46,8 @@ typedef struct tg_letter_info {
   const char *id;
   const char *list; /* list file */
   uint64_t row;
+  const char *variant; /* NULL when the design has a single variant */
+  const char *segment; /* NULL when the design has no segments */
 } tg_letter_info;
 
 void tg_sink_begin_letter(tg_sink *s, const tg_letter_info *info);

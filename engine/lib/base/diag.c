@@ -196,6 +196,35 @@ void tg_diag_take(tg_diag *to, tg_diag *from) {
   g_hash_table_remove_all(from->summaries);
 }
 
+static bool same_entry(const tg_diag_entry *a, const tg_diag_entry *b) {
+  return a->severity == b->severity && a->repeats == 0 && b->repeats == 0 &&
+         g_strcmp0(a->code, b->code) == 0 && g_strcmp0(a->message, b->message) == 0 &&
+         a->span.src == b->span.src && a->span.line == b->span.line &&
+         a->span.col == b->span.col && g_strcmp0(a->file, b->file) == 0 && a->row == b->row &&
+         g_strcmp0(a->column, b->column) == 0;
+}
+
+void tg_diag_take_unique(tg_diag *to, tg_diag *from) {
+  guint kept = 0;
+  for (guint i = 0; i < from->entries->len; i++) {
+    entry *en = g_ptr_array_index(from->entries, i);
+    bool dup = false;
+    for (guint k = 0; k < to->entries->len && !dup; k++)
+      dup = same_entry(&((entry *)g_ptr_array_index(to->entries, k))->e, &en->e);
+    for (guint k = 0; k < kept && !dup; k++)
+      dup = same_entry(&((entry *)g_ptr_array_index(from->entries, k))->e, &en->e);
+    if (dup) {
+      entry_free(en);
+      continue;
+    }
+    from->entries->pdata[kept++] = en;
+  }
+  g_ptr_array_set_free_func(from->entries, NULL);
+  g_ptr_array_set_size(from->entries, kept);
+  g_ptr_array_set_free_func(from->entries, entry_free);
+  tg_diag_take(to, from);
+}
+
 const char *tg_severity_name(tg_severity sev) {
   switch (sev) {
   case TG_NOTE: return "note";

@@ -97,6 +97,25 @@ static bool attach(tg_ydoc *doc, GArray *stack, tg_ynode *n, tg_diag *d) {
   return true;
 }
 
+/* Does the value on this line start with [ or {?  A syntax error there is
+ * almost always a text with markup or a placeholder that needs quotes.
+ * Returns the character, or 0. */
+static char starts_flow(const tg_source *src, uint32_t line) {
+  size_t n;
+  const char *l = tg_source_get_line(src, line, &n);
+  if (!l) return 0;
+  size_t i = 0;
+  while (i < n && l[i] == ' ') i++;
+  if (i + 1 < n && l[i] == '-' && l[i + 1] == ' ') i += 2; /* a list item */
+  else {
+    while (i + 1 < n && !(l[i] == ':' && l[i + 1] == ' ')) i++;
+    if (i + 1 >= n) return 0;
+    i += 2;
+  }
+  while (i < n && l[i] == ' ') i++;
+  return i < n && (l[i] == '[' || l[i] == '{') ? l[i] : 0;
+}
+
 tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
   tg_ydoc *doc = g_new0(tg_ydoc, 1);
   doc->arena = tg_arena_new(64 * 1024);
@@ -115,8 +134,12 @@ tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
       tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.syntax", sp, "YAML syntax error: %s%s%s",
                  p.problem ? p.problem : "malformed document", p.context ? " " : "",
                  p.context ? p.context : "");
-      if (p.context && (p.context_mark.line != p.problem_mark.line ||
-                        p.context_mark.column != p.problem_mark.column))
+      char quote = starts_flow(src, sp.line);
+      if (quote)
+        tg_diag_hint(d, "a text that starts with '%c' must be quoted: \"%s\"", quote,
+                     quote == '[' ? "[b]…[/b]…" : "{{氏名}} 様");
+      else if (p.context && (p.context_mark.line != p.problem_mark.line ||
+                             p.context_mark.column != p.problem_mark.column))
         tg_diag_hint(d, "what was left open starts at line %zu, column %zu",
                      p.context_mark.line + 1, p.context_mark.column + 1);
       ok = false;

@@ -1,16 +1,24 @@
-/* blocks.c — placing design blocks: text frames, boxes, rules, QR codes,
- * tables and the address block.
+/* blocks.c — placing design blocks: text frames, flows, boxes, rules, QR
+ * codes, tables, images, the address block and module slots.
  *
  * Each block is placed from its merged texts.  A frame reports whether its
- * text fitted; overflow is a result, never a silent clip: the frame shrinks
- * within its limits when the design allows, otherwise the letter fails with an
- * error that names the block (and, for row data, the row).  QR symbols are
- * encoded with libqrencode in 8-bit mode (UTF-8 payloads; its Kanji mode would
- * expect Shift_JIS) and drawn later as vector squares.
+ * text fitted; overflow is a result, never a silent clip: the frame (or a
+ * flow, or a table with a height) shrinks within its limits when the design
+ * allows, otherwise the letter fails with an error that names the block
+ * (and, for row data, the row).  Shrinking scales every size of the content
+ * together — the style's size and the sizes of [size=…] spans — in steps of
+ * 0.25pt of the base size, so a span keeps its proportion to its text.
+ * A flow stacks its shown children downwards; a child hidden by `when:` or
+ * whose merged text is empty takes no room and no gap.  QR symbols are
+ * encoded with libqrencode in 8-bit mode (UTF-8 payloads; its Kanji mode
+ * would expect Shift_JIS) and drawn later as vector squares.  Slots (the
+ * customer barcode, charts) are placed as declared and drawn by nobody yet:
+ * the barcode and chart modules will fill them.
  */
 #include "layout/layout_private.h"
 
 #include <errno.h>
+#include <math.h>
 #include <qrencode.h>
 #include <string.h>
 
@@ -47,8 +55,19 @@ bool layout_resolve_style(layout_env *env, const tg_style *st, text_style *out, 
 
 const text_style *layout_style(const layout_env *env, const tg_style *st) {
   const tg_design *ds = env->design;
-  if (st >= ds->styles && st < ds->styles + ds->nstyles) return &env->styles[st - ds->styles];
+  size_t n = ds->nstyles * ds->nvariants;
+  if (st && st >= ds->styles && st < ds->styles + n) return &env->styles[st - ds->styles];
   return &env->default_style;
+}
+
+bool layout_block_shown(const tg_block *b, const layout_sel *sel) {
+  if (!((b->variants >> sel->variant) & 1)) return false;
+  if (sel->segment >= 0 && !((b->segments >> sel->segment) & 1)) return false;
+  if (b->when.slot >= 0) {
+    const char *v = sel->values[b->when.slot];
+    if (!v || !v[0]) return false;
+  }
+  return true;
 }
 
 /* Report a problem with a letter: row-named for row data, located for static
@@ -69,7 +88,8 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
                tg_block_type_name(b->type), b->name, r->missing_family,
                r->missing_weight >= 600 ? "bold" : "regular");
     if (w->file)
-      tg_diag_row(d, TG_ERROR, TG_KIND_LAYOUT, "layout.font-missing", w->file, w->row, NULL, "%s", msg);
+      tg_diag_row(d, TG_ERROR, TG_KIND_LAYOUT, "layout.font-missing", w->file, w->row, NULL, "%s",
+                  msg);
     else
       tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "layout.font-missing", w->span, "%s", msg);
     return;
@@ -78,45 +98,82 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
     g_snprintf(msg, sizeof msg, "control character U+%04X in the text of %s '%s'", r->missing_cp,
                tg_block_type_name(b->type), b->name);
   else if (r->missing_vs)
-    g_snprintf(msg, sizeof msg,
-               "no font in the font set can draw U+%04X with variation selector U+%04X (in %s '%s')",
-               r->missing_cp, r->missing_vs, tg_block_type_name(b->type), b->name);
+    g_snprintf(
+        msg, sizeof msg,
+        "no font in the font set can draw U+%04X with variation selector U+%04X (in %s '%s')",
+        r->missing_cp, r->missing_vs, tg_block_type_name(b->type), b->name);
   else
     g_snprintf(msg, sizeof msg, "no font in the font set can draw U+%04X (in %s '%s')",
                r->missing_cp, tg_block_type_name(b->type), b->name);
   report(d, w, TG_KIND_LAYOUT, "layout.glyph-missing", msg);
 }
 
-/* Set a text frame, applying the overflow policy. */
+static void report_overflow(tg_diag *d, const err_where *w, const tg_block *b, double need_pt,
+                            double have_pt) {
+  char msg[256];
+  g_snprintf(msg, sizeof msg,
+             "the content of %s '%s' does not fit: it needs %.1fmm of height, the frame has "
+             "%.1fmm",
+             tg_block_type_name(b->type), b->name, tg_pt_to_mm(need_pt), tg_pt_to_mm(have_pt));
+  report(d, w, TG_KIND_LAYOUT, "layout.overflow", msg);
+}
+
+/* Attributes with every [size=…] scaled by f (for shrinking). */
+static const tg_attrs *scale_attrs(tg_arena *arena, const tg_attrs *a, double f) {
+  if (!a || f == 1.0) return a;
+  bool any = false;
+  for (size_t i = 0; i < a->n && !any; i++)
+    any = a->v[i].type == TG_ATTR_SIZE;
+  if (!any) return a;
+  tg_attrs *out = tg_arena_alloc(arena, sizeof *out);
+  tg_attr *v = tg_arena_alloc(arena, (a->n + 1) * sizeof *v);
+  memcpy(v, a->v, a->n * sizeof *v);
+  for (size_t i = 0; i < a->n; i++)
+    if (v[i].type == TG_ATTR_SIZE) v[i].u.size_pt *= f;
+  out->n = a->n;
+  out->v = v;
+  return out;
+}
+
+static text_style scaled(const text_style *st, double f) {
+  text_style s = *st;
+  s.size_pt *= f;
+  return s;
+}
+
+/* The factor of shrink step k for a base size: (size - 0.25k) / size. */
+static double shrink_factor(double size_pt, int k) { return (size_pt - 0.25 * k) / size_pt; }
+
+/* Set a text frame, applying the overflow policy.  `scale` is the factor
+ * of an enclosing shrink (a flow); the frame's own shrink goes further. */
 static bool place_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const tg_block *b,
                        const text_style *base, const char *text, const tg_attrs *attrs, double x,
-                       double y, double w,
-                       double max_h, size_t max_lines, tg_overflow policy, double min_size,
-                       const err_where *where, tg_diag *d, text_result *res) {
-  text_style st = *base;
-  guint mark = items->len;
-  for (;;) {
-    if (!layout_text(ctx, arena, items, b->name, text, strlen(text), attrs, &st, x, y, w, max_h,
-                     max_lines, res)) {
-      g_array_set_size(items, mark);
+                       double y, double w, double max_h, size_t max_lines, tg_overflow policy,
+                       double min_size, double scale, const err_where *where, tg_diag *d,
+                       text_result *res) {
+  guint mark = items ? items->len : 0;
+  double size0 = base->size_pt * scale;
+  for (int k = 0;; k++) {
+    double f = shrink_factor(size0, k) * scale;
+    text_style st = scaled(base, f);
+    if (!layout_text(ctx, arena, items, b->name, text, strlen(text), scale_attrs(arena, attrs, f),
+                     &st, x, y, w, max_h, max_lines, res)) {
+      if (items) g_array_set_size(items, mark);
       report_missing(d, where, b, res);
       return false;
     }
     if (!res->overflow) return true;
-    g_array_set_size(items, mark);
-    if (policy == TG_OVERFLOW_SHRINK && st.size_pt - 0.25 >= min_size - 1e-9) {
-      st.size_pt -= 0.25;
-      continue;
-    }
+    if (items) g_array_set_size(items, mark);
+    if (policy == TG_OVERFLOW_SHRINK && size0 - 0.25 * (k + 1) >= min_size * scale - 1e-9) continue;
     char msg[256];
     if (max_lines && res->nlines > max_lines)
       g_snprintf(msg, sizeof msg, "the text of %s '%s' needs %zu lines; at most %zu fit",
                  tg_block_type_name(b->type), b->name, res->nlines, max_lines);
     else
-      g_snprintf(msg, sizeof msg,
-                 "the text of %s '%s' does not fit: it needs %.1fmm of height, the frame has %.1fmm",
-                 tg_block_type_name(b->type), b->name, tg_pt_to_mm(res->height_pt),
-                 tg_pt_to_mm(max_h));
+      g_snprintf(
+          msg, sizeof msg,
+          "the text of %s '%s' does not fit: it needs %.1fmm of height, the frame has %.1fmm",
+          tg_block_type_name(b->type), b->name, tg_pt_to_mm(res->height_pt), tg_pt_to_mm(max_h));
     report(d, where, TG_KIND_LAYOUT, "layout.overflow", msg);
     return false;
   }
@@ -164,9 +221,10 @@ static bool place_qr(tg_arena *arena, GArray *items, const tg_block *b, const ch
   }
   int m = qr->width;
   uint8_t *dark = tg_arena_alloc(arena, (size_t)m * (size_t)m);
-  for (int i = 0; i < m * m; i++) dark[i] = qr->data[i] & 1;
-  tg_item it = {.type = TG_ITEM_QR, .block = b->name, .x_pt = b->x_pt, .y_pt = b->y_pt,
-                .color = 0x000000FF};
+  for (int i = 0; i < m * m; i++)
+    dark[i] = qr->data[i] & 1;
+  tg_item it = {
+      .type = TG_ITEM_QR, .block = b->name, .x_pt = b->x_pt, .y_pt = b->y_pt, .color = 0x000000FF};
   it.u.qr.modules = m;
   it.u.qr.dark = dark;
   it.u.qr.module_pt = b->u.qr.size_pt / m;
@@ -178,28 +236,40 @@ static bool place_qr(tg_arena *arena, GArray *items, const tg_block *b, const ch
   return true;
 }
 
-static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
-                        const tg_block *b, const char *const *values,
-                        const tg_attrs *const *attrs, const err_where *where, tg_diag *d) {
-  const text_style *body = layout_style(env, b->style);
-  const text_style *head = layout_style(env, b->u.table.header_style);
+/* ---- tables ---------------------------------------------------------------------------- */
+
+static bool row_shown(const tg_block *b, size_t r, const layout_sel *sel) {
+  const tg_text *w = &b->u.table.row_when[r];
+  if (!b->u.table.row_when || w->slot < 0) return true;
+  const char *v = sel->values[w->slot];
+  return v && v[0];
+}
+
+/* Measure (items NULL) or draw the table at scale f; *h_out its height. */
+static bool table_pass(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                       const tg_block *b, const layout_sel *sel, double f, const err_where *where,
+                       tg_diag *d, double *h_out) {
+  text_style body = scaled(layout_style(env, b->style), f);
+  text_style head = scaled(layout_style(env, b->u.table.header_style), f);
   size_t nc = b->u.table.ncols, nr = b->u.table.nrows;
   double pad = b->u.table.padding_pt, stroke = b->u.table.stroke_pt;
-  double y = b->y_pt;
-  double total_w = b->width_pt;
+  double y = b->y_pt, total_w = b->width_pt;
   double *row_y = g_new(double, nr + 1);
+  size_t shown = 0;
   bool ok = true;
   for (size_t r = 0; r < nr && ok; r++) {
+    if (!row_shown(b, r, sel)) continue;
     bool is_head = b->u.table.header && r == 0;
-    const text_style *base = is_head ? head : body;
+    const text_style *base = is_head ? &head : &body;
     /* measure the row: the tallest cell decides */
     double row_h = 0;
     for (size_t c = 0; c < nc; c++) {
       const tg_text *t = &b->u.table.cells[r * nc + c];
+      const char *v = t->slot >= 0 ? sel->values[t->slot] : "";
       text_result res;
-      if (!layout_text(ctx, arena, NULL, b->name, values[t->slot], strlen(values[t->slot]),
-                       attrs[t->slot], base, 0, 0, b->u.table.cols[c].width_pt - 2 * pad, 0, 0,
-                       &res)) {
+      if (!layout_text(ctx, arena, NULL, b->name, v, strlen(v),
+                       scale_attrs(arena, t->slot >= 0 ? sel->attrs[t->slot] : NULL, f), base, 0, 0,
+                       b->u.table.cols[c].width_pt - 2 * pad, 0, 0, &res)) {
         report_missing(d, where, b, &res);
         ok = false;
         break;
@@ -208,52 +278,82 @@ static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
     }
     if (!ok) break;
     row_h += 2 * pad;
-    row_y[r] = y;
-    if (is_head && (b->u.table.header_fill & 0xFF))
-      add_rect(items, b->name, b->x_pt, y, total_w, row_h, 0, 0, b->u.table.header_fill, 0);
-    double x = b->x_pt;
-    for (size_t c = 0; c < nc; c++) {
-      const tg_text *t = &b->u.table.cells[r * nc + c];
-      text_style cs = *base;
-      cs.align = b->u.table.cols[c].align;
-      if (is_head) cs.align = TG_ALIGN_CENTER;
-      text_result res;
-      layout_text(ctx, arena, items, b->name, values[t->slot], strlen(values[t->slot]),
-                  attrs[t->slot], &cs, x + pad, y + pad, b->u.table.cols[c].width_pt - 2 * pad, 0,
-                  0, &res);
-      x += b->u.table.cols[c].width_pt;
+    row_y[shown++] = y;
+    if (items) {
+      if (is_head && (b->u.table.header_fill & 0xFF))
+        add_rect(items, b->name, b->x_pt, y, total_w, row_h, 0, 0, b->u.table.header_fill, 0);
+      double x = b->x_pt;
+      for (size_t c = 0; c < nc; c++) {
+        const tg_text *t = &b->u.table.cells[r * nc + c];
+        const char *v = t->slot >= 0 ? sel->values[t->slot] : "";
+        text_style cs = *base;
+        cs.align = is_head ? TG_ALIGN_CENTER : b->u.table.cols[c].align;
+        text_result res;
+        layout_text(ctx, arena, items, b->name, v, strlen(v),
+                    scale_attrs(arena, t->slot >= 0 ? sel->attrs[t->slot] : NULL, f), &cs, x + pad,
+                    y + pad, b->u.table.cols[c].width_pt - 2 * pad, 0, 0, &res);
+        x += b->u.table.cols[c].width_pt;
+      }
     }
     y += row_h;
   }
-  row_y[nr] = y;
-  if (ok && stroke > 0) {
-    for (size_t r = 0; r <= nr; r++)
+  row_y[shown] = y;
+  if (ok && items && stroke > 0 && shown > 0) {
+    for (size_t r = 0; r <= shown; r++)
       add_line(items, b->name, b->x_pt, row_y[r], b->x_pt + total_w, row_y[r], stroke, 0x000000FF,
                false);
     double x = b->x_pt;
     for (size_t c = 0; c <= nc; c++) {
-      add_line(items, b->name, x, row_y[0], x, row_y[nr], stroke, 0x000000FF, false);
+      add_line(items, b->name, x, row_y[0], x, row_y[shown], stroke, 0x000000FF, false);
       if (c < nc) x += b->u.table.cols[c].width_pt;
     }
   }
   g_free(row_y);
+  *h_out = y - b->y_pt;
   return ok;
 }
 
-static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena,
-                          GArray *items, const tg_block *b, const char *const *values,
-                          const tg_attrs *const *attrs, const err_where *where, tg_diag *d) {
+static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                        const tg_block *b, const layout_sel *sel, double scale,
+                        const err_where *where, tg_diag *d, double *used) {
+  double size0 = layout_style(env, b->style)->size_pt * scale;
+  double h = 0;
+  int k = 0;
+  if (b->height_pt > 0) {
+    for (;; k++) {
+      double f = shrink_factor(size0, k) * scale;
+      if (!table_pass(env, ctx, arena, NULL, b, sel, f, where, d, &h)) return false;
+      if (h <= b->height_pt + 1e-6) break;
+      if (b->u.table.overflow == TG_OVERFLOW_SHRINK &&
+          size0 - 0.25 * (k + 1) >= b->u.table.min_size_pt * scale - 1e-9)
+        continue;
+      report_overflow(d, where, b, h, b->height_pt);
+      return false;
+    }
+  }
+  double f = shrink_factor(size0, k) * scale;
+  if (!table_pass(env, ctx, arena, items, b, sel, f, where, d, &h)) return false;
+  *used = b->height_pt > 0 ? b->height_pt : h;
+  return true;
+}
+
+/* ---- address, images, slots ------------------------------------------------------------- */
+
+static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                          const tg_block *b, const layout_sel *sel, const err_where *where,
+                          tg_diag *d, double *used) {
   const text_style *st = layout_style(env, b->style);
   const text_style *ns = layout_style(env, b->u.address.name_style);
-  const char *postal = values[b->u.address.postal.slot];
-  const char *addr = values[b->u.address.address.slot];
-  const char *name = values[b->u.address.name.slot];
+  const char *postal = sel->values[b->u.address.postal.slot];
+  const char *addr = sel->values[b->u.address.address.slot];
+  const char *name = sel->values[b->u.address.name.slot];
   struct {
     const char *what, *value;
   } req[] = {{"postal code", postal}, {"address", addr}, {"recipient name", name}};
   for (size_t i = 0; i < G_N_ELEMENTS(req); i++) {
     const char *v = req[i].value;
-    while (*v == ' ') v++;
+    while (*v == ' ')
+      v++;
     if (!*v) {
       char msg[160];
       g_snprintf(msg, sizeof msg, "the %s of address block '%s' is empty", req[i].what, b->name);
@@ -265,38 +365,174 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   text_result res;
   char *pline = g_strdup_printf("〒%s", postal);
   bool ok = place_text(ctx, arena, items, b, st, pline, NULL, b->x_pt, y, b->width_pt, 0, 1,
-                       TG_OVERFLOW_FAIL, 0, where, d, &res);
+                       TG_OVERFLOW_FAIL, 0, 1, where, d, &res);
   g_free(pline);
   if (!ok) return false;
   y += res.height_pt;
   /* a long address shrinks (down to min-size) before the letter fails */
-  if (!place_text(ctx, arena, items, b, st, addr, attrs[b->u.address.address.slot],
+  if (!place_text(ctx, arena, items, b, st, addr, sel->attrs[b->u.address.address.slot],
                   b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0,
-                  b->u.address.max_address_lines, TG_OVERFLOW_SHRINK, b->u.address.min_size_pt,
+                  b->u.address.max_address_lines, TG_OVERFLOW_SHRINK, b->u.address.min_size_pt, 1,
                   where, d, &res))
     return false;
   y += res.height_pt + st->size_pt * 0.5;
   char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
   /* the name's attributes (its ruby) still apply: the name starts the line */
-  ok = place_text(ctx, arena, items, b, ns, nline, attrs[b->u.address.name.slot],
-                  b->x_pt + st->size_pt, y,
-                  b->width_pt - st->size_pt, 0, 2, TG_OVERFLOW_FAIL, 0, where, d, &res);
+  ok = place_text(ctx, arena, items, b, ns, nline, sel->attrs[b->u.address.name.slot],
+                  b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0, 2, TG_OVERFLOW_FAIL, 0, 1,
+                  where, d, &res);
   g_free(nline);
+  *used = y + res.height_pt - b->y_pt;
   return ok;
 }
 
-bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
-                  const tg_block *b, const char *const *values, const tg_attrs *const *attrs,
-                  const err_where *where, tg_diag *d) {
+/* The box an image is drawn into: width and/or height from the design, the
+ * other from the picture's proportions; with both, the picture is fitted
+ * inside and centred. */
+static void image_box(const tg_block *b, const layout_image *im, double *x, double *y, double *w,
+                      double *h) {
+  double ar = im->height / im->width;
+  *x = b->x_pt;
+  *y = b->y_pt;
+  if (b->width_pt > 0 && b->height_pt > 0) {
+    *w = b->width_pt;
+    *h = b->width_pt * ar;
+    if (*h > b->height_pt) {
+      *h = b->height_pt;
+      *w = b->height_pt / ar;
+    }
+    *x += (b->width_pt - *w) / 2;
+    *y += (b->height_pt - *h) / 2;
+  } else if (b->width_pt > 0) {
+    *w = b->width_pt;
+    *h = b->width_pt * ar;
+  } else {
+    *h = b->height_pt;
+    *w = b->height_pt / ar;
+  }
+}
+
+static bool place_image(const layout_env *env, GArray *items, const tg_block *b, double *used) {
+  const layout_image *im = layout_images_get(env->images, b);
+  if (!im) return false; /* reported when the layout was made */
+  double x, y, w, h;
+  image_box(b, im, &x, &y, &w, &h);
+  tg_item it = {.type = TG_ITEM_IMAGE, .block = b->name, .x_pt = x, .y_pt = y};
+  it.u.image.w_pt = w;
+  it.u.image.h_pt = h;
+  it.u.image.surface = im->surface;
+  it.u.image.src_w = im->width;
+  it.u.image.src_h = im->height;
+  it.u.image.file = b->u.image.file;
+  g_array_append_val(items, it);
+  *used = b->height_pt > 0 ? b->height_pt : h;
+  return true;
+}
+
+static void place_slot(tg_arena *arena, GArray *items, const tg_block *b, const layout_sel *sel) {
+  tg_item it = {.type = TG_ITEM_SLOT, .block = b->name, .x_pt = b->x_pt, .y_pt = b->y_pt};
+  it.u.slot.kind = b->u.slot.kind;
+  it.u.slot.w_pt = b->width_pt;
+  it.u.slot.h_pt = b->height_pt;
+  size_t n = b->u.slot.nvalues;
+  const char **vals = tg_arena_alloc(arena, (n + 1) * sizeof *vals);
+  for (size_t i = 0; i < n; i++) {
+    const char *v = b->u.slot.values[i].slot >= 0 ? sel->values[b->u.slot.values[i].slot] : "";
+    vals[i] = tg_arena_strndup(arena, v, strlen(v));
+  }
+  it.u.slot.nvalues = n;
+  it.u.slot.names = b->u.slot.names;
+  it.u.slot.values = vals;
+  g_array_append_val(items, it);
+}
+
+/* ---- blocks and flows ------------------------------------------------------------------------ */
+
+static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                        const tg_block *b, const layout_sel *sel, double scale,
+                        const err_where *where, tg_diag *d, double *used);
+
+/* Is a child of a flow shown?  An empty text takes no room. */
+static bool child_shown(const tg_block *c, const layout_sel *sel) {
+  if (!layout_block_shown(c, sel)) return false;
+  if (c->type == TG_BLOCK_TEXT && c->u.text.text.slot >= 0) {
+    const char *v = sel->values[c->u.text.text.slot];
+    for (; v && *v; v++)
+      if (!strchr(" \t\r\n", *v)) return true;
+    return false;
+  }
+  return true;
+}
+
+/* Stack the shown children at scale f; returns the height used (or -1
+ * after reporting a problem other than overflow). */
+static double flow_pass(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                        const tg_block *b, const layout_sel *sel, double f, const err_where *where,
+                        tg_diag *d) {
+  double y = b->y_pt;
+  bool first = true;
+  for (size_t i = 0; i < b->u.flow.nchildren; i++) {
+    const tg_block *c = &b->u.flow.children[i];
+    if (!child_shown(c, sel)) continue;
+    if (!first) y += b->u.flow.gap_pt;
+    y += c->space_before_pt;
+    first = false;
+    tg_block at = *c; /* the child at its place on the page */
+    at.x_pt = b->x_pt + c->x_pt;
+    at.y_pt = y;
+    if (c->type == TG_BLOCK_RULE) {
+      at.u.rule.x2_pt = at.x_pt + c->width_pt;
+      at.u.rule.y2_pt = y + c->u.rule.stroke_pt / 2;
+      at.y_pt = y + c->u.rule.stroke_pt / 2;
+    }
+    double used = 0;
+    if (!place_block(env, ctx, arena, items, &at, sel, f, where, d, &used)) return -1;
+    y += used;
+  }
+  return y - b->y_pt;
+}
+
+static bool place_flow(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                       const tg_block *b, const layout_sel *sel, const err_where *where, tg_diag *d,
+                       double *used) {
+  double size0 = layout_style(env, b->style)->size_pt;
+  guint mark = items->len;
+  /* children report their own problems; overflow of the whole is the flow's */
+  for (int k = 0;; k++) {
+    double f = shrink_factor(size0, k);
+    double h = flow_pass(env, ctx, arena, items, b, sel, f, where, d);
+    if (h < 0) {
+      g_array_set_size(items, mark);
+      return false;
+    }
+    if (h <= b->height_pt + 1e-6) {
+      *used = h;
+      return true;
+    }
+    g_array_set_size(items, mark);
+    if (b->u.flow.overflow == TG_OVERFLOW_SHRINK &&
+        size0 - 0.25 * (k + 1) >= b->u.flow.min_size_pt - 1e-9)
+      continue;
+    report_overflow(d, where, b, h, b->height_pt);
+    return false;
+  }
+}
+
+static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                        const tg_block *b, const layout_sel *sel, double scale,
+                        const err_where *where, tg_diag *d, double *used) {
   err_where w = *where;
   if (!w.file) w.span = b->span;
+  *used = b->height_pt;
   switch (b->type) {
   case TG_BLOCK_TEXT: {
     text_result res;
-    return place_text(ctx, arena, items, b, layout_style(env, b->style),
-                      values[b->u.text.text.slot], attrs[b->u.text.text.slot], b->x_pt, b->y_pt,
-                      b->width_pt, b->height_pt, 0,
-                      b->u.text.overflow, b->u.text.min_size_pt, &w, d, &res);
+    bool ok = place_text(ctx, arena, items, b, layout_style(env, b->style),
+                         sel->values[b->u.text.text.slot], sel->attrs[b->u.text.text.slot], b->x_pt,
+                         b->y_pt, b->width_pt, b->height_pt, 0, b->u.text.overflow,
+                         b->u.text.min_size_pt, scale, &w, d, &res);
+    *used = b->height_pt > 0 ? b->height_pt : res.height_pt;
+    return ok;
   }
   case TG_BLOCK_BOX:
     add_rect(items, b->name, b->x_pt, b->y_pt, b->width_pt, b->height_pt, b->u.box.stroke_pt,
@@ -306,9 +542,19 @@ bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GA
     add_line(items, b->name, b->x_pt, b->y_pt, b->u.rule.x2_pt, b->u.rule.y2_pt,
              b->u.rule.stroke_pt, b->u.rule.color, b->u.rule.dashed);
     return true;
-  case TG_BLOCK_QR: return place_qr(arena, items, b, values[b->u.qr.data.slot], &w, d);
-  case TG_BLOCK_TABLE: return place_table(env, ctx, arena, items, b, values, attrs, &w, d);
-  case TG_BLOCK_ADDRESS: return place_address(env, ctx, arena, items, b, values, attrs, &w, d);
+  case TG_BLOCK_QR: return place_qr(arena, items, b, sel->values[b->u.qr.data.slot], &w, d);
+  case TG_BLOCK_TABLE: return place_table(env, ctx, arena, items, b, sel, scale, &w, d, used);
+  case TG_BLOCK_ADDRESS: return place_address(env, ctx, arena, items, b, sel, &w, d, used);
+  case TG_BLOCK_FLOW: return place_flow(env, ctx, arena, items, b, sel, &w, d, used);
+  case TG_BLOCK_IMAGE: return place_image(env, items, b, used);
+  case TG_BLOCK_BARCODE:
+  case TG_BLOCK_CHART: place_slot(arena, items, b, sel); return true;
   }
   return false;
+}
+
+bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                  const tg_block *b, const layout_sel *sel, const err_where *where, tg_diag *d) {
+  double used;
+  return place_block(env, ctx, arena, items, b, sel, 1.0, where, d, &used);
 }

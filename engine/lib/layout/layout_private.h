@@ -121,13 +121,17 @@ void layout_shape_cache_free(shape_cache *c);
 
 /* ---- blocks (blocks.c) -------------------------------------------------------- */
 
+typedef struct layout_images layout_images;
+
 typedef struct {
   const tg_design *design;
   const tg_merge *merge;
   const tg_fonts *fonts;
-  /* resolved text styles, parallel to design->styles, plus the default */
+  /* resolved text styles, parallel to design->styles (every variant's
+   * table), plus the default */
   text_style *styles;
   text_style default_style;
+  layout_images *images;
 } layout_env;
 
 /* Resolve a design style to faces; reports a missing font once per style. */
@@ -140,10 +144,34 @@ typedef struct {
   tg_span span;     /* design location, for static content */
 } err_where;
 
-/* Lay out one block with its texts already merged; values[slot] gives each
- * text.  Items go to `items`.  Returns false after reporting. */
+/* What a letter shows: its variant and segment, and the merged values
+ * (values[slot], attrs[slot]) that decide `when:` rules. */
+typedef struct {
+  int variant, segment;
+  const char *const *values;
+  const tg_attrs *const *attrs;
+} layout_sel;
+
+/* Is block b shown for sel (variant, segment, `when:`)? */
+bool layout_block_shown(const tg_block *b, const layout_sel *sel);
+
+/* Lay out one block with its texts already merged.  Items go to `items`.
+ * Returns false after reporting. */
 bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
-                  const tg_block *b, const char *const *values, const tg_attrs *const *attrs,
-                  const err_where *where, tg_diag *d);
+                  const tg_block *b, const layout_sel *sel, const err_where *where, tg_diag *d);
+
+/* ---- images (images.c) ----------------------------------------------------------- */
+
+typedef struct {
+  void *surface; /* cairo_surface_t* */
+  double width, height; /* in the surface's units (pixels, or SVG user units) */
+} layout_image;
+
+layout_images *layout_images_new(void);
+void layout_images_free(layout_images *im);
+/* Load (once) the image of block b; reports at the block on failure. */
+const layout_image *layout_images_load(layout_images *im, const tg_block *b, tg_diag *d);
+/* Already loaded image of block b (NULL if it failed). */
+const layout_image *layout_images_get(const layout_images *im, const tg_block *b);
 
 #endif

@@ -7,12 +7,21 @@
  * The Japanese helpers (kana.c) classify characters, turn any kana into
  * hiragana and align a reading with the kanji of a word; furigana.c,
  * names.c, ruby_markup.c and easyja.c build on them.
+ * filters.c formats one value (`{{郵便番号 | postal}}` → "252-0028"); filters
+ * are pure functions of their input and arguments, and when the input cannot
+ * be formatted they return false with a reason that never quotes the value.
+ * cond.c compiles and evaluates rules (`eGFR < 45 and 年齢 in 40..64`), used
+ * by {{#if}} in texts, by block and table-row `when:` and by segments.
+ * template.c compiles texts into trees of literal text, values, spans, ruby
+ * and conditionals, evaluates them per row and owns tg_merge and tg_letter.
  */
 #ifndef TG_MERGE_PRIVATE_H
 #define TG_MERGE_PRIVATE_H
 
 #include "base/base.h"
 #include "tegami/merge.h"
+
+/* ---- filters (filters.c) ----------------------------------------------------- */
 
 typedef bool (*tg_filter_fn)(const char *in, size_t len, const char *const *args, int nargs,
                              GString *out, const char **why);
@@ -22,10 +31,12 @@ typedef struct tg_filter_def {
   int min_args, max_args;
   tg_filter_fn fn;
   const char *doc; /* one line for docs and --help */
+  /* allowed values of the first argument (NULL: free text or number) */
+  const char *const *arg_words;
 } tg_filter_def;
 
 const tg_filter_def *tg_filter_find(const char *name);
-/* All filters, NULL-terminated by name. */
+/* All filters, sorted by name. */
 const tg_filter_def *tg_filter_list(size_t *n);
 
 
@@ -65,5 +76,100 @@ typedef struct {
  * appended) if the reading does not fit. */
 bool merge_align_reading(const char *surface, size_t len, const char *reading, size_t rlen,
                          bool allow_opaque, GArray *pieces);
+/* A decimal number written with ASCII or full-width digits, optional sign,
+ * spaces ignored.  False for anything else (and for an empty value). */
+bool merge_parse_decimal(const char *in, size_t len, double *v);
+/* The value without ASCII and ideographic spaces at both ends. */
+void merge_trim(const char **s, size_t *len);
+/* A date in any form the lists use: 2026-10-01, 2026/10/1, 20261001,
+ * S31.05.02, Ｈ1/1/8, 昭和31年5月2日, 元年, or the 7-digit era code 3310502
+ * (1 明治 … 5 令和).  Era dates are checked against their era. */
+bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const char **why);
+
+/* ---- operands (template.c) ---------------------------------------------------- */
+
+#define MERGE_MAX_FILTERS 8
+#define MERGE_MAX_ARGS    4
+
+typedef struct {
+  const tg_filter_def *def;
+  char *args[MERGE_MAX_ARGS];
+  int nargs;
+} filter_call;
+
+typedef enum {
+  OPD_FIELD,  /* a column of the row */
+  OPD_TEXT,   /* known when compiling: a job constant, "quoted text", page.number */
+  OPD_NUMBER, /* a number written in a rule: 45, 59.5 */
+  OPD_LETTER, /* letter.id, letter.seq, letter.variant, letter.segment */
+} opd_kind;
+
+typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT } letter_value;
+
+typedef struct {
+  opd_kind kind;
+  char *text; /* column name, or the text of OPD_TEXT */
+  size_t len;
+  int col;
+  letter_value lv;
+  double num;
+  size_t off, olen; /* where it is written in the design text */
+  filter_call filters[MERGE_MAX_FILTERS];
+  int nfilters;
+} operand;
+
+/* Compiling one design text. */
+typedef struct {
+  const tg_merge *m;
+  const tg_text *t;
+  const char *s;
+  size_t len;
+  const tg_values *constants;
+  tg_diag *d;
+  bool ok;
+} mparser;
+
+/* Report a compile error at text bytes [off, off+len). */
+void merge_error(mparser *P, size_t off, size_t len, tg_diag_kind kind, const char *code,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Resolve a name (column, constant, letter.*, page.*) into an operand; reports
+ * an unknown name with a suggestion.  name_off/name_len locate it. */
+bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t name_len, operand *o);
+void merge_operand_clear(operand *o);
+
+/* What evaluating a text or rule for one letter needs. */
+typedef struct {
+  const tg_merge *m;
+  const tg_row *row;       /* NULL when compiling (only static operands) */
+  const tg_letter *letter; /* NULL when compiling or choosing a segment */
+  const char *list_path;
+  const tg_text *t; /* the text being evaluated, for rule locations */
+  tg_diag *d;
+} merge_env;
+
+/* The value of an operand with its filters applied, appended to out.
+ * Returns false after reporting (row-named for row data). */
+bool merge_operand_value(const operand *o, const merge_env *E, GString *out);
+bool merge_operand_is_static(const operand *o);
+
+/* ---- rules (cond.c) -------------------------------------------------------------- */
+
+typedef struct merge_cond merge_cond;
+
+/* Parse a rule written in text bytes [start, end).  NULL after reporting. */
+merge_cond *merge_cond_parse(mparser *P, size_t start, size_t end);
+void merge_cond_free(merge_cond *c);
+/* Does the rule use the row or the letter? */
+bool merge_cond_is_static(const merge_cond *c);
+bool merge_cond_uses_letter(const merge_cond *c);
+/* Mark the columns a rule reads (used[col] = true). */
+void merge_cond_columns(const merge_cond *c, bool *used, size_t ncols);
+/* 1 true, 0 false, -1 error (reported). */
+int merge_cond_eval(const merge_cond *c, const merge_env *E);
+
+/* The compiled rule of a condition slot (NULL for other slots). */
+const merge_cond *merge_get_slot_cond(const tg_merge *m, int slot);
+const tg_design *merge_get_design(const tg_merge *m);
+const char *const *merge_get_columns(const tg_merge *m, size_t *n);
 
 #endif

@@ -21,9 +21,11 @@ static const char *const OUTPUT_KEYS[] = {"sort",          "batch-size", "duplex
                                           "control-number", "postal-column", "labels",
                                           "address-list"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
-static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "exclude", "lists"};
-static const char *const LIST_KEYS[] = {"file",    "type",     "design",   "profile",
-                                        "encoding", "columns", "era_codes"};
+static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "exclude", "variant",
+                                        "lists"};
+static const char *const LIST_KEYS[] = {"file",     "type",    "design",    "profile",
+                                        "encoding", "columns", "era_codes", "variant",
+                                        "variant-column"};
 
 typedef struct {
   tg_job pub;
@@ -114,6 +116,14 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
     mu->exclude = keep(J, p);
     g_free(p);
   }
+  /* the design variant of this municipality's letters (checked against the
+   * design when the run is checked) */
+  const char *variant = NULL;
+  tg_span variant_span = mu->span;
+  if (tg_yget_string(m, "variant", false, &variant, d)) {
+    mu->variant = keep(J, variant);
+    variant_span = tg_ynode_span(tg_ymap_get(m, "variant"));
+  }
   tg_ynode *lists = tg_yget_seq(m, "lists", true, d);
   tg_ycheck_keys(m, "municipality", MUNI_KEYS, N(MUNI_KEYS), d);
   if (!lists) return;
@@ -132,6 +142,16 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
     }
     tg_yget_string(l, "type", false, &type, d);
     ls->type = keep(J, type);
+    const char *lv = NULL, *col = NULL;
+    ls->variant_span = variant_span;
+    if (tg_yget_string(l, "variant", false, &lv, d)) {
+      ls->variant = keep(J, lv);
+      ls->variant_span = tg_ynode_span(tg_ymap_get(l, "variant"));
+    }
+    if (tg_yget_string(l, "variant-column", false, &col, d)) {
+      ls->variant_column = keep(J, col);
+      ls->variant_span = tg_ynode_span(tg_ymap_get(l, "variant-column"));
+    }
     if (tg_yget_string(l, "design", false, &design, d)) {
       char *p = tg_path_relative_to(J->pub.path, design);
       ls->design = keep(J, p);

@@ -223,13 +223,19 @@ static bool check_phase(output_run *R) {
                      "%s needs columns 住所 and 氏名 for address labels and the mailing list",
                      ls->file);
         if (p.postal_col < 0 && job->output.sort == TG_SORT_POSTAL)
-          tg_diag_at(R->d, TG_ERROR, TG_KIND_SCHEMA, "job.no-postal-column", ls->span,
-                     "%s has no column '%s' to sort letters by postal code", ls->file,
+          tg_diag_at(R->d, TG_WARNING, TG_KIND_SCHEMA, "job.no-postal-column", ls->span,
+                     "%s has no column '%s': its letters keep the order of the list", ls->file,
                      job->output.postal_column);
+      }
+      if (p.merge &&
+          !tg_merge_set_variant(p.merge, ls->variant ? ls->variant : mu->variant,
+                                ls->variant_column, ls->variant_span, R->d)) {
+        tg_merge_free(p.merge);
+        p.merge = NULL;
       }
       if (p.merge && R->fonts) {
         p.layout = tg_layout_new(p.design, p.merge, R->fonts, layer_base, R->d);
-        layer_base += (uint32_t)p.design->npages;
+        if (p.layout) layer_base += (uint32_t)tg_layout_get_layer_count(p.layout);
       }
       g_array_append_val(R->plans, p);
     }
@@ -317,7 +323,6 @@ static bool scan_phase(output_run *R) {
   tg_diag *rd = tg_diag_new();
   tg_diag_set_repeat_limit(rd, 0);
   bool ok = true;
-  uint16_t standard = intern(R, "standard");
   uint64_t *rejected = g_new0(uint64_t, R->plans->len + 1);
   for (guint pi = 0; pi < R->plans->len && ok; pi++) {
     plan *p = &g_array_index(R->plans, plan, pi);
@@ -334,7 +339,10 @@ static bool scan_phase(output_run *R) {
         continue;
       }
       ls->read++;
-      if (vd.kind == TG_VERDICT_REJECTED || row.rejected) {
+      int variant = 0, segment = -1;
+      if (vd.kind == TG_VERDICT_REJECTED || row.rejected ||
+          (vd.kind == TG_VERDICT_OK &&
+           !tg_merge_choose(p->merge, &row, p->list->file, &variant, &segment, rd))) {
         reject(R, pi, &row, rd, R->rejections, rejected);
       } else if (vd.kind == TG_VERDICT_EXCLUDED) {
         ls->excluded++;
@@ -342,7 +350,9 @@ static bool scan_phase(output_run *R) {
         else ls->excluded_list++;
       } else {
         output_letter rec = {.plan = pi, .offset = row.offset, .row = row.number,
-                             .line = (uint32_t)row.line, .variant = standard};
+                             .line = (uint32_t)row.line};
+        rec.variant = intern(R, p->design->variants[variant]);
+        rec.segment = segment >= 0 ? intern(R, p->design->segments[segment].name) : 0;
         if (p->postal_col >= 0) postal_digits(row.fields[p->postal_col], rec.postal);
         if (R->assign) {
           /* person i of the assignment is letter i of the scan */
@@ -696,7 +706,9 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     } else {
       output_manifest_entry me = {0, "", batch_no, page_in_batch + 1, (uint32_t)pages.npages, 0, i};
       g_strlcpy(me.letter_id, letter->id, sizeof me.letter_id);
-      tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number};
+      tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number,
+                             p->design->nvariants > 1 ? letter->variant_name : NULL,
+                             letter->segment_name};
       bool pad = R->job->output.duplex && pages.npages % 2 == 1;
       tg_page blank = {pages.pages[0].width_pt, pages.pages[0].height_pt, NULL, 0, NULL};
       for (size_t s = 0; s < nsinks && res->ok; s++) {

@@ -43,7 +43,7 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
                            dup, lst);
   g_string_append_c(o, '\n');
   g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "%s\n", "rejected", s->rejected,
-                         s->rejected ? "  (see rejected.csv)" : "");
+                         !s->rejected ? "" : check_only ? "  (see the messages above)" : "  (see rejected.csv)");
   if (!check_only) g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "pages", s->pages);
   if (s->blank)
     g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "  (not counted as rows)\n",

@@ -4,7 +4,8 @@
  * text and the cluster map, so a PDF keeps the characters behind the glyphs
  * (copy-paste gives the source text, variation selectors included).  QR codes
  * are one path of module rectangles (horizontal runs merged), filled once, so
- * no seams appear between modules.  Barcodes and rules are always vectors.
+ * no seams appear between modules.  Barcodes and rules are always vectors;
+ * SVG images too (replayed from a recording surface).
  */
 #include "render/render_private.h"
 
@@ -171,6 +172,16 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
       cairo_set_dash(cr, NULL, 0, 0);
       break;
     case TG_ITEM_QR: paint_qr(cr, it); break;
+    case TG_ITEM_IMAGE:
+      /* PNG pixels or an SVG recorded as vectors, scaled into its box */
+      cairo_save(cr);
+      cairo_translate(cr, it->x_pt, it->y_pt);
+      cairo_scale(cr, it->u.image.w_pt / it->u.image.src_w, it->u.image.h_pt / it->u.image.src_h);
+      cairo_set_source_surface(cr, (cairo_surface_t *)it->u.image.surface, 0, 0);
+      cairo_paint(cr);
+      cairo_restore(cr);
+      break;
+    case TG_ITEM_SLOT: break; /* drawn by the barcode and chart modules once integrated */
     }
   }
 }

@@ -51,7 +51,7 @@ static void color(GString *s, const char *key, uint32_t c) {
 static void item_line(trace_sink *t, const tg_item *it) {
   GString *s = t->line;
   g_string_truncate(s, 0);
-  static const char *const NAMES[] = {"text", "rect", "line", "qr"};
+  static const char *const NAMES[] = {"text", "rect", "line", "qr", "image", "slot"};
   g_string_append_printf(s, "  %s block=%s", NAMES[it->type], it->block ? it->block : "-");
   mm(s, "x", it->x_pt);
   mm(s, "y", it->y_pt);
@@ -93,6 +93,21 @@ static void item_line(trace_sink *t, const tg_item *it) {
     quoted(s, it->u.qr.data, strlen(it->u.qr.data));
     break;
   }
+  case TG_ITEM_IMAGE:
+    mm(s, "w", it->u.image.w_pt);
+    mm(s, "h", it->u.image.h_pt);
+    g_string_append(s, " file=");
+    quoted(s, it->u.image.file, strlen(it->u.image.file));
+    break;
+  case TG_ITEM_SLOT:
+    mm(s, "w", it->u.slot.w_pt);
+    mm(s, "h", it->u.slot.h_pt);
+    g_string_append_printf(s, " kind=%s", it->u.slot.kind);
+    for (size_t i = 0; i < it->u.slot.nvalues; i++) {
+      g_string_append_printf(s, " %s=", it->u.slot.names[i]);
+      quoted(s, it->u.slot.values[i], strlen(it->u.slot.values[i]));
+    }
+    break;
   }
   g_string_append_c(s, '\n');
   fwrite(s->str, 1, s->len, t->out);
@@ -100,8 +115,10 @@ static void item_line(trace_sink *t, const tg_item *it) {
 
 static void trace_begin_letter(tg_sink *s, const tg_letter_info *info) {
   trace_sink *t = (trace_sink *)s;
-  fprintf(t->out, "letter %" G_GUINT64_FORMAT " id=%s list=%s row=%" G_GUINT64_FORMAT "\n",
-          info->seq, info->id ? info->id : "-", info->list ? info->list : "-", info->row);
+  fprintf(t->out, "letter %" G_GUINT64_FORMAT " id=%s list=%s row=%" G_GUINT64_FORMAT "%s%s%s%s\n",
+          info->seq, info->id ? info->id : "-", info->list ? info->list : "-", info->row,
+          info->variant ? " variant=" : "", info->variant ? info->variant : "",
+          info->segment ? " segment=" : "", info->segment ? info->segment : "");
 }
 
 static bool trace_page(tg_sink *s, const tg_page *page, tg_diag *d) {

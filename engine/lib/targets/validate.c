@@ -497,7 +497,7 @@ static void check_values(tg_validator *v, ctx *c) {
         problem(c, "data.kana", b->col, "the reading holds characters that are not kana");
       break;
     case TARGETS_COL_SEX:
-      if (!is_sex(s, len)) problem(c, "data.sex", b->col, "not 男 or 女 (nor 1 or 2)");
+      if (!is_sex(s, len)) problem(c, "data.sex", b->col, "the value is not 男 or 女 (nor 1 or 2)");
       break;
     case TARGETS_COL_AGE:
     case TARGETS_COL_NUMBER: {
@@ -505,7 +505,7 @@ static void check_values(tg_validator *v, ctx *c) {
       if (!tg_parse_decimal(s, len, &x) ||
           (b->def->kind == TARGETS_COL_AGE && x != (double)(long)x)) {
         problem(c, "data.number", b->col,
-                b->def->kind == TARGETS_COL_AGE ? "not a whole number of years" : "not a number");
+                b->def->kind == TARGETS_COL_AGE ? "the value is not a whole number of years" : "the value is not a number");
         break;
       }
       if (x < b->def->min || x > b->def->max) {
@@ -545,12 +545,12 @@ static void check_values(tg_validator *v, ctx *c) {
     }
     case TARGETS_COL_MARK:
       if (tg_mark_parse(s, len) == TG_MARK_INVALID)
-        problem(c, "data.mark", b->col, "not a mark: ○, ● or empty");
+        problem(c, "data.mark", b->col, "the value is not a mark: ○, ● or empty");
       break;
     case TARGETS_COL_POSTAL: {
       char code7[8];
       if (!tg_postal_code_normalize(s, len, code7)) {
-        problem(c, "data.postal-format", b->col, "not a 7-digit postal code");
+        problem(c, "data.postal-format", b->col, "the value is not a 7-digit postal code");
         break;
       }
       if (!v->postal) break;
