@@ -1,9 +1,10 @@
 /* cmd_barcode.c — `tegami barcode`: the Japan Post customer barcode of one
  * address, for checking by hand what the engine will print.
  *
- * Takes a postal code and either a full address with the town name(s) of
- * the postal code (--address … --town …), 住所B alone (--b), or address data
- * that is already extracted (--data).  Prints the data string as the manual
+ * Takes a postal code and either a full address (--address; the town names
+ * of the postal code come from the postal dictionary, as in a run, or from
+ * --town), 住所B alone (--b), or address data that is already extracted
+ * (--data).  Prints the data string as the manual
  * writes it, the 20 symbol characters, the check digit, the 67 bars grouped
  * per character, and the size of the symbol.  Warnings go to stderr.
  */
@@ -66,7 +67,8 @@ static bool parse_size(const char *s, double *out) {
 }
 
 int cmd_barcode(int argc, char **argv) {
-  const char *postal = NULL, *address = NULL, *b = NULL, *data = NULL;
+  const char *postal = NULL, *address = NULL, *b = NULL, *data = NULL, *dict = NULL;
+  tg_postal *pd = NULL;
   GPtrArray *towns = g_ptr_array_new();
   double size_pt = 10, dpi = 0;
   int code = TG_EXIT_OK;
@@ -74,7 +76,8 @@ int cmd_barcode(int argc, char **argv) {
     const char *a = argv[i];
     bool known = strcmp(a, "--postal") == 0 || strcmp(a, "--address") == 0 ||
                  strcmp(a, "--town") == 0 || strcmp(a, "--b") == 0 || strcmp(a, "--data") == 0 ||
-                 strcmp(a, "--size") == 0 || strcmp(a, "--dpi") == 0;
+                 strcmp(a, "--size") == 0 || strcmp(a, "--dpi") == 0 ||
+                 strcmp(a, "--postal-dict") == 0;
     if (!known) {
       code = cli_usage_error(a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", a);
       goto done;
@@ -94,6 +97,8 @@ int cmd_barcode(int argc, char **argv) {
       b = val;
     else if (strcmp(a, "--data") == 0)
       data = val;
+    else if (strcmp(a, "--postal-dict") == 0)
+      dict = val;
     else if (strcmp(a, "--size") == 0) {
       if (!parse_size(val, &size_pt) || size_pt < 8 || size_pt > 11.5) {
         code = cli_usage_error("--size must be between 8pt and 11.5pt, not '%s'", val);
@@ -117,9 +122,30 @@ int cmd_barcode(int argc, char **argv) {
     goto done;
   }
   if (address && towns->len == 0) {
-    code = cli_usage_error("--address needs --town: the town name (町域) of the postal code, "
-                           "after which 住所B begins; or give 住所B with --b");
-    goto done;
+    /* the town names of the postal code, from the dictionary a run uses */
+    char *path = dict ? g_strdup(dict) : tg_postal_default_path(tg_data_dir());
+    tg_diag *ld = tg_diag_new();
+    pd = tg_postal_load(path, TG_ENC_AUTO, ld);
+    cli_print_diags(ld);
+    tg_diag_free(ld);
+    g_free(path);
+    if (!pd) {
+      code = TG_EXIT_INVALID;
+      goto done;
+    }
+    char code7[8] = "";
+    size_t n = 0;
+    const tg_postal_entry *const *e =
+        tg_postal_code_normalize(postal, strlen(postal), code7) ? tg_postal_lookup(pd, code7, &n)
+                                                                 : NULL;
+    for (size_t i = 0; i < n; i++)
+      g_ptr_array_add(towns, (gpointer)(e[i]->is_default ? "以下に掲載がない場合" : e[i]->town));
+    if (code7[0] && n == 0) {
+      code = cli_usage_error("postal code %s is not in the postal dictionary; give the town "
+                             "name (町域) with --town, or 住所B with --b",
+                             code7);
+      goto done;
+    }
   }
 
   tg_custbar bc;
@@ -163,5 +189,6 @@ int cmd_barcode(int argc, char **argv) {
   tg_diag_free(d);
 done:
   g_ptr_array_free(towns, TRUE);
+  tg_postal_free(pd);
   return code;
 }

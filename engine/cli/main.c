@@ -30,8 +30,9 @@ static const cli_command COMMANDS[] = {
      "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n", cmd_check},
     {"barcode", "--postal CODE ...", "print the Japan Post customer barcode of one address",
      "  --postal CODE      postal code (2630023, 263-0023)\n"
-     "  --address TEXT     full address, split after --town (the 町域 of the postal code)\n"
-     "  --town NAME        a town name of the postal code; may repeat\n"
+     "  --address TEXT     full address, split after the town name (町域) of the postal code\n"
+     "  --town NAME        the town name(s), instead of the postal dictionary; may repeat\n"
+     "  --postal-dict FILE KEN_ALL-format dictionary (default: the one a run uses)\n"
      "  --b TEXT           or 住所B alone: the part after the town (3丁目30-8 郵便ビル403号)\n"
      "  --data TEXT        or address data already extracted (3-30-8-403)\n"
      "  --size Npt         symbol size, 8pt to 11.5pt (default 10pt)\n"

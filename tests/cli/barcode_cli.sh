@@ -54,11 +54,20 @@ expect_exit 1 "$TEGAMI" barcode --postal 2630023 --address "千葉市稲毛区�
 grep -q 'town-not-found' "$WORK/last.err" || fail "no diagnostic for a missing town"
 pass "no barcode for 代表番号 (exit 0) and for an address without its town (exit 1)"
 
+# without --town, the town names come from the postal dictionary a run uses
+expect_exit 0 "$TEGAMI" barcode --postal 252-0029 --address "神奈川県座間市入谷西２丁目３番４号　コーポ入谷201号"
+grep -qx 'data:         25200292-3-4-201' "$WORK/last.out" || fail "town not found through the dictionary"
+expect_exit 0 "$TEGAMI" barcode --postal 2520000 --address "神奈川県座間市座間一丁目3500番地"
+grep -q '^no barcode:   representative' "$WORK/last.out" || fail "以下に掲載がない場合 from the dictionary not recognised"
+expect_exit 3 "$TEGAMI" barcode --postal 2520029 --address "神奈川県座間市入谷西2" --postal-dict "$WORK/none.csv"
+pass "--address alone: towns from the postal dictionary"
+
 # usage errors
 expect_exit 2 "$TEGAMI" barcode --b 1
 grep -q 'needs --postal' "$WORK/last.err" || fail "no message for a missing --postal"
-expect_exit 2 "$TEGAMI" barcode --postal 2630023 --address "千葉市稲毛区緑町3"
-grep -q -- '--address needs --town' "$WORK/last.err" || fail "no message for --address without --town"
+expect_exit 2 "$TEGAMI" barcode --postal 2630023 --address "千葉市稲毛区緑町3" \
+  --postal-dict "$TEGAMI_SRC/locales/ja/postal/KEN_ALL-kanagawa.csv"
+grep -q 'not in the postal dictionary' "$WORK/last.err" || fail "no message for a code missing from the dictionary"
 expect_exit 2 "$TEGAMI" barcode --postal 2630023 --b 1 --data 1
 expect_exit 2 "$TEGAMI" barcode --postal 2630023
 expect_exit 2 "$TEGAMI" barcode --postal 26300 --b 1

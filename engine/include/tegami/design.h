@@ -165,6 +165,7 @@ struct tg_block {
       const tg_style *name_style;
       size_t max_address_lines;
       double min_size_pt; /* a long address shrinks down to this size */
+      double barcode_pt;  /* customer barcode under the name at this size (8–11.5pt); 0 = none */
     } address;
     struct {
       size_t nchildren;

@@ -61,7 +61,8 @@ typedef enum {
   TG_ITEM_LINE,
   TG_ITEM_QR,
   TG_ITEM_IMAGE, /* a PNG or SVG of the design, loaded once per layout */
-  TG_ITEM_SLOT,  /* a declared place for a later module (barcode, chart): not drawn */
+  TG_ITEM_SLOT,  /* a declared place for a later module (chart): not drawn */
+  TG_ITEM_BARS,  /* a Japan Post customer barcode: bars as vector rectangles */
 } tg_item_type;
 
 typedef struct tg_glyph {
@@ -116,6 +117,14 @@ typedef struct tg_item {
       const char *file;  /* as written in the design */
     } image;
     struct {
+      const char *data;  /* "27301023-20-5B604" as the manual writes it */
+      char check_digit[8]; /* "5", "-", "CC8" */
+      const char *pattern; /* 67 letters F/A/D/T */
+      size_t nbars;
+      const struct tg_custbar_rect *bars; /* relative to the item origin (top-left of bars) */
+      double size_pt, w_pt, h_pt;
+    } bars;
+    struct {
       const char *kind; /* "customer-barcode", or a chart kind */
       double w_pt, h_pt;
       size_t nvalues;
@@ -141,6 +150,8 @@ typedef struct tg_page {
 typedef struct tg_pages {
   size_t npages;
   tg_page *pages;
+  uint32_t barcodes;         /* customer barcodes drawn on the letter */
+  uint32_t barcodes_omitted; /* customer barcodes that could not be made (代表番号, …) */
 } tg_pages;
 
 /* ---- layout -------------------------------------------------------------------- */
@@ -191,6 +202,11 @@ bool tg_layout_frame(tg_layout_ctx *ctx, const tg_frame_spec *spec, const char *
                      tg_diag *d);
 /* Start a new set of frames: releases the items of earlier calls. */
 void tg_layout_ctx_reset(tg_layout_ctx *ctx);
+
+/* The postal-code dictionary the customer barcode takes its town names
+ * from (borrowed; NULL: barcodes only from 住所B given directly). */
+struct tg_postal;
+void tg_layout_set_postal(tg_layout *layout, const struct tg_postal *postal);
 
 /* Lay out one merged letter, with the blocks of its variant and segment and
  * those whose `when:` holds.  The pages live in ctx until the next call.

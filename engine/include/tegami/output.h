@@ -137,6 +137,7 @@ typedef struct tg_list_summary {
 
 typedef struct tg_summary {
   uint64_t read, rendered, excluded, rejected, blank, pages;
+  uint64_t barcodes, barcodes_omitted; /* customer barcodes printed, and letters without one */
   size_t nlists;
   tg_list_summary *lists;
   size_t noutputs;

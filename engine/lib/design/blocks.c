@@ -34,8 +34,8 @@ static const char *const TABLE_KEYS[] = {"style",        "columns",     "header"
 static const char *const COLUMN_KEYS[] = {"width", "align"};
 static const char *const ROW_KEYS[] = {"cells", "when"};
 static const char *const ADDRESS_KEYS[] = {
-    "width",     "style",     "name-style",        "postal",  "address",
-    "recipient", "honorific", "max-address-lines", "min-size"};
+    "width",     "style",     "name-style",        "postal",   "address",
+    "recipient", "honorific", "max-address-lines", "min-size", "barcode"};
 static const char *const FLOW_KEYS[] = {"width",    "height",   "style", "gap",
                                         "overflow", "min-size", "blocks"};
 static const char *const IMAGE_KEYS[] = {"file", "width", "height"};
@@ -331,6 +331,21 @@ static void load_address(loader *L, tg_block *b, tg_ynode *m, const tg_block *fl
   b->u.address.max_address_lines = (size_t)lines;
   b->u.address.min_size_pt = b->style->size_pt < 8 ? b->style->size_pt : 8;
   tg_yget_length(m, "min-size", false, 4.0, b->style->size_pt, &b->u.address.min_size_pt, L->d);
+  /* the Japan Post customer barcode on its own line under the name, indented
+   * like the address lines: the block (the window's printable area) must
+   * hold it */
+  if (tg_yget_length(m, "barcode", false, 8.0, 11.5, &b->u.address.barcode_pt, L->d) &&
+      b->u.address.barcode_pt > 0) {
+    double need_pt = b->style->size_pt + tg_mm_to_pt(79.85 * b->u.address.barcode_pt / 10);
+    if (need_pt > b->width_pt + 1e-6) {
+      tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.barcode-width",
+                 tg_ynode_span(tg_ymap_get(m, "barcode")),
+                 "the customer barcode at %gpt needs the address block to be %.1fmm wide, "
+                 "not %.1fmm",
+                 b->u.address.barcode_pt, tg_pt_to_mm(need_pt), tg_pt_to_mm(b->width_pt));
+      tg_diag_hint(L->d, "widen the block, or choose a smaller barcode size (8pt–11.5pt)");
+    }
+  }
 }
 
 static void load_flow(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow) {

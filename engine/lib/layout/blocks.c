@@ -382,7 +382,17 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
                   b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0, 2, TG_OVERFLOW_FAIL, 0, 1,
                   where, d, &res);
   g_free(nline);
-  *used = y + res.height_pt - b->y_pt;
+  y += res.height_pt;
+  if (ok && b->u.address.barcode_pt > 0) {
+    /* on its own line directly below the name, after the 2 mm quiet zone */
+    double h;
+    y += tg_mm_to_pt(2);
+    layout_place_custbar(env, arena, items, b->name, postal, addr, b->u.address.barcode_pt,
+                         b->x_pt + st->size_pt, y, where->file, where->row, d, &ctx->barcodes,
+                         &ctx->barcodes_omitted, &h);
+    y += h;
+  }
+  *used = y - b->y_pt;
   return ok;
 }
 
@@ -547,7 +557,18 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
   case TG_BLOCK_ADDRESS: return place_address(env, ctx, arena, items, b, sel, &w, d, used);
   case TG_BLOCK_FLOW: return place_flow(env, ctx, arena, items, b, sel, &w, d, used);
   case TG_BLOCK_IMAGE: return place_image(env, items, b, used);
-  case TG_BLOCK_BARCODE:
+  case TG_BLOCK_BARCODE: {
+    /* values: postal code, then address (docs/design-format.md) */
+    const char *v[2] = {"", ""};
+    for (size_t i = 0; i < b->u.slot.nvalues && i < 2; i++)
+      if (b->u.slot.values[i].slot >= 0) v[i] = sel->values[b->u.slot.values[i].slot];
+    double h;
+    layout_place_custbar(env, arena, items, b->name, v[0], v[1],
+                         b->u.slot.size_pt > 0 ? b->u.slot.size_pt : 10, b->x_pt, b->y_pt,
+                         where->file, where->row, d, &ctx->barcodes, &ctx->barcodes_omitted, &h);
+    *used = h;
+    return true;
+  }
   case TG_BLOCK_CHART: place_slot(arena, items, b, sel); return true;
   }
   return false;

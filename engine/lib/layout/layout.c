@@ -232,6 +232,8 @@ void tg_layout_free(tg_layout *L) {
 
 size_t tg_layout_get_layer_count(const tg_layout *L) { return L->unique->len; }
 
+void tg_layout_set_postal(tg_layout *L, const struct tg_postal *postal) { L->env.postal = postal; }
+
 tg_layout_ctx *tg_layout_ctx_new(const tg_fonts *fonts) {
   tg_layout_ctx *ctx = g_new0(tg_layout_ctx, 1);
   ctx->fonts = fonts;
@@ -259,6 +261,7 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
                       tg_pages *out, tg_diag *d) {
   const tg_design *ds = L->env.design;
   tg_arena_reset(ctx->arena);
+  ctx->barcodes = ctx->barcodes_omitted = 0;
   out->npages = ds->npages;
   out->pages = tg_arena_alloc(ctx->arena, ds->npages * sizeof(tg_page));
   err_where w = {.file = letter->list_path, .row = letter->row ? letter->row->number : 0};
@@ -284,5 +287,7 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
     memcpy(copy, ctx->items->data, ctx->items->len * sizeof(tg_item));
     page->items = copy;
   }
+  out->barcodes = ctx->barcodes;
+  out->barcodes_omitted = ctx->barcodes_omitted;
   return ok;
 }

@@ -69,6 +69,7 @@ struct tg_layout_ctx {
   tg_arena *arena;  /* per letter */
   shape_cache *cache;
   GArray *items;    /* tg_item, current page (per letter) */
+  uint32_t barcodes, barcodes_omitted; /* customer barcodes of the current letter */
   GArray *scratch_units;
   GArray *scratch_glyphs;
   GArray *scratch_styles; /* resolved style runs of the paragraph */
@@ -132,7 +133,19 @@ typedef struct {
   text_style *styles;
   text_style default_style;
   layout_images *images;
+  const struct tg_postal *postal; /* town names for customer barcodes, or NULL */
 } layout_env;
+
+/* The customer barcode of a postal code and address, placed with its
+ * top-left at (x, y) (custbar_place.c).  An address that gets no barcode
+ * (a representative postal code, a town not found in the address) is
+ * reported as a note or warning naming the row, and counted in
+ * *omitted — the letter still goes out.  *height_pt: the bars' height, 0
+ * when omitted. */
+void layout_place_custbar(const layout_env *env, tg_arena *arena, GArray *items, const char *block,
+                          const char *postal, const char *address, double size_pt, double x_pt,
+                          double y_pt, const char *file, uint64_t row, tg_diag *d,
+                          uint32_t *drawn, uint32_t *omitted, double *height_pt);
 
 /* Resolve a design style to faces; reports a missing font once per style. */
 bool layout_resolve_style(layout_env *env, const tg_style *st, text_style *out, tg_diag *d);

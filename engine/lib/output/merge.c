@@ -253,15 +253,18 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
     sum->rejected += ls->rejected;
     sum->blank += ls->blank;
   }
-  for (size_t i = 0; i < n; i++)
-    sum->pages += (uint64_t)json_object_get_int_member(
-        json_object_get_object_member(root_of(&sh[i]), "totals"), "pages");
+  for (size_t i = 0; i < n; i++) {
+    JsonObject *t = json_object_get_object_member(root_of(&sh[i]), "totals");
+    sum->pages += (uint64_t)json_object_get_int_member(t, "pages");
+    sum->barcodes += (uint64_t)json_object_get_int_member_with_default(t, "barcodes", 0);
+    sum->barcodes_omitted +=
+        (uint64_t)json_object_get_int_member_with_default(t, "barcodes_omitted", 0);
+  }
   if (tg_diag_count_at_least(d, TG_ERROR) > errors_before) return false;
 
   /* write: PDFs, manifest, rejected, summaries, checksums */
   GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-  GString *man = g_string_new("sequence,letter_id,municipality,target_type,segment,variant,arm,"
-                              "batch_file,first_page,page_count,blank_pages,postal_code\r\n");
+  GString *man = g_string_new(OUTPUT_MANIFEST_HEADER);
   GString *rej = g_string_new("list,row,key,column,code,message\r\n");
   uint64_t seq = 0;
   bool ok = true;
@@ -302,10 +305,11 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
                            ",\n  \"merged_shards\": %u,\n"
                            "  \"totals\": {\"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
                            ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
-                           ", \"blank\": %" G_GUINT64_FORMAT ", \"pages\": %" G_GUINT64_FORMAT "},\n"
-                           "  \"reconciled\": true\n}\n",
+                           ", \"blank\": %" G_GUINT64_FORMAT ", \"pages\": %" G_GUINT64_FORMAT
+                           ", \"barcodes\": %" G_GUINT64_FORMAT ", \"barcodes_omitted\": %" G_GUINT64_FORMAT
+                           "},\n  \"reconciled\": true\n}\n",
                            count, sum->read, sum->rendered, sum->excluded, sum->rejected,
-                           sum->blank, sum->pages);
+                           sum->blank, sum->pages, sum->barcodes, sum->barcodes_omitted);
     ok = write_text(stage, "summary.json", j, files, d);
     g_string_free(j, TRUE);
     char *txt = tg_summary_format(sum, false);

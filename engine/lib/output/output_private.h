@@ -53,8 +53,14 @@ typedef struct {
   char letter_id[48];
   uint32_t batch;
   uint32_t first_page, page_count, blank_pages;
-  size_t letter; /* index into letters */
+  int8_t barcode; /* customer barcode: 1 printed, 0 omitted, -1 the design has none */
+  size_t letter;  /* index into letters */
 } output_manifest_entry;
+
+/* The header of manifest.csv (docs/vendor-handoff.md), shared by runs and merges. */
+#define OUTPUT_MANIFEST_HEADER                                                                     \
+  "sequence,letter_id,municipality,target_type,segment,variant,arm,batch_file,first_page,"         \
+  "page_count,blank_pages,postal_code,customer_barcode\r\n"
 
 typedef struct {
   const tg_job *job;

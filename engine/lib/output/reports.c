@@ -63,8 +63,7 @@ static const char *name_of(const output_run *R, uint16_t i) {
 }
 
 static bool write_manifest(output_run *R) {
-  GString *o = g_string_new("sequence,letter_id,municipality,target_type,segment,variant,arm,"
-                            "batch_file,first_page,page_count,blank_pages,postal_code\r\n");
+  GString *o = g_string_new(OUTPUT_MANIFEST_HEADER);
   for (guint i = 0; i < R->manifest->len; i++) {
     const output_manifest_entry *e = &g_array_index(R->manifest, output_manifest_entry, i);
     const output_letter *l = &g_array_index(R->letters, output_letter, e->letter);
@@ -83,7 +82,7 @@ static bool write_manifest(output_run *R) {
     }
     g_string_append_printf(o, "%u,%u,%u,", e->first_page, e->page_count, e->blank_pages);
     if (l->postal[0]) g_string_append_printf(o, "%.3s-%.4s", l->postal, l->postal + 3);
-    g_string_append(o, "\r\n");
+    g_string_append(o, e->barcode > 0 ? ",yes\r\n" : e->barcode == 0 ? ",no\r\n" : ",\r\n");
   }
   bool ok = write_file(R, "manifest.csv", o);
   g_string_free(o, TRUE);
@@ -150,9 +149,11 @@ static bool write_summaries(output_run *R, GPtrArray *cells) {
                          ",\n  \"totals\": {\"read\": %" G_GUINT64_FORMAT
                          ", \"rendered\": %" G_GUINT64_FORMAT ", \"excluded\": %" G_GUINT64_FORMAT
                          ", \"rejected\": %" G_GUINT64_FORMAT ", \"blank\": %" G_GUINT64_FORMAT
-                         ", \"pages\": %" G_GUINT64_FORMAT ", \"batches\": %u},\n  \"lists\": [",
+                         ", \"pages\": %" G_GUINT64_FORMAT ", \"batches\": %u"
+                         ", \"barcodes\": %" G_GUINT64_FORMAT ", \"barcodes_omitted\": %" G_GUINT64_FORMAT
+                         "},\n  \"lists\": [",
                          s->read, s->rendered, s->excluded, s->rejected, s->blank, s->pages,
-                         R->batches->len);
+                         R->batches->len, s->barcodes, s->barcodes_omitted);
   for (size_t i = 0; i < s->nlists; i++) {
     const tg_list_summary *l = &s->lists[i];
     g_string_append(j, i ? ",\n    {" : "\n    {");

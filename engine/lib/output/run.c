@@ -235,7 +235,10 @@ static bool check_phase(output_run *R) {
       }
       if (p.merge && R->fonts) {
         p.layout = tg_layout_new(p.design, p.merge, R->fonts, layer_base, R->d);
-        if (p.layout) layer_base += (uint32_t)tg_layout_get_layer_count(p.layout);
+        if (p.layout) {
+          layer_base += (uint32_t)tg_layout_get_layer_count(p.layout);
+          tg_layout_set_postal(p.layout, R->postal);
+        }
       }
       g_array_append_val(R->plans, p);
     }
@@ -614,7 +617,7 @@ typedef struct {
   GArray *assignment; /* output_assignment */
   GPtrArray *files;   /* address sheets written (file names) */
   uint64_t *rendered, *rejected; /* per plan */
-  uint64_t pages;
+  uint64_t pages, barcodes, barcodes_omitted;
   tg_diag *diag;
   char *trace;
   size_t trace_len;
@@ -704,7 +707,8 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     if (!good) {
       reject(R, rec->plan, &row, w->rd, res->rejections, res->rejected);
     } else {
-      output_manifest_entry me = {0, "", batch_no, page_in_batch + 1, (uint32_t)pages.npages, 0, i};
+      output_manifest_entry me = {0, "", batch_no, page_in_batch + 1, (uint32_t)pages.npages, 0,
+                                  pages.barcodes ? 1 : pages.barcodes_omitted ? 0 : -1, i};
       g_strlcpy(me.letter_id, letter->id, sizeof me.letter_id);
       tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number,
                              p->design->nvariants > 1 ? letter->variant_name : NULL,
@@ -740,6 +744,8 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
       }
       res->rendered[rec->plan]++;
       res->pages += pages.npages;
+      res->barcodes += pages.barcodes;
+      res->barcodes_omitted += pages.barcodes_omitted;
     }
     if (marked)
       for (size_t pg = 0; pg < pages.npages; pg++)
@@ -839,6 +845,8 @@ static bool render_phase(output_run *R) {
       R->sum->lists[pi].rejected += r->rejected[pi];
     }
     R->sum->pages += r->pages;
+    R->sum->barcodes += r->barcodes;
+    R->sum->barcodes_omitted += r->barcodes_omitted;
     if (R->opt->trace && r->trace_len) fwrite(r->trace, 1, r->trace_len, R->opt->trace);
     if (r->ok && !R->opt->check_only && R->opt->pdf)
       g_ptr_array_add(R->outputs,

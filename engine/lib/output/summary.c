@@ -45,6 +45,13 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
   g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "%s\n", "rejected", s->rejected,
                          !s->rejected ? "" : check_only ? "  (see the messages above)" : "  (see rejected.csv)");
   if (!check_only) g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "pages", s->pages);
+  if (s->barcodes || s->barcodes_omitted) {
+    g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "customer barcodes", s->barcodes);
+    if (s->barcodes_omitted)
+      g_string_append_printf(o, "  (%" G_GUINT64_FORMAT " %s without one: see the messages)",
+                             s->barcodes_omitted, s->barcodes_omitted == 1 ? "letter" : "letters");
+    g_string_append_c(o, '\n');
+  }
   if (s->blank)
     g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "  (not counted as rows)\n",
                            "blank lines", s->blank);

@@ -181,7 +181,16 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
       cairo_paint(cr);
       cairo_restore(cr);
       break;
-    case TG_ITEM_SLOT: break; /* drawn by the barcode and chart modules once integrated */
+    case TG_ITEM_BARS:
+      /* one path of 67 rectangles, filled once: solid black, no stroke to widen them */
+      for (size_t b = 0; b < it->u.bars.nbars; b++) {
+        const tg_custbar_rect *r = &it->u.bars.bars[b];
+        cairo_rectangle(cr, it->x_pt + r->x_pt, it->y_pt + r->y_pt, r->w_pt, r->h_pt);
+      }
+      set_rgba(cr, it->color);
+      cairo_fill(cr);
+      break;
+    case TG_ITEM_SLOT: break; /* drawn by the chart module once integrated */
     }
   }
 }

@@ -51,7 +51,7 @@ static void color(GString *s, const char *key, uint32_t c) {
 static void item_line(trace_sink *t, const tg_item *it) {
   GString *s = t->line;
   g_string_truncate(s, 0);
-  static const char *const NAMES[] = {"text", "rect", "line", "qr", "image", "slot"};
+  static const char *const NAMES[] = {"text", "rect", "line", "qr", "image", "slot", "bars"};
   g_string_append_printf(s, "  %s block=%s", NAMES[it->type], it->block ? it->block : "-");
   mm(s, "x", it->x_pt);
   mm(s, "y", it->y_pt);
@@ -98,6 +98,14 @@ static void item_line(trace_sink *t, const tg_item *it) {
     mm(s, "h", it->u.image.h_pt);
     g_string_append(s, " file=");
     quoted(s, it->u.image.file, strlen(it->u.image.file));
+    break;
+  case TG_ITEM_BARS:
+    mm(s, "w", it->u.bars.w_pt);
+    mm(s, "h", it->u.bars.h_pt);
+    g_string_append(s, " size=");
+    num(s, it->u.bars.size_pt);
+    g_string_append_printf(s, "pt data=%s cd=%s bars=%s", it->u.bars.data, it->u.bars.check_digit,
+                           it->u.bars.pattern);
     break;
   case TG_ITEM_SLOT:
     mm(s, "w", it->u.slot.w_pt);
