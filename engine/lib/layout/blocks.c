@@ -339,6 +339,43 @@ static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
 
 /* ---- address, images, slots ------------------------------------------------------------- */
 
+/* The address with a line break before its building (建物名), when it has
+ * one and the whole does not fit on one line: 「…２丁目３番４号」 /
+ * 「コーポ入谷201号」 instead of a break inside the building's name.  The
+ * building starts after the first space (full- or half-width) that follows
+ * a digit or a number word; without one, the address is returned as is. */
+static const char *address_building_line(tg_layout_ctx *ctx, tg_arena *arena,
+                                         const text_style *st, const char *addr, double w_pt) {
+  const char *cut = NULL;
+  size_t cut_len = 0;
+  for (const char *p = addr; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c != ' ' && c != 0x3000) continue;
+    if (p == addr) continue;
+    gunichar prev = g_utf8_get_char(g_utf8_prev_char(p));
+    if (!(g_unichar_isdigit(prev) || prev == 0x53F7 /* 号 */ || prev == 0x5730 /* 地 */ ||
+          prev == 0x756A /* 番 */))
+      continue;
+    const char *next = g_utf8_next_char(p);
+    if (*next && *next != ' ' && g_utf8_get_char(next) != 0x3000) {
+      cut = p;
+      cut_len = (size_t)(next - p);
+    }
+    break;
+  }
+  if (!cut) return addr;
+  text_result r;
+  if (!layout_text(ctx, arena, NULL, NULL, addr, strlen(addr), NULL, st, 0, 0, w_pt, 0, 0, &r) ||
+      r.nlines <= 1)
+    return addr;
+  size_t head = (size_t)(cut - addr), len = strlen(addr);
+  char *out = tg_arena_alloc(arena, len + 1);
+  memcpy(out, addr, head);
+  out[head] = '\n';
+  memcpy(out + head + 1, cut + cut_len, len - head - cut_len + 1);
+  return out;
+}
+
 static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
                           const tg_block *b, const layout_sel *sel, const err_where *where,
                           tg_diag *d, double *used) {
@@ -369,11 +406,13 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   g_free(pline);
   if (!ok) return false;
   y += res.height_pt;
-  /* a long address shrinks (down to min-size) before the letter fails */
-  if (!place_text(ctx, arena, items, b, st, addr, sel->attrs[b->u.address.address.slot],
-                  b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0,
-                  b->u.address.max_address_lines, TG_OVERFLOW_SHRINK, b->u.address.min_size_pt, 1,
-                  where, d, &res))
+  /* a long address shrinks (down to min-size) before the letter fails; one
+   * that does not fit on a line puts its building on a line of its own */
+  const tg_attrs *aat = sel->attrs[b->u.address.address.slot];
+  const char *atext = aat && aat->n ? addr : address_building_line(ctx, arena, st, addr, b->width_pt - st->size_pt);
+  if (!place_text(ctx, arena, items, b, st, atext, aat, b->x_pt + st->size_pt, y,
+                  b->width_pt - st->size_pt, 0, b->u.address.max_address_lines,
+                  TG_OVERFLOW_SHRINK, b->u.address.min_size_pt, 1, where, d, &res))
     return false;
   y += res.height_pt + st->size_pt * 0.5;
   char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
