@@ -191,6 +191,8 @@ typedef struct tg_frame_spec {
   double x_pt, y_pt, width_pt;
   size_t max_lines;   /* 0 = unlimited */
   double min_size_pt; /* shrink down to this size to fit max_lines; 0 = no shrinking */
+  bool address;       /* a postal address: its building goes on a line of its own when
+                         the whole does not fit on one, as in the address block */
 } tg_frame_spec;
 
 /* Set `text` as specified.  The items live in ctx and stay valid only until

@@ -344,8 +344,8 @@ static bool place_table(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
  * 「コーポ入谷201号」 instead of a break inside the building's name.  The
  * building starts after the first space (full- or half-width) that follows
  * a digit or a number word; without one, the address is returned as is. */
-static const char *address_building_line(tg_layout_ctx *ctx, tg_arena *arena,
-                                         const text_style *st, const char *addr, double w_pt) {
+const char *layout_address_text(tg_layout_ctx *ctx, tg_arena *arena, const text_style *st,
+                                const char *addr, double w_pt) {
   const char *cut = NULL;
   size_t cut_len = 0;
   for (const char *p = addr; *p; p = g_utf8_next_char(p)) {
@@ -409,7 +409,7 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   /* a long address shrinks (down to min-size) before the letter fails; one
    * that does not fit on a line puts its building on a line of its own */
   const tg_attrs *aat = sel->attrs[b->u.address.address.slot];
-  const char *atext = aat && aat->n ? addr : address_building_line(ctx, arena, st, addr, b->width_pt - st->size_pt);
+  const char *atext = aat && aat->n ? addr : layout_address_text(ctx, arena, st, addr, b->width_pt - st->size_pt);
   if (!place_text(ctx, arena, items, b, st, atext, aat, b->x_pt + st->size_pt, y,
                   b->width_pt - st->size_pt, 0, b->u.address.max_address_lines,
                   TG_OVERFLOW_SHRINK, b->u.address.min_size_pt, 1, where, d, &res))

@@ -34,6 +34,7 @@ bool tg_layout_frame(tg_layout_ctx *ctx, const tg_frame_spec *spec, const char *
   /* the name is kept with the items: copy it into the arena */
   const char *block = tg_arena_strndup(ctx->arena, name, strlen(name));
   guint mark = ctx->items->len;
+  if (spec->address) text = layout_address_text(ctx, ctx->arena, &st, text, width);
   text_result res;
   for (;;) {
     g_array_set_size(ctx->items, mark);

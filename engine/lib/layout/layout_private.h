@@ -147,6 +147,12 @@ void layout_place_custbar(const layout_env *env, tg_arena *arena, GArray *items,
                           double y_pt, const char *file, uint64_t row, tg_diag *d,
                           uint32_t *drawn, uint32_t *omitted, double *height_pt);
 
+/* The address as it is set (blocks.c): with a line break before its
+ * building when it does not fit on one line of w_pt (arena copy), else
+ * `addr` itself. */
+const char *layout_address_text(tg_layout_ctx *ctx, tg_arena *arena, const text_style *st,
+                                const char *addr, double w_pt);
+
 /* Resolve a design style to faces; reports a missing font once per style. */
 bool layout_resolve_style(layout_env *env, const tg_style *st, text_style *out, tg_diag *d);
 const text_style *layout_style(const layout_env *env, const tg_style *st);

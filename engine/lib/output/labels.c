@@ -114,7 +114,9 @@ static bool label_items(const output_label_sheet *s, tg_layout_ctx *ctx, const o
   fs.x_pt = x + pad + small;
   fs.width_pt = w - small;
   fs.max_lines = 3;
+  fs.address = true;
   if (!frame(ctx, &fs, a->address, "label address", items, &h, d)) return false;
+  fs.address = false;
   char *name = g_strdup_printf("%s　様", a->name);
   fs.y_pt += h + small * 0.4;
   fs.size_pt = small + 2.5;
