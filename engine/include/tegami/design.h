@@ -191,6 +191,28 @@ struct tg_block {
   } u;
 };
 
+/* The window envelope the letter is mailed in (`envelope:`, presets in
+ * layouts/envelopes/): where its address window falls on the first page with
+ * the insert at rest, and how far the insert can move from there either way.
+ * Address text must stay inside the window less the play; the customer
+ * barcode 2 mm further in; nothing else may show through. */
+typedef struct tg_envelope {
+  const char *name;
+  double window_x_pt, window_y_pt, window_w_pt, window_h_pt;
+  double play_x_pt, play_y_pt;
+} tg_envelope;
+
+/* A rectangle on the page. */
+typedef struct tg_box {
+  double x0_pt, y0_pt, x1_pt, y1_pt;
+} tg_box;
+
+/* What of the page can show through the window at some position of the
+ * insert (the window grown by the play), and what shows at every position,
+ * `inset_pt` further in (the window shrunk by the play and the inset). */
+tg_box tg_envelope_visible(const tg_envelope *e);
+tg_box tg_envelope_safe(const tg_envelope *e, double inset_pt);
+
 typedef struct tg_design_page {
   size_t nblocks;
   tg_block *blocks; /* furniture first, then the page's own blocks */
@@ -228,6 +250,7 @@ typedef struct tg_design {
   tg_design_page *pages;
   size_t ntexts;  /* number of slots */
   tg_text **texts; /* texts[slot] */
+  const tg_envelope *envelope; /* the window envelope, or NULL */
 } tg_design;
 
 /* Load and check a design file.  Returns NULL if any error was reported. */

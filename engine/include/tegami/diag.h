@@ -136,6 +136,10 @@ char *tg_diag_format(const tg_diag_entry *e);
 tg_exit tg_diag_exit_code(const tg_diag *d);
 
 const char *tg_severity_name(tg_severity sev);
+
+/* The directory holding fonts/, locales/ and layouts/ (presets every stage
+ * may read): $TEGAMI_DATA_DIR or the one compiled in. */
+const char *tg_data_dir(void);
 const char *tg_diag_kind_name(tg_diag_kind kind);
 
 #ifdef __cplusplus

@@ -366,10 +366,6 @@ bool tg_evaluation_write_outputs(const tg_evaluation *e, const char *dir, bool f
                                  const char *fontset, tg_diag *d);
 void tg_evaluation_free(tg_evaluation *e);
 
-/* The directory holding fonts/, locales/ and layouts/: $TEGAMI_DATA_DIR or
- * the one compiled in. */
-const char *tg_data_dir(void);
-
 #ifdef __cplusplus
 }
 #endif

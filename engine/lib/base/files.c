@@ -290,3 +290,8 @@ char *tg_sha256_file(const char *path, tg_diag *d) {
   if (err) tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.read", "cannot read %s", path);
   return hex;
 }
+
+const char *tg_data_dir(void) {
+  const char *env = g_getenv("TEGAMI_DATA_DIR");
+  return env && *env ? env : TG_DATA_DIR;
+}

@@ -44,6 +44,7 @@ typedef struct loader {
   int guard; /* slot of the rule guarding texts read now, or -1 */
   int use_depth;
   int selector_errors; /* counted by design_project: the copy is not read */
+  tg_ynode *envelope_node; /* the design's `envelope:` value, for messages */
 } loader;
 
 #define N(a)       (sizeof(a) / sizeof((a)[0]))
@@ -69,6 +70,14 @@ void design_scan_selectors(loader *L, tg_ynode *n, selectors *out);
 tg_ynode *design_project(loader *L, tg_ynode *n, int v, int s);
 /* Names of variants and segments may not be keys of the schema. */
 bool design_is_schema_word(const char *name);
+
+/* ---- envelope.c: the window envelope ------------------------------------------------ */
+
+/* Read `envelope:` (a preset, a file or a mapping) into design->envelope. */
+void design_load_envelope(loader *L, tg_ynode *root);
+/* After the pages: the window is on the page, the first page's address
+ * block and barcode are where the window always shows them. */
+void design_check_envelope(loader *L);
 
 /* ---- load.c: shared readers --------------------------------------------------------- */
 

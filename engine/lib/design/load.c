@@ -20,9 +20,9 @@
 #define MAX_DESIGN_BYTES  (4u << 20)
 #define MAX_INCLUDE_DEPTH 8
 
-static const char *const TOP_KEYS[] = {"kind",   "name",      "page",     "include",
-                                       "colors", "styles",    "variants", "segments",
-                                       "blocks", "furniture", "pages"};
+static const char *const TOP_KEYS[] = {"kind",     "name",     "page",   "include",
+                                       "colors",   "styles",   "variants", "segments",
+                                       "blocks",   "furniture", "pages",  "envelope"};
 static const char *const INCLUDE_KEYS[] = {"kind", "include", "colors", "styles", "blocks"};
 static const char *const PAGE_KEYS[] = {"size", "width", "height"};
 static const char *const STYLE_KEYS[] = {
@@ -877,6 +877,8 @@ tg_design *tg_design_load_text(const char *name, const char *text, size_t len, t
     L.cur_smask = all_segments(ds);
     load_styles(&L);
     load_pages(&L, root);
+    design_load_envelope(&L, root);
+    design_check_envelope(&L);
     tg_ycheck_keys(root, "the design", TOP_KEYS, N(TOP_KEYS), d);
   }
   ds->ntexts = L.texts->len;

@@ -376,6 +376,37 @@ const char *layout_address_text(tg_layout_ctx *ctx, tg_arena *arena, const text_
   return out;
 }
 
+/* The postal code, address and name lines of an address block at `scale`;
+ * *h: their height. */
+static bool address_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const tg_block *b,
+                         const text_style *st, const text_style *ns, const char *postal,
+                         const char *atext, const tg_attrs *aat, const char *name,
+                         const layout_sel *sel, double scale, const err_where *where, tg_diag *d,
+                         double *h) {
+  double y = b->y_pt, indent = st->size_pt * scale;
+  text_result res;
+  char *pline = g_strdup_printf("〒%s", postal);
+  bool ok = place_text(ctx, arena, items, b, st, pline, NULL, b->x_pt, y, b->width_pt, 0, 1,
+                       TG_OVERFLOW_FAIL, 0, scale, where, d, &res);
+  g_free(pline);
+  if (!ok) return false;
+  y += res.height_pt;
+  /* a long address shrinks (down to min-size) before the letter fails */
+  if (!place_text(ctx, arena, items, b, st, atext, aat, b->x_pt + indent, y, b->width_pt - indent,
+                  0, b->u.address.max_address_lines, TG_OVERFLOW_SHRINK,
+                  b->u.address.min_size_pt, scale, where, d, &res))
+    return false;
+  y += res.height_pt + indent * 0.5;
+  char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
+  /* the name's attributes (its ruby) still apply: the name starts the line */
+  ok = place_text(ctx, arena, items, b, ns, nline, sel->attrs[b->u.address.name.slot],
+                  b->x_pt + indent, y, b->width_pt - indent, 0, 2, TG_OVERFLOW_FAIL, 0, scale,
+                  where, d, &res);
+  g_free(nline);
+  *h = y + res.height_pt - b->y_pt;
+  return ok;
+}
+
 static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
                           const tg_block *b, const layout_sel *sel, const err_where *where,
                           tg_diag *d, double *used) {
@@ -398,38 +429,41 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
       return false;
     }
   }
-  double y = b->y_pt;
-  text_result res;
-  char *pline = g_strdup_printf("〒%s", postal);
-  bool ok = place_text(ctx, arena, items, b, st, pline, NULL, b->x_pt, y, b->width_pt, 0, 1,
-                       TG_OVERFLOW_FAIL, 0, 1, where, d, &res);
-  g_free(pline);
-  if (!ok) return false;
-  y += res.height_pt;
-  /* a long address shrinks (down to min-size) before the letter fails; one
-   * that does not fit on a line puts its building on a line of its own */
+  /* one that does not fit on a line puts its building on a line of its own */
   const tg_attrs *aat = sel->attrs[b->u.address.address.slot];
-  const char *atext = aat && aat->n ? addr : layout_address_text(ctx, arena, st, addr, b->width_pt - st->size_pt);
-  if (!place_text(ctx, arena, items, b, st, atext, aat, b->x_pt + st->size_pt, y,
-                  b->width_pt - st->size_pt, 0, b->u.address.max_address_lines,
-                  TG_OVERFLOW_SHRINK, b->u.address.min_size_pt, 1, where, d, &res))
-    return false;
-  y += res.height_pt + st->size_pt * 0.5;
-  char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
-  /* the name's attributes (its ruby) still apply: the name starts the line */
-  ok = place_text(ctx, arena, items, b, ns, nline, sel->attrs[b->u.address.name.slot],
-                  b->x_pt + st->size_pt, y, b->width_pt - st->size_pt, 0, 2, TG_OVERFLOW_FAIL, 0, 1,
-                  where, d, &res);
-  g_free(nline);
-  y += res.height_pt;
+  const char *atext =
+      aat && aat->n ? addr : layout_address_text(ctx, arena, st, addr, b->width_pt - st->size_pt);
+  /* in a window envelope the block may only reach down to what the window
+   * always shows: the whole block shrinks (down to min-size) to stay in it */
+  double room = 0;
+  const tg_envelope *e = env->design->envelope;
+  if (e && ctx->page == 0) {
+    double a = b->u.address.barcode_pt; /* the bars keep 2 mm of window below them too */
+    room = a > 0 ? tg_envelope_safe(e, tg_mm_to_pt(2)).y1_pt - tg_mm_to_pt(2 + 0.35 * a)
+                 : tg_envelope_safe(e, 0).y1_pt;
+    room -= b->y_pt;
+  }
+  guint mark = items ? items->len : 0;
+  double h = 0, size0 = st->size_pt, f = 1;
+  bool ok;
+  for (int k = 0;; k++) {
+    f = shrink_factor(size0, k);
+    ok = address_text(ctx, arena, items, b, st, ns, postal, atext, aat, name, sel, f, where, d,
+                      &h);
+    if (!ok || room <= 0 || h <= room + 1e-6 ||
+        size0 - 0.25 * (k + 1) < b->u.address.min_size_pt - 1e-9)
+      break; /* what still does not fit is reported by the window check */
+    if (items) g_array_set_size(items, mark);
+  }
+  double y = b->y_pt + h;
   if (ok && b->u.address.barcode_pt > 0) {
     /* on its own line directly below the name, after the 2 mm quiet zone */
-    double h;
+    double bars_h;
     y += tg_mm_to_pt(2);
     layout_place_custbar(env, arena, items, b->name, postal, addr, b->u.address.barcode_pt,
-                         b->x_pt + st->size_pt, y, where->file, where->row, d, &ctx->barcodes,
-                         &ctx->barcodes_omitted, &h);
-    y += h;
+                         b->x_pt + st->size_pt * f, y, where->file, where->row, d, &ctx->barcodes,
+                         &ctx->barcodes_omitted, &bars_h);
+    y += bars_h;
   }
   *used = y - b->y_pt;
   return ok;

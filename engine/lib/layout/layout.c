@@ -184,7 +184,11 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
             const tg_block *b = &pg->blocks[i];
             if (!L->is_static[p][i] || !layout_block_shown(b, &sel)) continue;
             err_where w = {.span = b->span};
-            layout_block(&L->env, ctx, L->arena, items, b, &sel, &w, scratch);
+            guint mark = items->len;
+            ctx->page = p;
+            if (layout_block(&L->env, ctx, L->arena, items, b, &sel, &w, scratch) && p == 0)
+              layout_window_check(&L->env, b, &g_array_index(items, tg_item, mark),
+                                  items->len - mark, &w, scratch);
           }
           if (items->len) {
             tg_item *copy = tg_arena_alloc(L->arena, (items->len + 1) * sizeof(tg_item));
@@ -274,9 +278,15 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
   for (size_t p = 0; p < ds->npages && ok; p++) {
     const tg_design_page *pg = &ds->pages[p];
     g_array_set_size(ctx->items, 0);
+    ctx->page = p;
     for (size_t i = 0; i < pg->nblocks && ok; i++) {
       if (L->is_static[p][i] || !layout_block_shown(&pg->blocks[i], &sel)) continue;
+      guint mark = ctx->items->len;
       ok = layout_block(&L->env, ctx, ctx->arena, ctx->items, &pg->blocks[i], &sel, &w, d);
+      if (ok && p == 0 && ds->envelope)
+        ok = layout_window_check(&L->env, &pg->blocks[i],
+                                 &g_array_index(ctx->items, tg_item, mark), ctx->items->len - mark,
+                                 &w, d);
     }
     tg_page *page = &out->pages[p];
     page->width_pt = ds->page_width_pt;

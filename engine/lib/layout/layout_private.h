@@ -70,6 +70,7 @@ struct tg_layout_ctx {
   shape_cache *cache;
   GArray *items;    /* tg_item, current page (per letter) */
   uint32_t barcodes, barcodes_omitted; /* customer barcodes of the current letter */
+  size_t page;      /* 0-based page being laid out (the envelope window is on page 0) */
   GArray *scratch_units;
   GArray *scratch_glyphs;
   GArray *scratch_styles; /* resolved style runs of the paragraph */
@@ -162,6 +163,13 @@ typedef struct {
   uint64_t row;
   tg_span span;     /* design location, for static content */
 } err_where;
+
+/* window.c: the items [0, n) that block b placed on the first page, against
+ * the design's envelope window.  Reports layout.window-* (at the block's
+ * span for a static block, at the row for a letter) and returns false. */
+bool layout_window_check(const layout_env *env, const tg_block *b, const tg_item *items, size_t n,
+                         const err_where *where, tg_diag *d);
+
 
 /* What a letter shows: its variant and segment, and the merged values
  * (values[slot], attrs[slot]) that decide `when:` rules. */

@@ -49,11 +49,6 @@ typedef struct {
   int vlist;                   /* the list's index in the validator */
 } plan;
 
-const char *tg_data_dir(void) {
-  const char *env = g_getenv("TEGAMI_DATA_DIR");
-  return env && *env ? env : TG_DATA_DIR;
-}
-
 static void rejection_clear(gpointer p) {
   output_rejection *r = p;
   g_free(r->key);
