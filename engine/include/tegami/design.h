@@ -92,6 +92,8 @@ typedef enum {
   TG_BLOCK_IMAGE,   /* PNG or SVG from the design's folder */
   TG_BLOCK_BARCODE, /* slot: Japan Post customer barcode (drawn by the barcode module) */
   TG_BLOCK_CHART,   /* slot: a result chart (drawn by the chart module) */
+  TG_BLOCK_SENDER,  /* a text block whose text defaults to the municipality's sender lines */
+  TG_BLOCK_INDICIA, /* 料金後納 / 料金別納 mark */
 } tg_block_type;
 
 typedef enum { TG_QR_ECC_L, TG_QR_ECC_M, TG_QR_ECC_Q, TG_QR_ECC_H } tg_qr_ecc;
@@ -179,6 +181,12 @@ struct tg_block {
       const char *path; /* resolved, inside the design's folder */
       tg_image_format format;
     } image;
+    struct {
+      tg_text office;    /* 差出事業所名 (「座間局」), or an empty text */
+      bool separate;     /* 料金別納 (paid in cash) rather than 料金後納 */
+      bool square;       /* a square instead of a circle */
+      bool delay;        /* 送達余裕承諾: a double line under the office name */
+    } indicia;           /* its size is width_pt = height_pt (20–30 mm) */
     struct {
       /* slots: the declaration is checked and carried; nothing is drawn
        * until the barcode and chart modules are integrated */

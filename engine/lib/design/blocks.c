@@ -15,8 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const BLOCK_TYPES[] = {"text",    "box",  "rule",  "qr",      "table",
-                                          "address", "flow", "image", "barcode", "chart"};
+static const char *const BLOCK_TYPES[] = {"text",  "box",     "rule",   "qr",
+                                          "table", "address", "flow",   "image",
+                                          "barcode", "chart", "sender", "indicia"};
 static const char *const ALIGN_NAMES[] = {"left", "center", "right", "justify"};
 static const char *const ECC_NAMES[] = {"L", "M", "Q", "H"};
 static const char *const OVERFLOW_NAMES[] = {"fail", "shrink"};
@@ -41,6 +42,8 @@ static const char *const FLOW_KEYS[] = {"width",    "height",   "style", "gap",
 static const char *const IMAGE_KEYS[] = {"file", "width", "height"};
 static const char *const BARCODE_KEYS[] = {"size", "postal", "address"};
 static const char *const CHART_KEYS[] = {"chart", "width", "height", "values"};
+static const char *const INDICIA_KEYS[] = {"payment", "shape", "size",
+                                           "office",  "style", "delay-accepted"};
 
 typedef struct {
   const char *const *keys;
@@ -51,7 +54,7 @@ static const keyset TYPE_KEYS[] = {
     {TEXT_KEYS, N(TEXT_KEYS)},   {BOX_KEYS, N(BOX_KEYS)},     {RULE_KEYS, N(RULE_KEYS)},
     {QR_KEYS, N(QR_KEYS)},       {TABLE_KEYS, N(TABLE_KEYS)}, {ADDRESS_KEYS, N(ADDRESS_KEYS)},
     {FLOW_KEYS, N(FLOW_KEYS)},   {IMAGE_KEYS, N(IMAGE_KEYS)}, {BARCODE_KEYS, N(BARCODE_KEYS)},
-    {CHART_KEYS, N(CHART_KEYS)},
+    {CHART_KEYS, N(CHART_KEYS)}, {TEXT_KEYS, N(TEXT_KEYS)},   {INDICIA_KEYS, N(INDICIA_KEYS)},
 };
 
 bool design_block_key_known(const char *key) {
@@ -168,6 +171,52 @@ static void load_text_block(loader *L, tg_block *b, tg_ynode *m, const tg_block 
   b->style = design_get_style(L, m, "style");
   design_get_text(L, m, "text", true, TG_TEXT_RICH, &b->u.text.text);
   load_overflow(L, m, b->height_pt, b->style->size_pt, &b->u.text.overflow, &b->u.text.min_size_pt);
+}
+
+/* The sender lines of the municipality (docs/design-format.md): optional
+ * lines are left out when the job does not give them. */
+static const char SENDER_TEXT[] = "{{municipality.name}}　{{sender.department}}\n"
+                                  "{{#if sender.section}}\n{{sender.section}}\n{{/if}}\n"
+                                  "{{#if sender.address}}\n"
+                                  "{{#if sender.postal}}〒{{sender.postal | postal}}　{{/if}}"
+                                  "{{sender.address}}\n{{/if}}\n"
+                                  "{{#if sender.phone}}\n電話 {{sender.phone}}"
+                                  "{{#if sender.hours}}（{{sender.hours}}）{{/if}}\n{{/if}}\n";
+
+static void load_sender(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow) {
+  load_position(L, b, m, flow);
+  load_width(L, b, m, flow, 1);
+  tg_yget_length(m, "height", false, 1, MAX_LEN_PT, &b->height_pt, L->d);
+  b->style = design_get_style(L, m, "style");
+  if (!design_get_text(L, m, "text", false, TG_TEXT_RICH, &b->u.text.text) &&
+      !tg_ymap_get(m, "text"))
+    design_text_default(L, m, SENDER_TEXT, TG_TEXT_RICH, &b->u.text.text);
+  load_overflow(L, m, b->height_pt, b->style->size_pt, &b->u.text.overflow, &b->u.text.min_size_pt);
+}
+
+/* 料金後納 / 料金別納 [domain.md B.3]: a circle or square of 20–30 mm, the
+ * office name in its upper part, the payment words below. */
+static void load_indicia(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow) {
+  load_position(L, b, m, flow);
+  static const char *const PAYMENTS[] = {"後納", "別納"};
+  static const char *const SHAPES[] = {"circle", "square"};
+  int pay = 0, shape = 0;
+  tg_yget_enum(m, "payment", false, PAYMENTS, N(PAYMENTS), &pay, L->d);
+  tg_yget_enum(m, "shape", false, SHAPES, N(SHAPES), &shape, L->d);
+  b->u.indicia.separate = pay == 1;
+  b->u.indicia.square = shape == 1;
+  b->width_pt = tg_mm_to_pt(22);
+  tg_yget_length(m, "size", false, tg_mm_to_pt(20), tg_mm_to_pt(30), &b->width_pt, L->d);
+  b->height_pt = b->width_pt;
+  b->style = design_get_style(L, m, "style");
+  if (!design_get_text(L, m, "office", false, TG_TEXT_PLAIN, &b->u.indicia.office) &&
+      !tg_ymap_get(m, "office"))
+    design_text_default(L, m, "", TG_TEXT_PLAIN, &b->u.indicia.office);
+  tg_yget_bool(m, "delay-accepted", false, &b->u.indicia.delay, L->d);
+  if (b->u.indicia.delay && !tg_ymap_get(m, "office"))
+    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.indicia-office",
+               tg_ynode_span(tg_ymap_get_key(m, "delay-accepted")),
+               "the double line of 'delay-accepted' goes under the office name: give 'office'");
 }
 
 static void load_box(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow) {
@@ -471,7 +520,7 @@ static void load_chart(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
 typedef void (*block_reader)(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow);
 static const block_reader READERS[] = {load_text_block, load_box,     load_rule, load_qr,
                                        load_table,      load_address, load_flow, load_image,
-                                       load_barcode,    load_chart};
+                                       load_barcode,    load_chart,   load_sender, load_indicia};
 
 static bool allowed_in_flow(tg_block_type t) {
   return t != TG_BLOCK_ADDRESS && t != TG_BLOCK_FLOW && t != TG_BLOCK_BARCODE;
@@ -576,7 +625,7 @@ static tg_ynode *resolve_use(loader *L, tg_ynode *raw) {
 
 static bool uses_styles(int type) {
   return type == TG_BLOCK_TEXT || type == TG_BLOCK_TABLE || type == TG_BLOCK_ADDRESS ||
-         type == TG_BLOCK_FLOW;
+         type == TG_BLOCK_FLOW || type == TG_BLOCK_SENDER || type == TG_BLOCK_INDICIA;
 }
 
 void design_load_block_entry(loader *L, GArray *out, tg_ynode *raw, size_t index,
@@ -659,7 +708,11 @@ void tg_block_foreach_text(const tg_block *b,
                            void *data) {
   if (b->when.slot >= 0) fn(b, &b->when, NULL, data);
   switch (b->type) {
-  case TG_BLOCK_TEXT: fn(b, &b->u.text.text, b->style, data); break;
+  case TG_BLOCK_TEXT:
+  case TG_BLOCK_SENDER: fn(b, &b->u.text.text, b->style, data); break;
+  case TG_BLOCK_INDICIA:
+    if (b->u.indicia.office.slot >= 0) fn(b, &b->u.indicia.office, b->style, data);
+    break;
   case TG_BLOCK_QR: fn(b, &b->u.qr.data, NULL, data); break;
   case TG_BLOCK_TABLE:
     for (size_t r = 0; r < b->u.table.nrows; r++) {

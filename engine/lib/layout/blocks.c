@@ -529,6 +529,63 @@ static void place_slot(tg_arena *arena, GArray *items, const tg_block *b, const 
   g_array_append_val(items, it);
 }
 
+/* ---- indicia ---------------------------------------------------------------------------- */
+
+/* The half width of the mark at height y from its top (a circle's chord). */
+static double indicia_half_width(const tg_block *b, double y) {
+  double r = b->width_pt / 2;
+  if (b->u.indicia.square) return r;
+  double dy = y - r;
+  return dy * dy < r * r ? sqrt(r * r - dy * dy) : 0;
+}
+
+/* One centred line of the mark, `size` (a fraction of the side) high, its
+ * top `top` (a fraction of the side) from the mark's top. */
+static bool indicia_line(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const tg_block *b,
+                         const text_style *base, const char *text, double top, double size,
+                         const err_where *where, tg_diag *d) {
+  const double s = b->width_pt;
+  text_style st = *base;
+  st.size_pt = s * size;
+  st.align = TG_ALIGN_CENTER;
+  st.line_height = 1.2;
+  /* as wide as the circle's chord at the line's upper or lower edge, whichever is shorter */
+  double hw = MIN(indicia_half_width(b, s * top), indicia_half_width(b, s * (top + size * 1.2)));
+  double w = 2 * hw * 0.9;
+  text_result res;
+  /* the office name may be long: it shrinks to one line */
+  return place_text(ctx, arena, items, b, &st, text, NULL, b->x_pt + (s - w) / 2, b->y_pt + s * top,
+                    w, 0, 1, TG_OVERFLOW_SHRINK, 4, 1, where, d, &res);
+}
+
+static bool place_indicia(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena,
+                          GArray *items, const tg_block *b, const layout_sel *sel,
+                          const err_where *where, tg_diag *d) {
+  const double s = b->width_pt, stroke = 0.75;
+  const text_style *st = layout_style(env, b->style);
+  add_rect(items, b->name, b->x_pt, b->y_pt, s, s, stroke, 0x000000FF, 0,
+           b->u.indicia.square ? 0 : s / 2);
+  const char *office = b->u.indicia.office.slot >= 0 ? sel->values[b->u.indicia.office.slot] : "";
+  const char *words = b->u.indicia.separate ? "料金別納" : "料金後納";
+  double y = b->y_pt;
+  if (office && *office) {
+    /* the office in the upper part, a line (two with 送達余裕承諾) under it */
+    if (!indicia_line(ctx, arena, items, b, st, office, 0.19, 0.12, where, d)) return false;
+    double ry = s * 0.38, hw = indicia_half_width(b, ry) - stroke;
+    add_line(items, b->name, b->x_pt + s / 2 - hw, y + ry, b->x_pt + s / 2 + hw, y + ry, 0.5,
+             0x000000FF, false);
+    if (b->u.indicia.delay) {
+      double ry2 = ry + tg_mm_to_pt(1.5), hw2 = indicia_half_width(b, ry2) - stroke;
+      add_line(items, b->name, b->x_pt + s / 2 - hw2, y + ry2, b->x_pt + s / 2 + hw2, y + ry2, 0.5,
+               0x000000FF, false);
+    }
+    return indicia_line(ctx, arena, items, b, st, words, 0.46, 0.14, where, d) &&
+           indicia_line(ctx, arena, items, b, st, "郵便", 0.65, 0.14, where, d);
+  }
+  return indicia_line(ctx, arena, items, b, st, words, 0.28, 0.16, where, d) &&
+         indicia_line(ctx, arena, items, b, st, "郵便", 0.52, 0.16, where, d);
+}
+
 /* ---- blocks and flows ------------------------------------------------------------------------ */
 
 static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
@@ -538,7 +595,7 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
 /* Is a child of a flow shown?  An empty text takes no room. */
 static bool child_shown(const tg_block *c, const layout_sel *sel) {
   if (!layout_block_shown(c, sel)) return false;
-  if (c->type == TG_BLOCK_TEXT && c->u.text.text.slot >= 0) {
+  if ((c->type == TG_BLOCK_TEXT || c->type == TG_BLOCK_SENDER) && c->u.text.text.slot >= 0) {
     const char *v = sel->values[c->u.text.text.slot];
     for (; v && *v; v++)
       if (!strchr(" \t\r\n", *v)) return true;
@@ -608,7 +665,8 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
   if (!w.file) w.span = b->span;
   *used = b->height_pt;
   switch (b->type) {
-  case TG_BLOCK_TEXT: {
+  case TG_BLOCK_TEXT:
+  case TG_BLOCK_SENDER: {
     text_result res;
     bool ok = place_text(ctx, arena, items, b, layout_style(env, b->style),
                          sel->values[b->u.text.text.slot], sel->attrs[b->u.text.text.slot], b->x_pt,
@@ -643,6 +701,7 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
     return true;
   }
   case TG_BLOCK_CHART: place_slot(arena, items, b, sel); return true;
+  case TG_BLOCK_INDICIA: return place_indicia(env, ctx, arena, items, b, sel, &w, d);
   }
   return false;
 }

@@ -294,7 +294,7 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
     page->static_layer = L->layers[p * L->nsel + (size_t)v * L->nsegs + k];
     page->nitems = ctx->items->len;
     tg_item *copy = tg_arena_alloc(ctx->arena, (ctx->items->len + 1) * sizeof(tg_item));
-    memcpy(copy, ctx->items->data, ctx->items->len * sizeof(tg_item));
+    if (ctx->items->len) memcpy(copy, ctx->items->data, ctx->items->len * sizeof(tg_item));
     page->items = copy;
   }
   out->barcodes = ctx->barcodes;

@@ -108,6 +108,13 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
   else mu->name = keep(J, "");
   tg_values_set(mu->values, "municipality.id", mu->id);
   tg_values_set(mu->values, "municipality.name", mu->name);
+  /* the optional lines of a sender block: defined (empty) unless given, so
+   * that designs can test them with {{#if sender.address}} */
+  static const char *const SENDER_OPTIONAL[] = {"sender.section", "sender.postal",
+                                                "sender.address", "sender.phone",
+                                                "sender.hours",   "sender.email"};
+  for (size_t i = 0; i < G_N_ELEMENTS(SENDER_OPTIONAL); i++)
+    tg_values_set(mu->values, SENDER_OPTIONAL[i], "");
   load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
   load_values(tg_yget_map(m, "values", false, d), "municipality", mu->values, d);
   const char *ex = NULL;
