@@ -8,6 +8,7 @@
 #ifndef TG_CLI_H
 #define TG_CLI_H
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -39,5 +40,21 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos);
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+
+/* security commands (cmd_audit.c, cmd_purge.c, cmd_encrypt.c); their option
+ * help texts, for the COMMANDS table */
+int cmd_audit(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
+int cmd_encrypt(int argc, char **argv);
+extern const char cli_audit_options[];
+extern const char cli_purge_options[];
+extern const char cli_encrypt_options[];
+
+/* The audit log to write: `option` (--audit-log) or tg_audit_default_path().
+ * Newly allocated (free()). */
+char *cli_audit_log_path(const char *option);
+/* Append e to the log and print "audit: entry N in LOG (sha256 …)" to
+ * stderr, so operators can record anchors.  False (reported in d) on failure. */
+bool cli_audit_append(const char *log, tg_audit_entry *e, tg_diag *d);
 
 #endif

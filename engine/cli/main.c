@@ -26,6 +26,9 @@ static const cli_command COMMANDS[] = {
     {"check", "JOB.yaml | DESIGN.yaml",
      "validate a job (design, lists, every row) or a design alone; render nothing",
      "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n", cmd_check},
+    {"audit", "verify LOG", "check that an audit log is complete and unchanged", cli_audit_options, cmd_audit},
+    {"purge", "DIR", "remove a job's output folder and temporaries; record it in the audit log", cli_purge_options, cmd_purge},
+    {"encrypt", "FILE.pdf...", "encrypt finished PDFs in place with AES-256 (password from a file or env)", cli_encrypt_options, cmd_encrypt},
 };
 
 static const struct {
@@ -52,7 +55,8 @@ static void print_help(FILE *f) {
   for (size_t i = 0; i < sizeof EXIT_CODES / sizeof EXIT_CODES[0]; i++)
     fprintf(f, "  %d  %s\n", EXIT_CODES[i].code, EXIT_CODES[i].meaning);
   fprintf(f, "\nenvironment:\n  TEGAMI_DATA_DIR    folder holding fonts/ and locales/ (default %s)\n"
-             "  SOURCE_DATE_EPOCH  date written into PDF metadata instead of the job date\n",
+             "  SOURCE_DATE_EPOCH  date written into PDF metadata instead of the job date\n"
+             "  TEGAMI_AUDIT_LOG   audit log (default ~/.local/state/tegami/audit.log)\n",
           tg_data_dir());
 }
 
