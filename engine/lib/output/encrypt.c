@@ -178,9 +178,16 @@ bool tg_pdf_encrypt(const char *path, const tg_secret *password, tg_diag *d) {
     return false;
   }
   qpdf_data q = quiet_qpdf();
-  bool ok = !qpdf_failed(q, qpdf_read(q, path, NULL), path, "read the PDF", d);
+  QPDF_ERROR_CODE rc = qpdf_read(q, path, NULL);
+  /* a password error means the file is encrypted already */
+  qpdf_error err = qpdf_has_error(q) ? qpdf_get_error(q) : NULL;
+  bool locked = err && qpdf_get_error_code(q, err) == qpdf_e_password;
+  bool ok = !(rc & QPDF_ERRORS) && !err;
+  if (!ok && !locked)
+    tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "encrypt.qpdf", "cannot read the PDF %s: %s", path,
+                err ? qpdf_get_error_message_detail(q, err) : "libqpdf reported an error");
   int pages = ok ? qpdf_get_num_pages(q) : -1;
-  if (ok && qpdf_is_encrypted(q)) {
+  if (locked || (ok && qpdf_is_encrypted(q))) {
     tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "encrypt.already", "%s is already encrypted", path);
     ok = false;
   }
