@@ -173,9 +173,14 @@ static bool manifest_dir(int dirfd, const char *rel, GPtrArray *lines, uint64_t 
 
 bool tg_audit_entry_add_file(tg_audit_entry *e, const char *role, const char *path, tg_diag *d) {
   char *abs = g_canonicalize_filename(path, NULL);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO must not hang the command; only files and folders are hashed */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   struct stat st;
   bool ok = fd >= 0 && fstat(fd, &st) == 0;
+  if (ok && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    ok = false;
+    errno = EINVAL;
+  }
   char hex[65] = "";
   uint64_t bytes = 0;
   int64_t nfiles = -1;
