@@ -53,8 +53,8 @@ extern const char cli_encrypt_options[];
 /* The audit log to write: `option` (--audit-log) or tg_audit_default_path().
  * Newly allocated (free()). */
 char *cli_audit_log_path(const char *option);
-/* Append e to the log and print "audit: entry N in LOG (sha256 …)" to
- * stderr, so operators can record anchors.  False (reported in d) on failure. */
+/* Append e to the log and print "audit: entry N in LOG, anchor N:SHA256"
+ * to stderr, so operators can record anchors.  False (reported in d) on failure. */
 bool cli_audit_append(const char *log, tg_audit_entry *e, tg_diag *d);
 
 #endif
