@@ -257,16 +257,22 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
   t->ncols = t->fieldv->len;
   t->cols = g_new0(char *, t->ncols + 1);
   bool ok = true;
+  /* name -> first column (1-based): linear, a header may hold ~500,000 names */
+  GHashTable *first = g_hash_table_new(g_str_hash, g_str_equal);
   for (size_t i = 0; i < t->ncols; i++) {
     const char *name = g_ptr_array_index(t->fieldv, i);
     t->cols[i] = g_strstrip(g_strdup(name));
-    for (size_t j = 0; j < i; j++)
-      if (*t->cols[i] && strcmp(t->cols[i], t->cols[j]) == 0) {
-        tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.duplicate-column", path, 1, t->cols[i],
-                    "column name appears twice (columns %zu and %zu)", j + 1, i + 1);
-        ok = false;
-      }
+    if (!*t->cols[i]) continue;
+    size_t j = GPOINTER_TO_SIZE(g_hash_table_lookup(first, t->cols[i]));
+    if (j) {
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.duplicate-column", path, 1, t->cols[i],
+                  "column name appears twice (columns %zu and %zu)", j, i + 1);
+      ok = false;
+    } else {
+      g_hash_table_insert(first, t->cols[i], GSIZE_TO_POINTER(i + 1));
+    }
   }
+  g_hash_table_destroy(first);
   if (!ok) {
     tg_targets_free(t);
     return NULL;
