@@ -2,8 +2,15 @@
 #   make demo   install what is missing, build (Release), render samples/ into out/
 #   make test   install what is missing, build with ASan+UBSan, run every test
 # Other targets: deps, build, bench, fuzz, format, clean.
+#   make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS
+#               (default 60; FUZZ_TARGETS="csv job" picks some).  New inputs go to
+#               build-fuzz/corpus/<target>, crashes to build-fuzz/crashes/<target>;
+#               see docs/reliability.md for turning a crash into a replay case.
 BUILD      ?= build
 BUILD_TEST ?= build-test
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS  += --no-print-directory
 TEGAMI      = $(BUILD)/engine/tegami
@@ -30,8 +37,21 @@ test: deps
 bench: build
 	@bench/run.sh $(TEGAMI)
 
+fuzz: deps
+	@.ci/setup .ci/packages-fuzz.txt
+	@cmake -S . -B $(BUILD_FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DTG_FUZZ=ON >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS) --target fuzzers
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD_FUZZ)/corpus/$$t $(BUILD_FUZZ)/crashes/$$t; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  $(BUILD_FUZZ)/tests/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -print_final_stats=1 \
+	    $$dict -artifact_prefix=$(BUILD_FUZZ)/crashes/$$t/ \
+	    $(BUILD_FUZZ)/corpus/$$t tests/fuzz/$$t || exit 1; \
+	done
+
 format:
 	@clang-format -i $$(git ls-files 'engine/*.c' 'engine/*.h' 'tests/*.c')
 
 clean:
-	rm -rf $(BUILD) $(BUILD_TEST) out
+	rm -rf $(BUILD) $(BUILD_TEST) $(BUILD_FUZZ) out

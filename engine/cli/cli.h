@@ -8,6 +8,7 @@
 #ifndef TG_CLI_H
 #define TG_CLI_H
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -21,6 +22,8 @@ typedef struct cli_opts {
   double dpi;
   unsigned jobs;                      /* 0 = one per core */
   unsigned shard_index, shard_count;  /* --shard K/N */
+  const char *password_file, *password_env; /* encrypt the PDFs (instead of the job's) */
+  const char *audit_log;              /* --audit-log (default: tg_audit_default_path) */
 } cli_opts;
 
 typedef struct cli_command {
@@ -45,5 +48,21 @@ int cmd_merge(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
 int cmd_barcode(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+
+/* security commands (cmd_audit.c, cmd_purge.c, cmd_encrypt.c); their option
+ * help texts, for the COMMANDS table */
+int cmd_audit(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
+int cmd_encrypt(int argc, char **argv);
+extern const char cli_audit_options[];
+extern const char cli_purge_options[];
+extern const char cli_encrypt_options[];
+
+/* The audit log to write: `option` (--audit-log) or tg_audit_default_path().
+ * Newly allocated (free()). */
+char *cli_audit_log_path(const char *option);
+/* Append e to the log and print "audit: entry N in LOG, anchor N:SHA256"
+ * to stderr, so operators can record anchors.  False (reported in d) on failure. */
+bool cli_audit_append(const char *log, tg_audit_entry *e, tg_diag *d);
 
 #endif

@@ -24,7 +24,9 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
     const char *a = argv[i];
     bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--trace", NULL) ||
                       is_opt(a, "--fontset", NULL) || is_opt(a, "--dpi", NULL) ||
-                      is_opt(a, "--jobs", "-j") || is_opt(a, "--shard", NULL);
+                      is_opt(a, "--jobs", "-j") || is_opt(a, "--shard", NULL) ||
+                      is_opt(a, "--password-file", NULL) || is_opt(a, "--password-env", NULL) ||
+                      is_opt(a, "--audit-log", NULL);
     const char *val = NULL;
     if (with_value) {
       if (i + 1 >= argc) {
@@ -39,6 +41,14 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
     else if (is_opt(a, "--out", "-o")) o->out_dir = val;
     else if (is_opt(a, "--trace", NULL)) o->trace_path = val;
     else if (is_opt(a, "--fontset", NULL)) o->fontset = val;
+    else if (is_opt(a, "--password-file", NULL)) o->password_file = val;
+    else if (is_opt(a, "--password-env", NULL)) o->password_env = val;
+    else if (is_opt(a, "--audit-log", NULL)) o->audit_log = val;
+    else if (is_opt(a, "--password", NULL)) {
+      cli_usage_error("a password on the command line would be seen by every user of the "
+                      "machine: use --password-file or --password-env");
+      return -1;
+    }
     else if (is_opt(a, "--dpi", NULL)) {
       char *end;
       o->dpi = strtod(val, &end);
@@ -95,6 +105,10 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
     free(pos);
     return cli_usage_error("%s needs exactly one file", check ? "check" : "run");
   }
+  if (o->password_file && o->password_env) {
+    free(pos);
+    return cli_usage_error("give one of --password-file and --password-env");
+  }
   const char *path = pos[0];
   free(pos);
   tg_diag *d = tg_diag_new();
@@ -118,11 +132,21 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
     tg_diag_free(d);
     return code;
   }
+  /* a job reads personal data: every run and check is recorded in the audit
+   * log, which must be writable before anything is read */
+  char *log = cli_audit_log_path(o->audit_log);
+  if (!tg_audit_probe(log, d)) {
+    cli_print_diags(d);
+    tg_diag_free(d);
+    free(log);
+    return TG_EXIT_SYSTEM;
+  }
   tg_job *job = tg_job_load(path, d);
   if (!job) {
     cli_print_diags(d);
     code = tg_diag_exit_code(d);
     tg_diag_free(d);
+    free(log);
     return code ? code : TG_EXIT_INVALID;
   }
   FILE *trace = NULL;
@@ -132,13 +156,15 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
       fprintf(stderr, "tegami: cannot write the trace to %s\n", o->trace_path);
       tg_job_free(job);
       tg_diag_free(d);
+      free(log);
       return TG_EXIT_SYSTEM;
     }
   }
   tg_run_options ro = {.out_dir = o->out_dir, .force = o->force, .check_only = check,
                        .pdf = !o->no_pdf, .png = o->png, .png_dpi = o->dpi, .trace = trace,
                        .fontset = o->fontset, .jobs = o->jobs, .shard_index = o->shard_index,
-                       .shard_count = o->shard_count};
+                       .shard_count = o->shard_count, .password_file = o->password_file,
+                       .password_env = o->password_env};
   if (isatty(STDERR_FILENO)) ro.progress = show_progress;
   tg_summary sum;
   code = tg_run(job, &ro, &sum, d);
@@ -149,6 +175,20 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
     fputs(s, stderr);
     free(s);
   }
+  /* the entry: who, what job (files hashed), the counts and outputs; the
+   * anchor of a run is printed for the operator's records */
+  tg_diag *ad = tg_diag_new();
+  tg_audit_entry *e = tg_audit_entry_new(check ? "check" : "run");
+  tg_audit_entry_add_job(e, job, ad);
+  tg_audit_entry_add_summary(e, &sum, ad);
+  tg_audit_entry_set_exit(e, code);
+  tg_audit_written w;
+  bool logged = check ? tg_audit_append(log, e, &w, ad) : cli_audit_append(log, e, ad);
+  tg_audit_entry_free(e);
+  cli_print_diags(ad);
+  if (!logged && code < TG_EXIT_SYSTEM) code = TG_EXIT_SYSTEM;
+  tg_diag_free(ad);
+  free(log);
   tg_summary_clear(&sum);
   if (trace && trace != stdout) fclose(trace);
   tg_job_free(job);

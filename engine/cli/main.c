@@ -23,11 +23,16 @@ static const cli_command COMMANDS[] = {
      "  --no-pdf           do not write the letter PDFs (with --trace or --png)\n"
      "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n"
      "  -j, --jobs N       worker threads (default: one per core); the output is the same\n"
-     "  --shard K/N        render part K of N of the job (by person), for several machines\n",
+     "  --shard K/N        render part K of N of the job (by person), for several machines\n"
+     "  --password-file F  encrypt the PDFs (AES-256) with the password in F (mode 0600)\n"
+     "  --password-env V   ... or with the password in environment variable V\n"
+     "  --audit-log FILE   the audit log (default: $TEGAMI_AUDIT_LOG, ~/.local/state/tegami)\n",
      cmd_run},
     {"check", "JOB.yaml | DESIGN.yaml",
      "validate a job (design, lists, every row) or a design alone; render nothing",
-     "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n", cmd_check},
+     "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n"
+     "  --audit-log FILE   the audit log a job's check is recorded in\n",
+     cmd_check},
     {"barcode", "--postal CODE ...", "print the Japan Post customer barcode of one address",
      "  --postal CODE      postal code (2630023, 263-0023)\n"
      "  --address TEXT     full address, split after the town name (町域) of the postal code\n"
@@ -47,6 +52,9 @@ static const cli_command COMMANDS[] = {
      "  --min-ppi N        lowest image resolution accepted (default 300)\n"
      "  --password-env V   the password of encrypted PDFs, from environment variable V\n",
      cmd_preflight},
+    {"audit", "verify LOG", "check that an audit log is complete and unchanged", cli_audit_options, cmd_audit},
+    {"purge", "DIR", "remove a job's output folder and temporaries; record it in the audit log", cli_purge_options, cmd_purge},
+    {"encrypt", "FILE.pdf...", "encrypt finished PDFs in place with AES-256 (password from a file or env)", cli_encrypt_options, cmd_encrypt},
 };
 
 static const struct {
@@ -73,7 +81,8 @@ static void print_help(FILE *f) {
   for (size_t i = 0; i < sizeof EXIT_CODES / sizeof EXIT_CODES[0]; i++)
     fprintf(f, "  %d  %s\n", EXIT_CODES[i].code, EXIT_CODES[i].meaning);
   fprintf(f, "\nenvironment:\n  TEGAMI_DATA_DIR    folder holding fonts/ and locales/ (default %s)\n"
-             "  SOURCE_DATE_EPOCH  date written into PDF metadata instead of the job date\n",
+             "  SOURCE_DATE_EPOCH  date written into PDF metadata instead of the job date\n"
+             "  TEGAMI_AUDIT_LOG   audit log (default ~/.local/state/tegami/audit.log)\n",
           tg_data_dir());
 }
 

@@ -76,6 +76,34 @@ static void duplicate_keys_are_refused_with_the_first_line(void **state) {
   tg_diag_free(d);
 }
 
+static void duplicate_keys_are_found_in_large_maps_too(void **state) {
+  /* past a few keys the check goes through a hash index (linear time) */
+  GString *y = g_string_new(NULL);
+  for (int i = 1; i <= 5000; i++) g_string_append_printf(y, "k%d: %d\n", i, i);
+  g_string_append(y, "k4321: again\n");
+  tg_diag *d = tg_diag_new();
+  tg_source *src;
+  tg_ydoc *doc = parse(y->str, &src, d);
+  assert_null(doc);
+  const tg_diag_entry *e = tg_diag_get(d, 0);
+  assert_string_equal(e->code, "yaml.duplicate-key");
+  assert_int_equal(e->span.line, 5001);
+  assert_string_equal(e->message, "duplicate key 'k4321' (first given on line 4321)");
+  tg_source_free(src);
+  tg_diag_free(d);
+  /* and a large map without duplicates is accepted whole */
+  g_string_truncate(y, y->len - strlen("k4321: again\n"));
+  d = tg_diag_new();
+  doc = parse(y->str, &src, d);
+  assert_non_null(doc);
+  assert_int_equal(tg_ydoc_get_root(doc)->n, 5000);
+  assert_non_null(tg_ymap_get(tg_ydoc_get_root(doc), "k17"));
+  tg_ydoc_free(doc);
+  tg_source_free(src);
+  tg_diag_free(d);
+  g_string_free(y, TRUE);
+}
+
 static void nesting_is_bounded(void **state) {
   GString *s = g_string_new(NULL);
   for (int i = 0; i < 200; i++) g_string_append_c(s, '[');
@@ -119,6 +147,7 @@ static void suggestions_find_near_misses(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(nodes_know_their_line_and_column),
+      cmocka_unit_test(duplicate_keys_are_found_in_large_maps_too),
       cmocka_unit_test(positions_inside_a_literal_block),
       cmocka_unit_test(positions_inside_a_double_quoted_string_with_escapes),
       cmocka_unit_test(aliases_are_refused),

@@ -62,8 +62,9 @@ void tg_diag_clear(tg_diag *d) {
 }
 
 /* Returns the new entry, or NULL when it was only counted. */
-static entry *push(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code,
-                   const char *fmt, va_list ap) {
+__attribute__((format(printf, 5, 0))) static entry *push(tg_diag *d, tg_severity sev,
+                                                          tg_diag_kind kind, const char *code,
+                                                          const char *fmt, va_list ap) {
   const char *icode = g_string_chunk_insert_const(d->codes, code ? code : "");
   guint seen = GPOINTER_TO_UINT(g_hash_table_lookup(d->code_counts, icode)) + 1;
   g_hash_table_insert(d->code_counts, (gpointer)icode, GUINT_TO_POINTER(seen));

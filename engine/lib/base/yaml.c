@@ -25,7 +25,28 @@ typedef struct {
   tg_ynode *node;
   GPtrArray *keys, *vals;
   tg_ynode *pending_key; /* map: key waiting for its value */
+  GHashTable *index;     /* key text -> key node, once a map has many keys */
 } frame;
+
+#define INDEX_FROM 16 /* below this many keys a linear scan is cheaper */
+
+/* The earlier key of f with the text of n, or NULL.  Linear in the number of
+ * keys overall: a map of 200,000 keys must not take 2*10^10 comparisons. */
+static tg_ynode *find_key(frame *f, const tg_ynode *n) {
+  if (!f->index && f->keys->len >= INDEX_FROM) {
+    f->index = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < f->keys->len; i++) {
+      tg_ynode *k = g_ptr_array_index(f->keys, i);
+      g_hash_table_insert(f->index, k->value, k);
+    }
+  }
+  if (f->index) return g_hash_table_lookup(f->index, n->value);
+  for (guint i = 0; i < f->keys->len; i++) {
+    tg_ynode *k = g_ptr_array_index(f->keys, i);
+    if (strcmp(k->value, n->value) == 0) return k;
+  }
+  return NULL;
+}
 
 static size_t mark_offset(const tg_source *src, yaml_mark_t m) {
   return tg_source_offset(src, (uint32_t)m.line + 1, (uint32_t)m.column + 1);
@@ -57,6 +78,7 @@ static void frame_close(tg_ydoc *doc, frame *f) {
     }
   }
   if (f->keys) g_ptr_array_free(f->keys, TRUE);
+  if (f->index) g_hash_table_destroy(f->index);
   g_ptr_array_free(f->vals, TRUE);
 }
 
@@ -78,20 +100,19 @@ static bool attach(tg_ydoc *doc, GArray *stack, tg_ynode *n, tg_diag *d) {
                  "a mapping key must be a plain scalar");
       return false;
     }
-    for (guint i = 0; i < f->keys->len; i++) {
-      tg_ynode *k = g_ptr_array_index(f->keys, i);
-      if (strcmp(k->value, n->value) == 0) {
-        uint32_t line, col;
-        tg_source_locate(k->src, k->start, &line, &col);
-        tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.duplicate-key", tg_ynode_span(n),
-                   "duplicate key '%s' (first given on line %u)", n->value, line);
-        return false;
-      }
+    tg_ynode *k = find_key(f, n);
+    if (k) {
+      uint32_t line, col;
+      tg_source_locate(k->src, k->start, &line, &col);
+      tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.duplicate-key", tg_ynode_span(n),
+                 "duplicate key '%s' (first given on line %u)", n->value, line);
+      return false;
     }
     f->pending_key = n;
     return true;
   }
   g_ptr_array_add(f->keys, f->pending_key);
+  if (f->index) g_hash_table_insert(f->index, f->pending_key->value, f->pending_key);
   g_ptr_array_add(f->vals, n);
   f->pending_key = NULL;
   return true;
@@ -229,6 +250,7 @@ tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
   for (guint i = 0; i < stack->len; i++) {
     frame *f = &g_array_index(stack, frame, i);
     if (f->keys) g_ptr_array_free(f->keys, TRUE);
+    if (f->index) g_hash_table_destroy(f->index);
     g_ptr_array_free(f->vals, TRUE);
   }
   g_array_free(stack, TRUE);

@@ -19,7 +19,8 @@ static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "
                                               "block-multiple"};
 static const char *const OUTPUT_KEYS[] = {"sort",          "batch-size", "duplex",
                                           "control-number", "postal-column", "labels",
-                                          "address-list"};
+                                          "address-list", "encrypt"};
+static const char *const ENCRYPT_KEYS[] = {"password-file", "password-env"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
 static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "exclude", "variant",
                                         "lists"};
@@ -199,6 +200,22 @@ static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
     g_free(p);
   }
   tg_yget_bool(m, "address-list", false, &o->address_list, d);
+  /* AES-256 for the PDFs; the password from a private file or the
+   * environment, never from the job file itself */
+  tg_ynode *enc = tg_yget_map(m, "encrypt", false, d);
+  if (enc) {
+    const char *f = NULL, *v = NULL;
+    if (tg_yget_string(enc, "password-file", false, &f, d)) {
+      char *p = tg_path_relative_to(J->pub.path, f);
+      o->encrypt_password_file = keep(J, p);
+      g_free(p);
+    }
+    if (tg_yget_string(enc, "password-env", false, &v, d)) o->encrypt_password_env = keep(J, v);
+    if ((f != NULL) == (v != NULL))
+      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.encrypt", tg_ynode_span(enc),
+                 "'encrypt' takes one of 'password-file' and 'password-env'");
+    tg_ycheck_keys(enc, "encrypt", ENCRYPT_KEYS, N(ENCRYPT_KEYS), d);
+  }
   tg_ynode *c = tg_yget_map(m, "control-number", false, d);
   if (c) {
     tg_control_number *cn = &o->control;

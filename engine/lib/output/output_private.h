@@ -79,6 +79,7 @@ typedef struct {
   const char *out_dir;
   char *stage_dir;     /* where outputs are written until the run succeeds */
   tg_assign *assign;   /* the experiment, when the job has one */
+  tg_secret *password; /* the PDFs are encrypted with it, when the job asks */
   tg_postal *postal;   /* postal-code dictionary */
   tg_validator *validator;
   tg_exclusions **exclusions; /* per municipality (NULL entries: none) */

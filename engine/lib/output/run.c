@@ -101,6 +101,7 @@ static void run_release(output_run *R) {
     for (size_t m = 0; m < R->job->nmunis; m++) tg_exclusions_free(R->exclusions[m]);
   g_free(R->exclusions);
   tg_postal_free(R->postal);
+  tg_secret_free(R->password);
   output_label_sheet_clear(&R->labels);
   g_hash_table_destroy(R->designs);
   tg_fonts_free(R->fonts);
@@ -164,10 +165,31 @@ static void open_experiment(output_run *R) {
   g_free(salt);
 }
 
+/* The password of the PDFs: the command line's, else the job's. */
+static void open_password(output_run *R) {
+  const tg_run_options *o = R->opt;
+  const tg_output_spec *s = &R->job->output;
+  if (o->password_file || o->password_env)
+    R->password = o->password_file ? tg_secret_from_file(o->password_file, R->d)
+                                   : tg_secret_from_env(o->password_env, R->d);
+  else if (s->encrypt_password_file || s->encrypt_password_env)
+    R->password = s->encrypt_password_file ? tg_secret_from_file(s->encrypt_password_file, R->d)
+                                           : tg_secret_from_env(s->encrypt_password_env, R->d);
+  if (R->password && o->png && !o->check_only)
+    tg_diag_add(R->d, TG_WARNING, TG_KIND_USAGE, "run.proofs-not-encrypted",
+                "the PDFs are encrypted but PNG proofs cannot be: proofs/ holds the letters "
+                "unencrypted");
+  if (R->password && s->address_list && !o->check_only)
+    tg_diag_add(R->d, TG_WARNING, TG_KIND_USAGE, "run.list-not-encrypted",
+                "the mailing lists (*_addresses.csv) cannot be encrypted: their PDFs are, the "
+                "CSV files are not");
+}
+
 static bool check_phase(output_run *R) {
   const tg_job *job = R->job;
   size_t errors_before = tg_diag_count_at_least(R->d, TG_ERROR);
   open_experiment(R);
+  open_password(R);
   char *fontset = R->opt->fontset ? g_strdup(R->opt->fontset)
                                   : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
   R->fonts = tg_fonts_load(fontset, R->d);
@@ -581,7 +603,8 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
     char *path = g_build_filename(R->stage_dir, name, NULL);
     if (trace) fprintf(trace, "labels %s sheet=%s\n", name, R->labels.name);
     ok = tg_create_private(path, d) &&
-         output_write_labels(&R->labels, R->fonts, addresses, path, &po, trace, d);
+         output_write_labels(&R->labels, R->fonts, addresses, path, &po, trace, d) &&
+         (!R->password || tg_pdf_encrypt(path, R->password, d));
     if (ok) g_ptr_array_add(files, g_strdup(name));
     g_free(path);
     g_free(name);
@@ -590,7 +613,8 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
     char *csv = g_strdup_printf("%s_addresses.csv", stem), *pdf = g_strdup_printf("%s_addresses.pdf", stem);
     char *csv_path = g_build_filename(R->stage_dir, csv, NULL), *pdf_path = g_build_filename(R->stage_dir, pdf, NULL);
     ok = tg_create_private(pdf_path, d) &&
-         output_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d);
+         output_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d) &&
+         (!R->password || tg_pdf_encrypt(pdf_path, R->password, d));
     if (ok) {
       g_ptr_array_add(files, g_strdup(csv));
       g_ptr_array_add(files, g_strdup(pdf));
@@ -753,6 +777,12 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
   if (pdf) {
     res->ok = tg_sink_close(pdf, res->diag) && res->ok;
     tg_sink_free(pdf);
+    /* encrypted in the staging folder: no unencrypted PDF ever has its final name */
+    if (res->ok && R->password) {
+      char *path = g_build_filename(R->stage_dir, b->name, NULL);
+      res->ok = tg_pdf_encrypt(path, R->password, res->diag);
+      g_free(path);
+    }
   }
   if (res->ok && sheets && addresses->len)
     res->ok = write_address_sheets(R, b, addresses, trace_mem, res->files, res->diag);

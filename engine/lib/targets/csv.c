@@ -683,14 +683,21 @@ static bool name_columns(tg_targets *t, GPtrArray *hrows, const targets_profile 
     ok = false;
   }
   g_ptr_array_free(required, TRUE);
-  /* 5. one column per name */
-  for (size_t i = 0; i < ncols; i++)
-    for (size_t j = 0; j < i; j++)
-      if (*t->cols[i] && strcmp(t->cols[i], t->cols[j]) == 0) {
-        tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.duplicate-column", t->path, hrow,
-                    t->cols[i], "column name appears twice (columns %zu and %zu)", j + 1, i + 1);
-        ok = false;
-      }
+  /* 5. one column per name: name -> first column (1-based), linear, as a
+   * header may hold hundreds of thousands of names (found by fuzzing) */
+  GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+  for (size_t i = 0; i < ncols; i++) {
+    if (!*t->cols[i]) continue;
+    size_t j = GPOINTER_TO_SIZE(g_hash_table_lookup(seen, t->cols[i]));
+    if (j) {
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.duplicate-column", t->path, hrow,
+                  t->cols[i], "column name appears twice (columns %zu and %zu)", j, i + 1);
+      ok = false;
+    } else {
+      g_hash_table_insert(seen, t->cols[i], GSIZE_TO_POINTER(i + 1));
+    }
+  }
+  g_hash_table_destroy(seen);
   for (size_t c = 0; c < ncols; c++) {
     g_ptr_array_free(paths[c].labels, TRUE);
     g_free(paths[c].composite);
