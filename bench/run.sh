@@ -7,7 +7,8 @@
 # The standard workload of issue 8: bench/workload.yaml, a 2-page letter per
 # row (docs/performance.md).  Lists come from ../shared/gen_targets.py
 # (TEGAMI_SHARED overrides where it is); they are generated once into
-# bench/data/ (git-ignored).  BENCH_JOBS sets --jobs (default: all cores).
+# bench/data/ (git-ignored).  BENCH_JOBS sets --jobs (default: all cores);
+# BENCH_OUTPUT adds an output: line to the job (e.g. "{compact: false}").
 # Numbers go to stdout; record them, with the machine, in docs/performance.md.
 set -eu
 TEGAMI=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -39,6 +40,7 @@ municipalities:
       - file: $list
         type: highrisk
         design: $SRC/bench/workload.yaml
+${BENCH_OUTPUT:+output: $BENCH_OUTPUT}
 JOB
   out="$HERE/out/run-$n"
   /usr/bin/time -f '%e %M' -o "$HERE/out/time-$n" "$TEGAMI" run "$job" -o "$out" --force $( [ "$JOBS" != 0 ] && echo "--jobs $JOBS") >/dev/null 2>"$HERE/out/stderr-$n" || true

@@ -75,6 +75,9 @@ typedef struct tg_output_spec {
   const char *postal_column; /* default 郵便番号 */
   const char *labels;        /* label sheet: a preset of layouts/labels or a file; NULL = none */
   bool address_list;         /* the mailing list (発送リスト) as CSV and PDF per batch */
+  double bleed_pt;           /* print production: bleed around the trim (0–5 mm) */
+  bool crop_marks;           /* トンボ outside the bleed; TrimBox/BleedBox in the PDF */
+  bool compact;              /* object streams (default on): smaller PDFs */
   const char *encrypt_password_file; /* encrypt the PDFs (AES-256) with the password of this */
   const char *encrypt_password_env;  /* file, or of this environment variable; NULL: not */
 } tg_output_spec;

@@ -32,6 +32,15 @@ typedef struct tg_pdf_options {
   const char *title;
   const char *subject;
   const char *date; /* "YYYY-MM-DDThh:mm:ss" for CreationDate/ModDate; NULL: none */
+  /* Print production: each page is set on a larger sheet with `bleed_pt`
+   * of bleed around the trim (filled boxes that touch a trim edge run on
+   * into it), and Japanese corner and centre crop marks (トンボ) outside
+   * it; the PDF gets TrimBox and BleedBox. */
+  double bleed_pt;
+  bool crop_marks;
+  /* Rewrite the finished file with object streams (libqpdf): about a fifth
+   * smaller, byte-for-byte deterministic. */
+  bool compact;
 } tg_pdf_options;
 
 /* Write a PDF to `path` (the caller chooses a temporary path and renames). */

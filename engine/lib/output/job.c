@@ -19,7 +19,8 @@ static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "
                                               "block-multiple"};
 static const char *const OUTPUT_KEYS[] = {"sort",          "batch-size", "duplex",
                                           "control-number", "postal-column", "labels",
-                                          "address-list", "encrypt"};
+                                          "address-list", "encrypt", "bleed", "crop-marks",
+                                          "compact"};
 static const char *const ENCRYPT_KEYS[] = {"password-file", "password-env"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
 static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "exclude", "variant",
@@ -181,8 +182,12 @@ static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
   o->sort = TG_SORT_POSTAL;
   o->batch_size = 1000;
   o->postal_column = keep(J, "郵便番号");
+  o->compact = true;
   tg_ynode *m = tg_yget_map(root, "output", false, d);
   if (!m) return;
+  tg_yget_length(m, "bleed", false, 0, tg_mm_to_pt(5), &o->bleed_pt, d);
+  tg_yget_bool(m, "crop-marks", false, &o->crop_marks, d);
+  tg_yget_bool(m, "compact", false, &o->compact, d);
   static const char *const SORTS[] = {"postal", "input"};
   int srt;
   if (tg_yget_enum(m, "sort", false, SORTS, N(SORTS), &srt, d)) o->sort = srt;

@@ -585,7 +585,9 @@ static tg_sink *open_batch_pdf(const output_run *R, const char *path, tg_diag *d
   if (!tg_create_private(path, d)) return NULL;
   char date[32];
   pdf_date(R->job, date, sizeof date);
-  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
+  const tg_output_spec *o = &R->job->output;
+  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date,
+                       .bleed_pt = o->bleed_pt, .crop_marks = o->crop_marks, .compact = o->compact};
   return tg_sink_pdf_new(path, &po, d);
 }
 

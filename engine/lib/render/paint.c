@@ -140,14 +140,30 @@ static void paint_qr(cairo_t *cr, const tg_item *it) {
   cairo_surface_destroy(rec);
 }
 
-void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n) {
+/* A filled box that touches a trim edge, grown into the bleed there. */
+static tg_item into_bleed(const tg_item *it, const paint_bleed *b) {
+  tg_item r = *it;
+  const double near = 0.5; /* pt */
+  if (!b || b->bleed_pt <= 0 || !(it->u.rect.fill & 0xFF) || it->u.rect.radius_pt > 0) return r;
+  if (it->x_pt <= near) r.x_pt -= b->bleed_pt, r.u.rect.w_pt += b->bleed_pt;
+  if (it->y_pt <= near) r.y_pt -= b->bleed_pt, r.u.rect.h_pt += b->bleed_pt;
+  if (it->x_pt + it->u.rect.w_pt >= b->w_pt - near) r.u.rect.w_pt += b->bleed_pt;
+  if (it->y_pt + it->u.rect.h_pt >= b->h_pt - near) r.u.rect.h_pt += b->bleed_pt;
+  return r;
+}
+
+void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n,
+                        const paint_bleed *bleed) {
   for (size_t i = 0; i < n; i++) {
     const tg_item *it = &items[i];
+    tg_item grown;
     switch (it->type) {
     case TG_ITEM_GLYPHS: paint_glyphs(cr, fc, it); break;
     case TG_ITEM_RECT:
+      grown = into_bleed(it, bleed);
       if (it->u.rect.fill & 0xFF) {
-        rounded_rect(cr, it->x_pt, it->y_pt, it->u.rect.w_pt, it->u.rect.h_pt, it->u.rect.radius_pt);
+        rounded_rect(cr, grown.x_pt, grown.y_pt, grown.u.rect.w_pt, grown.u.rect.h_pt,
+                     it->u.rect.radius_pt);
         set_rgba(cr, it->u.rect.fill);
         cairo_fill(cr);
       }

@@ -5,11 +5,20 @@
  * one form XObject referenced from every page, which keeps files small and
  * rendering fast.  Fonts are embedded as subsets.  The creation date comes
  * from the options (job date or SOURCE_DATE_EPOCH), never from the clock.
+ *
+ * For print production a page can be set on a larger sheet with bleed and
+ * crop marks (トンボ); Cairo cannot write TrimBox and BleedBox, so the
+ * finished file then goes once through libqpdf, which adds them — and which,
+ * asked to compact, also packs the objects into object streams.
  */
 #include "render/render_private.h"
 
 #include <cairo-pdf.h>
+#include <errno.h>
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   tg_sink base;
@@ -17,9 +26,14 @@ typedef struct {
   cairo_t *cr;
   font_cache *fonts;
   GHashTable *recordings; /* layer id -> cairo_surface_t* */
-  double w_pt, h_pt;
+  double w_pt, h_pt;       /* the current trim size */
+  double bleed_pt, margin_pt; /* around the trim: bleed, and bleed + marks */
+  bool marks, compact;
+  GArray *trims;           /* double[2] per page: its trim size, for TrimBox */
   char *path;
 } pdf_sink;
+
+#define MARK_AREA_MM 10.0 /* room for the crop marks beyond the bleed */
 
 static void pdf_begin_letter(tg_sink *s, const tg_letter_info *info) { (void)s, (void)info; }
 
@@ -27,27 +41,76 @@ static cairo_surface_t *recording_for(pdf_sink *p, const tg_page *page) {
   const tg_layer *layer = page->static_layer;
   cairo_surface_t *rec = g_hash_table_lookup(p->recordings, GUINT_TO_POINTER(layer->id));
   if (rec) return rec;
-  cairo_rectangle_t ext = {0, 0, page->width_pt, page->height_pt};
+  double b = p->bleed_pt;
+  cairo_rectangle_t ext = {-b, -b, page->width_pt + 2 * b, page->height_pt + 2 * b};
   rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
   cairo_t *cr = cairo_create(rec);
-  render_paint_items(cr, p->fonts, layer->items, layer->nitems);
+  paint_bleed pb = {page->width_pt, page->height_pt, b};
+  render_paint_items(cr, p->fonts, layer->items, layer->nitems, b > 0 ? &pb : NULL);
   cairo_destroy(cr);
   g_hash_table_insert(p->recordings, GUINT_TO_POINTER(layer->id), rec);
   return rec;
 }
 
+/* Japanese crop marks (トンボ) around a trim of w × h at the origin: at each
+ * corner the trim line and the bleed line, at the middle of each side a
+ * cross; hairlines outside the bleed. */
+static void draw_crop_marks(cairo_t *cr, double w, double h, double bleed, double margin) {
+  const double far = -margin + tg_mm_to_pt(1), len = tg_mm_to_pt(MARK_AREA_MM - 1);
+  cairo_save(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, 0.25);
+  for (int cx = 0; cx < 2; cx++)
+    for (int cy = 0; cy < 2; cy++) {
+      /* mirror the top-left corner into the others */
+      double sx = cx ? -1 : 1, sy = cy ? -1 : 1, ox = cx ? w : 0, oy = cy ? h : 0;
+      const double lines[][4] = {
+          {far, 0, -bleed, 0},      /* trim line, horizontal */
+          {far, -bleed, 0, -bleed}, /* bleed line, horizontal, to the trim corner */
+          {0, far, 0, -bleed},      /* trim line, vertical */
+          {-bleed, far, -bleed, 0}, /* bleed line, vertical */
+      };
+      for (size_t i = 0; i < G_N_ELEMENTS(lines); i++) {
+        cairo_move_to(cr, ox + sx * lines[i][0], oy + sy * lines[i][1]);
+        cairo_line_to(cr, ox + sx * lines[i][2], oy + sy * lines[i][3]);
+      }
+    }
+  /* centre marks: a line from the sheet edge to the bleed, crossed */
+  double mid = -bleed - len / 2, half = len / 2;
+  const double centre[][4] = {
+      {w / 2, far, w / 2, -bleed},         {w / 2 - half, mid, w / 2 + half, mid},
+      {w / 2, h - far, w / 2, h + bleed},  {w / 2 - half, h - mid, w / 2 + half, h - mid},
+      {far, h / 2, -bleed, h / 2},         {mid, h / 2 - half, mid, h / 2 + half},
+      {w - far, h / 2, w + bleed, h / 2},  {w - mid, h / 2 - half, w - mid, h / 2 + half},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(centre); i++) {
+    cairo_move_to(cr, centre[i][0], centre[i][1]);
+    cairo_line_to(cr, centre[i][2], centre[i][3]);
+  }
+  cairo_stroke(cr);
+  cairo_restore(cr);
+}
+
 static bool pdf_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   pdf_sink *p = (pdf_sink *)s;
-  if (page->width_pt != p->w_pt || page->height_pt != p->h_pt) {
-    cairo_pdf_surface_set_size(p->surface, page->width_pt, page->height_pt);
+  if (page->width_pt != p->w_pt || page->height_pt != p->h_pt || s->pages == 0) {
+    cairo_pdf_surface_set_size(p->surface, page->width_pt + 2 * p->margin_pt,
+                               page->height_pt + 2 * p->margin_pt);
     p->w_pt = page->width_pt;
     p->h_pt = page->height_pt;
   }
+  double trim[2] = {page->width_pt, page->height_pt};
+  g_array_append_vals(p->trims, trim, 2);
+  cairo_save(p->cr);
+  cairo_translate(p->cr, p->margin_pt, p->margin_pt);
   if (page->static_layer) {
     cairo_set_source_surface(p->cr, recording_for(p, page), 0, 0);
     cairo_paint(p->cr);
   }
-  render_paint_items(p->cr, p->fonts, page->items, page->nitems);
+  paint_bleed pb = {page->width_pt, page->height_pt, p->bleed_pt};
+  render_paint_items(p->cr, p->fonts, page->items, page->nitems, p->bleed_pt > 0 ? &pb : NULL);
+  if (p->marks) draw_crop_marks(p->cr, page->width_pt, page->height_pt, p->bleed_pt, p->margin_pt);
+  cairo_restore(p->cr);
   cairo_show_page(p->cr);
   s->pages++;
   cairo_status_t st = cairo_status(p->cr);
@@ -57,6 +120,52 @@ static bool pdf_page(tg_sink *s, const tg_page *page, tg_diag *d) {
     return false;
   }
   return true;
+}
+
+/* The finished file once more through libqpdf: TrimBox and BleedBox on
+ * every page, object streams when compacting.  Written beside it, then
+ * renamed over it. */
+static bool pdf_finish(pdf_sink *p, tg_diag *d) {
+  qpdf_data q = qpdf_init();
+  qpdf_silence_errors(q);
+  qpdf_set_suppress_warnings(q, QPDF_TRUE);
+  /* private like the file it replaces: created 0600, qpdf writes into it */
+  char *tmp = tg_temp_path_for(p->path);
+  if (!tg_create_private(tmp, d)) {
+    qpdf_cleanup(&q);
+    g_free(tmp);
+    return false;
+  }
+  bool ok = !(qpdf_read(q, p->path, NULL) & QPDF_ERRORS);
+  size_t n = ok ? (size_t)qpdf_get_num_pages(q) : 0;
+  for (size_t i = 0; ok && p->margin_pt > 0 && i < n && 2 * i + 1 < p->trims->len; i++) {
+    double w = g_array_index(p->trims, double, 2 * i), h = g_array_index(p->trims, double, 2 * i + 1);
+    double m = p->margin_pt, b = p->bleed_pt;
+    char box[160];
+    qpdf_oh page = qpdf_get_page_n(q, i);
+    g_snprintf(box, sizeof box, "[%.4f %.4f %.4f %.4f]", m, m, m + w, m + h);
+    qpdf_oh_replace_key(q, page, "/TrimBox", qpdf_oh_parse(q, box));
+    g_snprintf(box, sizeof box, "[%.4f %.4f %.4f %.4f]", m - b, m - b, m + w + b, m + h + b);
+    qpdf_oh_replace_key(q, page, "/BleedBox", qpdf_oh_parse(q, box));
+  }
+  ok = ok && !(qpdf_init_write(q, tmp) & QPDF_ERRORS);
+  if (ok) {
+    qpdf_set_deterministic_ID(q, QPDF_TRUE);
+    qpdf_set_stream_data_mode(q, qpdf_s_preserve);
+    if (p->compact) qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    ok = !(qpdf_write(q) & QPDF_ERRORS);
+  }
+  if (!ok) {
+    const char *why = qpdf_has_error(q) ? qpdf_get_error_full_text(q, qpdf_get_error(q))
+                                        : "libqpdf reported an error";
+    tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "render.pdf", "cannot finish %s: %s", p->path, why);
+  }
+  qpdf_cleanup(&q);
+  /* the rewritten file takes the original's place */
+  ok = ok && tg_commit_rename(tmp, p->path, d);
+  if (!ok) unlink(tmp);
+  g_free(tmp);
+  return ok;
 }
 
 static bool pdf_close(tg_sink *s, tg_diag *d) {
@@ -70,6 +179,7 @@ static bool pdf_close(tg_sink *s, tg_diag *d) {
                 "render.pdf", "cannot finish %s: %s", p->path, cairo_status_to_string(st));
     return false;
   }
+  if (p->margin_pt > 0 || p->compact) return pdf_finish(p, d);
   return true;
 }
 
@@ -77,6 +187,7 @@ static void pdf_free(tg_sink *s) {
   pdf_sink *p = (pdf_sink *)s;
   if (p->cr) cairo_destroy(p->cr);
   g_hash_table_destroy(p->recordings);
+  g_array_free(p->trims, TRUE);
   if (p->surface) cairo_surface_destroy(p->surface);
   render_font_cache_free(p->fonts);
   g_free(p->path);
@@ -91,7 +202,14 @@ tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d
   p->path = g_strdup(path);
   p->w_pt = 595.2755905511812; /* A4; changed per page when needed */
   p->h_pt = 841.8897637795276;
-  p->surface = cairo_pdf_surface_create(path, p->w_pt, p->h_pt);
+  p->trims = g_array_new(FALSE, FALSE, sizeof(double));
+  if (opt) {
+    p->bleed_pt = opt->bleed_pt;
+    p->marks = opt->crop_marks;
+    p->compact = opt->compact;
+    p->margin_pt = p->bleed_pt + (p->marks ? tg_mm_to_pt(MARK_AREA_MM) : 0);
+  }
+  p->surface = cairo_pdf_surface_create(path, p->w_pt + 2 * p->margin_pt, p->h_pt + 2 * p->margin_pt);
   p->recordings = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                         (GDestroyNotify)cairo_surface_destroy);
   p->fonts = render_font_cache_new();

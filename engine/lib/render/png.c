@@ -29,8 +29,8 @@ static bool png_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   cairo_paint(cr);
   cairo_scale(cr, scale, scale);
   if (page->static_layer)
-    render_paint_items(cr, p->fonts, page->static_layer->items, page->static_layer->nitems);
-  render_paint_items(cr, p->fonts, page->items, page->nitems);
+    render_paint_items(cr, p->fonts, page->static_layer->items, page->static_layer->nitems, NULL);
+  render_paint_items(cr, p->fonts, page->items, page->nitems, NULL);
   cairo_destroy(cr);
   s->pages++;
   char name[64];

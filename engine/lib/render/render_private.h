@@ -29,7 +29,15 @@ typedef struct font_cache font_cache;
 font_cache *render_font_cache_new(void);
 void render_font_cache_free(font_cache *c);
 
-/* Paint items onto cr (page coordinates in points). */
-void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n);
+/* The trim size of the page being painted and the bleed around it: boxes
+ * that touch a trim edge are drawn on into the bleed, so that trimming a
+ * little off leaves no white edge. */
+typedef struct paint_bleed {
+  double w_pt, h_pt, bleed_pt;
+} paint_bleed;
+
+/* Paint items onto cr (page coordinates in points); bleed may be NULL. */
+void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n,
+                        const paint_bleed *bleed);
 
 #endif
