@@ -17,7 +17,8 @@
  *                       | "in" "[" item ( "," item )* "]" )?
  *   span     := "[b]" text "[/b]" | "[u]" … | "[color=#C00000]" … "[/color]"
  *             | "[size=12pt]" … | "[font=BIZ UDPMincho]" …      (rich texts only)
- *   ruby     := "{" base "|" reading "}"                      (rich texts only)
+ *   ruby     := "{" base "|" reading ( "|" reading )* "}"     (rich texts only; \{ \} \| \\
+ *                                                               are literal characters)
  * Merged values are always plain text: a name containing "<b>", "[b]" or "&"
  * prints exactly as written, because values are never parsed as markup;
  * spans and ruby come only from the design's own literal text.
@@ -79,6 +80,15 @@ const char *tg_values_get_key(const tg_values *v, size_t i);
 void tg_values_free(tg_values *v);
 
 typedef struct tg_merge tg_merge;
+typedef struct tg_furigana tg_furigana; /* automatic furigana, below */
+
+typedef struct tg_merge_options {
+  /* For texts with `ruby: auto`: readings for the kanji of their literal
+   * text are found once, when compiling (tg_design_uses_auto_ruby() tells
+   * whether one is needed).  NULL: such texts are an error
+   * (furigana.not-loaded). */
+  const tg_furigana *furigana;
+} tg_merge_options;
 
 /* Compile every text of `design`.  `columns` may be NULL (no list known yet:
  * placeholders naming a column are then accepted unchecked).  The constant
@@ -87,6 +97,9 @@ typedef struct tg_merge tg_merge;
  * any template is invalid. The merge borrows design and constants. */
 tg_merge *tg_merge_new(const tg_design *design, const char *const *columns, size_t ncols,
                        const tg_values *constants, tg_diag *d);
+/* The same, with options (opt may be NULL). */
+tg_merge *tg_merge_new_full(const tg_design *design, const char *const *columns, size_t ncols,
+                            const tg_values *constants, const tg_merge_options *opt, tg_diag *d);
 void tg_merge_free(tg_merge *m);
 
 bool tg_merge_slot_is_static(const tg_merge *m, int slot);
@@ -146,6 +159,19 @@ typedef struct tg_letter {
   const char **values;     /* values[slot] */
   const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */
 } tg_letter;
+
+/* Which bytes of a merged value came from which column of the row: one
+ * range per placeholder naming a column (its filters' output included).  The
+ * glyph preflight uses it to name the column of a character no font can
+ * draw. */
+typedef struct tg_value_source {
+  uint32_t start, end;
+  const char *column; /* the column's name (borrowed from the merge) */
+} tg_value_source;
+
+/* The sources of slot `slot` of the last row merged into `letter` (none for
+ * static slots).  Valid until the next tg_merge_row on the letter. */
+const tg_value_source *tg_letter_get_sources(const tg_letter *letter, int slot, size_t *n);
 
 tg_letter *tg_letter_new(const tg_merge *m);
 void tg_letter_free(tg_letter *l);
@@ -306,6 +332,13 @@ size_t tg_easyja_check_text(const tg_easyja_rules *r, const char *text, size_t l
  * ruby size is below the minimum; ruby_pt <= 0 skips the ruby check. */
 size_t tg_easyja_check_size(const tg_easyja_rules *r, double text_pt, double ruby_pt, tg_span span,
                             tg_diag *d);
+/* Run the easy-Japanese checks over every text of the design's easy
+ * variants (design->easy) as compiled by `m`: the literal text with its ruby
+ * (explicit, automatic, names' ruby filter) and its spans' sizes, and the
+ * sizes of the styles they are set in.  Placeholders count as no characters;
+ * each branch of a conditional is checked on its own.  Warnings point at the
+ * design file.  Returns the number of warnings. */
+size_t tg_merge_check_easy(const tg_merge *m, tg_diag *d);
 
 #ifdef __cplusplus
 }

@@ -185,8 +185,15 @@ tg_exit tg_preflight(const char *pdf_path, const tg_preflight_options *opt,
 const char *tg_detect_kind(const char *path, tg_diag *d);
 
 /* Check a design on its own, without data: schema, templates (placeholders
- * are accepted unchecked), fonts of every style and the static layout. */
+ * are accepted unchecked), fonts of every style, the static layout, and the
+ * easy-Japanese checks of its easy variants (warnings). */
 tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d);
+
+/* The automatic-furigana object of a run: MeCab and the reading dictionaries
+ * of <data dir>/locales/ja (readings.tsv, counters.tsv).  For whoever merges a
+ * design with `ruby: auto` (tg_design_uses_auto_ruby); one per run, shared by
+ * every merge and thread.  NULL (reported) when it cannot be loaded. */
+tg_furigana *tg_furigana_new_from_data_dir(tg_diag *d);
 
 /* ==== Experiments: randomised assignment of people to arms ====================
  *
