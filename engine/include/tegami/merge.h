@@ -129,6 +129,23 @@ const tg_face_request *tg_merge_get_face_requests(const tg_merge *m, int slot, s
  * `variant`).  Reports an unknown variant or column at `at` (the job). */
 bool tg_merge_set_variant(tg_merge *m, const char *variant, const char *column, tg_span at,
                           tg_diag *d);
+/* Can the fonts draw s[0, len)?  If not, the first character that cannot be
+ * drawn (and its variation selector, or 0).  tg_fonts_can_draw() of the
+ * layout stage, with the fonts as `user`. */
+typedef bool (*tg_can_draw_fn)(void *user, const char *s, size_t len, uint32_t *cp, uint32_t *vs);
+
+/* Unprintable names (the job's `unprintable-names: kana`, domain §F.3): when
+ * a row's `name_column` holds a character no font can draw, every placeholder
+ * of that column prints the row's `kana_column` instead, as full-width
+ * katakana, {{letter.name-in-kana}} is "1" so the design can say so
+ * (「※お名前の一部を表示できない文字があります」), and a row warning
+ * (data.name-in-kana) names the code point.  Without usable kana the row is
+ * rejected as without the fallback.  Reports at `at` (the job) when a column
+ * is missing, or when the design never reads letter.name-in-kana: a letter
+ * must not change its reader's name without saying so. */
+bool tg_merge_set_kana_fallback(tg_merge *m, const char *name_column, const char *kana_column,
+                                tg_can_draw_fn can_draw, void *user, tg_span at, tg_diag *d);
+
 /* The segments a letter of this list can get (see tg_design_segment_mask). */
 uint64_t tg_merge_get_segment_mask(const tg_merge *m);
 
@@ -155,6 +172,7 @@ typedef struct tg_letter {
   int segment;           /* index into design->segments, or -1 */
   const char *variant_name; /* borrowed from the design */
   const char *segment_name; /* NULL when the design has no segments */
+  bool name_in_kana;        /* the name is printed in kana (tg_merge_set_kana_fallback) */
   size_t nvalues;
   const char **values;     /* values[slot] */
   const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */

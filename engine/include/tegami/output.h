@@ -51,6 +51,10 @@ typedef struct tg_municipality {
   const char *name;
   const char *exclude; /* the municipality's exclusion list (CSV of keys), or NULL */
   const char *variant; /* the design variant of its letters (NULL: the design's first) */
+  /* `unprintable-names: kana`: a 氏名 no font can draw is printed from 氏名カナ
+   * (tg_merge_set_kana_fallback); false: such a row is rejected */
+  bool names_in_kana;
+  tg_span names_span;
   tg_values *values; /* municipality.*, sender.* constants */
   size_t nlists;
   tg_list_spec *lists;

@@ -59,6 +59,9 @@ bool merge_has_kanji(const char *s, size_t len);
 /* Append s with half-width katakana made full-width, voiced marks composed
  * (ｶﾞ → が) and katakana made hiragana; everything else unchanged. */
 void merge_kana_to_hiragana(const char *s, size_t len, GString *out);
+/* The same kana as full-width katakana (ミホン　イチロウ), spaces made
+ * ideographic: how a name is printed when its kanji cannot be. */
+void merge_kana_to_katakana(const char *s, size_t len, GString *out);
 /* True if s is non-empty and holds only kana, ー, ・ and voiced marks. */
 bool merge_is_kana_text(const char *s, size_t len);
 
@@ -130,7 +133,7 @@ typedef enum {
   OPD_LETTER, /* letter.id, letter.seq, letter.variant, letter.segment */
 } opd_kind;
 
-typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT } letter_value;
+typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT, LV_NAME_IN_KANA } letter_value;
 
 typedef struct {
   opd_kind kind;
@@ -157,6 +160,7 @@ typedef struct {
   const tg_values *constants;
   tg_diag *d;
   bool ok;
+  bool uses_name_in_kana; /* the text reads letter.name-in-kana */
 } mparser;
 
 /* Report a compile error at text bytes [off, off+len). */
@@ -179,6 +183,10 @@ typedef struct {
    * attribute list; NULL when compiling */
   GStringChunk *strings;
   tg_attr_list *scratch;
+  /* the row's name printed in kana (unprintable names): column and value */
+  int subst_col;
+  const char *subst;
+  size_t subst_len;
 } merge_env;
 
 /* The value of an operand with its filters applied, appended to out.

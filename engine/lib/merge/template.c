@@ -124,6 +124,11 @@ struct tg_merge {
   int fixed_variant;
   int variant_col;
   const tg_furigana *furigana; /* for `ruby: auto` (borrowed) */
+  bool uses_name_in_kana;       /* some text reads letter.name-in-kana */
+  /* unprintable names: print the kana column instead (-1: reject the row) */
+  int kana_name_col, kana_kana_col;
+  tg_can_draw_fn can_draw;
+  void *can_draw_user;
 };
 
 const tg_design *merge_get_design(const tg_merge *m) { return m->design; }
@@ -172,8 +177,9 @@ static void suggest_name(mparser *P, const char *name) {
     cands[k++] = m->columns[i];
   for (size_t i = 0; i < nconst; i++)
     cands[k++] = tg_values_get_key(P->constants, i);
-  static const char *const LETTER[] = {"letter.id",      "letter.seq",  "letter.variant",
-                                       "letter.segment", "page.number", "page.count"};
+  static const char *const LETTER[] = {"letter.id",      "letter.seq",          "letter.variant",
+                                       "letter.segment", "letter.name-in-kana", "page.number",
+                                       "page.count"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     cands[k++] = LETTER[i];
   const char *s = tg_suggest(name, cands, k);
@@ -201,7 +207,7 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
     return true;
   }
   static const char *const LETTER[] = {"letter.id", "letter.seq", "letter.variant",
-                                       "letter.segment"};
+                                       "letter.segment", "letter.name-in-kana"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     if (strcmp(name, LETTER[i]) == 0) {
       if (P->t->kind == TG_TEXT_CONDITION && P->t->page == 0) {
@@ -211,6 +217,7 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
       }
       o->kind = OPD_LETTER;
       o->lv = (letter_value)i;
+      if (o->lv == LV_NAME_IN_KANA) P->uses_name_in_kana = true;
       o->text = g_strdup(name);
       o->len = nlen;
       return true;
@@ -505,7 +512,10 @@ bool merge_operand_value(const operand *o, const merge_env *E, GString *out, GSt
   char buf[32];
   switch (o->kind) {
   case OPD_FIELD:
-    if (E->row && o->col >= 0 && (size_t)o->col < E->row->nfields) {
+    if (E->subst && o->col == E->subst_col) {
+      v = E->subst; /* the name in kana: no font can draw the registered one */
+      n = E->subst_len;
+    } else if (E->row && o->col >= 0 && (size_t)o->col < E->row->nfields) {
       v = E->row->fields[o->col];
       n = E->row->lengths[o->col];
     }
@@ -525,6 +535,7 @@ bool merge_operand_value(const operand *o, const merge_env *E, GString *out, GSt
         break;
       case LV_VARIANT: v = E->letter->variant_name ? E->letter->variant_name : ""; break;
       case LV_SEGMENT: v = E->letter->segment_name ? E->letter->segment_name : ""; break;
+      case LV_NAME_IN_KANA: v = E->letter->name_in_kana ? "1" : ""; break;
       }
       n = strlen(v);
     }
@@ -1490,6 +1501,7 @@ static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constan
       }
     }
   }
+  if (P.uses_name_in_kana) m->uses_name_in_kana = true;
   if (!P.ok) {
     sl->is_static = true; /* never evaluated: the merge is refused */
     return;
@@ -1525,6 +1537,7 @@ tg_merge *tg_merge_new_full(const tg_design *design, const char *const *columns,
                             const tg_values *constants, const tg_merge_options *opt, tg_diag *d) {
   tg_merge *m = g_new0(tg_merge, 1);
   m->furigana = opt ? opt->furigana : NULL;
+  m->kana_name_col = m->kana_kana_col = -1;
   m->design = design;
   m->columns = columns;
   m->ncols = columns ? ncols : 0;
@@ -1739,6 +1752,79 @@ bool tg_merge_choose(const tg_merge *m, const tg_row *row, const char *list_path
   return ok;
 }
 
+/* ---- unprintable names -------------------------------------------------------------------- */
+
+static int column_index(const tg_merge *m, const char *name) {
+  for (size_t i = 0; i < m->ncols; i++)
+    if (strcmp(m->columns[i], name) == 0) return (int)i;
+  return -1;
+}
+
+bool tg_merge_set_kana_fallback(tg_merge *m, const char *name_column, const char *kana_column,
+                                tg_can_draw_fn can_draw, void *user, tg_span at, tg_diag *d) {
+  int nc = column_index(m, name_column), kc = column_index(m, kana_column);
+  bool ok = true;
+  if (m->columns && (nc < 0 || kc < 0)) {
+    tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.name-columns", at,
+               "unprintable-names: kana needs the columns %s and %s in the list", name_column,
+               kana_column);
+    ok = false;
+  }
+  if (!m->uses_name_in_kana) {
+    tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.name-note-missing", at,
+               "unprintable-names: kana prints a name in kana, but %s never tells the reader",
+               m->design->path);
+    tg_diag_hint(d, "add {{#if letter.name-in-kana}}※お名前の一部を表示できない文字があります"
+                    "{{/if}} near the name");
+    ok = false;
+  }
+  if (!ok) return false;
+  m->kana_name_col = nc;
+  m->kana_kana_col = kc;
+  m->can_draw = can_draw;
+  m->can_draw_user = user;
+  return true;
+}
+
+/* Is this row's name unprintable, with kana to print instead?  Then the
+ * kana goes to `out` and the row gets a warning naming the code point. */
+static bool kana_name_for(const tg_merge *m, const tg_row *row, const char *list_path,
+                          GString *out, tg_diag *d) {
+  if (m->kana_name_col < 0 || m->kana_kana_col < 0 || !m->can_draw ||
+      (size_t)m->kana_name_col >= row->nfields || (size_t)m->kana_kana_col >= row->nfields)
+    return false;
+  const char *name = row->fields[m->kana_name_col];
+  size_t nlen = row->lengths[m->kana_name_col];
+  uint32_t cp = 0, vs = 0;
+  if (m->can_draw(m->can_draw_user, name, nlen, &cp, &vs)) return false;
+  const char *kana = row->fields[m->kana_kana_col];
+  size_t klen = row->lengths[m->kana_kana_col];
+  merge_trim(&kana, &klen);
+  /* usable kana: kana and the spaces between its parts */
+  GString *bare = g_string_new(NULL);
+  for (size_t i = 0; i < klen;) {
+    uint32_t c;
+    size_t at = i;
+    i += (size_t)tg_utf8_decode(kana + i, klen - i, &c);
+    if (c != ' ' && c != 0x3000) g_string_append_len(bare, kana + at, (gssize)(i - at));
+  }
+  bool usable = merge_is_kana_text(bare->str, bare->len);
+  g_string_free(bare, TRUE);
+  if (!usable) return false; /* the glyph preflight rejects the row */
+  g_string_truncate(out, 0);
+  merge_kana_to_katakana(kana, klen, out);
+  const char *ncol = m->columns[m->kana_name_col], *kcol = m->columns[m->kana_kana_col];
+  if (vs)
+    tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "data.name-in-kana", list_path, row->number, ncol,
+                "U+%04X with variation selector U+%04X in %s cannot be drawn: the letter prints "
+                "%s instead",
+                cp, vs, ncol, kcol);
+  else
+    tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "data.name-in-kana", list_path, row->number, ncol,
+                "U+%04X in %s cannot be drawn: the letter prints %s instead", cp, ncol, kcol);
+  return true;
+}
+
 /* ---- letters ------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -1756,6 +1842,7 @@ typedef struct {
   GArray *slot_sources; /* scratch for one slot */
   GStringChunk *strings; /* ruby made from the row (names' kana) */
   tg_attr_list *name_ruby;
+  GString *kana_name;    /* the name in kana, when it is printed so */
 } letter_impl;
 
 tg_letter *tg_letter_new(const tg_merge *m) {
@@ -1780,6 +1867,7 @@ tg_letter *tg_letter_new(const tg_merge *m) {
   li->source_count = g_new0(size_t, m->nslots + 1);
   li->strings = g_string_chunk_new(1024);
   li->name_ruby = tg_attr_list_new();
+  li->kana_name = g_string_new(NULL);
   for (size_t i = 0; i < m->nslots; i++)
     li->pub.values[i] = tg_merge_slot_is_static(m, (int)i) ? tg_merge_get_static(m, (int)i) : "";
   return &li->pub;
@@ -1803,6 +1891,7 @@ void tg_letter_free(tg_letter *l) {
   g_free(li->source_count);
   g_string_chunk_free(li->strings);
   tg_attr_list_free(li->name_ruby);
+  g_string_free(li->kana_name, TRUE);
   g_free(li);
 }
 
@@ -1839,7 +1928,13 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
   l->segment_name = l->segment >= 0 ? ds->segments[l->segment].name : NULL;
   bool ok = true;
   merge_env E = {.m = m, .row = row, .letter = l, .list_path = list_path, .d = d,
-                 .strings = li->strings, .scratch = li->name_ruby};
+                 .strings = li->strings, .scratch = li->name_ruby, .subst_col = -1};
+  l->name_in_kana = kana_name_for(m, row, list_path, li->kana_name, d);
+  if (l->name_in_kana) {
+    E.subst_col = m->kana_name_col;
+    E.subst = li->kana_name->str;
+    E.subst_len = li->kana_name->len;
+  }
   for (size_t i = 0; i < m->nslots; i++) {
     const slot *sl = &m->slots[i];
     li->offsets[i] = SIZE_MAX;

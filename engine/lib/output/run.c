@@ -143,6 +143,10 @@ static tg_values *constants_for(const tg_job *job, const tg_municipality *mu,
   return v;
 }
 
+static bool can_draw(void *fonts, const char *s, size_t len, uint32_t *cp, uint32_t *vs) {
+  return tg_fonts_can_draw(fonts, s, len, cp, vs);
+}
+
 /* Read the experiment's secret salt from its file or environment variable
  * and create the assignment.  The salt is never printed or written. */
 static void open_experiment(output_run *R) {
@@ -242,6 +246,12 @@ static bool check_phase(output_run *R) {
       if (p.merge &&
           !tg_merge_set_variant(p.merge, ls->variant ? ls->variant : mu->variant,
                                 ls->variant_column, ls->variant_span, R->d)) {
+        tg_merge_free(p.merge);
+        p.merge = NULL;
+      }
+      if (p.merge && mu->names_in_kana &&
+          !tg_merge_set_kana_fallback(p.merge, "氏名", "氏名カナ", can_draw, R->fonts,
+                                      mu->names_span, R->d)) {
         tg_merge_free(p.merge);
         p.merge = NULL;
       }
