@@ -312,6 +312,13 @@ bool tg_furigana_add_dictionary_text(tg_furigana *f, const char *name, const cha
  * (furigana.mecab in d). */
 bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, uint32_t offset,
                           tg_attr_list *attrs, tg_diag *d);
+/* Only the counter readings of counters.tsv over text[0, len): a kanji right
+ * after Arabic digits (10月31日 → がつ, にち).  No MeCab, no dictionary word:
+ * cheap and deterministic, so the merge uses it per letter on the values a
+ * `ruby: auto` text prints (dates, ages, amounts made by filters), whose
+ * other words stay bare.  Thread-safe.  True if some ruby was added. */
+bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t len,
+                                  uint32_t offset, tg_attr_list *attrs);
 void tg_furigana_free(tg_furigana *f);
 
 /* ---- people's names: ruby from the row's カナ column, never guessed --------- */

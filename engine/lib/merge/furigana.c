@@ -493,6 +493,50 @@ static void add_fixed(annot *A, uint32_t s, uint32_t e, const word *w) {
   g_array_append_val(A->fx, x);
 }
 
+bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t len,
+                                  uint32_t offset, tg_attr_list *attrs) {
+  bool added = false;
+  GString *key = g_string_new(NULL);
+  bool after_digit = false;
+  for (size_t p = 0; p < len;) {
+    uint32_t cp;
+    size_t n = (size_t)tg_utf8_decode(text + p, len - p, &cp);
+    merge_ch c = merge_char_class(cp);
+    if (after_digit && c != MERGE_CH_DIGIT) {
+      /* the longest counter starting here, on character boundaries */
+      const word *best = NULL;
+      size_t best_end = p;
+      g_string_truncate(key, 0);
+      for (size_t q = p; q < len && q - p < f->counters.max_bytes;) {
+        size_t m = (size_t)(tg_utf8_next(text + q) - (text + q));
+        if (m == 0 || q + m > len) break;
+        g_string_append_len(key, text + q, (gssize)m);
+        q += m;
+        const word *w = g_hash_table_lookup(f->counters.map, key->str);
+        if (w) {
+          best = w;
+          best_end = q;
+        }
+      }
+      if (best && !best->no_ruby) {
+        for (guint k = 0; k < best->pieces->len; k++) {
+          const wpiece *wp = &g_array_index(best->pieces, wpiece, k);
+          added |= tg_attr_list_add_ruby(attrs, offset + (uint32_t)(p + wp->start),
+                                         offset + (uint32_t)(p + wp->end), wp->ruby,
+                                         strlen(wp->ruby));
+        }
+        p = best_end;
+        after_digit = false;
+        continue;
+      }
+    }
+    after_digit = c == MERGE_CH_DIGIT;
+    p += n;
+  }
+  g_string_free(key, TRUE);
+  return added;
+}
+
 bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, uint32_t offset,
                           tg_attr_list *attrs, tg_diag *d) {
   if (!merge_has_kanji(text, len)) return true;

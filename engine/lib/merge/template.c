@@ -124,6 +124,8 @@ struct tg_merge {
   int fixed_variant;
   int variant_col;
   const tg_furigana *furigana; /* for `ruby: auto` (borrowed) */
+  GStringChunk *static_strings; /* ruby made while evaluating static slots */
+  tg_attr_list *static_scratch;
   bool uses_name_in_kana;       /* some text reads letter.name-in-kana */
   /* unprintable names: print the kana column instead (-1: reject the row) */
   int kana_name_col, kana_kana_col;
@@ -1127,6 +1129,14 @@ typedef struct {
 
 static bool eval_seq(evaluator *V, const tseq *s);
 
+static bool spans_have_ruby(const GArray *spans, uint32_t start, uint32_t end) {
+  for (guint i = 0; i < spans->len; i++) {
+    const raw_span *r = &g_array_index(spans, raw_span, i);
+    if (r->a.type == TG_ATTR_RUBY && r->a.start < end && start < r->a.end) return true;
+  }
+  return false;
+}
+
 static void add_ruby_span(evaluator *V, uint32_t start, uint32_t end, const char *reading) {
   raw_span r = {.a = {.start = start, .end = end, .type = TG_ATTR_RUBY}, .depth = V->depth};
   r.a.u.ruby = reading;
@@ -1190,6 +1200,20 @@ static bool eval_node(evaluator *V, const tnode *n) {
       ok = merge_operand_value(&n->val, V->E, V->out, name);
       if (ok) eval_name_ruby(V, &n->val, at, name);
       g_string_free(name, TRUE);
+    }
+    /* `ruby: auto`: the counters after digits of a value (10月31日 of a
+     * date) get their regular readings; nothing else of a value does */
+    if (ok && V->E->t && V->E->t->ruby == TG_RUBY_AUTO && V->E->m->furigana && V->E->strings &&
+        V->E->scratch && V->out->len > at) {
+      tg_attr_list_clear(V->E->scratch);
+      if (tg_furigana_annotate_numbers(V->E->m->furigana, V->out->str + at, V->out->len - at,
+                                       (uint32_t)at, V->E->scratch)) {
+        const tg_attrs *na = tg_attr_list_get(V->E->scratch);
+        for (size_t k = 0; k < na->n; k++)
+          if (!spans_have_ruby(V->spans, na->v[k].start, na->v[k].end))
+            add_ruby_span(V, na->v[k].start, na->v[k].end,
+                          g_string_chunk_insert(V->E->strings, na->v[k].u.ruby));
+      }
     }
     /* which bytes came from which column, for the glyph preflight */
     if (ok && V->sources && n->val.kind == OPD_FIELD && V->out->len > at) {
@@ -1509,7 +1533,8 @@ static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constan
   if (sl->is_static) {
     GString *out = g_string_new(NULL);
     GArray *spans = g_array_new(FALSE, FALSE, sizeof(raw_span));
-    merge_env E = {.m = m, .t = t, .d = d};
+    merge_env E = {.m = m, .t = t, .d = d, .strings = m->static_strings,
+                   .scratch = m->static_scratch, .subst_col = -1};
     eval_slot(sl, &E, out, spans, NULL);
     GArray *attrs = g_array_new(FALSE, FALSE, sizeof(tg_attr));
     flatten(spans, attrs);
@@ -1538,6 +1563,8 @@ tg_merge *tg_merge_new_full(const tg_design *design, const char *const *columns,
   tg_merge *m = g_new0(tg_merge, 1);
   m->furigana = opt ? opt->furigana : NULL;
   m->kana_name_col = m->kana_kana_col = -1;
+  m->static_strings = g_string_chunk_new(256);
+  m->static_scratch = tg_attr_list_new();
   m->design = design;
   m->columns = columns;
   m->ncols = columns ? ncols : 0;
@@ -1599,6 +1626,8 @@ void tg_merge_free(tg_merge *m) {
     slot_clear(&m->slots[i]);
   g_free(m->slots);
   g_free(m->used_columns);
+  if (m->static_strings) g_string_chunk_free(m->static_strings);
+  tg_attr_list_free(m->static_scratch);
   g_free(m);
 }
 
