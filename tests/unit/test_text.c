@@ -182,6 +182,48 @@ static void rare_kanji_fall_back_to_ipamj(void **state) {
   tg_layout_ctx_free(ctx);
 }
 
+/* The glyph drawn for a variation sequence is the one the font maps the
+ * sequence to — not the base character's default glyph — and the item's
+ * text keeps the selector for copy-paste. */
+static void a_variation_sequence_draws_its_own_glyph(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  text_style st = style("BIZ UDPGothic", 10);
+  const tg_face *ipamj = tg_fonts_find(fonts, "IPAmjMincho", 400);
+  assert_non_null(ipamj);
+  /* 邉 U+9089 has many registered variants: find two IPAmj draws apart */
+  hb_codepoint_t nominal, variant;
+  assert_true(hb_font_get_nominal_glyph(ipamj->hb, 0x9089, &nominal));
+  uint32_t vs = 0;
+  for (uint32_t v = 0xE0100; v <= 0xE01EF && !vs; v++)
+    if (hb_font_get_variation_glyph(ipamj->hb, 0x9089, v, &variant) && variant != nominal) vs = v;
+  assert_true(vs != 0); /* the test means something: a variant glyph exists */
+  GString *t = g_string_new("渡");
+  g_string_append_unichar(t, 0x9089);
+  g_string_append_unichar(t, vs);
+  GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
+  text_result res;
+  assert_true(layout_text(ctx, ctx->arena, items, "t", t->str, t->len, NULL, &st, 0, 0, 200, 0, 0,
+                          &res));
+  bool found = false;
+  for (guint i = 0; i < items->len; i++) {
+    const tg_item *it = &g_array_index(items, tg_item, i);
+    const char *at = g_strstr_len(it->u.glyphs.text, (gssize)it->u.glyphs.text_len, "\xE9\x82\x89");
+    if (!at) continue;
+    found = true;
+    const tg_face *face = it->u.glyphs.face;
+    hb_codepoint_t want;
+    assert_true(hb_font_get_variation_glyph(face->hb, 0x9089, vs, &want));
+    /* the sequence is the item's last cluster: one glyph, the variant */
+    assert_int_equal(it->u.glyphs.glyphs[it->u.glyphs.nglyphs - 1].id, want);
+    assert_int_equal(it->u.glyphs.clusters[it->u.glyphs.nclusters - 1].num_bytes, 3 + 4);
+    assert_memory_equal(at + 3, t->str + 6, 4); /* the selector is in the item's text */
+  }
+  assert_true(found);
+  g_array_free(items, TRUE);
+  g_string_free(t, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
 static void overflow_is_a_result(void **state) {
   tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
   text_style st = style("BIZ UDPGothic", 10);
@@ -602,6 +644,7 @@ int main(void) {
       cmocka_unit_test(a_number_keeps_its_counter),
       cmocka_unit_test(a_character_no_font_has_is_reported_not_drawn),
       cmocka_unit_test(rare_kanji_fall_back_to_ipamj),
+      cmocka_unit_test(a_variation_sequence_draws_its_own_glyph),
       cmocka_unit_test(overflow_is_a_result),
       cmocka_unit_test(group_ruby_sits_centred_above_its_base),
       cmocka_unit_test(a_ruby_wider_than_its_base_pushes_the_neighbours_apart),
