@@ -260,7 +260,8 @@ static void a_letter_knows_which_column_made_each_byte(void **state) {
   done(&f);
 }
 
-/* ---- names no font can draw ------------------------------------------------------------------- */
+/* ---- names no font can draw -------------------------------------------------------------------
+ */
 
 /* A stand-in for the fonts: U+1F600 cannot be drawn. */
 static bool no_emoji(void *user, const char *s, size_t len, uint32_t *cp, uint32_t *vs) {
@@ -277,8 +278,8 @@ static void an_unprintable_name_prints_its_kana_and_says_so(void **state) {
   assert_true(load(&f, NULL,
                    "{{氏名}} 様\n{{#if letter.name-in-kana}}※お名前の一部を表示できない文字が"
                    "あります{{/if}}"));
-  assert_true(tg_merge_set_kana_fallback(f.m, "氏名", "氏名カナ", no_emoji, NULL, TG_SPAN_NONE,
-                                         f.d));
+  assert_true(
+      tg_merge_set_kana_fallback(f.m, "氏名", "氏名カナ", no_emoji, NULL, TG_SPAN_NONE, f.d));
   assert_true(merge(&f, "見本　一郎", "ﾐﾎﾝ ｲﾁﾛｳ", ""));
   assert_false(f.l->name_in_kana);
   assert_string_equal(f.l->values[slot_of(&f)], "見本　一郎 様\n");
@@ -297,13 +298,14 @@ static void an_unprintable_name_prints_its_kana_and_says_so(void **state) {
 static void the_kana_fallback_needs_a_design_that_tells_the_reader(void **state) {
   fx f;
   assert_true(load(&f, NULL, "{{氏名}} 様"));
-  assert_false(tg_merge_set_kana_fallback(f.m, "氏名", "氏名カナ", no_emoji, NULL, TG_SPAN_NONE,
-                                          f.d));
+  assert_false(
+      tg_merge_set_kana_fallback(f.m, "氏名", "氏名カナ", no_emoji, NULL, TG_SPAN_NONE, f.d));
   assert_string_equal(tg_diag_get(f.d, 0)->code, "job.name-note-missing");
   done(&f);
 }
 
-/* ---- easy-Japanese checks of a design ------------------------------------------------------------ */
+/* ---- easy-Japanese checks of a design
+ * ------------------------------------------------------------ */
 
 static void easy_checks_see_the_ruby_the_reader_will_get(void **state) {
   const char *y = "kind: design\n"

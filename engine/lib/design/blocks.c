@@ -29,15 +29,15 @@ static const char *const BOX_KEYS[] = {"width",        "height", "stroke",
                                        "stroke-color", "fill",   "radius"};
 static const char *const RULE_KEYS[] = {"width", "height", "stroke", "color", "dashed"};
 static const char *const QR_KEYS[] = {"size", "data", "ecc"};
-static const char *const TABLE_KEYS[] = {"style",        "columns",     "header",  "rows",
-                                         "header-style", "header-fill", "stroke",  "padding",
+static const char *const TABLE_KEYS[] = {"style",        "columns",     "header",   "rows",
+                                         "header-style", "header-fill", "stroke",   "padding",
                                          "height",       "overflow",    "min-size", "ruby"};
 static const char *const COLUMN_KEYS[] = {"width", "align"};
 static const char *const ROW_KEYS[] = {"cells", "when"};
 static const char *const ADDRESS_KEYS[] = {
     "width",     "style",     "name-style",        "postal",  "address",
     "recipient", "honorific", "max-address-lines", "min-size"};
-static const char *const FLOW_KEYS[] = {"width",    "height",   "style", "gap",
+static const char *const FLOW_KEYS[] = {"width",    "height",   "style",  "gap",
                                         "overflow", "min-size", "blocks", "ruby"};
 static const char *const IMAGE_KEYS[] = {"file", "width", "height"};
 static const char *const BARCODE_KEYS[] = {"size", "postal", "address"};

@@ -41,7 +41,7 @@ typedef struct loader {
   int cur_variant, cur_segment;
   uint32_t cur_vmask;
   uint64_t cur_smask;
-  int guard; /* slot of the rule guarding texts read now, or -1 */
+  int guard;     /* slot of the rule guarding texts read now, or -1 */
   int flow_ruby; /* `ruby:` of the enclosing flow (a tg_ruby_mode), or -1 */
   int use_depth;
   int selector_errors; /* counted by design_project: the copy is not read */

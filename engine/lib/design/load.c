@@ -23,13 +23,12 @@
 static const char *const TOP_KEYS[] = {"kind",   "name",      "page",     "include",
                                        "colors", "styles",    "variants", "segments",
                                        "blocks", "furniture", "pages",    "easy-japanese"};
-static const char *const EASY_KEYS[] = {"variants", "sentence-length", "min-size",
-                                        "min-ruby-size"};
+static const char *const EASY_KEYS[] = {"variants", "sentence-length", "min-size", "min-ruby-size"};
 static const char *const INCLUDE_KEYS[] = {"kind", "include", "colors", "styles", "blocks"};
 static const char *const PAGE_KEYS[] = {"size", "width", "height"};
 static const char *const STYLE_KEYS[] = {
-    "inherit",     "font",      "weight", "size",
-    "line-height", "align",     "color",  "hanging-punctuation",
+    "inherit",     "font",       "weight", "size",
+    "line-height", "align",      "color",  "hanging-punctuation",
     "ruby-size",   "line-break", "ruby"};
 static const char *const PAGE_ITEM_KEYS[] = {"blocks", "furniture"};
 static const char *const SEGMENT_KEYS[] = {"name", "when", "priority", "note"};
@@ -299,7 +298,8 @@ static void load_easy(loader *L, tg_ynode *root) {
     e->variants = (uint32_t)((1u << ds->nvariants) - 1); /* the whole design is easy */
   }
   long n;
-  if (tg_yget_int(m, "sentence-length", false, 5, 500, &n, L->d)) e->max_sentence_chars = (uint32_t)n;
+  if (tg_yget_int(m, "sentence-length", false, 5, 500, &n, L->d))
+    e->max_sentence_chars = (uint32_t)n;
   tg_yget_length(m, "min-size", false, 4.0, 72.0, &e->min_text_pt, L->d);
   tg_yget_length(m, "min-ruby-size", false, 3.0, 36.0, &e->min_ruby_pt, L->d);
   tg_ycheck_keys(m, "easy-japanese", EASY_KEYS, N(EASY_KEYS), L->d);

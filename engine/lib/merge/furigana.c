@@ -521,9 +521,9 @@ bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t
       if (best && !best->no_ruby) {
         for (guint k = 0; k < best->pieces->len; k++) {
           const wpiece *wp = &g_array_index(best->pieces, wpiece, k);
-          added |= tg_attr_list_add_ruby(attrs, offset + (uint32_t)(p + wp->start),
-                                         offset + (uint32_t)(p + wp->end), wp->ruby,
-                                         strlen(wp->ruby));
+          added |=
+              tg_attr_list_add_ruby(attrs, offset + (uint32_t)(p + wp->start),
+                                    offset + (uint32_t)(p + wp->end), wp->ruby, strlen(wp->ruby));
         }
         p = best_end;
         after_digit = false;

@@ -92,10 +92,10 @@ struct tnode {
    * in the output (a word cut by a span tag). */
   GArray *ruby;
   uint32_t group_start, group_end; /* N_RUBY: the whole markup {…} in the design text */
-  operand val;  /* N_VALUE */
-  tg_attr attr; /* N_SPAN: type and value */
-  tseq kids;    /* N_SPAN */
-  branch *br;   /* N_IF */
+  operand val;                     /* N_VALUE */
+  tg_attr attr;                    /* N_SPAN: type and value */
+  tseq kids;                       /* N_SPAN */
+  branch *br;                      /* N_IF */
   size_t nbr;
 };
 
@@ -123,10 +123,10 @@ struct tg_merge {
   const char *list_type;
   int fixed_variant;
   int variant_col;
-  const tg_furigana *furigana; /* for `ruby: auto` (borrowed) */
+  const tg_furigana *furigana;  /* for `ruby: auto` (borrowed) */
   GStringChunk *static_strings; /* ruby made while evaluating static slots */
   tg_attr_list *static_scratch;
-  bool uses_name_in_kana;       /* some text reads letter.name-in-kana */
+  bool uses_name_in_kana; /* some text reads letter.name-in-kana */
   /* unprintable names: print the kana column instead (-1: reject the row) */
   int kana_name_col, kana_kana_col;
   tg_can_draw_fn can_draw;
@@ -917,7 +917,8 @@ static void parse_ruby(tparser *T, GArray *nodes) {
   T->pos = end;
   /* spans go around ruby, never inside its base */
   for (size_t i = 0; i + 1 < g.base->len; i++)
-    if (g.base->str[i] == '[' && (g_ascii_isalpha(g.base->str[i + 1]) || g.base->str[i + 1] == '/')) {
+    if (g.base->str[i] == '[' &&
+        (g_ascii_isalpha(g.base->str[i + 1]) || g.base->str[i + 1] == '/')) {
       size_t at = g_array_index(g.base_src, size_t, i);
       merge_error(P, at, 1, TG_KIND_SYNTAX, "ruby.span-inside",
                   "a span tag inside a ruby base: put the span around the ruby");
@@ -925,8 +926,8 @@ static void parse_ruby(tparser *T, GArray *nodes) {
       merge_ruby_group_clear(&g);
       return;
     }
-  tnode n = {.kind = N_RUBY, .len = g.base->len, .group_start = (uint32_t)a,
-             .group_end = (uint32_t)end};
+  tnode n = {
+      .kind = N_RUBY, .len = g.base->len, .group_start = (uint32_t)a, .group_end = (uint32_t)end};
   n.text = g_strndup(g.base->str, g.base->len);
   n.src = g_new(uint32_t, g.base->len + 1);
   for (size_t i = 0; i < g.base->len; i++)
@@ -1163,19 +1164,19 @@ static void eval_name_ruby(evaluator *V, const operand *o, size_t at, const GStr
   tg_attr_list_clear(E->scratch);
   const char *kana = E->row->fields[o->ruby_col];
   size_t klen = E->row->lengths[o->ruby_col];
-  tg_name_ruby_result res = tg_name_ruby(found, nlen, kana, klen,
-                                         (uint32_t)(found - V->out->str), E->scratch);
+  tg_name_ruby_result res =
+      tg_name_ruby(found, nlen, kana, klen, (uint32_t)(found - V->out->str), E->scratch);
   if (res == TG_NAME_RUBY_BAD_KANA) {
     tg_diag_row(E->d, TG_WARNING, TG_KIND_DATA, "ruby.bad-kana", E->list_path, E->row->number,
-                o->ruby_kana, "the kana holds characters that are not kana: the name in '%s' is "
-                              "printed without ruby",
+                o->ruby_kana,
+                "the kana holds characters that are not kana: the name in '%s' is "
+                "printed without ruby",
                 o->text);
     return;
   }
   const tg_attrs *a = tg_attr_list_get(E->scratch);
   for (size_t i = 0; i < a->n; i++)
-    add_ruby_span(V, a->v[i].start, a->v[i].end,
-                  g_string_chunk_insert(E->strings, a->v[i].u.ruby));
+    add_ruby_span(V, a->v[i].start, a->v[i].end, g_string_chunk_insert(E->strings, a->v[i].u.ruby));
 }
 
 static bool eval_node(evaluator *V, const tnode *n) {
@@ -1426,7 +1427,8 @@ static void annotate_flush(annotator *A) {
     for (size_t i = 0; A->ok && i < all->n; i++) {
       const tg_attr *a = &all->v[i];
       if (a->type != TG_ATTR_RUBY) continue;
-      while (k + 1 < A->nodes->len && g_array_index(A->at, uint32_t, k + 1) <= a->start) k++;
+      while (k + 1 < A->nodes->len && g_array_index(A->at, uint32_t, k + 1) <= a->start)
+        k++;
       tnode *n = g_ptr_array_index(A->nodes, k);
       if (n->kind == N_RUBY) continue; /* the author's, bare characters included */
       bool into_markup = false;
@@ -1473,8 +1475,13 @@ static void annotate_seq(annotator *A, tseq *s) {
  * once here — static or not, a text's literal pieces are the same in every
  * letter, so no letter pays for MeCab. */
 static bool annotate_tree(const tg_furigana *f, tseq *tree, tg_diag *d) {
-  annotator A = {f, g_string_new(NULL), g_ptr_array_new(), g_array_new(FALSE, FALSE, sizeof(uint32_t)),
-                 tg_attr_list_new(), d, true};
+  annotator A = {f,
+                 g_string_new(NULL),
+                 g_ptr_array_new(),
+                 g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+                 tg_attr_list_new(),
+                 d,
+                 true};
   annotate_seq(&A, tree);
   annotate_flush(&A);
   g_string_free(A.buf, TRUE);
@@ -1533,8 +1540,12 @@ static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constan
   if (sl->is_static) {
     GString *out = g_string_new(NULL);
     GArray *spans = g_array_new(FALSE, FALSE, sizeof(raw_span));
-    merge_env E = {.m = m, .t = t, .d = d, .strings = m->static_strings,
-                   .scratch = m->static_scratch, .subst_col = -1};
+    merge_env E = {.m = m,
+                   .t = t,
+                   .d = d,
+                   .strings = m->static_strings,
+                   .scratch = m->static_scratch,
+                   .subst_col = -1};
     eval_slot(sl, &E, out, spans, NULL);
     GArray *attrs = g_array_new(FALSE, FALSE, sizeof(tg_attr));
     flatten(spans, attrs);
@@ -1817,8 +1828,8 @@ bool tg_merge_set_kana_fallback(tg_merge *m, const char *name_column, const char
 
 /* Is this row's name unprintable, with kana to print instead?  Then the
  * kana goes to `out` and the row gets a warning naming the code point. */
-static bool kana_name_for(const tg_merge *m, const tg_row *row, const char *list_path,
-                          GString *out, tg_diag *d) {
+static bool kana_name_for(const tg_merge *m, const tg_row *row, const char *list_path, GString *out,
+                          tg_diag *d) {
   if (m->kana_name_col < 0 || m->kana_kana_col < 0 || !m->can_draw ||
       (size_t)m->kana_name_col >= row->nfields || (size_t)m->kana_kana_col >= row->nfields)
     return false;
@@ -1868,10 +1879,10 @@ typedef struct {
   GArray *sources;      /* tg_value_source of every row-dependent slot */
   size_t *source_first; /* per slot: first index in sources */
   size_t *source_count;
-  GArray *slot_sources; /* scratch for one slot */
+  GArray *slot_sources;  /* scratch for one slot */
   GStringChunk *strings; /* ruby made from the row (names' kana) */
   tg_attr_list *name_ruby;
-  GString *kana_name;    /* the name in kana, when it is printed so */
+  GString *kana_name; /* the name in kana, when it is printed so */
 } letter_impl;
 
 tg_letter *tg_letter_new(const tg_merge *m) {
@@ -1956,8 +1967,14 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
   l->variant_name = ds->variants[l->variant];
   l->segment_name = l->segment >= 0 ? ds->segments[l->segment].name : NULL;
   bool ok = true;
-  merge_env E = {.m = m, .row = row, .letter = l, .list_path = list_path, .d = d,
-                 .strings = li->strings, .scratch = li->name_ruby, .subst_col = -1};
+  merge_env E = {.m = m,
+                 .row = row,
+                 .letter = l,
+                 .list_path = list_path,
+                 .d = d,
+                 .strings = li->strings,
+                 .scratch = li->name_ruby,
+                 .subst_col = -1};
   l->name_in_kana = kana_name_for(m, row, list_path, li->kana_name, d);
   if (l->name_in_kana) {
     E.subst_col = m->kana_name_col;
@@ -2014,7 +2031,8 @@ const tg_value_source *tg_letter_get_sources(const tg_letter *l, int slot_no, si
   return (const tg_value_source *)li->sources->data + li->source_first[slot_no];
 }
 
-/* ---- easy-Japanese checks --------------------------------------------------------------------- */
+/* ---- easy-Japanese checks ---------------------------------------------------------------------
+ */
 
 /* A text as the easy-Japanese checks see it: its literal text with ruby and
  * span sizes, placeholders left out, every branch of a conditional on lines
@@ -2104,10 +2122,10 @@ static tg_span preview_locate(void *user, size_t off, size_t len) {
 typedef struct {
   const tg_merge *m;
   const tg_easyja_rules *rules;
-  uint32_t easy;       /* mask of the easy variants */
-  GHashTable *styles;  /* const tg_style* already checked */
-  GHashTable *blocks;  /* const tg_block* whose shrinking was checked */
-  bool *ruby_of_slot;  /* does the text of a slot carry ruby */
+  uint32_t easy;      /* mask of the easy variants */
+  GHashTable *styles; /* const tg_style* already checked */
+  GHashTable *blocks; /* const tg_block* whose shrinking was checked */
+  bool *ruby_of_slot; /* does the text of a slot carry ruby */
   tg_diag *d;
   size_t warned;
 } easy_check;
@@ -2120,8 +2138,8 @@ static void check_easy_sizes(const tg_block *owner, const tg_text *t, const tg_s
     g_hash_table_add(C->styles, (gpointer)st);
     double ruby = st->ruby_size_pt > 0 ? st->ruby_size_pt : st->size_pt / 2;
     tg_span at = st->span.src ? st->span : owner->span;
-    C->warned += tg_easyja_check_size(C->rules, st->size_pt,
-                                      C->ruby_of_slot[t->slot] ? ruby : 0, at, C->d);
+    C->warned +=
+        tg_easyja_check_size(C->rules, st->size_pt, C->ruby_of_slot[t->slot] ? ruby : 0, at, C->d);
   }
   double min = 0;
   bool shrinks = false;
@@ -2145,11 +2163,25 @@ static void check_easy_sizes(const tg_block *owner, const tg_text *t, const tg_s
   }
 }
 
+/* A flow that may shrink every text in it below the minimum. */
+static void check_easy_flow(easy_check *C, const tg_block *flow) {
+  if (!(flow->variants & C->easy) || flow->u.flow.overflow != TG_OVERFLOW_SHRINK) return;
+  double min = flow->u.flow.min_size_pt;
+  if (min >= C->rules->min_text_pt) return;
+  char have[32], want[32];
+  g_ascii_formatd(have, sizeof have, "%g", min);
+  g_ascii_formatd(want, sizeof want, "%g", C->rules->min_text_pt);
+  tg_diag_at(C->d, TG_WARNING, TG_KIND_LAYOUT, "easyja.text-too-small", flow->span,
+             "flow '%s' may shrink its text to %spt, below the easy-Japanese minimum of %spt",
+             flow->name, have, want);
+  tg_diag_hint(C->d, "raise its min-size, or give the text more room");
+  C->warned++;
+}
+
 size_t tg_merge_check_easy(const tg_merge *m, tg_diag *d) {
   const tg_design *ds = m->design;
   if (!ds->easy.variants) return 0;
-  tg_easyja_rules rules = {ds->easy.max_sentence_chars, ds->easy.min_text_pt,
-                           ds->easy.min_ruby_pt};
+  tg_easyja_rules rules = {ds->easy.max_sentence_chars, ds->easy.min_text_pt, ds->easy.min_ruby_pt};
   tg_diag *scratch = tg_diag_new(); /* copies of one text warn once */
   tg_diag_set_repeat_limit(scratch, 0);
   bool *has_ruby = g_new0(bool, m->nslots + 1);
@@ -2168,19 +2200,28 @@ size_t tg_merge_check_easy(const tg_merge *m, tg_diag *d) {
     for (size_t k = 0; k < a.n; k++)
       if (a.v[k].type == TG_ATTR_RUBY) has_ruby[i] = true;
     /* a name given its ruby by the ruby filter counts as ruby too */
-    warned += tg_easyja_check_text(&rules, V.text->str, V.text->len, &a, preview_locate, &V,
-                                   scratch);
+    warned +=
+        tg_easyja_check_text(&rules, V.text->str, V.text->len, &a, preview_locate, &V, scratch);
     g_array_free(attrs, TRUE);
     g_string_free(V.text, TRUE);
     g_array_free(V.src, TRUE);
     g_array_free(V.spans, TRUE);
     g_array_free(V.groups, TRUE);
   }
-  easy_check C = {m, &rules, ds->easy.variants, g_hash_table_new(NULL, NULL),
-                  g_hash_table_new(NULL, NULL), has_ruby, scratch, 0};
+  easy_check C = {m,
+                  &rules,
+                  ds->easy.variants,
+                  g_hash_table_new(NULL, NULL),
+                  g_hash_table_new(NULL, NULL),
+                  has_ruby,
+                  scratch,
+                  0};
   for (size_t p = 0; p < ds->npages; p++)
-    for (size_t b = 0; b < ds->pages[p].nblocks; b++)
-      tg_block_foreach_text(&ds->pages[p].blocks[b], check_easy_sizes, &C);
+    for (size_t b = 0; b < ds->pages[p].nblocks; b++) {
+      const tg_block *blk = &ds->pages[p].blocks[b];
+      if (blk->type == TG_BLOCK_FLOW) check_easy_flow(&C, blk);
+      tg_block_foreach_text(blk, check_easy_sizes, &C);
+    }
   warned += C.warned;
   g_hash_table_destroy(C.styles);
   g_hash_table_destroy(C.blocks);
