@@ -175,6 +175,20 @@ static void auto_ruby_reads_the_designs_kanji_and_markup_wins(void **state) {
   expect_static("auto", "[b]腎[/b]臓の 検査", "{腎臓|じんぞう}の {検査|けんさ}");
 }
 
+static void a_forms_blanks_read_as_a_date_and_a_name_gets_sama(void **state) {
+  /* 　　月　　日 is a form to write a date in: がつ, にち, not つき, ひ */
+  expect_static("auto", "予定日　　　月　　　日", "{予定|よてい}{日|び}　　　{月|がつ}　　　{日|にち}");
+  /* an indent or a 分かち書き space is no blank: MeCab decides */
+  expect_static("auto", "　月に 1回", "　{月|つき}に 1{回|かい}");
+  fx f;
+  assert_true(load(&f, "auto", "{{氏名}} 様"));
+  assert_true(merge(&f, "見本　一郎", "", ""));
+  char *s = row_shown(&f);
+  assert_string_equal(s, "見本　一郎 {様|さま}"); /* not よう (様子) */
+  g_free(s);
+  done(&f);
+}
+
 static void auto_ruby_never_reads_merged_values(void **state) {
   fx f;
   assert_true(load(&f, "auto", "{{病名}}の 検査、{{municipality.name}}役所"));
@@ -354,6 +368,7 @@ int main(void) {
       cmocka_unit_test(manual_ruby_is_only_the_markup),
       cmocka_unit_test(auto_ruby_reads_the_designs_kanji_and_markup_wins),
       cmocka_unit_test(auto_ruby_never_reads_merged_values),
+      cmocka_unit_test(a_forms_blanks_read_as_a_date_and_a_name_gets_sama),
       cmocka_unit_test(a_name_gets_its_ruby_from_its_kana_column),
       cmocka_unit_test(kana_that_is_not_kana_is_a_row_warning_and_no_ruby),
       cmocka_unit_test(the_ruby_filter_is_checked_when_the_design_is_loaded),
