@@ -14,6 +14,17 @@
  *
  * A control tag alone on its line ({{#if …}}, {{#else}}, {{/if}}) takes its
  * line with it, so conditionals in a multi-line text leave no blank lines.
+ *
+ * Ruby: markup is read by the merge stage's one ruby parser (ruby_markup.c).
+ * A text's `ruby:` mode decides the rest when it is compiled: `off` drops
+ * the readings, `auto` annotates each run of literal text once with the
+ * reading dictionary and MeCab (values are never annotated; the numbers
+ * they print get counter readings per letter), and `{{氏名 | ruby: 氏名カナ}}`
+ * gives a name its reading from the row.  Per letter the merge also records
+ * which bytes came from which column, for the glyph preflight, and can print
+ * a name no font can draw from its kana (tg_merge_set_kana_fallback).  The
+ * easy-Japanese checks of a whole design (tg_merge_check_easy) are at the
+ * end of the file.
  */
 #include "merge/merge_private.h"
 
