@@ -177,7 +177,8 @@ static void auto_ruby_reads_the_designs_kanji_and_markup_wins(void **state) {
 
 static void a_forms_blanks_read_as_a_date_and_a_name_gets_sama(void **state) {
   /* 　　月　　日 is a form to write a date in: がつ, にち, not つき, ひ */
-  expect_static("auto", "予定日　　　月　　　日", "{予定|よてい}{日|び}　　　{月|がつ}　　　{日|にち}");
+  expect_static("auto", "予定日　　　月　　　日",
+                "{予定|よてい}{日|び}　　　{月|がつ}　　　{日|にち}");
   /* an indent or a 分かち書き space is no blank: MeCab decides */
   expect_static("auto", "　月に 1回", "　{月|つき}に 1{回|かい}");
   fx f;
