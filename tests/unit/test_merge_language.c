@@ -332,7 +332,7 @@ static void mistakes_are_load_errors_at_their_column(void **state) {
   expect_load_error("{{生年月日 | wareki:short}}", "template.filter-args", 11, 20);
   expect_load_error("{{eGFR | number:9}}", "template.filter-args", 11, 20);
   expect_load_error("{{page.numbr}}", "template.unknown-field", 11, 13);
-  expect_load_error("{病院|びょういん", "markup.ruby", 11, 11);
+  expect_load_error("{病院|びょういん", "ruby.unclosed", 11, 11);
 }
 
 int main(void) {

@@ -191,7 +191,7 @@ static void miscounted_nested_and_unclosed_ruby_are_errors(void **state) {
          " 8 |         text: \"{腎臓|じん}{臓|ぞ|う}{腎{臓}|x} {腎臓|じんぞう\"\n"
          "   |                                        ^\n"
          "  hint: write \\{ for a literal brace\n"
-         "t.yaml:8:39: error: ruby markup '{' is not closed with '}' [ruby.unclosed]\n"
+         "t.yaml:8:39: error: ruby markup '{' is not closed with '}' on its line [ruby.unclosed]\n"
          " 8 |         text: \"{腎臓|じん}{臓|ぞ|う}{腎{臓}|x} {腎臓|じんぞう\"\n"
          "   |                                                ^\n"
          "  hint: write \\{ for a literal brace\n");

@@ -182,6 +182,48 @@ static void rare_kanji_fall_back_to_ipamj(void **state) {
   tg_layout_ctx_free(ctx);
 }
 
+/* The glyph drawn for a variation sequence is the one the font maps the
+ * sequence to — not the base character's default glyph — and the item's
+ * text keeps the selector for copy-paste. */
+static void a_variation_sequence_draws_its_own_glyph(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  text_style st = style("BIZ UDPGothic", 10);
+  const tg_face *ipamj = tg_fonts_find(fonts, "IPAmjMincho", 400);
+  assert_non_null(ipamj);
+  /* 邉 U+9089 has many registered variants: find two IPAmj draws apart */
+  hb_codepoint_t nominal, variant;
+  assert_true(hb_font_get_nominal_glyph(ipamj->hb, 0x9089, &nominal));
+  uint32_t vs = 0;
+  for (uint32_t v = 0xE0100; v <= 0xE01EF && !vs; v++)
+    if (hb_font_get_variation_glyph(ipamj->hb, 0x9089, v, &variant) && variant != nominal) vs = v;
+  assert_true(vs != 0); /* the test means something: a variant glyph exists */
+  GString *t = g_string_new("渡");
+  g_string_append_unichar(t, 0x9089);
+  g_string_append_unichar(t, vs);
+  GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
+  text_result res;
+  assert_true(layout_text(ctx, ctx->arena, items, "t", t->str, t->len, NULL, &st, 0, 0, 200, 0, 0,
+                          &res));
+  bool found = false;
+  for (guint i = 0; i < items->len; i++) {
+    const tg_item *it = &g_array_index(items, tg_item, i);
+    const char *at = g_strstr_len(it->u.glyphs.text, (gssize)it->u.glyphs.text_len, "\xE9\x82\x89");
+    if (!at) continue;
+    found = true;
+    const tg_face *face = it->u.glyphs.face;
+    hb_codepoint_t want;
+    assert_true(hb_font_get_variation_glyph(face->hb, 0x9089, vs, &want));
+    /* the sequence is the item's last cluster: one glyph, the variant */
+    assert_int_equal(it->u.glyphs.glyphs[it->u.glyphs.nglyphs - 1].id, want);
+    assert_int_equal(it->u.glyphs.clusters[it->u.glyphs.nclusters - 1].num_bytes, 3 + 4);
+    assert_memory_equal(at + 3, t->str + 6, 4); /* the selector is in the item's text */
+  }
+  assert_true(found);
+  g_array_free(items, TRUE);
+  g_string_free(t, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
 static void overflow_is_a_result(void **state) {
   tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
   text_style st = style("BIZ UDPGothic", 10);
@@ -341,6 +383,238 @@ static void a_span_asking_for_a_missing_face_is_an_error(void **state) {
   tg_layout_ctx_free(ctx);
 }
 
+
+/* ---- line breaking with ruby, spans and 分かち書き ------------------------------------ */
+
+typedef struct {
+  GPtrArray *lines;  /* base text of each line (char*) */
+  GArray *line_y;    /* double: baseline of each line */
+  GArray *line_x0, *line_x1; /* double: extent of each line's base glyphs */
+  GArray *ruby;      /* const tg_item* of the ruby items (in the arena) */
+} set_lines;
+
+static void set_lines_free(set_lines *sl) {
+  g_ptr_array_free(sl->lines, TRUE);
+  g_array_free(sl->line_y, TRUE);
+  g_array_free(sl->line_x0, TRUE);
+  g_array_free(sl->line_x1, TRUE);
+  g_array_free(sl->ruby, TRUE);
+}
+
+/* Set text with attributes in style st at width w and collect its lines
+ * (base glyph items joined per baseline) and its ruby items. */
+static set_lines set_with(tg_layout_ctx *ctx, GArray *items, const char *t, const tg_attrs *a,
+                          const text_style *st, double w) {
+  set_lines sl = {g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(double)),
+                  g_array_new(FALSE, FALSE, sizeof(double)), g_array_new(FALSE, FALSE, sizeof(double)),
+                  g_array_new(FALSE, FALSE, sizeof(const tg_item *))};
+  g_array_set_size(items, 0);
+  tg_arena_reset(ctx->arena);
+  text_result res;
+  assert_true(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), a, st, 0, 0, w, 0, 0, &res));
+  for (guint i = 0; i < items->len; i++) {
+    const tg_item *it = &g_array_index(items, tg_item, i);
+    if (it->type != TG_ITEM_GLYPHS) continue;
+    if (it->u.glyphs.ruby) {
+      g_array_append_val(sl.ruby, it);
+      continue;
+    }
+    double x0 = it->x_pt, x1 = it->x_pt + it->u.glyphs.width_pt;
+    char *text = g_strndup(it->u.glyphs.text, it->u.glyphs.text_len);
+    guint n = sl.lines->len;
+    if (n && g_array_index(sl.line_y, double, n - 1) == it->y_pt) {
+      char *joined = g_strconcat(g_ptr_array_index(sl.lines, n - 1), text, NULL);
+      g_free(sl.lines->pdata[n - 1]);
+      sl.lines->pdata[n - 1] = joined;
+      g_free(text);
+      g_array_index(sl.line_x1, double, n - 1) = x1;
+    } else {
+      g_ptr_array_add(sl.lines, text);
+      g_array_append_val(sl.line_y, it->y_pt);
+      g_array_append_val(sl.line_x0, x0);
+      g_array_append_val(sl.line_x1, x1);
+    }
+  }
+  return sl;
+}
+
+/* The text without ASCII and ideographic spaces. */
+static char *without_spaces(const char *s) {
+  GString *o = g_string_new(NULL);
+  for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c != ' ' && c != 0x3000) g_string_append_unichar(o, c);
+  }
+  return g_string_free(o, FALSE);
+}
+
+/* Every line of sl obeys kinsoku, the lines are the paragraph, and each
+ * ruby item is drawn once, above a line, over that line's text. */
+static void assert_lines_sound(const set_lines *sl, const char *para, size_t nruby, double w) {
+  GString *all = g_string_new(NULL);
+  for (guint i = 0; i < sl->lines->len; i++) {
+    const char *l = g_ptr_array_index(sl->lines, i);
+    g_string_append(all, l);
+    if (i > 0 && layout_kinsoku_no_start(first_cp(l)))
+      fail_msg("width %.1f: line %u starts with a character kinsoku forbids: %s", w, i, l);
+    if (i + 1 < sl->lines->len && layout_kinsoku_no_end(last_cp(l)))
+      fail_msg("width %.1f: line %u ends with a character kinsoku forbids: %s", w, i, l);
+  }
+  char *a = without_spaces(all->str), *b = without_spaces(para);
+  assert_string_equal(a, b); /* nothing lost, doubled or reordered */
+  g_free(a);
+  g_free(b);
+  g_string_free(all, TRUE);
+  assert_int_equal(sl->ruby->len, nruby); /* never split, never dropped */
+  for (guint r = 0; r < sl->ruby->len; r++) {
+    const tg_item *ru = g_array_index(sl->ruby, const tg_item *, r);
+    bool over_a_line = false;
+    for (guint i = 0; i < sl->lines->len && !over_a_line; i++) {
+      double y = g_array_index(sl->line_y, double, i);
+      double x0 = g_array_index(sl->line_x0, double, i), x1 = g_array_index(sl->line_x1, double, i);
+      double mid = ru->x_pt + ru->u.glyphs.width_pt / 2;
+      over_a_line = ru->y_pt < y && ru->y_pt > y - 2 * 12 && mid >= x0 - 1e-6 && mid <= x1 + 1e-6;
+    }
+    if (!over_a_line) fail_msg("width %.1f: ruby item %u is not above its line", w, r);
+  }
+}
+
+static void kinsoku_holds_with_ruby_and_spans_at_any_width(void **state) {
+  /* 腎臓(6) の 働(3) き（eGFR）は、「検査」を 受(3) けてください。 with spans */
+  const char *para = "腎臓の働き（eGFR）は、一度低下すると戻りにくく、「今のうちに」検査を受けてください。"
+                     "特定健康診査の結果をお知らせします……ご相談ください！";
+  /* byte offsets */
+  const char *p = para;
+  size_t o_jinzo = 0, o_hatara = strstr(p, "働") - p, o_ichido = strstr(p, "一度") - p,
+         o_kensa = strstr(p, "検査") - p, o_uke = strstr(p, "受") - p,
+         o_toku = strstr(p, "特定健康診査") - p, o_kekka = strstr(p, "結果") - p,
+         o_kaku = strstr(p, "」") - p, o_sodan = strstr(p, "ご相談") - p;
+  tg_attr a[] = {
+      {(uint32_t)o_jinzo, (uint32_t)o_jinzo + 3, TG_ATTR_RUBY, {.ruby = "じん"}}, /* mono */
+      {(uint32_t)o_jinzo + 3, (uint32_t)o_jinzo + 6, TG_ATTR_RUBY, {.ruby = "ぞう"}},
+      {(uint32_t)o_hatara, (uint32_t)o_hatara + 3, TG_ATTR_RUBY, {.ruby = "はたら"}},
+      {(uint32_t)o_ichido, (uint32_t)o_ichido + 6, TG_ATTR_RUBY, {.ruby = "いちど"}},
+      {(uint32_t)o_ichido, (uint32_t)o_ichido + 6, TG_ATTR_WEIGHT, {.weight = 700}},
+      {(uint32_t)o_kaku - 12, (uint32_t)o_kaku + 3, TG_ATTR_COLOR, {.color = 0xC00000FF}},
+      {(uint32_t)o_kensa, (uint32_t)o_kensa + 6, TG_ATTR_RUBY, {.ruby = "けんさ"}},
+      {(uint32_t)o_kensa, (uint32_t)o_kensa + 6, TG_ATTR_SIZE, {.size_pt = 16}},
+      {(uint32_t)o_uke, (uint32_t)o_uke + 3, TG_ATTR_RUBY, {.ruby = "う"}},
+      {(uint32_t)o_toku, (uint32_t)o_toku + 18, TG_ATTR_RUBY, {.ruby = "とくていけんこうしんさ"}},
+      {(uint32_t)o_kekka, (uint32_t)o_kekka + 6, TG_ATTR_RUBY, {.ruby = "けっか"}},
+      {(uint32_t)o_kekka, (uint32_t)o_kekka + 6, TG_ATTR_UNDERLINE, {0}},
+      {(uint32_t)o_sodan + 3, (uint32_t)o_sodan + 9, TG_ATTR_RUBY, {.ruby = "そうだん"}},
+  };
+  size_t na = G_N_ELEMENTS(a), nruby = 0;
+  for (size_t i = 0; i < na; i++) nruby += a[i].type == TG_ATTR_RUBY;
+  /* the text engine wants attributes sorted by start */
+  for (size_t i = 1; i < na; i++)
+    for (size_t j = i; j > 0 && a[j - 1].start > a[j].start; j--) {
+      tg_attr t = a[j];
+      a[j] = a[j - 1];
+      a[j - 1] = t;
+    }
+  tg_attrs at = {na, a};
+  text_style st = style("BIZ UDPGothic", 12);
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
+  int widths = 0;
+  for (double w = 80; w <= 480; w += 1.25, widths++) { /* from where 特定健康診査 fits */
+    for (int hang = 0; hang < 2; hang++) {
+      st.hanging = hang;
+      st.align = hang ? TG_ALIGN_JUSTIFY : TG_ALIGN_LEFT;
+      set_lines sl = set_with(ctx, items, para, &at, &st, w);
+      assert_lines_sound(&sl, para, nruby, w);
+      set_lines_free(&sl);
+    }
+  }
+  assert_true(widths > 300);
+  g_array_free(items, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
+static void easy_text_breaks_only_at_its_spaces_at_any_width(void **state) {
+  /* 分かち書き: lines break at the spaces (or after 、。) and nowhere else */
+  const char *para = "あなたの 腎臓の 働きが 少し 弱く なって います。びょういんで 検査を "
+                     "受けて ください。この 手紙を 持って、10月31日までに 行って ください。";
+  const char *words[] = {"腎臓", "働", "少", "弱", "検査", "受", "手紙", "持", "行"};
+  const char *readings[] = {"じんぞう", "はたら", "すこ", "よわ", "けんさ", "う", "てがみ", "も", "い"};
+  tg_attr a[G_N_ELEMENTS(words)];
+  for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+    size_t o = strstr(para, words[i]) - para;
+    a[i] = (tg_attr){(uint32_t)o, (uint32_t)(o + strlen(words[i])), TG_ATTR_RUBY, {.ruby = readings[i]}};
+  }
+  tg_attrs at = {G_N_ELEMENTS(a), a};
+  text_style st = style("BIZ UDPGothic", 13);
+  st.line_height = 1.9;
+  st.break_at_spaces = true;
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
+  for (double w = 110; w <= 520; w += 1.25) { /* from where the longest phrase fits */
+    set_lines sl = set_with(ctx, items, para, &at, &st, w);
+    assert_lines_sound(&sl, para, G_N_ELEMENTS(a), w);
+    /* each line ends where the paragraph has a space, 、 or 。 (or at its end),
+     * so no phrase is cut; and the spaces inside a line are all kept */
+    size_t pos = 0;
+    for (guint i = 0; i < sl.lines->len; i++) {
+      const char *l = g_ptr_array_index(sl.lines, i);
+      while (para[pos] == ' ') pos++;
+      assert_memory_equal(para + pos, l, strlen(l));
+      pos += strlen(l);
+      bool at_break = para[pos] == '\0' || para[pos] == ' ' ||
+                      g_str_has_suffix(l, "、") || g_str_has_suffix(l, "。");
+      if (!at_break) fail_msg("width %.1f: line %u ends inside a phrase: %s", w, i, l);
+    }
+    set_lines_free(&sl);
+  }
+  g_array_free(items, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
+static void ruby_never_overlaps_other_ruby_and_stays_in_the_frame(void **state) {
+  /* long readings over short bases, side by side and next to kana */
+  const char *para = "第一回の一日目は、日本の一時から一人ずつ受付で、二日の夜に一言ください。"
+                     "これは日のあと夜が来て人が鳥を見た日です。";
+  const char *words[] = {"一回", "一日目", "日本", "一時", "一人", "受付", "二日", "夜", "一言",
+                         "日",   "夜",     "来",   "人",   "鳥",   "見",   "日"};
+  const char *readings[] = {"いっかい", "いちにちめ", "にっぽん", "いちじ", "ひとり", "うけつけ",
+                            "ふつか",   "よる",       "ひとこと", "にちようび", "よなか",
+                            "きたるべき", "ひとびと", "ことり", "みつめ", "ひるま"};
+  tg_attr a[G_N_ELEMENTS(words)];
+  const char *from = para;
+  for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+    const char *q = strstr(from, words[i]);
+    assert_non_null(q);
+    a[i] = (tg_attr){(uint32_t)(q - para), (uint32_t)(q - para + strlen(words[i])), TG_ATTR_RUBY,
+                     {.ruby = readings[i]}};
+    from = q + strlen(words[i]);
+  }
+  tg_attrs at = {G_N_ELEMENTS(a), a};
+  text_style st = style("BIZ UDPGothic", 12);
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
+  for (double w = 60; w <= 420; w += 1.25) {
+    set_lines sl = set_with(ctx, items, para, &at, &st, w);
+    assert_lines_sound(&sl, para, G_N_ELEMENTS(a), w);
+    for (guint i = 0; i < sl.ruby->len; i++) {
+      const tg_item *r = g_array_index(sl.ruby, const tg_item *, i);
+      if (r->x_pt < -1e-6 || r->x_pt + r->u.glyphs.width_pt > w + 1e-6)
+        fail_msg("width %.1f: ruby %u leaves the frame (%.2f to %.2f)", w, i, r->x_pt,
+                 r->x_pt + r->u.glyphs.width_pt);
+      for (guint k = i + 1; k < sl.ruby->len; k++) {
+        const tg_item *q = g_array_index(sl.ruby, const tg_item *, k);
+        if (q->y_pt != r->y_pt) continue;
+        double a0 = r->x_pt, a1 = a0 + r->u.glyphs.width_pt, b0 = q->x_pt,
+               b1 = b0 + q->u.glyphs.width_pt;
+        if (a0 < b1 - 1e-6 && b0 < a1 - 1e-6)
+          fail_msg("width %.1f: ruby %u and %u overlap", w, i, k);
+      }
+    }
+    set_lines_free(&sl);
+  }
+  g_array_free(items, TRUE);
+  tg_layout_ctx_free(ctx);
+}
+
 static void break_classes_of_common_characters(void **state) {
   assert_int_equal(layout_lb_class(0x8179), LB_ID);  /* 腹 (kanji fast path) */
   assert_int_equal(layout_lb_class(0x3042), LB_ID);  /* あ */
@@ -370,6 +644,7 @@ int main(void) {
       cmocka_unit_test(a_number_keeps_its_counter),
       cmocka_unit_test(a_character_no_font_has_is_reported_not_drawn),
       cmocka_unit_test(rare_kanji_fall_back_to_ipamj),
+      cmocka_unit_test(a_variation_sequence_draws_its_own_glyph),
       cmocka_unit_test(overflow_is_a_result),
       cmocka_unit_test(group_ruby_sits_centred_above_its_base),
       cmocka_unit_test(a_ruby_wider_than_its_base_pushes_the_neighbours_apart),
@@ -377,6 +652,9 @@ int main(void) {
       cmocka_unit_test(lines_of_a_frame_with_ruby_keep_an_even_pitch_with_room_above),
       cmocka_unit_test(bold_colour_and_size_spans_change_only_their_range),
       cmocka_unit_test(a_span_asking_for_a_missing_face_is_an_error),
+      cmocka_unit_test(kinsoku_holds_with_ruby_and_spans_at_any_width),
+      cmocka_unit_test(easy_text_breaks_only_at_its_spaces_at_any_width),
+      cmocka_unit_test(ruby_never_overlaps_other_ruby_and_stays_in_the_frame),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -45,6 +45,14 @@ typedef enum {
   TG_TEXT_CONDITION, /* a rule such as `eGFR < 45`; its value is "1" or "" */
 } tg_text_kind;
 
+/* Where the ruby (furigana) of a text set as text comes from (`ruby:` of a
+ * block or style; docs/furigana.md):
+ *   manual  explicit markup {腎臓|じんぞう} and names' ruby from their カナ column
+ *   auto    that, plus readings for the other kanji of the design's literal
+ *           text from locales/ja/readings.tsv and MeCab (never of merged values)
+ *   off     no ruby: markup is read and its readings dropped */
+typedef enum { TG_RUBY_MANUAL, TG_RUBY_AUTO, TG_RUBY_OFF } tg_ruby_mode;
+
 /* A text that may contain {{placeholders}}; `slot` numbers it within the
  * design so that the merge stage can hand back one value per slot. */
 typedef struct tg_text {
@@ -56,6 +64,7 @@ typedef struct tg_text {
   int guard;         /* slot of the rule that must hold for it to show, or -1 */
   uint32_t variants; /* letters it can appear in (masks of its block) */
   uint64_t segments;
+  tg_ruby_mode ruby; /* rich texts: where their ruby comes from */
 } tg_text;
 
 /* Source span of the bytes text[off, off+len) of a design text. */
@@ -78,6 +87,7 @@ typedef struct tg_style {
   bool hanging_punctuation; /* let 、。 hang past the right edge */
   double ruby_size_pt;      /* furigana size; 0 = half the text size */
   tg_line_break line_break;
+  tg_ruby_mode ruby;        /* ruby of the texts set in this style (a block may override) */
   tg_span span;
 } tg_style;
 
@@ -241,6 +251,16 @@ typedef struct tg_color {
   uint32_t rgba;
 } tg_color;
 
+/* The easy-Japanese (やさしい日本語) rules `tegami check` applies to the
+ * texts of some variants (the design's `easy-japanese:`; by default the
+ * variant named `easy`, with the limits of docs/furigana.md). */
+typedef struct tg_easy_rules {
+  uint32_t variants;      /* mask of the easy variants (0: none) */
+  uint32_t max_sentence_chars;
+  double min_text_pt, min_ruby_pt;
+  tg_span span;           /* the `easy-japanese:` key, or none */
+} tg_easy_rules;
+
 typedef struct tg_design {
   const char *path;
   const char *name;
@@ -259,6 +279,7 @@ typedef struct tg_design {
   size_t ntexts;  /* number of slots */
   tg_text **texts; /* texts[slot] */
   const tg_envelope *envelope; /* the window envelope, or NULL */
+  tg_easy_rules easy;
 } tg_design;
 
 /* Load and check a design file.  Returns NULL if any error was reported. */
@@ -272,6 +293,9 @@ void tg_design_free(tg_design *design);
 const tg_style *tg_design_find_style(const tg_design *design, const char *name);
 /* A named colour of the design's `colors:`, or NULL. */
 const tg_color *tg_design_find_color(const tg_design *design, const char *name);
+/* Does some text of the design ask for `ruby: auto` (automatic furigana)?
+ * Then whoever merges it loads a tg_furigana (merge.h) first. */
+bool tg_design_uses_auto_ruby(const tg_design *design);
 /* Index of a variant / segment by name, or -1. */
 int tg_design_find_variant(const tg_design *design, const char *name);
 int tg_design_find_segment(const tg_design *design, const char *name);

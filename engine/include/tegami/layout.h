@@ -50,6 +50,12 @@ int tg_face_get_weight(const tg_face *face);
 bool tg_face_is_fallback(const tg_face *face);
 /* Can this face draw code point cp (followed by variation selector vs, or 0)? */
 bool tg_face_has_char(const tg_face *face, uint32_t cp, uint32_t vs);
+/* Can some face of the set draw every character of s[0, len) — each with
+ * its variation selector, if any?  If not, the first one that cannot be
+ * drawn is in *bad_cp / *bad_vs (either may be NULL).  Spaces and line
+ * breaks always can; control characters never. */
+bool tg_fonts_can_draw(const tg_fonts *fonts, const char *s, size_t len, uint32_t *bad_cp,
+                       uint32_t *bad_vs);
 /* The face's Cairo font face (borrowed; type cairo_font_face_t*). */
 void *tg_face_get_cairo_face(const tg_face *face);
 
@@ -212,8 +218,12 @@ void tg_layout_set_postal(tg_layout *layout, const struct tg_postal *postal);
 
 /* Lay out one merged letter, with the blocks of its variant and segment and
  * those whose `when:` holds.  The pages live in ctx until the next call.
- * Returns false (with a diagnostic naming the row) if the letter cannot be
- * laid out: text overflowing its frame, a character no font can draw. */
+ * First, every merged character the letter shows is checked against the
+ * fonts that will draw it (variation sequences included): a character no
+ * font can draw rejects the row, naming the code point and the column it
+ * came from (data.glyph-missing), and nothing is laid out.  Returns false
+ * (with a diagnostic naming the row) if the letter cannot be laid out: that,
+ * or text overflowing its frame. */
 bool tg_layout_letter(const tg_layout *layout, tg_layout_ctx *ctx, const tg_letter *letter,
                       tg_pages *out, tg_diag *d);
 

@@ -17,7 +17,8 @@
  *                       | "in" "[" item ( "," item )* "]" )?
  *   span     := "[b]" text "[/b]" | "[u]" … | "[color=#C00000]" … "[/color]"
  *             | "[size=12pt]" … | "[font=BIZ UDPMincho]" …      (rich texts only)
- *   ruby     := "{" base "|" reading "}"                      (rich texts only)
+ *   ruby     := "{" base "|" reading ( "|" reading )* "}"     (rich texts only; \{ \} \| \\
+ *                                                               are literal characters)
  * Merged values are always plain text: a name containing "<b>", "[b]" or "&"
  * prints exactly as written, because values are never parsed as markup;
  * spans and ruby come only from the design's own literal text.
@@ -79,6 +80,15 @@ const char *tg_values_get_key(const tg_values *v, size_t i);
 void tg_values_free(tg_values *v);
 
 typedef struct tg_merge tg_merge;
+typedef struct tg_furigana tg_furigana; /* automatic furigana, below */
+
+typedef struct tg_merge_options {
+  /* For texts with `ruby: auto`: readings for the kanji of their literal
+   * text are found once, when compiling (tg_design_uses_auto_ruby() tells
+   * whether one is needed).  NULL: such texts are an error
+   * (furigana.not-loaded). */
+  const tg_furigana *furigana;
+} tg_merge_options;
 
 /* Compile every text of `design`.  `columns` may be NULL (no list known yet:
  * placeholders naming a column are then accepted unchecked).  The constant
@@ -87,6 +97,9 @@ typedef struct tg_merge tg_merge;
  * any template is invalid. The merge borrows design and constants. */
 tg_merge *tg_merge_new(const tg_design *design, const char *const *columns, size_t ncols,
                        const tg_values *constants, tg_diag *d);
+/* The same, with options (opt may be NULL). */
+tg_merge *tg_merge_new_full(const tg_design *design, const char *const *columns, size_t ncols,
+                            const tg_values *constants, const tg_merge_options *opt, tg_diag *d);
 void tg_merge_free(tg_merge *m);
 
 bool tg_merge_slot_is_static(const tg_merge *m, int slot);
@@ -116,6 +129,23 @@ const tg_face_request *tg_merge_get_face_requests(const tg_merge *m, int slot, s
  * `variant`).  Reports an unknown variant or column at `at` (the job). */
 bool tg_merge_set_variant(tg_merge *m, const char *variant, const char *column, tg_span at,
                           tg_diag *d);
+/* Can the fonts draw s[0, len)?  If not, the first character that cannot be
+ * drawn (and its variation selector, or 0).  tg_fonts_can_draw() of the
+ * layout stage, with the fonts as `user`. */
+typedef bool (*tg_can_draw_fn)(void *user, const char *s, size_t len, uint32_t *cp, uint32_t *vs);
+
+/* Unprintable names (the job's `unprintable-names: kana`, domain §F.3): when
+ * a row's `name_column` holds a character no font can draw, every placeholder
+ * of that column prints the row's `kana_column` instead, as full-width
+ * katakana, {{letter.name-in-kana}} is "1" so the design can say so
+ * (「※お名前の一部を表示できない文字があります」), and a row warning
+ * (data.name-in-kana) names the code point.  Without usable kana the row is
+ * rejected as without the fallback.  Reports at `at` (the job) when a column
+ * is missing, or when the design never reads letter.name-in-kana: a letter
+ * must not change its reader's name without saying so. */
+bool tg_merge_set_kana_fallback(tg_merge *m, const char *name_column, const char *kana_column,
+                                tg_can_draw_fn can_draw, void *user, tg_span at, tg_diag *d);
+
 /* The segments a letter of this list can get (see tg_design_segment_mask). */
 uint64_t tg_merge_get_segment_mask(const tg_merge *m);
 
@@ -142,10 +172,24 @@ typedef struct tg_letter {
   int segment;           /* index into design->segments, or -1 */
   const char *variant_name; /* borrowed from the design */
   const char *segment_name; /* NULL when the design has no segments */
+  bool name_in_kana;        /* the name is printed in kana (tg_merge_set_kana_fallback) */
   size_t nvalues;
   const char **values;     /* values[slot] */
   const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */
 } tg_letter;
+
+/* Which bytes of a merged value came from which column of the row: one
+ * range per placeholder naming a column (its filters' output included).  The
+ * glyph preflight uses it to name the column of a character no font can
+ * draw. */
+typedef struct tg_value_source {
+  uint32_t start, end;
+  const char *column; /* the column's name (borrowed from the merge) */
+} tg_value_source;
+
+/* The sources of slot `slot` of the last row merged into `letter` (none for
+ * static slots).  Valid until the next tg_merge_row on the letter. */
+const tg_value_source *tg_letter_get_sources(const tg_letter *letter, int slot, size_t *n);
 
 tg_letter *tg_letter_new(const tg_merge *m);
 void tg_letter_free(tg_letter *l);
@@ -268,6 +312,13 @@ bool tg_furigana_add_dictionary_text(tg_furigana *f, const char *name, const cha
  * (furigana.mecab in d). */
 bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, uint32_t offset,
                           tg_attr_list *attrs, tg_diag *d);
+/* Only the counter readings of counters.tsv over text[0, len): a kanji right
+ * after Arabic digits (10月31日 → がつ, にち).  No MeCab, no dictionary word:
+ * cheap and deterministic, so the merge uses it per letter on the values a
+ * `ruby: auto` text prints (dates, ages, amounts made by filters), whose
+ * other words stay bare.  Thread-safe.  True if some ruby was added. */
+bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t len,
+                                  uint32_t offset, tg_attr_list *attrs);
 void tg_furigana_free(tg_furigana *f);
 
 /* ---- people's names: ruby from the row's カナ column, never guessed --------- */
@@ -306,6 +357,13 @@ size_t tg_easyja_check_text(const tg_easyja_rules *r, const char *text, size_t l
  * ruby size is below the minimum; ruby_pt <= 0 skips the ruby check. */
 size_t tg_easyja_check_size(const tg_easyja_rules *r, double text_pt, double ruby_pt, tg_span span,
                             tg_diag *d);
+/* Run the easy-Japanese checks over every text of the design's easy
+ * variants (design->easy) as compiled by `m`: the literal text with its ruby
+ * (explicit, automatic, names' ruby filter) and its spans' sizes, and the
+ * sizes of the styles they are set in.  Placeholders count as no characters;
+ * each branch of a conditional is checked on its own.  Warnings point at the
+ * design file.  Returns the number of warnings. */
+size_t tg_merge_check_easy(const tg_merge *m, tg_diag *d);
 
 #ifdef __cplusplus
 }

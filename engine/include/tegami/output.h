@@ -51,6 +51,10 @@ typedef struct tg_municipality {
   const char *name;
   const char *exclude; /* the municipality's exclusion list (CSV of keys), or NULL */
   const char *variant; /* the design variant of its letters (NULL: the design's first) */
+  /* `unprintable-names: kana`: a 氏名 no font can draw is printed from 氏名カナ
+   * (tg_merge_set_kana_fallback); false: such a row is rejected */
+  bool names_in_kana;
+  tg_span names_span;
   tg_values *values; /* municipality.*, sender.* constants */
   size_t nlists;
   tg_list_spec *lists;
@@ -194,8 +198,15 @@ tg_exit tg_preflight(const char *pdf_path, const tg_preflight_options *opt,
 const char *tg_detect_kind(const char *path, tg_diag *d);
 
 /* Check a design on its own, without data: schema, templates (placeholders
- * are accepted unchecked), fonts of every style and the static layout. */
+ * are accepted unchecked), fonts of every style, the static layout, and the
+ * easy-Japanese checks of its easy variants (warnings). */
 tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d);
+
+/* The automatic-furigana object of a run: MeCab and the reading dictionaries
+ * of <data dir>/locales/ja (readings.tsv, counters.tsv).  For whoever merges a
+ * design with `ruby: auto` (tg_design_uses_auto_ruby); one per run, shared by
+ * every merge and thread.  NULL (reported) when it cannot be loaded. */
+tg_furigana *tg_furigana_new_from_data_dir(tg_diag *d);
 
 /* ==== Experiments: randomised assignment of people to arms ====================
  *

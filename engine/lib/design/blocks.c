@@ -24,21 +24,22 @@ static const char *const OVERFLOW_NAMES[] = {"fail", "shrink"};
 
 /* Keys every block has, then the keys of each type (position keys apart). */
 static const char *const COMMON_KEYS[] = {"type", "name", "when", "variants", "segments"};
-static const char *const TEXT_KEYS[] = {"width", "height", "style", "text", "overflow", "min-size"};
+static const char *const TEXT_KEYS[] = {"width",    "height",   "style", "text",
+                                        "overflow", "min-size", "ruby"};
 static const char *const BOX_KEYS[] = {"width",        "height", "stroke",
                                        "stroke-color", "fill",   "radius"};
 static const char *const RULE_KEYS[] = {"width", "height", "stroke", "color", "dashed"};
 static const char *const QR_KEYS[] = {"size", "data", "ecc"};
-static const char *const TABLE_KEYS[] = {"style",        "columns",     "header",  "rows",
-                                         "header-style", "header-fill", "stroke",  "padding",
-                                         "height",       "overflow",    "min-size"};
+static const char *const TABLE_KEYS[] = {"style",        "columns",     "header",   "rows",
+                                         "header-style", "header-fill", "stroke",   "padding",
+                                         "height",       "overflow",    "min-size", "ruby"};
 static const char *const COLUMN_KEYS[] = {"width", "align"};
 static const char *const ROW_KEYS[] = {"cells", "when"};
 static const char *const ADDRESS_KEYS[] = {
     "width",     "style",     "name-style",        "postal",   "address",
     "recipient", "honorific", "max-address-lines", "min-size", "barcode"};
-static const char *const FLOW_KEYS[] = {"width",    "height",   "style", "gap",
-                                        "overflow", "min-size", "blocks"};
+static const char *const FLOW_KEYS[] = {"width",    "height",   "style",  "gap",
+                                        "overflow", "min-size", "blocks", "ruby"};
 static const char *const IMAGE_KEYS[] = {"file", "width", "height"};
 static const char *const BARCODE_KEYS[] = {"size", "postal", "address"};
 static const char *const CHART_KEYS[] = {"chart", "width", "height", "values"};
@@ -162,6 +163,14 @@ static void load_overflow(loader *L, tg_ynode *m, double height_pt, double size_
                "overflow 'shrink' needs a frame height to shrink into");
 }
 
+/* Where the ruby of a block's texts comes from: its own `ruby:`, else the
+ * enclosing flow's, else its style's. */
+static tg_ruby_mode ruby_mode(loader *L, tg_ynode *m, const tg_style *st) {
+  tg_ruby_mode mode = L->flow_ruby >= 0 ? (tg_ruby_mode)L->flow_ruby : st->ruby;
+  design_get_ruby_mode(L, m, &mode);
+  return mode;
+}
+
 /* ---- block types ---------------------------------------------------------------------- */
 
 static void load_text_block(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow) {
@@ -170,6 +179,7 @@ static void load_text_block(loader *L, tg_block *b, tg_ynode *m, const tg_block 
   tg_yget_length(m, "height", false, 1, MAX_LEN_PT, &b->height_pt, L->d);
   b->style = design_get_style(L, m, "style");
   design_get_text(L, m, "text", true, TG_TEXT_RICH, &b->u.text.text);
+  b->u.text.text.ruby = ruby_mode(L, m, b->style);
   load_overflow(L, m, b->height_pt, b->style->size_pt, &b->u.text.overflow, &b->u.text.min_size_pt);
 }
 
@@ -191,6 +201,7 @@ static void load_sender(loader *L, tg_block *b, tg_ynode *m, const tg_block *flo
   if (!design_get_text(L, m, "text", false, TG_TEXT_RICH, &b->u.text.text) &&
       !tg_ymap_get(m, "text"))
     design_text_default(L, m, SENDER_TEXT, TG_TEXT_RICH, &b->u.text.text);
+  b->u.text.text.ruby = ruby_mode(L, m, b->style);
   load_overflow(L, m, b->height_pt, b->style->size_pt, &b->u.text.overflow, &b->u.text.min_size_pt);
 }
 
@@ -326,6 +337,7 @@ static void load_table(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
   b->u.table.cells = design_alloc(L, (nr * nc + 1) * sizeof *b->u.table.cells);
   b->u.table.row_when = design_alloc(L, (nr + 1) * sizeof *b->u.table.row_when);
   int block_guard = L->guard;
+  tg_ruby_mode cell_ruby = ruby_mode(L, m, b->style);
   for (size_t r = 0; r < nr; r++) {
     tg_ynode *row = header ? (r == 0 ? header : rows->vals[r - 1]) : rows->vals[r];
     b->u.table.row_when[r].slot = -1;
@@ -351,9 +363,11 @@ static void load_table(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
                  "this row has %zu cells but the table has %zu columns", cells->n, nc);
       continue;
     }
-    for (size_t c = 0; c < nc; c++)
-      design_text_from_node(L, cells->vals[c], "table cell", TG_TEXT_RICH,
-                            &b->u.table.cells[r * nc + c]);
+    for (size_t c = 0; c < nc; c++) {
+      tg_text *cell = &b->u.table.cells[r * nc + c];
+      design_text_from_node(L, cells->vals[c], "table cell", TG_TEXT_RICH, cell);
+      cell->ruby = cell_ruby;
+    }
   }
   L->guard = block_guard;
 }
@@ -407,11 +421,15 @@ static void load_flow(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow)
   load_overflow(L, m, b->height_pt, b->style->size_pt, &b->u.flow.overflow, &b->u.flow.min_size_pt);
   tg_ynode *kids = tg_yget_seq(m, "blocks", true, L->d);
   if (!kids) return;
+  int saved_ruby = L->flow_ruby;
+  tg_ruby_mode mode;
+  if (design_get_ruby_mode(L, m, &mode)) L->flow_ruby = (int)mode; /* for its children */
   GArray *out = g_array_new(FALSE, TRUE, sizeof(tg_block));
   for (size_t i = 0; i < kids->n; i++) {
     if (!tg_yexpect_map(kids->vals[i], "a block", L->d)) continue;
     design_load_block_entry(L, out, kids->vals[i], i, b);
   }
+  L->flow_ruby = saved_ruby;
   b->u.flow.nchildren = out->len;
   b->u.flow.children = design_alloc(L, (out->len + 1) * sizeof(tg_block));
   if (out->len) memcpy(b->u.flow.children, out->data, out->len * sizeof(tg_block));

@@ -41,7 +41,8 @@ typedef struct loader {
   int cur_variant, cur_segment;
   uint32_t cur_vmask;
   uint64_t cur_smask;
-  int guard; /* slot of the rule guarding texts read now, or -1 */
+  int guard;     /* slot of the rule guarding texts read now, or -1 */
+  int flow_ruby; /* `ruby:` of the enclosing flow (a tg_ruby_mode), or -1 */
   int use_depth;
   int selector_errors; /* counted by design_project: the copy is not read */
   tg_ynode *envelope_node; /* the design's `envelope:` value, for messages */
@@ -93,6 +94,8 @@ void design_text_default(loader *L, tg_ynode *at, const char *text, tg_text_kind
 /* Resolve a file named in `at` (relative to the file it is written in); it
  * must stay inside the design's folder.  Returns the real path (arena). */
 const char *design_resolve_file(loader *L, tg_ynode *at, const char *what);
+/* `ruby: manual | auto | off` under m, if given. */
+bool design_get_ruby_mode(loader *L, tg_ynode *m, tg_ruby_mode *out);
 /* The masks named by `variants:` / `segments:` under m (all when absent). */
 uint32_t design_get_variant_filter(loader *L, tg_ynode *m);
 uint64_t design_get_segment_filter(loader *L, tg_ynode *m);

@@ -20,15 +20,17 @@
 #define MAX_DESIGN_BYTES  (4u << 20)
 #define MAX_INCLUDE_DEPTH 8
 
-static const char *const TOP_KEYS[] = {"kind",     "name",     "page",   "include",
-                                       "colors",   "styles",   "variants", "segments",
-                                       "blocks",   "furniture", "pages",  "envelope"};
+static const char *const TOP_KEYS[] = {"kind",     "name",      "page",     "include",
+                                       "colors",   "styles",    "variants", "segments",
+                                       "blocks",   "furniture", "pages",    "easy-japanese",
+                                       "envelope"};
+static const char *const EASY_KEYS[] = {"variants", "sentence-length", "min-size", "min-ruby-size"};
 static const char *const INCLUDE_KEYS[] = {"kind", "include", "colors", "styles", "blocks"};
 static const char *const PAGE_KEYS[] = {"size", "width", "height"};
 static const char *const STYLE_KEYS[] = {
-    "inherit",     "font",      "weight", "size",
-    "line-height", "align",     "color",  "hanging-punctuation",
-    "ruby-size",   "line-break"};
+    "inherit",     "font",       "weight", "size",
+    "line-height", "align",      "color",  "hanging-punctuation",
+    "ruby-size",   "line-break", "ruby"};
 static const char *const PAGE_ITEM_KEYS[] = {"blocks", "furniture"};
 static const char *const SEGMENT_KEYS[] = {"name", "when", "priority", "note"};
 static const char *const ALIGN_NAMES[] = {"left", "center", "right", "justify"};
@@ -253,6 +255,55 @@ const char *design_resolve_file(loader *L, tg_ynode *at, const char *what) {
   }
   free(real);
   return result;
+}
+
+/* ---- ruby and easy Japanese --------------------------------------------------------------- */
+
+bool design_get_ruby_mode(loader *L, tg_ynode *m, tg_ruby_mode *out) {
+  static const char *const MODES[] = {"manual", "auto", "off"};
+  int v;
+  if (!tg_yget_enum(m, "ruby", false, MODES, N(MODES), &v, L->d)) return false;
+  *out = (tg_ruby_mode)v;
+  return true;
+}
+
+bool tg_design_uses_auto_ruby(const tg_design *ds) {
+  for (size_t i = 0; i < ds->ntexts; i++)
+    if (ds->texts[i]->kind == TG_TEXT_RICH && ds->texts[i]->ruby == TG_RUBY_AUTO) return true;
+  return false;
+}
+
+/* `easy-japanese:` — which variants are easy Japanese and the limits
+ * `tegami check` holds their texts to.  Without the key, a variant named
+ * `easy` is one, with the defaults of docs/furigana.md. */
+static void load_easy(loader *L, tg_ynode *root) {
+  tg_design *ds = L->design;
+  tg_easy_rules *e = &ds->easy;
+  e->max_sentence_chars = 30;
+  e->min_text_pt = 12;
+  e->min_ruby_pt = 6;
+  e->variants = 0;
+  int easy = tg_design_find_variant(ds, "easy");
+  tg_ynode *m = tg_yget_map(root, "easy-japanese", false, L->d);
+  if (!m) {
+    if (easy >= 0) e->variants = 1u << easy;
+    return;
+  }
+  e->span = tg_ynode_span(tg_ymap_get_key(root, "easy-japanese"));
+  tg_ynode *vs = tg_ymap_get(m, "variants");
+  if (vs) {
+    e->variants = design_get_variant_filter(L, m);
+  } else if (easy >= 0) {
+    e->variants = 1u << easy;
+  } else {
+    e->variants = (uint32_t)((1u << ds->nvariants) - 1); /* the whole design is easy */
+  }
+  long n;
+  if (tg_yget_int(m, "sentence-length", false, 5, 500, &n, L->d))
+    e->max_sentence_chars = (uint32_t)n;
+  tg_yget_length(m, "min-size", false, 4.0, 72.0, &e->min_text_pt, L->d);
+  tg_yget_length(m, "min-ruby-size", false, 3.0, 36.0, &e->min_ruby_pt, L->d);
+  tg_ycheck_keys(m, "easy-japanese", EASY_KEYS, N(EASY_KEYS), L->d);
 }
 
 /* ---- variants and segments ---------------------------------------------------------------- */
@@ -510,6 +561,7 @@ static bool resolve_style(loader *L, tg_style *tab, tg_ynode **nodes, size_t i, 
   static const char *const BREAKS[] = {"normal", "spaces"};
   int lb;
   if (tg_yget_enum(m, "line-break", false, BREAKS, N(BREAKS), &lb, L->d)) st->line_break = lb;
+  design_get_ruby_mode(L, m, &st->ruby);
   char what[160];
   g_snprintf(what, sizeof what, "style '%s'", st->name);
   tg_ycheck_keys(m, what, STYLE_KEYS, N(STYLE_KEYS), L->d);
@@ -521,7 +573,7 @@ static bool same_style(const tg_style *a, const tg_style *b) {
   return strcmp(a->font, b->font) == 0 && a->weight == b->weight && a->size_pt == b->size_pt &&
          a->line_height == b->line_height && a->align == b->align && a->color == b->color &&
          a->hanging_punctuation == b->hanging_punctuation && a->ruby_size_pt == b->ruby_size_pt &&
-         a->line_break == b->line_break;
+         a->line_break == b->line_break && a->ruby == b->ruby;
 }
 
 /* One table of styles per variant: a style's values may differ per variant. */
@@ -834,7 +886,8 @@ tg_design *tg_design_load_text(const char *name, const char *text, size_t len, t
               .main_d = d,
               .cur_variant = -1,
               .cur_segment = -1,
-              .guard = -1};
+              .guard = -1,
+              .flow_ruby = -1};
   L.style_keys = g_ptr_array_new();
   L.style_vals = g_ptr_array_new();
   L.named = g_hash_table_new(g_str_hash, g_str_equal);
@@ -872,6 +925,7 @@ tg_design *tg_design_load_text(const char *name, const char *text, size_t len, t
     g_ptr_array_free(S.shown, TRUE);
     g_ptr_array_free(S.seen, TRUE);
     load_variants(&L, root);
+    load_easy(&L, root);
     load_segments(&L, root);
     L.cur_vmask = all_variants(ds);
     L.cur_smask = all_segments(ds);

@@ -29,6 +29,10 @@ struct tg_layout {
   tg_layer **layers; /* [page * nsel + v * nsegs + k]: shared layer, or NULL */
   GPtrArray *unique; /* tg_layer* owned */
   bool **is_static;  /* per page, per block */
+  /* per slot: the style a text set as text is drawn in, and its block (NULL:
+   * not set as text) — for the glyph preflight */
+  const text_style **slot_style;
+  const char **slot_block;
 };
 
 /* ---- static-ness ------------------------------------------------------------------ */
@@ -47,6 +51,16 @@ static bool block_is_static(const tg_merge *m, const tg_block *b) {
   static_probe p = {m, true};
   tg_block_foreach_text(b, probe_text, &p);
   return p.is_static;
+}
+
+/* ---- which style sets each text ------------------------------------------------------ */
+
+static void note_slot_style(const tg_block *owner, const tg_text *t, const tg_style *st,
+                            void *data) {
+  tg_layout *L = data;
+  if (!st || t->slot < 0 || t->kind == TG_TEXT_CONDITION) return;
+  L->slot_style[t->slot] = layout_style(&L->env, st);
+  L->slot_block[t->slot] = owner->name;
 }
 
 /* ---- font checks of spans ------------------------------------------------------------ */
@@ -127,10 +141,13 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
                    .color = 0x000000FF};
   layout_resolve_style(&L->env, &dflt, &L->env.default_style, scratch);
   face_check fc = {&L->env, scratch};
+  L->slot_style = g_new0(const text_style *, ds->ntexts + 1);
+  L->slot_block = g_new0(const char *, ds->ntexts + 1);
   for (size_t p = 0; p < ds->npages; p++)
     for (size_t i = 0; i < ds->pages[p].nblocks; i++) {
       const tg_block *b = &ds->pages[p].blocks[i];
       tg_block_foreach_text(b, check_faces, &fc);
+      tg_block_foreach_text(b, note_slot_style, L);
       load_images(L, b, true, scratch);
     }
   tg_diag_take_unique(d, scratch);
@@ -227,6 +244,8 @@ void tg_layout_free(tg_layout *L) {
   g_free(L->is_static);
   g_free(L->layers);
   g_free(L->sel_segment);
+  g_free(L->slot_style);
+  g_free(L->slot_block);
   g_ptr_array_free(L->unique, TRUE);
   g_free(L->env.styles);
   layout_images_free(L->env.images);
@@ -274,6 +293,10 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
   for (size_t i = 0; i < L->nsegs; i++)
     if (L->sel_segment[i] == letter->segment) k = i;
   layout_sel sel = {v, L->sel_segment[k], letter->values, letter->attrs};
+  if (!layout_preflight_letter(&L->env, L->slot_style, L->slot_block, letter, d)) {
+    out->npages = 0;
+    return false;
+  }
   bool ok = true;
   for (size_t p = 0; p < ds->npages && ok; p++) {
     const tg_design_page *pg = &ds->pages[p];

@@ -1,7 +1,8 @@
 /* layout/layout_private.h — internals shared by the files of the layout stage.
  *
  * fonts.c owns tg_face; linebreak.c classifies characters for Japanese line
- * breaking; text.c sets paragraphs into lines and emits glyph items; the block
+ * breaking; text.c sets paragraphs into lines and emits glyph items; glyphs.c
+ * checks a letter's merged characters against the fonts first; the block
  * files (blocks.c, qr.c, table.c, address.c) place design blocks; layout.c
  * ties them into static layers and letters.
  */
@@ -186,6 +187,16 @@ bool layout_block_shown(const tg_block *b, const layout_sel *sel);
  * Returns false after reporting. */
 bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
                   const tg_block *b, const layout_sel *sel, const err_where *where, tg_diag *d);
+
+/* ---- glyph preflight (glyphs.c) ------------------------------------------------ */
+
+/* Check every row-dependent text of a letter that is set as text
+ * (slot_style[slot] != NULL; slot_block names its block) against the faces
+ * that will draw it.  Returns false after reporting each character no face
+ * can draw: data.glyph-missing naming the column it came from, or
+ * layout.glyph-missing naming the block. */
+bool layout_preflight_letter(const layout_env *env, const text_style *const *slot_style,
+                             const char *const *slot_block, const tg_letter *letter, tg_diag *d);
 
 /* ---- images (images.c) ----------------------------------------------------------- */
 

@@ -14,7 +14,9 @@
  *     that repeats from letter to letter (everything but the merged values) is
  *     shaped once per run.
  *  4. ruby and line breaking: a ruby base is one unbreakable group, padded
- *     when its ruby is wider so the ruby never overlaps a neighbour; greedy
+ *     when its ruby is wider so the ruby never overlaps a neighbour (it may
+ *     overhang a neighbouring kana by one ruby character, JIS X 4051, but
+ *     never past the start or end of a line); greedy
  *     filling with the break rules of linebreak.c (kinsoku), optional hanging
  *     punctuation, trailing spaces dropped.
  *  5. placing: alignment or justification; every line box is tall enough for
@@ -208,6 +210,9 @@ typedef struct {
   uint32_t gstart, ng;       /* glyphs in ctx->scratch_glyphs */
   double adv_pt;             /* advance of its glyphs */
   double pad_before, pad_after; /* room made for a ruby wider than its base */
+  /* the part of a wide ruby that overhangs a neighbouring kana: room it
+   * needs as well when the unit starts (ends) a line and has no neighbour */
+  double edge_before, edge_after;
   uint32_t first_cp, last_cp;
   uint8_t lb_first, lb_last;
   uint16_t rs;               /* style run index */
@@ -409,8 +414,11 @@ static bool build_ruby(tg_layout_ctx *ctx, size_t p0, size_t p1, const tg_attrs 
       double half = (g.width_pt - base_w) / 2;
       double over_l = us > 0 && u[us - 1].ruby < 0 && is_kana(u[us - 1].last_cp) ? g.size_pt : 0;
       double over_r = ue < nu && is_kana(u[ue].first_cp) ? g.size_pt : 0;
-      u[us].pad_before += half > over_l ? half - over_l : 0;
-      u[ue - 1].pad_after += half > over_r ? half - over_r : 0;
+      double ol = MIN(half, over_l), orr = MIN(half, over_r);
+      u[us].pad_before += half - ol;
+      u[us].edge_before += ol;
+      u[ue - 1].pad_after += half - orr;
+      u[ue - 1].edge_after += orr;
     }
     for (size_t q = us; q < ue; q++) u[q].ruby = (int32_t)groups->len;
     g_array_append_val(groups, g);
@@ -463,14 +471,16 @@ static void break_lines(const unit *u, size_t n, double width_pt, bool hanging, 
     bool hung = false;
     for (; j < n; j++) {
       if (j > s && break_allowed(&u[j - 1], &u[j], spaces_only)) last_break = j;
-      if (j > s && !unit_is_space(&u[j]) && w + unit_width(&u[j]) > width_pt + eps) {
+      /* a ruby overhanging its neighbours has none at the line's edges */
+      double uw = unit_width(&u[j]) + (j == s ? u[j].edge_before : 0);
+      if (j > s && !unit_is_space(&u[j]) && w + uw + u[j].edge_after > width_pt + eps) {
         if (hanging && layout_lb_hangable(u[j].first_cp) && w <= width_pt + eps) {
           hung = true; /* the comma hangs past the edge: the line ends after it */
           j++;
         }
         break;
       }
-      w += unit_width(&u[j]);
+      w += uw;
     }
     if (j >= n && !hung) {
       end = n;
@@ -495,6 +505,7 @@ static void break_lines(const unit *u, size_t n, double width_pt, bool hanging, 
     while (draw_end > s && unit_is_space(&u[draw_end - 1])) draw_end--;
     double lw = 0;
     for (size_t k = s; k < draw_end; k++) lw += unit_width(&u[k]);
+    if (draw_end > s) lw += u[s].edge_before + u[draw_end - 1].edge_after;
     line ln = {s, draw_end, lw, end >= n};
     g_array_append_val(lines, ln);
     s = end;
@@ -628,7 +639,7 @@ static void emit_line(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const 
   double *ux = g_new(double, count + 1);
   double x = x0;
   for (size_t k = ln->start; k < ln->end; k++) {
-    x += u[k].pad_before;
+    x += u[k].pad_before + (k == ln->start ? u[k].edge_before : 0);
     ux[k - ln->start] = x;
     x += u[k].adv_pt + u[k].pad_after + after[k - ln->start];
   }

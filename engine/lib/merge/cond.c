@@ -610,7 +610,7 @@ static int as_number(const merge_cond *c, const operand *o, const merge_env *E, 
     return 1;
   }
   GString *s = g_string_new(NULL);
-  if (!merge_operand_value(o, E, s)) {
+  if (!merge_operand_value(o, E, s, NULL)) {
     g_string_free(s, TRUE);
     return -1;
   }
@@ -639,7 +639,7 @@ static int as_number(const merge_cond *c, const operand *o, const merge_env *E, 
 /* A value as trimmed text (owned). NULL on error. */
 static char *as_text(const operand *o, const merge_env *E) {
   GString *s = g_string_new(NULL);
-  if (!merge_operand_value(o, E, s)) {
+  if (!merge_operand_value(o, E, s, NULL)) {
     g_string_free(s, TRUE);
     return NULL;
   }

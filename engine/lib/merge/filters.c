@@ -422,6 +422,17 @@ static bool f_honorific(const char *in, size_t len, const char *const *args, int
   return true;
 }
 
+/* The value unchanged: `ruby: カナ列` only marks where a name's ruby comes
+ * from; the template compiler gives the ruby (template.c). */
+static bool f_ruby(const char *in, size_t len, const char *const *args, int nargs, GString *out,
+                   const char **why) {
+  (void)args;
+  (void)nargs;
+  (void)why;
+  g_string_append_len(out, in, (gssize)len);
+  return true;
+}
+
 /* Sorted by name: tg_filter_list() is the documentation order. */
 static const tg_filter_def FILTERS[] = {
     {"date", 0, 1, f_date,
@@ -436,6 +447,8 @@ static const tg_filter_def FILTERS[] = {
      "a number with fixed decimals: number:1 → 57.6 (half away from zero)", NULL},
     {"postal", 0, 0, f_postal, "7 digits → 252-0028 (full-width digits and hyphens accepted)",
      NULL},
+    {"ruby", 1, 1, f_ruby,
+     "a name's ruby from its kana column: {{氏名 | ruby: 氏名カナ}} (never guessed)", NULL},
     {"trim", 0, 0, f_trim, "remove ASCII and ideographic spaces at both ends", NULL},
     {"wareki", 0, 1, f_wareki,
      "any date form → 令和8年10月1日 (元年 for year 1); :year 令和8年, :both "

@@ -488,9 +488,86 @@ static const word *longest_word(const annot *A, const wordset *ws, size_t p, boo
   return best;
 }
 
+/* Is the character at p preceded by a blank to write in: two or more spaces
+ * (ASCII or ideographic) after other text on the same line?  (Not an
+ * indent, not a 分かち書き space.) */
+static bool blank_before(const annot *A, size_t p) {
+  size_t q = p, spaces = 0;
+  while (q > 0) {
+    size_t r = q;
+    do
+      r--;
+    while (r > 0 && !A->is_start[r]);
+    if (A->s[r] == '\n' || A->s[r] == '\r') return false;
+    if (A->cls[r] != MERGE_CH_SPACE) return spaces >= 2;
+    spaces++;
+    q = r;
+  }
+  return false;
+}
+
+/* 年 月 日 時 分 — the units a form's blanks are for. */
+static bool is_date_unit(const char *s, size_t len) {
+  static const char *const UNITS[] = {"年", "月", "日", "時", "分"};
+  for (size_t i = 0; i < G_N_ELEMENTS(UNITS); i++)
+    if (len >= 3 && memcmp(s, UNITS[i], 3) == 0) return true;
+  return false;
+}
+
+/* The one character at s as a lookup key. */
+static const char *unit_key(const char *s, GString *key) {
+  g_string_truncate(key, 0);
+  g_string_append_len(key, s, tg_utf8_next(s) - s);
+  return key->str;
+}
+
 static void add_fixed(annot *A, uint32_t s, uint32_t e, const word *w) {
   fixed x = {s, e, w};
   g_array_append_val(A->fx, x);
+}
+
+bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t len,
+                                  uint32_t offset, tg_attr_list *attrs) {
+  bool added = false;
+  GString *key = g_string_new(NULL);
+  bool after_digit = false;
+  for (size_t p = 0; p < len;) {
+    uint32_t cp;
+    size_t n = (size_t)tg_utf8_decode(text + p, len - p, &cp);
+    merge_ch c = merge_char_class(cp);
+    if (after_digit && c != MERGE_CH_DIGIT) {
+      /* the longest counter starting here, on character boundaries */
+      const word *best = NULL;
+      size_t best_end = p;
+      g_string_truncate(key, 0);
+      for (size_t q = p; q < len && q - p < f->counters.max_bytes;) {
+        size_t m = (size_t)(tg_utf8_next(text + q) - (text + q));
+        if (m == 0 || q + m > len) break;
+        g_string_append_len(key, text + q, (gssize)m);
+        q += m;
+        const word *w = g_hash_table_lookup(f->counters.map, key->str);
+        if (w) {
+          best = w;
+          best_end = q;
+        }
+      }
+      if (best && !best->no_ruby) {
+        for (guint k = 0; k < best->pieces->len; k++) {
+          const wpiece *wp = &g_array_index(best->pieces, wpiece, k);
+          added |=
+              tg_attr_list_add_ruby(attrs, offset + (uint32_t)(p + wp->start),
+                                    offset + (uint32_t)(p + wp->end), wp->ruby, strlen(wp->ruby));
+        }
+        p = best_end;
+        after_digit = false;
+        continue;
+      }
+    }
+    after_digit = c == MERGE_CH_DIGIT;
+    p += n;
+  }
+  g_string_free(key, TRUE);
+  return added;
 }
 
 bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, uint32_t offset,
@@ -530,16 +607,22 @@ bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, ui
     uint32_t e = a->end - offset < len ? a->end - offset : (uint32_t)len;
     add_fixed(&A, s, e, NULL);
   }
-  /* 2. counters right after Arabic digits */
+  /* 2. counters right after Arabic digits, and the date and time units of a
+   * form's blanks ("受診日　　　月　　　日": a number is written there) */
   for (size_t p = 1; p < len; p++) {
     if (!A.is_start[p] || A.cls[p] == MERGE_CH_DIGIT) continue;
     size_t q = p;
     do
       q--;
     while (q > 0 && !A.is_start[q]);
-    if (A.cls[q] != MERGE_CH_DIGIT) continue;
-    size_t end;
-    const word *w = longest_word(&A, &f->counters, p, false, &end, key);
+    bool after_blank = false;
+    if (A.cls[q] != MERGE_CH_DIGIT) {
+      if (!blank_before(&A, p) || !is_date_unit(text + p, len - p)) continue;
+      after_blank = true;
+    }
+    size_t end = p + (size_t)(tg_utf8_next(text + p) - (text + p));
+    const word *w = after_blank ? g_hash_table_lookup(f->counters.map, unit_key(text + p, key))
+                                : longest_word(&A, &f->counters, p, false, &end, key);
     if (w) add_fixed(&A, (uint32_t)p, (uint32_t)end, w);
   }
   A.lat = mecab_model_new_lattice(f->model);

@@ -233,6 +233,19 @@ static GArray *segment(const char *s, size_t len) {
   return segs;
 }
 
+void merge_kana_to_katakana(const char *s, size_t len, GString *out) {
+  GString *h = g_string_new(NULL);
+  merge_kana_to_hiragana(s, len, h);
+  for (size_t i = 0; i < h->len;) {
+    uint32_t cp;
+    i += (size_t)tg_utf8_decode(h->str + i, h->len - i, &cp);
+    if ((cp >= 0x3041 && cp <= 0x3096) || cp == 0x309D || cp == 0x309E) cp += 0x60;
+    if (cp == ' ') cp = 0x3000;
+    tg_utf8_append(out, cp);
+  }
+  g_string_free(h, TRUE);
+}
+
 bool merge_align_reading(const char *surface, size_t len, const char *reading, size_t rlen,
                          bool allow_opaque, GArray *pieces) {
   GArray *segs = segment(surface, len);

@@ -59,6 +59,9 @@ bool merge_has_kanji(const char *s, size_t len);
 /* Append s with half-width katakana made full-width, voiced marks composed
  * (ｶﾞ → が) and katakana made hiragana; everything else unchanged. */
 void merge_kana_to_hiragana(const char *s, size_t len, GString *out);
+/* The same kana as full-width katakana (ミホン　イチロウ), spaces made
+ * ideographic: how a name is printed when its kanji cannot be. */
+void merge_kana_to_katakana(const char *s, size_t len, GString *out);
 /* True if s is non-empty and holds only kana, ー, ・ and voiced marks. */
 bool merge_is_kana_text(const char *s, size_t len);
 
@@ -86,6 +89,32 @@ void merge_trim(const char **s, size_t *len);
  * (1 明治 … 5 令和).  Era dates are checked against their era. */
 bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const char **why);
 
+/* ---- explicit ruby markup (ruby_markup.c) -------------------------------------
+ *
+ * One parser for {base|reading}, {base|r1|r2…} and the \{ \} \| \\ escapes,
+ * used by the template compiler (rich design texts), by tg_ruby_markup_parse()
+ * and by the reading dictionary. */
+
+typedef struct {
+  uint32_t start, end; /* bytes of the base */
+  char *reading;
+} merge_ruby_span;
+
+typedef struct {
+  GString *base;   /* the base with escapes removed */
+  GArray *base_src; /* size_t per byte of base: its offset in the source */
+  GArray *ruby;     /* merge_ruby_span over the base: one (group) or one per character (mono) */
+} merge_ruby_group;
+
+/* Is s[i] a backslash that escapes the next character ({ } | \)? */
+bool merge_ruby_is_escape(const char *s, size_t len, size_t i);
+/* Parse the ruby group whose '{' is s[open] (not "{{").  *end receives the
+ * offset after the group (or where parsing stopped after an error).  False
+ * after reporting a ruby.* error at locate(user, …); g is then empty. */
+bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate, void *user,
+                            tg_diag *d, merge_ruby_group *g, size_t *end);
+void merge_ruby_group_clear(merge_ruby_group *g);
+
 /* ---- operands (template.c) ---------------------------------------------------- */
 
 #define MERGE_MAX_FILTERS 8
@@ -104,7 +133,7 @@ typedef enum {
   OPD_LETTER, /* letter.id, letter.seq, letter.variant, letter.segment */
 } opd_kind;
 
-typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT } letter_value;
+typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT, LV_NAME_IN_KANA } letter_value;
 
 typedef struct {
   opd_kind kind;
@@ -116,6 +145,10 @@ typedef struct {
   size_t off, olen; /* where it is written in the design text */
   filter_call filters[MERGE_MAX_FILTERS];
   int nfilters;
+  /* `ruby: カナ列`: the filter's index and the column holding the kana (-1:
+   * none, or unchecked when no list is known) */
+  int ruby_filter, ruby_col;
+  char *ruby_kana; /* the kana column's name */
 } operand;
 
 /* Compiling one design text. */
@@ -127,6 +160,7 @@ typedef struct {
   const tg_values *constants;
   tg_diag *d;
   bool ok;
+  bool uses_name_in_kana; /* the text reads letter.name-in-kana */
 } mparser;
 
 /* Report a compile error at text bytes [off, off+len). */
@@ -145,11 +179,20 @@ typedef struct {
   const char *list_path;
   const tg_text *t; /* the text being evaluated, for rule locations */
   tg_diag *d;
+  /* per letter: storage for ruby made from the row (names), and a scratch
+   * attribute list; NULL when compiling */
+  GStringChunk *strings;
+  tg_attr_list *scratch;
+  /* the row's name printed in kana (unprintable names): column and value */
+  int subst_col;
+  const char *subst;
+  size_t subst_len;
 } merge_env;
 
 /* The value of an operand with its filters applied, appended to out.
- * Returns false after reporting (row-named for row data). */
-bool merge_operand_value(const operand *o, const merge_env *E, GString *out);
+ * at_ruby (may be NULL) receives the value as it was where a `ruby:` filter
+ * stands.  Returns false after reporting (row-named for row data). */
+bool merge_operand_value(const operand *o, const merge_env *E, GString *out, GString *at_ruby);
 bool merge_operand_is_static(const operand *o);
 
 /* ---- rules (cond.c) -------------------------------------------------------------- */

@@ -1,8 +1,10 @@
 /* ruby_markup.c — explicit ruby in design literal text: {腎臓|じんぞう}.
  *
- * The template compiler hands each literal piece of a design text to
- * tg_ruby_markup_parse() and gets back the plain text and its ruby.  The
- * syntax is the one of Denden Markdown, which designers may already know:
+ * This is the one parser of ruby markup: the template compiler calls
+ * merge_ruby_parse_group() at each '{' of a rich design text, the reading
+ * dictionary and other callers use tg_ruby_markup_parse() on a whole string
+ * and get back the plain text and its ruby.  The syntax is the one of
+ * Denden Markdown, which designers may already know:
  * {base|reading} is group ruby, {base|r1|r2…} mono ruby (one reading per base
  * character).  \{ \} \| \\ are literal characters; {{…}} placeholders pass
  * through untouched, so the parser can also run over a whole template.  Every
@@ -34,7 +36,6 @@ typedef struct {
   void *user;
   tg_diag *d;
   bool ok;
-  tg_ruby_text *out;
 } parser;
 
 static void perr(parser *P, size_t off, size_t len, const char *code, const char *hint,
@@ -56,12 +57,8 @@ static void perr(parser *P, size_t off, size_t len, const char *code, const char
 
 static bool is_escapable(char c) { return c == '{' || c == '}' || c == '|' || c == '\\'; }
 
-static void emit(parser *P, const char *bytes, size_t n, size_t src_at) {
-  g_string_append_len(P->out->text, bytes, (gssize)n);
-  for (size_t i = 0; i < n; i++) {
-    size_t o = src_at + i;
-    g_array_append_val(P->out->src_off, o);
-  }
+bool merge_ruby_is_escape(const char *s, size_t len, size_t i) {
+  return i + 1 < len && s[i] == '\\' && is_escapable(s[i + 1]);
 }
 
 /* One piece of a ruby group (base or a reading) with escapes removed; the
@@ -69,13 +66,11 @@ static void emit(parser *P, const char *bytes, size_t n, size_t src_at) {
 typedef struct {
   GString *s;
   GArray *src; /* size_t per byte */
-  size_t at;   /* where the piece starts in the source */
 } piece;
 
-static void piece_init(piece *p, size_t at) {
+static void piece_init(piece *p) {
   p->s = g_string_new(NULL);
   p->src = g_array_new(FALSE, FALSE, sizeof(size_t));
-  p->at = at;
 }
 
 static void piece_free(piece *p) {
@@ -109,17 +104,37 @@ static size_t *char_starts(const char *s, size_t len, size_t *n) {
   return v;
 }
 
-/* Parse a group starting at the '{' at `open`; returns the offset after it. */
-static size_t parse_group(parser *P, size_t open) {
+static void group_add_ruby(merge_ruby_group *g, size_t start, size_t end, const char *r,
+                           size_t rlen) {
+  merge_ruby_span sp = {(uint32_t)start, (uint32_t)end, g_strndup(r, rlen)};
+  g_array_append_val(g->ruby, sp);
+}
+
+void merge_ruby_group_clear(merge_ruby_group *g) {
+  if (g->base) g_string_free(g->base, TRUE);
+  if (g->base_src) g_array_free(g->base_src, TRUE);
+  if (g->ruby) {
+    for (guint i = 0; i < g->ruby->len; i++)
+      g_free(g_array_index(g->ruby, merge_ruby_span, i).reading);
+    g_array_free(g->ruby, TRUE);
+  }
+  memset(g, 0, sizeof *g);
+}
+
+bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate, void *user,
+                            tg_diag *d, merge_ruby_group *out, size_t *end_out) {
+  parser PP = {.s = s, .len = len, .locate = locate, .user = user, .d = d, .ok = true};
+  parser *P = &PP;
+  memset(out, 0, sizeof *out);
   size_t i = open + 1;
   GArray *pieces = g_array_new(FALSE, FALSE, sizeof(piece));
   piece cur;
-  piece_init(&cur, i);
+  piece_init(&cur);
   bool closed = false, bad = false;
   int depth = 0; /* braces opened inside by mistake, to find the group's end */
   while (i < P->len) {
     char c = P->s[i];
-    if (c == '\\' && i + 1 < P->len && is_escapable(P->s[i + 1])) {
+    if (merge_ruby_is_escape(P->s, P->len, i)) {
       piece_add(&cur, P->s + i + 1, 1, i + 1);
       i += 2;
       continue;
@@ -136,23 +151,36 @@ static size_t parse_group(parser *P, size_t open) {
     }
     if (c == '|') {
       g_array_append_val(pieces, cur);
-      piece_init(&cur, i + 1);
+      piece_init(&cur);
       i++;
       continue;
     }
     if (c == '{') {
-      if (!bad)
-        perr(P, i, 1, "ruby.nested", "write \\{ for a literal brace",
-             "'{' inside ruby markup: ruby cannot be nested");
+      if (!bad) {
+        if (i + 1 < P->len && P->s[i + 1] == '{')
+          perr(P, i, 2, "ruby.nested",
+               "a name's ruby comes from its kana column: {{氏名 | ruby: 氏名カナ}}",
+               "a placeholder cannot be a ruby base");
+        else
+          perr(P, i, 1, "ruby.nested", "write \\{ for a literal brace",
+               "'{' inside ruby markup: ruby cannot be nested");
+      }
       bad = true;
       depth++;
       i++;
       continue;
     }
-    if ((c == '\n' || c == '\r') && !bad) {
-      perr(P, i, 1, "ruby.line-break", NULL,
-           "line break inside ruby markup: a ruby base and its reading stay on one line");
-      bad = true;
+    if (c == '\n' || c == '\r') {
+      /* the group ends with its line: a '}' further down belongs elsewhere */
+      size_t q = i;
+      while (q < P->len && P->s[q] != '}' && P->s[q] != '{')
+        q++;
+      if (q < P->len && P->s[q] == '}' && !bad) {
+        perr(P, i, 1, "ruby.line-break", NULL,
+             "line break inside ruby markup: a ruby base and its reading stay on one line");
+        bad = true;
+      }
+      if (!bad) break; /* unclosed on its line: reported below */
     }
     size_t n = (size_t)(tg_utf8_next(P->s + i) - (P->s + i));
     if (n == 0) n = 1;
@@ -166,7 +194,7 @@ static size_t parse_group(parser *P, size_t open) {
   if (!closed) {
     if (!bad)
       perr(P, open, 1, "ruby.unclosed", "write \\{ for a literal brace",
-           "ruby markup '{' is not closed with '}'");
+           "ruby markup '{' is not closed with '}' on its line");
   } else if (bad) {
     /* already reported */
   } else if (np < 2) {
@@ -176,18 +204,12 @@ static size_t parse_group(parser *P, size_t open) {
     perr(P, open, i - open, "ruby.empty-base", NULL, "ruby markup with an empty base");
   } else {
     piece *base = &pv[0];
-    /* the base goes to the text, each byte keeping its source offset */
-    size_t at = P->out->text->len;
-    group g = {at, at + base->s->len, open, i};
-    g_array_append_val(P->out->groups, g);
-    g_string_append_len(P->out->text, base->s->str, (gssize)base->s->len);
-    g_array_append_vals(P->out->src_off, base->src->data, base->src->len);
+    out->ruby = g_array_new(FALSE, FALSE, sizeof(merge_ruby_span));
     if (np == 2) {
       if (pv[1].s->len == 0)
         perr(P, open, i - open, "ruby.empty-reading", NULL, "ruby markup with an empty reading");
       else
-        tg_attr_list_add_ruby(P->out->attrs, (uint32_t)at, (uint32_t)(at + base->s->len),
-                              pv[1].s->str, pv[1].s->len);
+        group_add_ruby(out, 0, base->s->len, pv[1].s->str, pv[1].s->len);
     } else {
       size_t nchars;
       size_t *starts = char_starts(base->s->str, base->s->len, &nchars);
@@ -198,17 +220,33 @@ static size_t parse_group(parser *P, size_t open) {
       } else {
         for (size_t k = 0; k < nchars; k++) {
           if (pv[k + 1].s->len == 0) continue; /* this character stays bare */
-          tg_attr_list_add_ruby(P->out->attrs, (uint32_t)(at + starts[k]),
-                                (uint32_t)(at + starts[k + 1]), pv[k + 1].s->str, pv[k + 1].s->len);
+          group_add_ruby(out, starts[k], starts[k + 1], pv[k + 1].s->str, pv[k + 1].s->len);
         }
       }
       g_free(starts);
     }
+    if (P->ok) {
+      /* the base goes to the caller with its source offsets */
+      out->base = base->s;
+      out->base_src = base->src;
+      base->s = NULL;
+      base->src = NULL;
+    }
   }
   for (size_t k = 0; k < np; k++)
-    piece_free(&pv[k]);
+    if (pv[k].s) piece_free(&pv[k]);
   g_array_free(pieces, TRUE);
-  return closed ? i : P->len;
+  if (!P->ok) merge_ruby_group_clear(out);
+  *end_out = closed ? i : (i < P->len ? i : P->len);
+  return P->ok;
+}
+
+static void emit(tg_ruby_text *r, const char *bytes, size_t n, size_t src_at) {
+  g_string_append_len(r->text, bytes, (gssize)n);
+  for (size_t i = 0; i < n; i++) {
+    size_t o = src_at + i;
+    g_array_append_val(r->src_off, o);
+  }
 }
 
 tg_ruby_text *tg_ruby_markup_parse(const char *src, size_t len, tg_span_fn locate, void *user,
@@ -218,28 +256,45 @@ tg_ruby_text *tg_ruby_markup_parse(const char *src, size_t len, tg_span_fn locat
   r->src_off = g_array_sized_new(FALSE, FALSE, sizeof(size_t), (guint)len + 1);
   r->attrs = tg_attr_list_new();
   r->groups = g_array_new(FALSE, FALSE, sizeof(group));
-  parser P = {.s = src, .len = len, .locate = locate, .user = user, .d = d, .ok = true, .out = r};
+  parser P = {.s = src, .len = len, .locate = locate, .user = user, .d = d, .ok = true};
   size_t i = 0;
   while (i < len) {
     char c = src[i];
-    if (c == '\\' && i + 1 < len && is_escapable(src[i + 1])) {
-      emit(&P, src + i + 1, 1, i + 1);
+    if (merge_ruby_is_escape(src, len, i)) {
+      emit(r, src + i + 1, 1, i + 1);
       i += 2;
     } else if (c == '{' && i + 1 < len && src[i + 1] == '{') {
       /* a placeholder: copy it through, up to and including its "}}" */
       const char *close = g_strstr_len(src + i + 2, (gssize)(len - i - 2), "}}");
       size_t end = close ? (size_t)(close - src) + 2 : len;
-      emit(&P, src + i, end - i, i);
+      emit(r, src + i, end - i, i);
       i = end;
     } else if (c == '{') {
-      i = parse_group(&P, i);
+      merge_ruby_group g;
+      size_t end;
+      if (merge_ruby_parse_group(src, len, i, locate, user, d, &g, &end)) {
+        size_t at = r->text->len;
+        group gr = {at, at + g.base->len, i, end};
+        g_array_append_val(r->groups, gr);
+        g_string_append_len(r->text, g.base->str, (gssize)g.base->len);
+        g_array_append_vals(r->src_off, g.base_src->data, g.base_src->len);
+        for (guint k = 0; k < g.ruby->len; k++) {
+          const merge_ruby_span *sp = &g_array_index(g.ruby, merge_ruby_span, k);
+          tg_attr_list_add_ruby(r->attrs, (uint32_t)(at + sp->start), (uint32_t)(at + sp->end),
+                                sp->reading, strlen(sp->reading));
+        }
+      } else {
+        P.ok = false;
+      }
+      merge_ruby_group_clear(&g);
+      i = end > i ? end : i + 1;
     } else if (c == '}') {
       perr(&P, i, 1, "ruby.stray-brace", "write \\} for a literal brace",
            "'}' without an opening '{'");
-      emit(&P, src + i, 1, i);
+      emit(r, src + i, 1, i);
       i++;
     } else {
-      emit(&P, src + i, 1, i);
+      emit(r, src + i, 1, i);
       i++;
     }
   }

@@ -14,6 +14,17 @@
  *
  * A control tag alone on its line ({{#if …}}, {{#else}}, {{/if}}) takes its
  * line with it, so conditionals in a multi-line text leave no blank lines.
+ *
+ * Ruby: markup is read by the merge stage's one ruby parser (ruby_markup.c).
+ * A text's `ruby:` mode decides the rest when it is compiled: `off` drops
+ * the readings, `auto` annotates each run of literal text once with the
+ * reading dictionary and MeCab (values are never annotated; the numbers
+ * they print get counter readings per letter), and `{{氏名 | ruby: 氏名カナ}}`
+ * gives a name its reading from the row.  Per letter the merge also records
+ * which bytes came from which column, for the glyph preflight, and can print
+ * a name no font can draw from its kana (tg_merge_set_kana_fallback).  The
+ * easy-Japanese checks of a whole design (tg_merge_check_easy) are at the
+ * end of the file.
  */
 #include "merge/merge_private.h"
 
@@ -85,11 +96,17 @@ struct tnode {
   node_kind kind;
   char *text; /* N_TEXT; N_RUBY: the base */
   size_t len;
-  char *ruby;   /* N_RUBY: the reading */
-  operand val;  /* N_VALUE */
-  tg_attr attr; /* N_SPAN: type and value */
-  tseq kids;    /* N_SPAN */
-  branch *br;   /* N_IF */
+  uint32_t *src; /* N_TEXT, N_RUBY: offset in the design text of each byte of text */
+  /* N_TEXT, N_RUBY: merge_ruby_span over text — the markup's (N_RUBY) or
+   * automatic furigana (N_TEXT, `ruby: auto`); NULL: none.  Automatic ruby
+   * may run past the end of its node into the literal text that follows it
+   * in the output (a word cut by a span tag). */
+  GArray *ruby;
+  uint32_t group_start, group_end; /* N_RUBY: the whole markup {…} in the design text */
+  operand val;                     /* N_VALUE */
+  tg_attr attr;                    /* N_SPAN: type and value */
+  tseq kids;                       /* N_SPAN */
+  branch *br;                      /* N_IF */
   size_t nbr;
 };
 
@@ -117,6 +134,14 @@ struct tg_merge {
   const char *list_type;
   int fixed_variant;
   int variant_col;
+  const tg_furigana *furigana;  /* for `ruby: auto` (borrowed) */
+  GStringChunk *static_strings; /* ruby made while evaluating static slots */
+  tg_attr_list *static_scratch;
+  bool uses_name_in_kana; /* some text reads letter.name-in-kana */
+  /* unprintable names: print the kana column instead (-1: reject the row) */
+  int kana_name_col, kana_kana_col;
+  tg_can_draw_fn can_draw;
+  void *can_draw_user;
 };
 
 const tg_design *merge_get_design(const tg_merge *m) { return m->design; }
@@ -145,6 +170,7 @@ void merge_error(mparser *P, size_t off, size_t len, tg_diag_kind kind, const ch
 
 void merge_operand_clear(operand *o) {
   g_free(o->text);
+  g_free(o->ruby_kana);
   for (int i = 0; i < o->nfilters; i++)
     for (int k = 0; k < o->filters[i].nargs; k++)
       g_free(o->filters[i].args[k]);
@@ -164,8 +190,9 @@ static void suggest_name(mparser *P, const char *name) {
     cands[k++] = m->columns[i];
   for (size_t i = 0; i < nconst; i++)
     cands[k++] = tg_values_get_key(P->constants, i);
-  static const char *const LETTER[] = {"letter.id",      "letter.seq",  "letter.variant",
-                                       "letter.segment", "page.number", "page.count"};
+  static const char *const LETTER[] = {"letter.id",      "letter.seq",          "letter.variant",
+                                       "letter.segment", "letter.name-in-kana", "page.number",
+                                       "page.count"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     cands[k++] = LETTER[i];
   const char *s = tg_suggest(name, cands, k);
@@ -193,7 +220,7 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
     return true;
   }
   static const char *const LETTER[] = {"letter.id", "letter.seq", "letter.variant",
-                                       "letter.segment"};
+                                       "letter.segment", "letter.name-in-kana"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     if (strcmp(name, LETTER[i]) == 0) {
       if (P->t->kind == TG_TEXT_CONDITION && P->t->page == 0) {
@@ -203,6 +230,7 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
       }
       o->kind = OPD_LETTER;
       o->lv = (letter_value)i;
+      if (o->lv == LV_NAME_IN_KANA) P->uses_name_in_kana = true;
       o->text = g_strdup(name);
       o->len = nlen;
       return true;
@@ -321,9 +349,44 @@ static bool check_filter_args(mparser *P, const tg_filter_def *def, filter_call 
 }
 
 /* Parse a value "operand | filter:args | …" between pos and end. */
+/* `ruby: カナ列` after a name: check where it stands and resolve its column. */
+static bool check_ruby_filter(mparser *P, operand *o, size_t foff, size_t flen) {
+  filter_call *fc = &o->filters[o->nfilters - 1];
+  if (o->ruby_filter >= 0) {
+    merge_error(P, foff, flen, TG_KIND_SCHEMA, "template.ruby-filter",
+                "a value can have only one 'ruby' filter");
+    return false;
+  }
+  if (P->t->kind != TG_TEXT_RICH) {
+    merge_error(P, foff, flen, TG_KIND_SCHEMA, "template.ruby-filter",
+                "'ruby' gives a name its reading, which only texts set as text can show");
+    return false;
+  }
+  if (o->kind != OPD_FIELD) {
+    merge_error(P, foff, flen, TG_KIND_SCHEMA, "template.ruby-filter",
+                "'ruby' gives ruby to a column of the list (a name), not to '%s'", o->text);
+    return false;
+  }
+  o->ruby_filter = o->nfilters - 1;
+  o->ruby_kana = g_strdup(fc->args[0]);
+  const tg_merge *m = P->m;
+  if (!m->columns) return true; /* no list known yet: checked with the data */
+  for (size_t i = 0; i < m->ncols; i++)
+    if (strcmp(m->columns[i], fc->args[0]) == 0) o->ruby_col = (int)i;
+  if (o->ruby_col < 0) {
+    merge_error(P, foff, flen, TG_KIND_SCHEMA, "template.unknown-field",
+                "unknown field '%s': the list has no such column for the kana", fc->args[0]);
+    const char *sug = tg_suggest(fc->args[0], m->columns, m->ncols);
+    if (sug) tg_diag_hint(P->d, "did you mean 'ruby: %s'?", sug);
+    return false;
+  }
+  return true;
+}
+
 static bool parse_value(mparser *P, size_t pos, size_t end, operand *o) {
   skip_ws(P, &pos, end);
   memset(o, 0, sizeof *o);
+  o->ruby_filter = o->ruby_col = -1;
   o->off = pos;
   if (pos < end && P->s[pos] == '"') {
     char *q = parse_quoted(P, &pos, end);
@@ -416,13 +479,22 @@ static bool parse_value(mparser *P, size_t pos, size_t end, operand *o) {
       return false;
     }
     if (!check_filter_args(P, def, fc, foff, flen)) return false;
+    if (strcmp(def->name, "ruby") == 0 && !check_ruby_filter(P, o, foff, flen)) return false;
+    if (o->ruby_filter >= 0 && o->ruby_filter < o->nfilters - 1 &&
+        strcmp(def->name, "honorific") != 0 && strcmp(def->name, "trim") != 0) {
+      merge_error(P, foff, flen, TG_KIND_SCHEMA, "template.ruby-filter",
+                  "'%s' after 'ruby' would change the name its ruby belongs to", def->name);
+      tg_diag_hint(P->d, "put '%s' before 'ruby'; only honorific and trim may follow it",
+                   def->name);
+      return false;
+    }
     skip_ws(P, &pos, end);
   }
   return true;
 }
 
 static bool apply_filters(const operand *o, const char *in, size_t len, GString *out,
-                          const char **why) {
+                          GString *at_ruby, const char **why) {
   if (o->nfilters == 0) {
     g_string_append_len(out, in, (gssize)len);
     return true;
@@ -436,6 +508,10 @@ static bool apply_filters(const operand *o, const char *in, size_t len, GString 
     GString *t = a;
     a = b;
     b = t;
+    if (ok && at_ruby && i == o->ruby_filter) {
+      g_string_truncate(at_ruby, 0);
+      g_string_append_len(at_ruby, a->str, (gssize)a->len);
+    }
   }
   if (ok) g_string_append_len(out, a->str, (gssize)a->len);
   g_string_free(a, TRUE);
@@ -443,13 +519,16 @@ static bool apply_filters(const operand *o, const char *in, size_t len, GString 
   return ok;
 }
 
-bool merge_operand_value(const operand *o, const merge_env *E, GString *out) {
+bool merge_operand_value(const operand *o, const merge_env *E, GString *out, GString *at_ruby) {
   const char *v = "";
   size_t n = 0;
   char buf[32];
   switch (o->kind) {
   case OPD_FIELD:
-    if (E->row && o->col >= 0 && (size_t)o->col < E->row->nfields) {
+    if (E->subst && o->col == E->subst_col) {
+      v = E->subst; /* the name in kana: no font can draw the registered one */
+      n = E->subst_len;
+    } else if (E->row && o->col >= 0 && (size_t)o->col < E->row->nfields) {
       v = E->row->fields[o->col];
       n = E->row->lengths[o->col];
     }
@@ -469,13 +548,14 @@ bool merge_operand_value(const operand *o, const merge_env *E, GString *out) {
         break;
       case LV_VARIANT: v = E->letter->variant_name ? E->letter->variant_name : ""; break;
       case LV_SEGMENT: v = E->letter->segment_name ? E->letter->segment_name : ""; break;
+      case LV_NAME_IN_KANA: v = E->letter->name_in_kana ? "1" : ""; break;
       }
       n = strlen(v);
     }
     break;
   }
   const char *why = NULL;
-  if (apply_filters(o, v, n, out, &why)) return true;
+  if (apply_filters(o, v, n, out, at_ruby, &why)) return true;
   if (o->kind == OPD_FIELD && E->row)
     tg_diag_row(E->d, TG_ERROR, TG_KIND_DATA, "data.format", E->list_path, E->row->number, o->text,
                 "the value %s", why ? why : "cannot be formatted");
@@ -514,9 +594,17 @@ typedef struct {
 
 static void seq_free(tseq *s);
 
+static void ruby_spans_free(GArray *a) {
+  if (!a) return;
+  for (guint i = 0; i < a->len; i++)
+    g_free(g_array_index(a, merge_ruby_span, i).reading);
+  g_array_free(a, TRUE);
+}
+
 static void node_clear(tnode *n) {
   g_free(n->text);
-  g_free(n->ruby);
+  g_free(n->src);
+  ruby_spans_free(n->ruby);
   merge_operand_clear(&n->val);
   if (n->kind == N_SPAN && n->attr.type == TG_ATTR_FONT) g_free((char *)n->attr.u.font);
   seq_free(&n->kids);
@@ -556,11 +644,36 @@ static bool standalone(const char *s, size_t len, size_t a, size_t b, size_t *li
   return true;
 }
 
-static void flush_text(GString *lit, GArray *nodes) {
-  if (!lit->len) return;
-  tnode n = {.kind = N_TEXT, .text = g_strndup(lit->str, lit->len), .len = lit->len};
+/* Literal text being collected, with the design-text offset of each byte. */
+typedef struct {
+  GString *s;
+  GArray *src; /* uint32_t per byte */
+} litbuf;
+
+static void lit_add(litbuf *lb, const char *bytes, size_t n, size_t at) {
+  g_string_append_len(lb->s, bytes, (gssize)n);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t o = (uint32_t)(at + i);
+    g_array_append_val(lb->src, o);
+  }
+}
+
+static void lit_truncate(litbuf *lb, size_t len) {
+  g_string_truncate(lb->s, len);
+  g_array_set_size(lb->src, (guint)len);
+}
+
+static void lit_free(litbuf *lb) {
+  g_string_free(lb->s, TRUE);
+  g_array_free(lb->src, TRUE);
+}
+
+static void flush_text(litbuf *lit, GArray *nodes) {
+  if (!lit->s->len) return;
+  tnode n = {.kind = N_TEXT, .text = g_strndup(lit->s->str, lit->s->len), .len = lit->s->len};
+  n.src = g_memdup2(lit->src->data, lit->src->len * sizeof(uint32_t));
   g_array_append_val(nodes, n);
-  g_string_truncate(lit, 0);
+  lit_truncate(lit, 0);
 }
 
 static tseq finish_seq(GArray *nodes) {
@@ -800,39 +913,40 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
   if (!kept) g_free(owned);
 }
 
-/* INTEGRATION: the furigana helper's explicit-ruby parser ({腎臓|じんぞう},
- * {腎|じん}{臓|ぞう}) plugs in here.  Until then this reads one
- * {base|reading} group at T->pos (a '{' that does not start "{{").  Returns
- * false (nothing consumed) when the brace does not start a ruby group. */
-static bool lex_ruby(tparser *T, GArray *nodes) {
+/* A ruby group {base|reading} at T->pos (a '{' that does not start "{{"),
+ * read by the one ruby-markup parser of the merge stage (ruby_markup.c):
+ * group and mono ruby, escapes, errors at the exact characters. */
+static void parse_ruby(tparser *T, GArray *nodes) {
   mparser *P = T->P;
-  const char *s = P->s;
-  size_t a = T->pos, bar = a + 1;
-  while (bar < P->len && s[bar] != '|' && s[bar] != '}' && s[bar] != '\n' && s[bar] != '{' &&
-         s[bar] != '[')
-    bar++;
-  if (bar >= P->len || s[bar] != '|') return false;
-  size_t e = bar + 1;
-  while (e < P->len && s[e] != '}' && s[e] != '\n' && s[e] != '{')
-    e++;
-  if (e >= P->len || s[e] != '}') {
-    merge_error(P, a, bar + 1 - a, TG_KIND_SYNTAX, "markup.ruby",
-                "ruby '{base|reading}' is not closed with '}'");
-    T->pos = bar + 1;
-    return true;
+  size_t a = T->pos, end;
+  merge_ruby_group g;
+  if (!merge_ruby_parse_group(P->s, P->len, a, tg_text_locate, (void *)P->t, P->d, &g, &end)) {
+    P->ok = false;
+    T->pos = end > a ? end : a + 1;
+    return;
   }
-  T->pos = e + 1;
-  if (bar == a + 1 || e == bar + 1) {
-    merge_error(P, a, e + 1 - a, TG_KIND_SYNTAX, "markup.ruby",
-                "ruby needs a base and a reading, as in {腎臓|じんぞう}");
-    return true;
-  }
-  tnode n = {.kind = N_RUBY,
-             .text = g_strndup(s + a + 1, bar - a - 1),
-             .len = bar - a - 1,
-             .ruby = g_strndup(s + bar + 1, e - bar - 1)};
+  T->pos = end;
+  /* spans go around ruby, never inside its base */
+  for (size_t i = 0; i + 1 < g.base->len; i++)
+    if (g.base->str[i] == '[' &&
+        (g_ascii_isalpha(g.base->str[i + 1]) || g.base->str[i + 1] == '/')) {
+      size_t at = g_array_index(g.base_src, size_t, i);
+      merge_error(P, at, 1, TG_KIND_SYNTAX, "ruby.span-inside",
+                  "a span tag inside a ruby base: put the span around the ruby");
+      tg_diag_hint(P->d, "write [b]{腎臓|じんぞう}[/b]");
+      merge_ruby_group_clear(&g);
+      return;
+    }
+  tnode n = {
+      .kind = N_RUBY, .len = g.base->len, .group_start = (uint32_t)a, .group_end = (uint32_t)end};
+  n.text = g_strndup(g.base->str, g.base->len);
+  n.src = g_new(uint32_t, g.base->len + 1);
+  for (size_t i = 0; i < g.base->len; i++)
+    n.src[i] = (uint32_t)g_array_index(g.base_src, size_t, i);
+  n.ruby = g.ruby;
+  g.ruby = NULL;
+  merge_ruby_group_clear(&g);
   g_array_append_val(nodes, n);
-  return true;
 }
 
 /* {{#if rule}} … at T->pos (just after the opening tag). */
@@ -895,7 +1009,8 @@ static tseq parse_seq(tparser *T, term *tm) {
   mparser *P = T->P;
   const char *s = P->s;
   GArray *nodes = g_array_new(FALSE, TRUE, sizeof(tnode));
-  GString *lit = g_string_new(NULL);
+  litbuf litb = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(uint32_t))};
+  litbuf *lit = &litb;
   memset(tm, 0, sizeof *tm);
   tm->kind = END_TEXT;
   while (T->pos < P->len) {
@@ -949,7 +1064,7 @@ static tseq parse_seq(tparser *T, term *tm) {
       if (standalone(s, P->len, p, after, &ls, &resume)) {
         /* drop the blanks before the tag on its line */
         size_t drop = p - ls;
-        if (drop <= lit->len) g_string_truncate(lit, lit->len - drop);
+        if (drop <= lit->s->len) lit_truncate(lit, lit->s->len - drop);
       }
       flush_text(lit, nodes);
       T->pos = resume;
@@ -962,12 +1077,12 @@ static tseq parse_seq(tparser *T, term *tm) {
       tm->len = after - p;
       tm->cond_start = cs;
       tm->cond_end = end;
-      g_string_free(lit, TRUE);
+      lit_free(lit);
       return finish_seq(nodes);
     }
     if (T->rich && c == '[') {
       if (p + 1 < P->len && s[p + 1] == '[') {
-        g_string_append_c(lit, '[');
+        lit_add(lit, "[", 1, p);
         T->pos = p + 2;
         continue;
       }
@@ -979,7 +1094,7 @@ static tseq parse_seq(tparser *T, term *tm) {
         parse_tag(T, nodes, &ct, &stop);
         if (stop) {
           *tm = ct;
-          g_string_free(lit, TRUE);
+          lit_free(lit);
           return finish_seq(nodes);
         }
         continue;
@@ -987,13 +1102,25 @@ static tseq parse_seq(tparser *T, term *tm) {
     }
     if (T->rich && c == '{') {
       flush_text(lit, nodes);
-      if (lex_ruby(T, nodes)) continue;
+      parse_ruby(T, nodes);
+      continue;
     }
-    g_string_append_c(lit, c);
+    if (T->rich && c == '}') {
+      merge_error(P, p, 1, TG_KIND_SYNTAX, "ruby.stray-brace", "'}' without an opening '{'");
+      tg_diag_hint(P->d, "write \\} for a literal brace");
+      T->pos = p + 1;
+      continue;
+    }
+    if (T->rich && merge_ruby_is_escape(s, P->len, p)) {
+      lit_add(lit, s + p + 1, 1, p + 1);
+      T->pos = p + 2;
+      continue;
+    }
+    lit_add(lit, s + p, 1, p);
     T->pos = p + 1;
   }
   flush_text(lit, nodes);
-  g_string_free(lit, TRUE);
+  lit_free(lit);
   return finish_seq(nodes);
 }
 
@@ -1009,21 +1136,103 @@ typedef struct {
   GString *out;
   GArray *spans; /* raw_span */
   int depth;
+  GArray *sources; /* tg_value_source, or NULL */
 } evaluator;
 
 static bool eval_seq(evaluator *V, const tseq *s);
 
+static bool spans_have_ruby(const GArray *spans, uint32_t start, uint32_t end) {
+  for (guint i = 0; i < spans->len; i++) {
+    const raw_span *r = &g_array_index(spans, raw_span, i);
+    if (r->a.type == TG_ATTR_RUBY && r->a.start < end && start < r->a.end) return true;
+  }
+  return false;
+}
+
+static void add_ruby_span(evaluator *V, uint32_t start, uint32_t end, const char *reading) {
+  raw_span r = {.a = {.start = start, .end = end, .type = TG_ATTR_RUBY}, .depth = V->depth};
+  r.a.u.ruby = reading;
+  g_array_append_val(V->spans, r);
+}
+
+/* A name's ruby from its カナ column ({{氏名 | ruby: 氏名カナ}}): the name as
+ * it was where the filter stands is found again in what the filters after it
+ * made of it (honorific adds 様 and trims), and tg_name_ruby() aligns the
+ * kana with it.  Kana that is not kana is a row-named warning: the name
+ * prints without ruby — its reading is never guessed. */
+static void eval_name_ruby(evaluator *V, const operand *o, size_t at, const GString *name) {
+  const merge_env *E = V->E;
+  if (!E->row || !E->strings || !E->scratch || (E->t && E->t->ruby == TG_RUBY_OFF)) return;
+  if (o->ruby_col < 0 || (size_t)o->ruby_col >= E->row->nfields) return;
+  const char *nm = name->str;
+  size_t nlen = name->len;
+  merge_trim(&nm, &nlen);
+  if (!nlen) return;
+  const char *found = NULL;
+  for (size_t i = at; i + nlen <= V->out->len && !found; i++)
+    if (memcmp(V->out->str + i, nm, nlen) == 0) found = V->out->str + i;
+  if (!found) return;
+  tg_attr_list_clear(E->scratch);
+  const char *kana = E->row->fields[o->ruby_col];
+  size_t klen = E->row->lengths[o->ruby_col];
+  tg_name_ruby_result res =
+      tg_name_ruby(found, nlen, kana, klen, (uint32_t)(found - V->out->str), E->scratch);
+  if (res == TG_NAME_RUBY_BAD_KANA) {
+    tg_diag_row(E->d, TG_WARNING, TG_KIND_DATA, "ruby.bad-kana", E->list_path, E->row->number,
+                o->ruby_kana,
+                "the kana holds characters that are not kana: the name in '%s' is "
+                "printed without ruby",
+                o->text);
+    return;
+  }
+  const tg_attrs *a = tg_attr_list_get(E->scratch);
+  for (size_t i = 0; i < a->n; i++)
+    add_ruby_span(V, a->v[i].start, a->v[i].end, g_string_chunk_insert(E->strings, a->v[i].u.ruby));
+}
+
 static bool eval_node(evaluator *V, const tnode *n) {
   switch (n->kind) {
-  case N_TEXT: g_string_append_len(V->out, n->text, (gssize)n->len); return true;
-  case N_VALUE: return merge_operand_value(&n->val, V->E, V->out);
+  case N_TEXT:
   case N_RUBY: {
-    raw_span r = {.a = {.start = (uint32_t)V->out->len, .type = TG_ATTR_RUBY}, .depth = V->depth};
+    uint32_t at = (uint32_t)V->out->len;
     g_string_append_len(V->out, n->text, (gssize)n->len);
-    r.a.end = (uint32_t)V->out->len;
-    r.a.u.ruby = n->ruby;
-    g_array_append_val(V->spans, r);
+    for (guint i = 0; n->ruby && i < n->ruby->len; i++) {
+      const merge_ruby_span *sp = &g_array_index(n->ruby, merge_ruby_span, i);
+      add_ruby_span(V, at + sp->start, at + sp->end, sp->reading);
+    }
     return true;
+  }
+  case N_VALUE: {
+    size_t at = V->out->len;
+    bool ok;
+    if (n->val.ruby_col < 0) {
+      ok = merge_operand_value(&n->val, V->E, V->out, NULL);
+    } else {
+      GString *name = g_string_new(NULL);
+      ok = merge_operand_value(&n->val, V->E, V->out, name);
+      if (ok) eval_name_ruby(V, &n->val, at, name);
+      g_string_free(name, TRUE);
+    }
+    /* `ruby: auto`: the counters after digits of a value (10月31日 of a
+     * date) get their regular readings; nothing else of a value does */
+    if (ok && V->E->t && V->E->t->ruby == TG_RUBY_AUTO && V->E->m->furigana && V->E->strings &&
+        V->E->scratch && V->out->len > at) {
+      tg_attr_list_clear(V->E->scratch);
+      if (tg_furigana_annotate_numbers(V->E->m->furigana, V->out->str + at, V->out->len - at,
+                                       (uint32_t)at, V->E->scratch)) {
+        const tg_attrs *na = tg_attr_list_get(V->E->scratch);
+        for (size_t k = 0; k < na->n; k++)
+          if (!spans_have_ruby(V->spans, na->v[k].start, na->v[k].end))
+            add_ruby_span(V, na->v[k].start, na->v[k].end,
+                          g_string_chunk_insert(V->E->strings, na->v[k].u.ruby));
+      }
+    }
+    /* which bytes came from which column, for the glyph preflight */
+    if (ok && V->sources && n->val.kind == OPD_FIELD && V->out->len > at) {
+      tg_value_source src = {(uint32_t)at, (uint32_t)V->out->len, n->val.text};
+      g_array_append_val(V->sources, src);
+    }
+    return ok;
   }
   case N_SPAN: {
     uint32_t start = (uint32_t)V->out->len;
@@ -1167,18 +1376,130 @@ static void seq_columns(const tseq *s, bool *used, size_t ncols) {
     node_columns(&s->v[i], used, ncols);
 }
 
-/* Evaluate a slot for E into out/spans (cleared first). */
-static bool eval_slot(const slot *sl, const merge_env *E, GString *out, GArray *spans) {
+/* Evaluate a slot for E into out/spans (cleared first); sources (may be
+ * NULL) receives the ranges that came from columns. */
+static bool eval_slot(const slot *sl, const merge_env *E, GString *out, GArray *spans,
+                      GArray *sources) {
   g_string_truncate(out, 0);
   g_array_set_size(spans, 0);
+  if (sources) g_array_set_size(sources, 0);
   if (sl->cond) {
     int v = merge_cond_eval(sl->cond, E);
     if (v < 0) return false;
     if (v) g_string_append_c(out, '1');
     return true;
   }
-  evaluator V = {E, out, spans, 0};
+  evaluator V = {E, out, spans, 0, sources};
   return eval_seq(&V, &sl->tree);
+}
+
+/* ---- ruby modes ---------------------------------------------------------------------------- */
+
+/* `ruby: off`: the markup has been read; its readings go. */
+static void strip_ruby(tseq *s) {
+  for (size_t i = 0; i < s->n; i++) {
+    tnode *n = &s->v[i];
+    ruby_spans_free(n->ruby);
+    n->ruby = NULL;
+    strip_ruby(&n->kids);
+    for (size_t b = 0; b < n->nbr; b++)
+      strip_ruby(&n->br[b].body);
+  }
+}
+
+/* A run of literal text: consecutive N_TEXT and N_RUBY nodes with only span
+ * tags between them, so that their text is contiguous in every letter. */
+typedef struct {
+  const tg_furigana *f;
+  GString *buf;
+  GPtrArray *nodes; /* tnode* of the run */
+  GArray *at;       /* uint32_t: where each node's text starts in buf */
+  tg_attr_list *attrs;
+  tg_diag *d;
+  bool ok;
+} annotator;
+
+static void annotate_flush(annotator *A) {
+  if (A->nodes->len && A->ok && merge_has_kanji(A->buf->str, A->buf->len)) {
+    tg_attr_list_clear(A->attrs);
+    /* explicit ruby first: it wins over the dictionary and MeCab */
+    for (guint i = 0; i < A->nodes->len; i++) {
+      const tnode *n = g_ptr_array_index(A->nodes, i);
+      uint32_t at = g_array_index(A->at, uint32_t, i);
+      for (guint k = 0; n->kind == N_RUBY && n->ruby && k < n->ruby->len; k++) {
+        const merge_ruby_span *sp = &g_array_index(n->ruby, merge_ruby_span, k);
+        tg_attr_list_add_ruby(A->attrs, at + sp->start, at + sp->end, sp->reading,
+                              strlen(sp->reading));
+      }
+    }
+    if (!tg_furigana_annotate(A->f, A->buf->str, A->buf->len, 0, A->attrs, A->d)) A->ok = false;
+    const tg_attrs *all = tg_attr_list_get(A->attrs);
+    guint k = 0;
+    for (size_t i = 0; A->ok && i < all->n; i++) {
+      const tg_attr *a = &all->v[i];
+      if (a->type != TG_ATTR_RUBY) continue;
+      while (k + 1 < A->nodes->len && g_array_index(A->at, uint32_t, k + 1) <= a->start)
+        k++;
+      tnode *n = g_ptr_array_index(A->nodes, k);
+      if (n->kind == N_RUBY) continue; /* the author's, bare characters included */
+      bool into_markup = false;
+      for (guint q = k + 1; q < A->nodes->len && g_array_index(A->at, uint32_t, q) < a->end; q++)
+        into_markup |= ((const tnode *)g_ptr_array_index(A->nodes, q))->kind == N_RUBY;
+      if (into_markup) continue;
+      uint32_t at = g_array_index(A->at, uint32_t, k);
+      if (!n->ruby) n->ruby = g_array_new(FALSE, FALSE, sizeof(merge_ruby_span));
+      merge_ruby_span sp = {a->start - at, a->end - at, g_strdup(a->u.ruby)};
+      g_array_append_val(n->ruby, sp);
+    }
+  }
+  g_string_truncate(A->buf, 0);
+  g_ptr_array_set_size(A->nodes, 0);
+  g_array_set_size(A->at, 0);
+}
+
+static void annotate_seq(annotator *A, tseq *s) {
+  for (size_t i = 0; i < s->n; i++) {
+    tnode *n = &s->v[i];
+    switch (n->kind) {
+    case N_TEXT:
+    case N_RUBY: {
+      uint32_t at = (uint32_t)A->buf->len;
+      g_ptr_array_add(A->nodes, n);
+      g_array_append_val(A->at, at);
+      g_string_append_len(A->buf, n->text, (gssize)n->len);
+      break;
+    }
+    case N_SPAN: annotate_seq(A, &n->kids); break; /* a span tag does not cut a word */
+    case N_VALUE: annotate_flush(A); break;        /* merged values get no guessed ruby */
+    case N_IF:
+      annotate_flush(A);
+      for (size_t b = 0; b < n->nbr; b++) {
+        annotate_seq(A, &n->br[b].body);
+        annotate_flush(A);
+      }
+      break;
+    }
+  }
+}
+
+/* `ruby: auto`: readings for the kanji of the design's literal text, found
+ * once here — static or not, a text's literal pieces are the same in every
+ * letter, so no letter pays for MeCab. */
+static bool annotate_tree(const tg_furigana *f, tseq *tree, tg_diag *d) {
+  annotator A = {f,
+                 g_string_new(NULL),
+                 g_ptr_array_new(),
+                 g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+                 tg_attr_list_new(),
+                 d,
+                 true};
+  annotate_seq(&A, tree);
+  annotate_flush(&A);
+  g_string_free(A.buf, TRUE);
+  g_ptr_array_free(A.nodes, TRUE);
+  g_array_free(A.at, TRUE);
+  tg_attr_list_free(A.attrs);
+  return A.ok;
 }
 
 static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constants, slot *sl,
@@ -1212,7 +1533,17 @@ static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constan
       merge_error(&P, tm.off, tm.len, TG_KIND_SYNTAX, "template.if", "'%.*s' without '{{#if}}'",
                   (int)tm.len, t->text + tm.off);
     sl->is_static = seq_is_static(&sl->tree);
+    if (P.ok && t->kind == TG_TEXT_RICH && t->ruby == TG_RUBY_OFF) strip_ruby(&sl->tree);
+    if (P.ok && t->kind == TG_TEXT_RICH && t->ruby == TG_RUBY_AUTO) {
+      if (!m->furigana) {
+        merge_error(&P, 0, P.len, TG_KIND_LIBRARY, "furigana.not-loaded",
+                    "this text asks for 'ruby: auto', but no reading dictionary was loaded");
+      } else if (!annotate_tree(m->furigana, &sl->tree, d)) {
+        P.ok = false;
+      }
+    }
   }
+  if (P.uses_name_in_kana) m->uses_name_in_kana = true;
   if (!P.ok) {
     sl->is_static = true; /* never evaluated: the merge is refused */
     return;
@@ -1220,8 +1551,13 @@ static void compile_slot(tg_merge *m, const tg_text *t, const tg_values *constan
   if (sl->is_static) {
     GString *out = g_string_new(NULL);
     GArray *spans = g_array_new(FALSE, FALSE, sizeof(raw_span));
-    merge_env E = {.m = m, .t = t, .d = d};
-    eval_slot(sl, &E, out, spans);
+    merge_env E = {.m = m,
+                   .t = t,
+                   .d = d,
+                   .strings = m->static_strings,
+                   .scratch = m->static_scratch,
+                   .subst_col = -1};
+    eval_slot(sl, &E, out, spans, NULL);
     GArray *attrs = g_array_new(FALSE, FALSE, sizeof(tg_attr));
     flatten(spans, attrs);
     sl->static_attrs.n = attrs->len;
@@ -1241,7 +1577,16 @@ static void slot_clear(slot *sl) {
 
 tg_merge *tg_merge_new(const tg_design *design, const char *const *columns, size_t ncols,
                        const tg_values *constants, tg_diag *d) {
+  return tg_merge_new_full(design, columns, ncols, constants, NULL, d);
+}
+
+tg_merge *tg_merge_new_full(const tg_design *design, const char *const *columns, size_t ncols,
+                            const tg_values *constants, const tg_merge_options *opt, tg_diag *d) {
   tg_merge *m = g_new0(tg_merge, 1);
+  m->furigana = opt ? opt->furigana : NULL;
+  m->kana_name_col = m->kana_kana_col = -1;
+  m->static_strings = g_string_chunk_new(256);
+  m->static_scratch = tg_attr_list_new();
   m->design = design;
   m->columns = columns;
   m->ncols = columns ? ncols : 0;
@@ -1303,6 +1648,8 @@ void tg_merge_free(tg_merge *m) {
     slot_clear(&m->slots[i]);
   g_free(m->slots);
   g_free(m->used_columns);
+  if (m->static_strings) g_string_chunk_free(m->static_strings);
+  tg_attr_list_free(m->static_scratch);
   g_free(m);
 }
 
@@ -1456,6 +1803,79 @@ bool tg_merge_choose(const tg_merge *m, const tg_row *row, const char *list_path
   return ok;
 }
 
+/* ---- unprintable names -------------------------------------------------------------------- */
+
+static int column_index(const tg_merge *m, const char *name) {
+  for (size_t i = 0; i < m->ncols; i++)
+    if (strcmp(m->columns[i], name) == 0) return (int)i;
+  return -1;
+}
+
+bool tg_merge_set_kana_fallback(tg_merge *m, const char *name_column, const char *kana_column,
+                                tg_can_draw_fn can_draw, void *user, tg_span at, tg_diag *d) {
+  int nc = column_index(m, name_column), kc = column_index(m, kana_column);
+  bool ok = true;
+  if (m->columns && (nc < 0 || kc < 0)) {
+    tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.name-columns", at,
+               "unprintable-names: kana needs the columns %s and %s in the list", name_column,
+               kana_column);
+    ok = false;
+  }
+  if (!m->uses_name_in_kana) {
+    tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.name-note-missing", at,
+               "unprintable-names: kana prints a name in kana, but %s never tells the reader",
+               m->design->path);
+    tg_diag_hint(d, "add {{#if letter.name-in-kana}}※お名前の一部を表示できない文字があります"
+                    "{{/if}} near the name");
+    ok = false;
+  }
+  if (!ok) return false;
+  m->kana_name_col = nc;
+  m->kana_kana_col = kc;
+  m->can_draw = can_draw;
+  m->can_draw_user = user;
+  return true;
+}
+
+/* Is this row's name unprintable, with kana to print instead?  Then the
+ * kana goes to `out` and the row gets a warning naming the code point. */
+static bool kana_name_for(const tg_merge *m, const tg_row *row, const char *list_path, GString *out,
+                          tg_diag *d) {
+  if (m->kana_name_col < 0 || m->kana_kana_col < 0 || !m->can_draw ||
+      (size_t)m->kana_name_col >= row->nfields || (size_t)m->kana_kana_col >= row->nfields)
+    return false;
+  const char *name = row->fields[m->kana_name_col];
+  size_t nlen = row->lengths[m->kana_name_col];
+  uint32_t cp = 0, vs = 0;
+  if (m->can_draw(m->can_draw_user, name, nlen, &cp, &vs)) return false;
+  const char *kana = row->fields[m->kana_kana_col];
+  size_t klen = row->lengths[m->kana_kana_col];
+  merge_trim(&kana, &klen);
+  /* usable kana: kana and the spaces between its parts */
+  GString *bare = g_string_new(NULL);
+  for (size_t i = 0; i < klen;) {
+    uint32_t c;
+    size_t at = i;
+    i += (size_t)tg_utf8_decode(kana + i, klen - i, &c);
+    if (c != ' ' && c != 0x3000) g_string_append_len(bare, kana + at, (gssize)(i - at));
+  }
+  bool usable = merge_is_kana_text(bare->str, bare->len);
+  g_string_free(bare, TRUE);
+  if (!usable) return false; /* the glyph preflight rejects the row */
+  g_string_truncate(out, 0);
+  merge_kana_to_katakana(kana, klen, out);
+  const char *ncol = m->columns[m->kana_name_col], *kcol = m->columns[m->kana_kana_col];
+  if (vs)
+    tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "data.name-in-kana", list_path, row->number, ncol,
+                "U+%04X with variation selector U+%04X in %s cannot be drawn: the letter prints "
+                "%s instead",
+                cp, vs, ncol, kcol);
+  else
+    tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "data.name-in-kana", list_path, row->number, ncol,
+                "U+%04X in %s cannot be drawn: the letter prints %s instead", cp, ncol, kcol);
+  return true;
+}
+
 /* ---- letters ------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -1467,6 +1887,13 @@ typedef struct {
   tg_attrs *dyn;      /* per slot, for row-dependent ones */
   GString *scratch;
   GArray *spans;
+  GArray *sources;      /* tg_value_source of every row-dependent slot */
+  size_t *source_first; /* per slot: first index in sources */
+  size_t *source_count;
+  GArray *slot_sources;  /* scratch for one slot */
+  GStringChunk *strings; /* ruby made from the row (names' kana) */
+  tg_attr_list *name_ruby;
+  GString *kana_name; /* the name in kana, when it is printed so */
 } letter_impl;
 
 tg_letter *tg_letter_new(const tg_merge *m) {
@@ -1485,6 +1912,13 @@ tg_letter *tg_letter_new(const tg_merge *m) {
   li->attrs = g_array_new(FALSE, FALSE, sizeof(tg_attr));
   li->scratch = g_string_sized_new(1024);
   li->spans = g_array_new(FALSE, FALSE, sizeof(raw_span));
+  li->sources = g_array_new(FALSE, FALSE, sizeof(tg_value_source));
+  li->slot_sources = g_array_new(FALSE, FALSE, sizeof(tg_value_source));
+  li->source_first = g_new0(size_t, m->nslots + 1);
+  li->source_count = g_new0(size_t, m->nslots + 1);
+  li->strings = g_string_chunk_new(1024);
+  li->name_ruby = tg_attr_list_new();
+  li->kana_name = g_string_new(NULL);
   for (size_t i = 0; i < m->nslots; i++)
     li->pub.values[i] = tg_merge_slot_is_static(m, (int)i) ? tg_merge_get_static(m, (int)i) : "";
   return &li->pub;
@@ -1502,6 +1936,13 @@ void tg_letter_free(tg_letter *l) {
   g_string_free(li->scratch, TRUE);
   g_array_free(li->attrs, TRUE);
   g_array_free(li->spans, TRUE);
+  g_array_free(li->sources, TRUE);
+  g_array_free(li->slot_sources, TRUE);
+  g_free(li->source_first);
+  g_free(li->source_count);
+  g_string_chunk_free(li->strings);
+  tg_attr_list_free(li->name_ruby);
+  g_string_free(li->kana_name, TRUE);
   g_free(li);
 }
 
@@ -1529,12 +1970,28 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
   l->list_path = list_path;
   g_string_truncate(li->buf, 0);
   g_array_set_size(li->attrs, 0);
+  g_array_set_size(li->sources, 0);
+  memset(li->source_count, 0, m->nslots * sizeof *li->source_count);
+  g_string_chunk_clear(li->strings);
   if (!tg_merge_choose(m, row, list_path, &l->variant, &l->segment, d)) return false;
   const tg_design *ds = m->design;
   l->variant_name = ds->variants[l->variant];
   l->segment_name = l->segment >= 0 ? ds->segments[l->segment].name : NULL;
   bool ok = true;
-  merge_env E = {.m = m, .row = row, .letter = l, .list_path = list_path, .d = d};
+  merge_env E = {.m = m,
+                 .row = row,
+                 .letter = l,
+                 .list_path = list_path,
+                 .d = d,
+                 .strings = li->strings,
+                 .scratch = li->name_ruby,
+                 .subst_col = -1};
+  l->name_in_kana = kana_name_for(m, row, list_path, li->kana_name, d);
+  if (l->name_in_kana) {
+    E.subst_col = m->kana_name_col;
+    E.subst = li->kana_name->str;
+    E.subst_len = li->kana_name->len;
+  }
   for (size_t i = 0; i < m->nslots; i++) {
     const slot *sl = &m->slots[i];
     li->offsets[i] = SIZE_MAX;
@@ -1542,7 +1999,7 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
         !guard_holds(m, li, ds->texts[i]->guard))
       continue;
     E.t = ds->texts[i];
-    if (!eval_slot(sl, &E, li->scratch, li->spans)) {
+    if (!eval_slot(sl, &E, li->scratch, li->spans, li->slot_sources)) {
       ok = false;
       continue;
     }
@@ -1558,6 +2015,9 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
     li->attr_first[i] = li->attrs->len;
     flatten(li->spans, li->attrs);
     li->dyn[i].n = li->attrs->len - li->attr_first[i];
+    li->source_first[i] = li->sources->len;
+    li->source_count[i] = li->slot_sources->len;
+    g_array_append_vals(li->sources, li->slot_sources->data, li->slot_sources->len);
   }
   /* the buffers may have moved while growing: set pointers last */
   for (size_t i = 0; i < m->nslots; i++) {
@@ -1572,4 +2032,212 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
     l->attrs[i] = &li->dyn[i];
   }
   return ok;
+}
+
+const tg_value_source *tg_letter_get_sources(const tg_letter *l, int slot_no, size_t *n) {
+  const letter_impl *li = (const letter_impl *)l;
+  *n = 0;
+  if (slot_no < 0 || (size_t)slot_no >= l->nvalues || !li->source_count[slot_no]) return NULL;
+  *n = li->source_count[slot_no];
+  return (const tg_value_source *)li->sources->data + li->source_first[slot_no];
+}
+
+/* ---- easy-Japanese checks ---------------------------------------------------------------------
+ */
+
+/* A text as the easy-Japanese checks see it: its literal text with ruby and
+ * span sizes, placeholders left out, every branch of a conditional on lines
+ * of its own; each byte remembers where it is written in the design. */
+typedef struct {
+  GString *text;
+  GArray *src;    /* uint32_t per byte */
+  GArray *spans;  /* raw_span: ruby and sizes */
+  GArray *groups; /* preview_group: ruby markup, to underline it whole */
+  const tg_text *t;
+} preview;
+
+typedef struct {
+  uint32_t start, end, src_start, src_end;
+} preview_group;
+
+static void preview_add(preview *V, const char *bytes, size_t n, const uint32_t *src) {
+  uint32_t last = V->src->len ? g_array_index(V->src, uint32_t, V->src->len - 1) : 0;
+  g_string_append_len(V->text, bytes, (gssize)n);
+  for (size_t i = 0; i < n; i++) {
+    uint32_t o = src ? src[i] : last;
+    g_array_append_val(V->src, o);
+  }
+}
+
+static void preview_seq(preview *V, const tseq *s, int depth) {
+  for (size_t i = 0; i < s->n; i++) {
+    const tnode *n = &s->v[i];
+    switch (n->kind) {
+    case N_TEXT:
+    case N_RUBY: {
+      uint32_t at = (uint32_t)V->text->len;
+      preview_add(V, n->text, n->len, n->src);
+      for (guint k = 0; n->ruby && k < n->ruby->len; k++) {
+        const merge_ruby_span *sp = &g_array_index(n->ruby, merge_ruby_span, k);
+        raw_span r = {.a = {.start = at + sp->start, .end = at + sp->end, .type = TG_ATTR_RUBY},
+                      .depth = depth};
+        r.a.u.ruby = sp->reading;
+        g_array_append_val(V->spans, r);
+      }
+      if (n->kind == N_RUBY) {
+        preview_group g = {at, at + (uint32_t)n->len, n->group_start, n->group_end};
+        g_array_append_val(V->groups, g);
+      }
+      break;
+    }
+    case N_VALUE: break; /* merged values are not the design's text */
+    case N_SPAN: {
+      uint32_t start = (uint32_t)V->text->len;
+      preview_seq(V, &n->kids, depth + 1);
+      if (n->attr.type == TG_ATTR_SIZE && V->text->len > start) {
+        raw_span r = {.a = n->attr, .depth = depth + 1};
+        r.a.start = start;
+        r.a.end = (uint32_t)V->text->len;
+        g_array_append_val(V->spans, r);
+      }
+      break;
+    }
+    case N_IF:
+      for (size_t b = 0; b < n->nbr; b++) {
+        preview_add(V, "\n", 1, NULL);
+        preview_seq(V, &n->br[b].body, depth);
+      }
+      preview_add(V, "\n", 1, NULL);
+      break;
+    }
+  }
+}
+
+static tg_span preview_locate(void *user, size_t off, size_t len) {
+  const preview *V = user;
+  size_t n = V->src->len;
+  if (!n) return tg_text_span(V->t, 0, 1);
+  if (off >= n) off = n - 1;
+  if (len == 0) len = 1;
+  if (off + len > n) len = n - off;
+  uint32_t a = g_array_index(V->src, uint32_t, off);
+  uint32_t b = g_array_index(V->src, uint32_t, off + len - 1) + 1;
+  for (guint i = 0; i < V->groups->len; i++) {
+    const preview_group *g = &g_array_index(V->groups, preview_group, i);
+    if (g->start == off) a = g->src_start;
+    if (g->end == off + len) b = g->src_end;
+  }
+  return tg_text_span(V->t, a, b > a ? b - a : 1);
+}
+
+typedef struct {
+  const tg_merge *m;
+  const tg_easyja_rules *rules;
+  uint32_t easy;      /* mask of the easy variants */
+  GHashTable *styles; /* const tg_style* already checked */
+  GHashTable *blocks; /* const tg_block* whose shrinking was checked */
+  bool *ruby_of_slot; /* does the text of a slot carry ruby */
+  tg_diag *d;
+  size_t warned;
+} easy_check;
+
+static void check_easy_sizes(const tg_block *owner, const tg_text *t, const tg_style *st,
+                             void *data) {
+  easy_check *C = data;
+  if (!st || t->slot < 0 || t->kind != TG_TEXT_RICH || !(t->variants & C->easy)) return;
+  if (!g_hash_table_contains(C->styles, st)) {
+    g_hash_table_add(C->styles, (gpointer)st);
+    double ruby = st->ruby_size_pt > 0 ? st->ruby_size_pt : st->size_pt / 2;
+    tg_span at = st->span.src ? st->span : owner->span;
+    C->warned +=
+        tg_easyja_check_size(C->rules, st->size_pt, C->ruby_of_slot[t->slot] ? ruby : 0, at, C->d);
+  }
+  double min = 0;
+  bool shrinks = false;
+  if (owner->type == TG_BLOCK_TEXT) {
+    shrinks = owner->u.text.overflow == TG_OVERFLOW_SHRINK;
+    min = owner->u.text.min_size_pt;
+  } else if (owner->type == TG_BLOCK_TABLE) {
+    shrinks = owner->u.table.overflow == TG_OVERFLOW_SHRINK;
+    min = owner->u.table.min_size_pt;
+  }
+  if (shrinks && min < C->rules->min_text_pt && !g_hash_table_contains(C->blocks, owner)) {
+    g_hash_table_add(C->blocks, (gpointer)owner);
+    char have[32], want[32];
+    g_ascii_formatd(have, sizeof have, "%g", min);
+    g_ascii_formatd(want, sizeof want, "%g", C->rules->min_text_pt);
+    tg_diag_at(C->d, TG_WARNING, TG_KIND_LAYOUT, "easyja.text-too-small", owner->span,
+               "%s '%s' may shrink its text to %spt, below the easy-Japanese minimum of %spt",
+               tg_block_type_name(owner->type), owner->name, have, want);
+    tg_diag_hint(C->d, "raise its min-size, or give the text more room");
+    C->warned++;
+  }
+}
+
+/* A flow that may shrink every text in it below the minimum. */
+static void check_easy_flow(easy_check *C, const tg_block *flow) {
+  if (!(flow->variants & C->easy) || flow->u.flow.overflow != TG_OVERFLOW_SHRINK) return;
+  double min = flow->u.flow.min_size_pt;
+  if (min >= C->rules->min_text_pt) return;
+  char have[32], want[32];
+  g_ascii_formatd(have, sizeof have, "%g", min);
+  g_ascii_formatd(want, sizeof want, "%g", C->rules->min_text_pt);
+  tg_diag_at(C->d, TG_WARNING, TG_KIND_LAYOUT, "easyja.text-too-small", flow->span,
+             "flow '%s' may shrink its text to %spt, below the easy-Japanese minimum of %spt",
+             flow->name, have, want);
+  tg_diag_hint(C->d, "raise its min-size, or give the text more room");
+  C->warned++;
+}
+
+size_t tg_merge_check_easy(const tg_merge *m, tg_diag *d) {
+  const tg_design *ds = m->design;
+  if (!ds->easy.variants) return 0;
+  tg_easyja_rules rules = {ds->easy.max_sentence_chars, ds->easy.min_text_pt, ds->easy.min_ruby_pt};
+  tg_diag *scratch = tg_diag_new(); /* copies of one text warn once */
+  tg_diag_set_repeat_limit(scratch, 0);
+  bool *has_ruby = g_new0(bool, m->nslots + 1);
+  size_t warned = 0;
+  for (size_t i = 0; i < m->nslots; i++) {
+    const tg_text *t = ds->texts[i];
+    const slot *sl = &m->slots[i];
+    if (!sl->compiled || t->kind != TG_TEXT_RICH || !(t->variants & ds->easy.variants)) continue;
+    preview V = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+                 g_array_new(FALSE, FALSE, sizeof(raw_span)),
+                 g_array_new(FALSE, FALSE, sizeof(preview_group)), t};
+    preview_seq(&V, &sl->tree, 0);
+    GArray *attrs = g_array_new(FALSE, FALSE, sizeof(tg_attr));
+    flatten(V.spans, attrs);
+    tg_attrs a = {attrs->len, (const tg_attr *)attrs->data};
+    for (size_t k = 0; k < a.n; k++)
+      if (a.v[k].type == TG_ATTR_RUBY) has_ruby[i] = true;
+    /* a name given its ruby by the ruby filter counts as ruby too */
+    warned +=
+        tg_easyja_check_text(&rules, V.text->str, V.text->len, &a, preview_locate, &V, scratch);
+    g_array_free(attrs, TRUE);
+    g_string_free(V.text, TRUE);
+    g_array_free(V.src, TRUE);
+    g_array_free(V.spans, TRUE);
+    g_array_free(V.groups, TRUE);
+  }
+  easy_check C = {m,
+                  &rules,
+                  ds->easy.variants,
+                  g_hash_table_new(NULL, NULL),
+                  g_hash_table_new(NULL, NULL),
+                  has_ruby,
+                  scratch,
+                  0};
+  for (size_t p = 0; p < ds->npages; p++)
+    for (size_t b = 0; b < ds->pages[p].nblocks; b++) {
+      const tg_block *blk = &ds->pages[p].blocks[b];
+      if (blk->type == TG_BLOCK_FLOW) check_easy_flow(&C, blk);
+      tg_block_foreach_text(blk, check_easy_sizes, &C);
+    }
+  warned += C.warned;
+  g_hash_table_destroy(C.styles);
+  g_hash_table_destroy(C.blocks);
+  g_free(has_ruby);
+  tg_diag_take_unique(d, scratch);
+  tg_diag_free(scratch);
+  return warned;
 }

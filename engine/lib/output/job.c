@@ -23,8 +23,8 @@ static const char *const OUTPUT_KEYS[] = {"sort",          "batch-size", "duplex
                                           "compact"};
 static const char *const ENCRYPT_KEYS[] = {"password-file", "password-env"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
-static const char *const MUNI_KEYS[] = {"id", "name", "sender", "values", "exclude", "variant",
-                                        "lists"};
+static const char *const MUNI_KEYS[] = {"id",      "name",    "sender", "values",
+                                        "exclude", "variant", "lists",  "unprintable-names"};
 static const char *const LIST_KEYS[] = {"file",     "type",    "design",    "profile",
                                         "encoding", "columns", "era_codes", "variant",
                                         "variant-column"};
@@ -132,6 +132,13 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
   if (tg_yget_string(m, "variant", false, &variant, d)) {
     mu->variant = keep(J, variant);
     variant_span = tg_ynode_span(tg_ymap_get(m, "variant"));
+  }
+  /* a name no font can draw: reject the row (default) or print its kana */
+  static const char *const UNPRINTABLE[] = {"reject", "kana"};
+  int un = 0;
+  if (tg_yget_enum(m, "unprintable-names", false, UNPRINTABLE, N(UNPRINTABLE), &un, d)) {
+    mu->names_in_kana = un == 1;
+    mu->names_span = tg_ynode_span(tg_ymap_get(m, "unprintable-names"));
   }
   tg_ynode *lists = tg_yget_seq(m, "lists", true, d);
   tg_ycheck_keys(m, "municipality", MUNI_KEYS, N(MUNI_KEYS), d);

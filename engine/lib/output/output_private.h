@@ -85,6 +85,8 @@ typedef struct {
   tg_exclusions **exclusions; /* per municipality (NULL entries: none) */
   output_label_sheet labels;  /* label sheet, when the job asks for labels */
   GArray *assignment;  /* output_assignment, in print order */
+  tg_furigana *furigana; /* loaded once, when a design asks for `ruby: auto` */
+  bool furigana_failed;
 } output_run;
 
 /* One line of assignment.csv (strings owned). */

@@ -104,16 +104,24 @@ static void run_release(output_run *R) {
   tg_secret_free(R->password);
   output_label_sheet_clear(&R->labels);
   g_hash_table_destroy(R->designs);
+  tg_furigana_free(R->furigana);
   tg_fonts_free(R->fonts);
   g_free(R->stage_dir);
 }
 
 /* ---- check ----------------------------------------------------------------------- */
 
-static const tg_design *design_for(output_run *R, const char *path) {
+static const tg_design *design_for(output_run *R, const char *path, bool *first) {
+  *first = false;
   if (g_hash_table_contains(R->designs, path)) return g_hash_table_lookup(R->designs, path);
   tg_design *ds = tg_design_load(path, R->d);
   g_hash_table_insert(R->designs, g_strdup(path), ds); /* NULL remembered too */
+  *first = ds != NULL;
+  /* automatic furigana: MeCab and the dictionaries, once per run */
+  if (ds && !R->furigana && !R->furigana_failed && tg_design_uses_auto_ruby(ds)) {
+    R->furigana = tg_furigana_new_from_data_dir(R->d);
+    R->furigana_failed = !R->furigana;
+  }
   return ds;
 }
 
@@ -129,6 +137,10 @@ static tg_values *constants_for(const tg_job *job, const tg_municipality *mu,
   tg_values_set(v, "job.date", job->date);
   tg_values_set(v, "list.type", ls->type);
   return v;
+}
+
+static bool can_draw(void *fonts, const char *s, size_t len, uint32_t *cp, uint32_t *vs) {
+  return tg_fonts_can_draw(fonts, s, len, cp, vs);
 }
 
 /* Read the experiment's secret salt from its file or environment variable
@@ -221,7 +233,8 @@ static bool check_phase(output_run *R) {
                                         .columns = ls->columns, .ncolumns = ls->ncolumns};
       tg_era_codes_default(&p.era_codes);
       if (ls->era_codes) tg_era_codes_parse(&p.era_codes, ls->era_codes);
-      p.design = design_for(R, ls->design);
+      bool first_use;
+      p.design = design_for(R, ls->design, &first_use);
       p.targets = tg_targets_open(ls->file, &p.read_opt, R->d);
       if (p.targets && R->validator) {
         tg_list_rules rules = {.exclusions = R->exclusions[m], .era_codes = &p.era_codes};
@@ -229,8 +242,11 @@ static bool check_phase(output_run *R) {
       }
       p.constants = constants_for(job, mu, ls);
       if (p.design && p.targets) {
-        p.merge = tg_merge_new(p.design, tg_targets_get_column_names(p.targets),
-                               tg_targets_get_column_count(p.targets), p.constants, R->d);
+        tg_merge_options mo = {.furigana = R->furigana};
+        p.merge = tg_merge_new_full(p.design, tg_targets_get_column_names(p.targets),
+                                    tg_targets_get_column_count(p.targets), p.constants, &mo, R->d);
+        /* `tegami check JOB`: the easy-Japanese checks, once per design */
+        if (p.merge && first_use && R->opt->check_only) tg_merge_check_easy(p.merge, R->d);
         p.key_col = tg_targets_find_column(p.targets, job->key_column);
         p.postal_col = tg_targets_find_column(p.targets, job->output.postal_column);
         p.address_col = tg_targets_find_column(p.targets, "住所");
@@ -247,6 +263,12 @@ static bool check_phase(output_run *R) {
       if (p.merge &&
           !tg_merge_set_variant(p.merge, ls->variant ? ls->variant : mu->variant,
                                 ls->variant_column, ls->variant_span, R->d)) {
+        tg_merge_free(p.merge);
+        p.merge = NULL;
+      }
+      if (p.merge && mu->names_in_kana &&
+          !tg_merge_set_kana_fallback(p.merge, "氏名", "氏名カナ", can_draw, R->fonts,
+                                      mu->names_span, R->d)) {
         tg_merge_free(p.merge);
         p.merge = NULL;
       }
