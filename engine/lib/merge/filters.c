@@ -92,183 +92,37 @@ static bool f_trim(const char *in, size_t len, const char *const *args, int narg
 
 /* ---- dates ------------------------------------------------------------------------ */
 
-typedef struct {
-  int y, m, d; /* first day */
-  const char *name;
-  char letter; /* KDB letter form */
-} era;
-
-/* Oldest first; era i ends the day before era i+1 starts. */
-static const era ERAS[] = {
-    {1868, 1, 25, "明治", 'M'}, {1912, 7, 30, "大正", 'T'}, {1926, 12, 25, "昭和", 'S'},
-    {1989, 1, 8, "平成", 'H'},  {2019, 5, 1, "令和", 'R'},
-};
-#define NERAS ((int)G_N_ELEMENTS(ERAS))
-
-static int date_key(int y, int m, int d) { return y * 10000 + m * 100 + d; }
-
-/* The era of a Gregorian date, or -1 before Meiji. */
-static int era_of(int y, int m, int d) {
-  for (int i = NERAS - 1; i >= 0; i--)
-    if (date_key(y, m, d) >= date_key(ERAS[i].y, ERAS[i].m, ERAS[i].d)) return i;
-  return -1;
-}
-
-/* Normalise a date text to ASCII: full-width digits, letters and separators
- * become ASCII; other characters are kept as UTF-8. */
-static bool ascii_fold(const char *in, size_t len, char *buf, size_t cap) {
-  size_t k = 0;
-  const char *p = in, *end = in + len;
-  while (p < end) {
-    uint32_t cp;
-    int n = tg_utf8_decode(p, (size_t)(end - p), &cp);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0; /* full-width ASCII */
-    if (cp == 0x3000) cp = ' ';
-    if (cp < 0x80) {
-      if (k + 1 >= cap) return false;
-      buf[k++] = (char)cp;
-    } else {
-      if (k + (size_t)n >= cap) return false;
-      memcpy(buf + k, p, (size_t)n);
-      k += (size_t)n;
-    }
-    p += n;
-  }
-  /* trim spaces */
-  size_t a = 0;
-  while (a < k && buf[a] == ' ')
-    a++;
-  while (k > a && buf[k - 1] == ' ')
-    k--;
-  memmove(buf, buf + a, k - a);
-  buf[k - a] = '\0';
-  return true;
-}
-
-/* Read up to `max` ASCII digits at *p; -1 if none. */
-static int read_int(const char **p, int max) {
-  int v = 0, n = 0;
-  while (n < max && g_ascii_isdigit(**p)) {
-    v = v * 10 + (**p - '0');
-    (*p)++;
-    n++;
-  }
-  return n ? v : -1;
-}
-
-static bool is_sep(char c) { return c == '.' || c == '/' || c == '-'; }
-
-/* After the era: YY<sep>MM<sep>DD or YY年MM月DD日 (元 for year 1). */
-static bool parse_era_rest(const char *p, int *ey, int *m, int *d) {
-  if (strncmp(p, "元", 3) == 0) {
-    *ey = 1;
-    p += 3;
-  } else if ((*ey = read_int(&p, 2)) < 0) {
-    return false;
-  }
-  bool kanji = strncmp(p, "年", 3) == 0;
-  if (kanji)
-    p += 3;
-  else if (is_sep(*p))
-    p++;
-  else
-    return false;
-  if ((*m = read_int(&p, 2)) < 0) return false;
-  if (kanji) {
-    if (strncmp(p, "月", 3) != 0) return false;
-    p += 3;
-  } else if (is_sep(*p)) {
-    p++;
-  } else {
-    return false;
-  }
-  if ((*d = read_int(&p, 2)) < 0) return false;
-  if (kanji && strncmp(p, "日", 3) == 0) p += 3;
-  return *p == '\0';
-}
-
-static bool era_date(int e, int ey, int m, int d, int *y, const char **why) {
-  *y = ERAS[e].y - 1 + ey;
-  if (ey < 1 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)*y)) {
-    *why = "is not a calendar date";
-    return false;
-  }
-  int k = date_key(*y, m, d);
-  bool after_start = k >= date_key(ERAS[e].y, ERAS[e].m, ERAS[e].d);
-  bool before_end = e + 1 >= NERAS || k < date_key(ERAS[e + 1].y, ERAS[e + 1].m, ERAS[e + 1].d);
-  if (!after_start || !before_end) {
-    *why = "is a date outside its era";
-    return false;
-  }
-  return true;
-}
-
+/* Dates are read by the targets stage's parser (tg_date_parse: every form
+ * municipal lists use, era boundaries checked), so that a date the
+ * validator accepts is a date the filters print. */
 bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const char **why) {
-  char buf[64];
-  *why = "is not a date (expected 2026-10-01, S31.05.02, 昭和31年5月2日 or 3310502)";
-  if (len == 0 || !ascii_fold(in, len, buf, sizeof buf) || !buf[0]) return false;
-  const char *p = buf;
-  /* letter era: S31.05.02, H01/1/8 */
-  char c = g_ascii_toupper(p[0]);
-  for (int e = 0; e < NERAS; e++)
-    if (c == ERAS[e].letter && (g_ascii_isdigit(p[1]) || strncmp(p + 1, "元", 3) == 0)) {
-      int ey;
-      if (!parse_era_rest(p + 1, &ey, m, d)) return false;
-      return era_date(e, ey, *m, *d, y, why);
-    }
-  /* kanji era: 昭和31年5月2日 */
-  for (int e = 0; e < NERAS; e++)
-    if (strncmp(p, ERAS[e].name, strlen(ERAS[e].name)) == 0) {
-      int ey;
-      if (!parse_era_rest(p + strlen(ERAS[e].name), &ey, m, d)) return false;
-      return era_date(e, ey, *m, *d, y, why);
-    }
-  size_t n = strlen(p);
-  bool all_digits = n > 0;
-  for (size_t i = 0; i < n; i++)
-    all_digits = all_digits && g_ascii_isdigit(p[i]);
-  if (all_digits && n == 7) { /* era code + YYMMDD */
-    int e = p[0] - '1';
-    if (e < 0 || e >= NERAS) {
-      *why = "has an unknown era code (1 明治, 2 大正, 3 昭和, 4 平成, 5 令和)";
-      return false;
-    }
-    int ey = (p[1] - '0') * 10 + (p[2] - '0');
-    *m = (p[3] - '0') * 10 + (p[4] - '0');
-    *d = (p[5] - '0') * 10 + (p[6] - '0');
-    return era_date(e, ey, *m, *d, y, why);
+  merge_trim(&in, &len);
+  tg_date dt;
+  switch (tg_date_parse(in, len, NULL, &dt)) {
+  case TG_DATE_OK:
+    *y = dt.year, *m = dt.month, *d = dt.day;
+    return true;
+  case TG_DATE_INVALID: *why = "is not a calendar date"; break;
+  case TG_DATE_OUT_OF_ERA: *why = "is a date outside its era"; break;
+  case TG_DATE_UNKNOWN_ERA:
+    *why = "has an unknown era code (1 明治, 2 大正, 3 昭和, 4 平成, 5 令和)";
+    break;
+  case TG_DATE_MALFORMED:
+  default: *why = "is not a date (expected 2026-10-01, S31.05.02, 昭和31年5月2日 or 3310502)";
   }
-  if (all_digits && n == 8) {
-    *y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-    *m = (p[4] - '0') * 10 + (p[5] - '0');
-    *d = (p[6] - '0') * 10 + (p[7] - '0');
-  } else {
-    /* 2026-10-01, 2026/10/1, 2026年10月1日 */
-    const char *q = p;
-    *y = read_int(&q, 4);
-    bool kanji = strncmp(q, "年", 3) == 0;
-    if (*y < 0 || q - p != 4 || !(kanji || is_sep(*q))) return false;
-    q += kanji ? 3 : 1;
-    if ((*m = read_int(&q, 2)) < 0) return false;
-    if (kanji ? strncmp(q, "月", 3) != 0 : !is_sep(*q)) return false;
-    q += kanji ? 3 : 1;
-    if ((*d = read_int(&q, 2)) < 0) return false;
-    if (kanji && strncmp(q, "日", 3) == 0) q += 3;
-    if (*q) return false;
-  }
-  if (!g_date_valid_dmy((GDateDay)*d, (GDateMonth)*m, (GDateYear)*y)) {
-    *why = "is not a calendar date";
-    return false;
-  }
-  return true;
+  return false;
 }
 
-static void append_era_year(GString *out, int e, int y) {
-  int ey = y - ERAS[e].y + 1;
+/* "昭和31年" (元年 for the first year); false before 明治. */
+static bool append_era_year(GString *out, int y, int m, int d) {
+  int ey;
+  tg_era e = tg_date_get_era((tg_date){y, m, d}, &ey);
+  if (e == TG_ERA_NONE) return false;
   if (ey == 1)
-    g_string_append_printf(out, "%s元年", ERAS[e].name);
+    g_string_append_printf(out, "%s元年", tg_era_name(e));
   else
-    g_string_append_printf(out, "%s%d年", ERAS[e].name, ey);
+    g_string_append_printf(out, "%s%d年", tg_era_name(e), ey);
+  return true;
 }
 
 static const char *const WAREKI_ARGS[] = {"full", "year", "both", NULL};
@@ -278,13 +132,11 @@ static bool f_wareki(const char *in, size_t len, const char *const *args, int na
                      const char **why) {
   int y, m, d;
   if (!merge_parse_date(in, len, &y, &m, &d, why)) return false;
-  int e = era_of(y, m, d);
-  if (e < 0) {
+  if (!append_era_year(out, y, m, d)) {
     *why = "is before the Meiji era";
     return false;
   }
   const char *form = nargs ? args[0] : "full";
-  append_era_year(out, e, y);
   if (strcmp(form, "year") == 0) return true;
   if (strcmp(form, "both") == 0) g_string_append_printf(out, "（%d年）", y);
   g_string_append_printf(out, "%d月%d日", m, d);
@@ -303,12 +155,12 @@ static bool f_date(const char *in, size_t len, const char *const *args, int narg
   g_string_append_printf(out, "%d年", y);
   if (strcmp(form, "year") == 0) return true;
   if (strcmp(form, "both") == 0) {
-    int e = era_of(y, m, d);
-    if (e >= 0) {
-      g_string_append(out, "（");
-      append_era_year(out, e, y);
+    gsize mark = out->len;
+    g_string_append(out, "（");
+    if (append_era_year(out, y, m, d))
       g_string_append(out, "）");
-    }
+    else
+      g_string_truncate(out, mark);
   }
   g_string_append_printf(out, "%d月%d日", m, d);
   return true;
