@@ -72,7 +72,7 @@ static void print_help(FILE *f) {
   fprintf(f, "tegami %s — letters and mail-merge for municipal nudge programmes\n\n", TG_VERSION);
   fprintf(f, "usage: tegami COMMAND [OPTIONS] FILE\n\ncommands:\n");
   for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-    fprintf(f, "  %-9s %-24s %s\n", COMMANDS[i].name, COMMANDS[i].args, COMMANDS[i].summary);
+    fprintf(f, "  %-9s %-28s %s\n", COMMANDS[i].name, COMMANDS[i].args, COMMANDS[i].summary);
   fprintf(f, "\noptions:\n");
   for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
     fprintf(f, " %s:\n%s", COMMANDS[i].name, COMMANDS[i].options);
