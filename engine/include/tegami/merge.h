@@ -142,6 +142,8 @@ typedef struct tg_letter {
   int segment;           /* index into design->segments, or -1 */
   const char *variant_name; /* borrowed from the design */
   const char *segment_name; /* NULL when the design has no segments */
+  const char *arm_name;     /* set by the caller before tg_layout_letter: the letter's
+                               experiment arm (NULL: none; the design's first arm) */
   size_t nvalues;
   const char **values;     /* values[slot] */
   const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */

@@ -63,6 +63,7 @@ const text_style *layout_style(const layout_env *env, const tg_style *st) {
 bool layout_block_shown(const tg_block *b, const layout_sel *sel) {
   if (!((b->variants >> sel->variant) & 1)) return false;
   if (sel->segment >= 0 && !((b->segments >> sel->segment) & 1)) return false;
+  if (sel->arm >= 0 && !((b->arms >> sel->arm) & 1)) return false;
   if (b->when.slot >= 0) {
     const char *v = sel->values[b->when.slot];
     if (!v || !v[0]) return false;
@@ -547,8 +548,9 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
   case TG_BLOCK_ADDRESS: return place_address(env, ctx, arena, items, b, sel, &w, d, used);
   case TG_BLOCK_FLOW: return place_flow(env, ctx, arena, items, b, sel, &w, d, used);
   case TG_BLOCK_IMAGE: return place_image(env, items, b, used);
-  case TG_BLOCK_BARCODE:
-  case TG_BLOCK_CHART: place_slot(arena, items, b, sel); return true;
+  case TG_BLOCK_BARCODE: place_slot(arena, items, b, sel); return true;
+  case TG_BLOCK_CHART: /* drawn by chart.c */
+    return layout_chart(env, ctx, arena, items, b, sel, w.file, w.row, d);
   }
   return false;
 }

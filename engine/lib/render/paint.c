@@ -140,6 +140,25 @@ static void paint_qr(cairo_t *cr, const tg_item *it) {
   cairo_surface_destroy(rec);
 }
 
+/* Diagonal hatching (bottom-left to top-right, 0.35pt) clipped to the
+ * rectangle: patterns that tell zones of a chart apart in black and white. */
+static void paint_hatch(cairo_t *cr, const tg_item *it) {
+  double x = it->x_pt, y = it->y_pt, w = it->u.rect.w_pt, h = it->u.rect.h_pt;
+  double gap = it->u.rect.hatch_pt;
+  cairo_save(cr);
+  rounded_rect(cr, x, y, w, h, it->u.rect.radius_pt);
+  cairo_clip(cr);
+  for (double u = x - h + gap / 2; u < x + w; u += gap) {
+    cairo_move_to(cr, u, y + h);
+    cairo_line_to(cr, u + h, y);
+  }
+  set_rgba(cr, it->u.rect.hatch);
+  cairo_set_line_width(cr, 0.35);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+  cairo_stroke(cr);
+  cairo_restore(cr);
+}
+
 void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n) {
   for (size_t i = 0; i < n; i++) {
     const tg_item *it = &items[i];
@@ -151,6 +170,7 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
         set_rgba(cr, it->u.rect.fill);
         cairo_fill(cr);
       }
+      if (it->u.rect.hatch_pt > 0) paint_hatch(cr, it);
       if (it->u.rect.stroke_pt > 0 && (it->u.rect.stroke & 0xFF)) {
         rounded_rect(cr, it->x_pt, it->y_pt, it->u.rect.w_pt, it->u.rect.h_pt, it->u.rect.radius_pt);
         set_rgba(cr, it->u.rect.stroke);
@@ -181,7 +201,7 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
       cairo_paint(cr);
       cairo_restore(cr);
       break;
-    case TG_ITEM_SLOT: break; /* drawn by the barcode and chart modules once integrated */
+    case TG_ITEM_SLOT: break; /* a declaration: charts follow it with their own items */
     }
   }
 }
