@@ -462,15 +462,32 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
   if (!text(c, part_name(c, "%s.label", m->name), r->label, &lab, c->x, 0, lw, true, &lr))
     return false;
   char *num = format_number(r->v, m->decimals);
-  /* the number bold, the unit smaller, eGFR's category after it */
-  char *val = egfr ? g_strdup_printf("%s %s（%s）", num, m->unit, G_BANDS[band].name)
-                   : g_strdup_printf("%s %s", num, m->unit);
+  /* the number bold, the unit smaller, eGFR's category after the number;
+   * the unit goes to a second line when the column is too narrow for one */
+  const char *cat = egfr ? G_BANDS[band].name : NULL;
+  char *val = cat ? g_strdup_printf("%s %s（%s）", num, m->unit, cat)
+                  : g_strdup_printf("%s %s", num, m->unit);
   uint32_t nlen = (uint32_t)strlen(num), ulen = (uint32_t)strlen(m->unit) + 1;
   tg_attr va[3] = {{0, nlen, TG_ATTR_WEIGHT, {.weight = 700}},
                    {nlen, nlen + ulen, TG_ATTR_SIZE, {.size_pt = s * 0.85}},
                    {nlen + ulen, (uint32_t)strlen(val), TG_ATTR_WEIGHT, {.weight = 700}}};
   tspec vs = {.size = s * 1.2, .align = TG_ALIGN_LEFT, .max_lines = 2, .line_height = 1.25,
-              .extra = va, .nextra = egfr ? 3 : 2};
+              .extra = va, .nextra = cat ? 3 : 2};
+  double one_w;
+  if (!text_width(c, val, &vs, &one_w)) {
+    g_free(val);
+    g_free(num);
+    return false;
+  }
+  if (one_w > lw) {
+    g_free(val);
+    val = cat ? g_strdup_printf("%s（%s）\n%s", num, cat, m->unit)
+              : g_strdup_printf("%s\n%s", num, m->unit);
+    uint32_t clen = cat ? (uint32_t)strlen("（）") + (uint32_t)strlen(cat) : 0;
+    va[0] = (tg_attr){0, nlen + clen, TG_ATTR_WEIGHT, {.weight = 700}};
+    va[1] = (tg_attr){nlen + clen + 1, (uint32_t)strlen(val), TG_ATTR_SIZE, {.size_pt = s * 0.85}};
+    vs.nextra = 2;
+  }
   text_result vr;
   if (!text(c, part_name(c, "%s.value", m->name), val, &vs, c->x, 0, lw, true, &vr)) {
     g_free(val);
@@ -517,10 +534,18 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
         line(c, part_name(c, "%s.bar.%s", m->name, G_BANDS[b].part), bx, bar_y, bx, bar_y + bar_h,
              0.5, OUTLINE, false);
       tspec t = bs;
-      if (b == band) t.weight = 700;
+      double lx = bx + 1, lw2 = bw - 2;
+      if (b == band) {
+        /* the reader's band: bold, and clear of the needle */
+        t.weight = 700;
+        double nx = sx0 + sw * axis_pos(m, r->v), half = bw / 2;
+        if (nx < bx + half) lx = nx + 2, lw2 = bx + bw - 1 - lx;
+        else lw2 = nx - 2 - lx;
+        if (lw2 < 1) lx = bx + 1, lw2 = bw - 2;
+      }
       text_result br;
-      if (!text(c, part_name(c, "%s.band.%s", m->name, G_BANDS[b].part), G_BANDS[b].name, &t, bx,
-                bar_y + (bar_h - s * 0.8 * 1.2) / 2, bw, false, &br)) {
+      if (!text(c, part_name(c, "%s.band.%s", m->name, G_BANDS[b].part), G_BANDS[b].name, &t, lx,
+                bar_y + (bar_h - s * 0.8 * 1.2) / 2, lw2, false, &br)) {
         g_free(num);
         return false;
       }
@@ -714,20 +739,30 @@ static bool draw_visits(chart *c) {
   double s = c->st->size_pt;
   double lw = c->w * 0.34, cw = (c->w - lw) / (double)ncells;
   double hh = s * 2.0;
+  /* rows with at least one visit: a condition never treated is left out */
   int rows[MAX_VISIT_ROWS];
-  size_t nr = 0;
+  size_t nr = 0, declared = 0;
   for (int r = 1; r <= MAX_VISIT_ROWS; r++) {
     char n[16];
     g_snprintf(n, sizeof n, "row-%d", r);
-    if (value_of(c, n)) rows[nr++] = r;
+    const char *v = value_of(c, n);
+    if (!v) continue;
+    declared++;
+    char *marks[MAX_VISIT_COLS];
+    size_t nm = split_list(v, marks, MAX_VISIT_COLS);
+    bool any = false;
+    for (size_t k = 0; k < nm && k < MAX_VISIT_COLS; k++) any = any || marks[k][0];
+    free_list(marks, nm, MAX_VISIT_COLS);
+    if (any || nm != nc) rows[nr++] = r; /* a count that does not match is reported below */
   }
-  if (!nr) {
+  if (!declared) {
     free_list(cols, nc, MAX_VISIT_COLS);
     report(c, TG_KIND_SCHEMA, "chart.value", "chart '%s' (visits) needs rows: row-1, row-2 …",
            c->block);
     return false;
   }
-  double row_h = (c->h - hh) / (double)nr, pad = tg_mm_to_pt(0.8);
+  double row_h = (c->h - hh) / (double)(nr ? nr : 1), pad = tg_mm_to_pt(0.8);
+  if (row_h > s * 3.4) row_h = s * 3.4;
   bool ok = true;
   tspec head = {.size = s, .weight = 700, .align = TG_ALIGN_CENTER, .max_lines = 2,
                 .line_height = 1.2};
