@@ -45,5 +45,6 @@ int cmd_merge(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
 int cmd_barcode(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_proof(int argc, char **argv);
 
 #endif

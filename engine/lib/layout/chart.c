@@ -541,7 +541,12 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
         double nx = sx0 + sw * axis_pos(m, r->v), half = bw / 2;
         if (nx < bx + half) lx = nx + 2, lw2 = bx + bw - 1 - lx;
         else lw2 = nx - 2 - lx;
-        if (lw2 < 1) lx = bx + 1, lw2 = bw - 2;
+        double need = 0;
+        if (!text_width(c, G_BANDS[b].name, &t, &need)) {
+          g_free(num);
+          return false;
+        }
+        if (lw2 < need + 0.5) lx = bx + 1, lw2 = bw - 2; /* too narrow: centred after all */
       }
       text_result br;
       if (!text(c, part_name(c, "%s.band.%s", m->name, G_BANDS[b].part), G_BANDS[b].name, &t, lx,
