@@ -24,8 +24,8 @@ int cmd_proof(int argc, char **argv) {
     const char *a = argv[i];
     bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--personas", NULL) ||
                       is_opt(a, "--type", NULL) || is_opt(a, "--persona", NULL) ||
-                      is_opt(a, "--trace", NULL) ||
-                      is_opt(a, "--fontset", NULL) || is_opt(a, "--dpi", NULL);
+                      is_opt(a, "--trace", NULL) || is_opt(a, "--fontset", NULL) ||
+                      is_opt(a, "--dpi", NULL);
     const char *val = NULL;
     if (with_value) {
       if (i + 1 >= argc) return cli_usage_error("%s needs a value", a);
@@ -61,7 +61,8 @@ int cmd_proof(int argc, char **argv) {
       design = a;
     }
   }
-  if (!design) return cli_usage_error("proof needs a design: tegami proof DESIGN.yaml --personas FILE");
+  if (!design)
+    return cli_usage_error("proof needs a design: tegami proof DESIGN.yaml --personas FILE");
   if (!po.personas) return cli_usage_error("proof needs sample personas: --personas FILE");
   FILE *trace = NULL;
   if (trace_path) {

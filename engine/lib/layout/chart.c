@@ -54,13 +54,16 @@ static const struct {
   const char *name, *part, *label;
   double lower;
 } G_BANDS[] = {
-    {"G1", "g1", "正常\nまたは高値", 90},      {"G2", "g2", "正常または\n軽度低下", 60},
-    {"G3a", "g3a", "軽度～\n中等度低下", 45}, {"G3b", "g3b", "中等度～\n高度低下", 30},
-    {"G4", "g4", "高度低下", 15},              {"G5", "g5", "末期腎不全", 0},
+    {"G1", "g1", "正常\nまたは高値", 90},
+    {"G2", "g2", "正常または\n軽度低下", 60},
+    {"G3a", "g3a", "軽度～\n中等度低下", 45},
+    {"G3b", "g3b", "中等度～\n高度低下", 30},
+    {"G4", "g4", "高度低下", 15},
+    {"G5", "g5", "末期腎不全", 0},
 };
-#define NBANDS 6
-#define EGFR_TOP 120.0 /* the left end of the G1 band on the axis */
-#define MIN_BAND_MM 15.0 /* narrower G bands carry their name only */
+#define NBANDS      6
+#define EGFR_TOP    120.0 /* the left end of the G1 band on the axis */
+#define MIN_BAND_MM 15.0  /* narrower G bands carry their name only */
 
 const tg_chart_measure *tg_chart_find_measure(const char *name) {
   for (size_t i = 0; i < G_N_ELEMENTS(MEASURES); i++)
@@ -156,13 +159,13 @@ static bool kind_takes(kind_id k, const char *name) {
 /* The names a kind takes, for a suggestion. */
 static size_t kind_names(kind_id k, const char **out, size_t max) {
   static const char *const ALL[] = {
-      "systolic",     "diastolic",     "hba1c",        "glucose",       "ldl",
-      "egfr",         "label-systolic", "label-diastolic", "label-hba1c", "label-glucose",
-      "label-ldl",    "label-egfr",    "legend",       "legend-normal", "legend-guide",
-      "legend-refer", "band-g1",       "band-g2",      "band-g3a",      "band-g3b",
-      "band-g4",      "band-g5",       "columns",      "now",           "now-text",
-      "visited",      "not-visited",   "row-1",        "label-1",       "row-2",
-      "label-2",      "row-3",         "label-3"};
+      "systolic",     "diastolic",      "hba1c",           "glucose",       "ldl",
+      "egfr",         "label-systolic", "label-diastolic", "label-hba1c",   "label-glucose",
+      "label-ldl",    "label-egfr",     "legend",          "legend-normal", "legend-guide",
+      "legend-refer", "band-g1",        "band-g2",         "band-g3a",      "band-g3b",
+      "band-g4",      "band-g5",        "columns",         "now",           "now-text",
+      "visited",      "not-visited",    "row-1",           "label-1",       "row-2",
+      "label-2",      "row-3",          "label-3"};
   size_t n = 0;
   for (size_t i = 0; i < G_N_ELEMENTS(ALL) && n < max; i++)
     if (kind_takes(k, ALL[i])) out[n++] = ALL[i];
@@ -238,9 +241,12 @@ static bool parse_number(const char *s, double *out) {
   while (p < end) {
     uint32_t cp;
     p += tg_utf8_decode(p, (size_t)(end - p), &cp);
-    if (cp >= 0xFF10 && cp <= 0xFF19) cp = '0' + (cp - 0xFF10);
-    else if (cp == 0xFF0E) cp = '.';
-    else if (cp == 0xFF0D || cp == 0x2212) cp = '-';
+    if (cp >= 0xFF10 && cp <= 0xFF19)
+      cp = '0' + (cp - 0xFF10);
+    else if (cp == 0xFF0E)
+      cp = '.';
+    else if (cp == 0xFF0D || cp == 0x2212)
+      cp = '-';
     if (cp == ' ' || cp == 0x3000) continue;
     if (cp > 0x7F) {
       g_string_free(a, TRUE);
@@ -262,18 +268,19 @@ static char *format_number(double v, int decimals) {
   return g_strdup(g_ascii_formatd(buf, sizeof buf, decimals ? "%.1f" : "%.0f", r));
 }
 
-/* ---- colours: told apart in grey by lightness, and by hatching and labels ---------------------- */
+/* ---- colours: told apart in grey by lightness, and by hatching and labels ----------------------
+ */
 
-#define INK        0x1A1A1AFF
-#define GREY_TEXT  0x4D4D4DFF
-#define OUTLINE    0x404040FF
-#define FILL_OK    0xFFFFFFFF
-#define FILL_GUIDE 0xFBE5A6FF /* light amber: about 88% grey */
-#define FILL_REFER 0xEDA48FFF /* salmon: about 72% grey, and hatched */
-#define HATCH      0x8C3B2AFF
-#define VISITED    0x35608CFF /* dark blue: about 38% grey, white text */
+#define INK         0x1A1A1AFF
+#define GREY_TEXT   0x4D4D4DFF
+#define OUTLINE     0x404040FF
+#define FILL_OK     0xFFFFFFFF
+#define FILL_GUIDE  0xFBE5A6FF /* light amber: about 88% grey */
+#define FILL_REFER  0xEDA48FFF /* salmon: about 72% grey, and hatched */
+#define HATCH       0x8C3B2AFF
+#define VISITED     0x35608CFF /* dark blue: about 38% grey, white text */
 #define NOT_VISITED 0xEEEEEEFF
-#define ACCENT     0xB3261EFF
+#define ACCENT      0xB3261EFF
 
 /* ---- drawing primitives ------------------------------------------------------------------ */
 
@@ -320,7 +327,7 @@ typedef struct {
   uint32_t color;
   tg_align align;
   size_t max_lines;
-  double line_height; /* 0: the chart style's */
+  double line_height;   /* 0: the chart style's */
   const tg_attr *extra; /* more attributes over the text (plain-text offsets) */
   size_t nextra;
 } tspec;
@@ -381,8 +388,8 @@ static bool text(const chart *c, const char *part, const char *s, const tspec *t
              res->missing_family ? res->missing_family : c->st->family,
              res->missing_weight >= 600 ? "bold" : "regular");
   } else if (!measure_only) {
-    layout_text(c->ctx, c->arena, c->items, part, plain, len, attrs, &st, x, y, w, 0,
-                ts->max_lines, res);
+    layout_text(c->ctx, c->arena, c->items, part, plain, len, attrs, &st, x, y, w, 0, ts->max_lines,
+                res);
   }
   tg_attr_list_free(al);
   tg_ruby_text_free(rt);
@@ -471,8 +478,12 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
   tg_attr va[3] = {{0, nlen, TG_ATTR_WEIGHT, {.weight = 700}},
                    {nlen, nlen + ulen, TG_ATTR_SIZE, {.size_pt = s * 0.85}},
                    {nlen + ulen, (uint32_t)strlen(val), TG_ATTR_WEIGHT, {.weight = 700}}};
-  tspec vs = {.size = s * 1.2, .align = TG_ALIGN_LEFT, .max_lines = 2, .line_height = 1.25,
-              .extra = va, .nextra = cat ? 3 : 2};
+  tspec vs = {.size = s * 1.2,
+              .align = TG_ALIGN_LEFT,
+              .max_lines = 2,
+              .line_height = 1.25,
+              .extra = va,
+              .nextra = cat ? 3 : 2};
   double one_w;
   if (!text_width(c, val, &vs, &one_w)) {
     g_free(val);
@@ -495,9 +506,9 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
     return false;
   }
   double ly = ry + (row_h - lr.height_pt - vr.height_pt) / 2;
-  bool ok = text(c, part_name(c, "%s.label", m->name), r->label, &lab, c->x, ly, lw, false, &lr) &&
-            text(c, part_name(c, "%s.value", m->name), val, &vs, c->x, ly + lr.height_pt, lw,
-                 false, &lr);
+  bool ok =
+      text(c, part_name(c, "%s.label", m->name), r->label, &lab, c->x, ly, lw, false, &lr) &&
+      text(c, part_name(c, "%s.value", m->name), val, &vs, c->x, ly + lr.height_pt, lw, false, &lr);
   g_free(val);
   if (!ok) {
     g_free(num);
@@ -511,16 +522,20 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
       double mid = b == 0 ? 100 : (G_BANDS[b].lower + G_BANDS[b - 1].lower) / 2;
       tg_chart_zone bz = tg_chart_classify(m, mid);
       const char *p = part_name(c, "%s.bar.%s", m->name, G_BANDS[b].part);
-      if (bz == TG_CHART_REFER) hatched(c, p, bx, bar_y, bw, bar_h, zone_fill(bz));
-      else rect(c, p, bx, bar_y, bw, bar_h, 0, 0, zone_fill(bz), 0);
+      if (bz == TG_CHART_REFER)
+        hatched(c, p, bx, bar_y, bw, bar_h, zone_fill(bz));
+      else
+        rect(c, p, bx, bar_y, bw, bar_h, 0, 0, zone_fill(bz), 0);
     }
   } else {
     double edges[4] = {0, axis_pos(m, m->guide), axis_pos(m, m->refer), 1};
     for (int k = 0; k < 3; k++) {
       double bx = sx0 + sw * edges[k], bw = sw * (edges[k + 1] - edges[k]);
       const char *p = part_name(c, "%s.bar.%s", m->name, zone_part((tg_chart_zone)k));
-      if (k == TG_CHART_REFER) hatched(c, p, bx, bar_y, bw, bar_h, zone_fill((tg_chart_zone)k));
-      else rect(c, p, bx, bar_y, bw, bar_h, 0, 0, zone_fill((tg_chart_zone)k), 0);
+      if (k == TG_CHART_REFER)
+        hatched(c, p, bx, bar_y, bw, bar_h, zone_fill((tg_chart_zone)k));
+      else
+        rect(c, p, bx, bar_y, bw, bar_h, 0, 0, zone_fill((tg_chart_zone)k), 0);
     }
   }
   rect(c, part_name(c, "%s.bar", m->name), sx0, bar_y, sw, bar_h, 0.5, OUTLINE, 0, 0);
@@ -539,8 +554,10 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
         /* the reader's band: bold, and clear of the needle */
         t.weight = 700;
         double nx = sx0 + sw * axis_pos(m, r->v), half = bw / 2;
-        if (nx < bx + half) lx = nx + 2, lw2 = bx + bw - 1 - lx;
-        else lw2 = nx - 2 - lx;
+        if (nx < bx + half)
+          lx = nx + 2, lw2 = bx + bw - 1 - lx;
+        else
+          lw2 = nx - 2 - lx;
         double need = 0;
         if (!text_width(c, G_BANDS[b].name, &t, &need)) {
           g_free(num);
@@ -555,26 +572,32 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
         return false;
       }
     }
-    rect(c, part_name(c, "%s.you.%s", m->name, G_BANDS[band].part), sx0 + sw * band / NBANDS,
-         bar_y, sw / NBANDS, bar_h, 1.6, INK, 0, 0);
+    rect(c, part_name(c, "%s.you.%s", m->name, G_BANDS[band].part), sx0 + sw * band / NBANDS, bar_y,
+         sw / NBANDS, bar_h, 1.6, INK, 0, 0);
   }
 
   /* threshold ticks and their numbers under the bar */
-  tspec ts = {.size = s * 0.8, .align = TG_ALIGN_CENTER, .max_lines = 1, .line_height = 1.3,
+  tspec ts = {.size = s * 0.8,
+              .align = TG_ALIGN_CENTER,
+              .max_lines = 1,
+              .line_height = 1.3,
               .color = GREY_TEXT};
   if (egfr) {
     for (int b = 1; b < NBANDS; b++) {
       double tx = sx0 + sw * b / NBANDS;
       char *n = format_number(G_BANDS[b - 1].lower, 0);
-      line(c, part_name(c, "%s.tick.%s", m->name, n), tx, bar_y + bar_h, tx, bar_y + bar_h + 2,
-           0.5, OUTLINE, false);
+      line(c, part_name(c, "%s.tick.%s", m->name, n), tx, bar_y + bar_h, tx, bar_y + bar_h + 2, 0.5,
+           OUTLINE, false);
       ok = text_centred(c, part_name(c, "%s.tick.%s", m->name, n), n, &ts, tx, bar_y + bar_h + 1.5,
                         sx0, sx1);
       g_free(n);
       if (!ok) break;
     }
     if (ok && detailed) {
-      tspec ds = {.size = s * 0.72, .align = TG_ALIGN_CENTER, .max_lines = 2, .line_height = 1.25,
+      tspec ds = {.size = s * 0.72,
+                  .align = TG_ALIGN_CENTER,
+                  .max_lines = 2,
+                  .line_height = 1.25,
                   .color = GREY_TEXT};
       for (int b = 0; b < NBANDS && ok; b++) {
         tspec t = ds;
@@ -608,7 +631,10 @@ static bool draw_measure(const chart *c, const mrow *r, double ry, double row_h,
   line(c, np, nx, top + cap_h - 1, nx, bar_y + bar_h + 1, 1.4, INK, false);
   double dot = fmin(bar_h * 0.55, tg_mm_to_pt(2.4));
   rect(c, np, nx - dot / 2, bar_y + (bar_h - dot) / 2, dot, dot, 0.8, 0xFFFFFFFF, INK, dot / 2);
-  tspec cs = {.size = s * 0.95, .weight = 700, .align = TG_ALIGN_CENTER, .max_lines = 1,
+  tspec cs = {.size = s * 0.95,
+              .weight = 700,
+              .align = TG_ALIGN_CENTER,
+              .max_lines = 1,
               .line_height = 1.2};
   (void)z;
   ok = text_centred(c, np, num, &cs, nx, top, c->x + lw, c->x + c->w);
@@ -638,8 +664,10 @@ static bool draw_legend(const chart *c, double ly, double lh) {
   for (int k = 0; k < 3; k++) {
     const char *p = part_name(c, "legend.%s", zone_part((tg_chart_zone)k));
     double sy = ly + (lh - sh) / 2;
-    if (k == TG_CHART_REFER) hatched(c, p, x, sy, sw, sh, zone_fill((tg_chart_zone)k));
-    else rect(c, p, x, sy, sw, sh, 0, 0, zone_fill((tg_chart_zone)k), 0);
+    if (k == TG_CHART_REFER)
+      hatched(c, p, x, sy, sw, sh, zone_fill((tg_chart_zone)k));
+    else
+      rect(c, p, x, sy, sw, sh, 0, 0, zone_fill((tg_chart_zone)k), 0);
     rect(c, p, x, sy, sw, sh, 0.5, OUTLINE, 0, 0);
     text_result r;
     if (!text(c, p, names[k], &ts, x + sw + gap, ly + (lh - ts.size * 1.3) / 2, widths[k] + 1,
@@ -663,8 +691,8 @@ static bool draw_measures(chart *c) {
     if (blank) continue; /* not measured: no row */
     mrow r = {.m = tg_chart_find_measure(c->names[i]), .raw = raw};
     if (!parse_number(raw, &r.v)) {
-      report(c, TG_KIND_DATA, "chart.number",
-             "the value '%s' of chart '%s' is not a number", c->names[i], c->block);
+      report(c, TG_KIND_DATA, "chart.number", "the value '%s' of chart '%s' is not a number",
+             c->names[i], c->block);
       return false;
     }
     char ln[32];
@@ -675,8 +703,9 @@ static bool draw_measures(chart *c) {
   if (!declared) {
     report(c, TG_KIND_SCHEMA, "chart.value", "chart '%s' (%s) has no value to draw: give %s",
            c->block, KINDS[c->kind],
-           c->kind == K_BP ? "systolic and diastolic" : c->kind == K_RESULTS ? "egfr, systolic …"
-                                                                                : KINDS[c->kind]);
+           c->kind == K_BP        ? "systolic and diastolic"
+           : c->kind == K_RESULTS ? "egfr, systolic …"
+                                  : KINDS[c->kind]);
     return false;
   }
   const char *lg = text_of(c, "legend", "on");
@@ -686,7 +715,8 @@ static bool draw_measures(chart *c) {
   /* the egfr kind describes each G band when the bands are wide enough */
   bool detailed = c->kind == K_EGFR;
   double lw = fmin(c->w * 0.24, tg_mm_to_pt(48));
-  if (detailed && (c->w - lw - tg_mm_to_pt(5)) / NBANDS < tg_mm_to_pt(MIN_BAND_MM)) detailed = false;
+  if (detailed && (c->w - lw - tg_mm_to_pt(5)) / NBANDS < tg_mm_to_pt(MIN_BAND_MM))
+    detailed = false;
   double row_h = (c->h - lh) / (double)(n ? n : 1);
   double most = c->st->size_pt * (detailed ? 7.5 : 5.5);
   if (row_h > most) row_h = most;
@@ -725,7 +755,8 @@ static size_t split_list(const char *s, char **out, size_t max) {
 }
 
 static void free_list(char **v, size_t n, size_t max) {
-  for (size_t i = 0; i < n && i < max; i++) g_free(v[i]);
+  for (size_t i = 0; i < n && i < max; i++)
+    g_free(v[i]);
 }
 
 static bool draw_visits(chart *c) {
@@ -756,7 +787,8 @@ static bool draw_visits(chart *c) {
     char *marks[MAX_VISIT_COLS];
     size_t nm = split_list(v, marks, MAX_VISIT_COLS);
     bool any = false;
-    for (size_t k = 0; k < nm && k < MAX_VISIT_COLS; k++) any = any || marks[k][0];
+    for (size_t k = 0; k < nm && k < MAX_VISIT_COLS; k++)
+      any = any || marks[k][0];
     free_list(marks, nm, MAX_VISIT_COLS);
     if (any || nm != nc) rows[nr++] = r; /* a count that does not match is reported below */
   }
@@ -769,8 +801,8 @@ static bool draw_visits(chart *c) {
   double row_h = (c->h - hh) / (double)(nr ? nr : 1), pad = tg_mm_to_pt(0.8);
   if (row_h > s * 3.4) row_h = s * 3.4;
   bool ok = true;
-  tspec head = {.size = s, .weight = 700, .align = TG_ALIGN_CENTER, .max_lines = 2,
-                .line_height = 1.2};
+  tspec head = {
+      .size = s, .weight = 700, .align = TG_ALIGN_CENTER, .max_lines = 2, .line_height = 1.2};
   for (size_t k = 0; k < ncells && ok; k++) {
     bool is_now = k == nc;
     const char *p = is_now ? part_name(c, "%s.now", "head") : part_name(c, "head.col%zu", k + 1);
@@ -842,7 +874,8 @@ static bool draw_visits(chart *c) {
   return ok;
 }
 
-/* ---- entry points ------------------------------------------------------------------------------ */
+/* ---- entry points ------------------------------------------------------------------------------
+ */
 
 /* The slot line of the trace: the chart's kind and merged values. */
 static void slot_item(const chart *c) {
@@ -884,8 +917,11 @@ bool layout_chart_check(const layout_env *env, const tg_block *b, tg_diag *d) {
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "chart.kind", b->span,
                "chart '%s' has an unknown kind '%s'", b->name, b->u.slot.kind);
     const char *s = tg_suggest(b->u.slot.kind, KINDS, G_N_ELEMENTS(KINDS));
-    if (s) tg_diag_hint(d, "did you mean '%s'?", s);
-    else tg_diag_hint(d, "the kinds are results, blood-pressure, hba1c, glucose, ldl, egfr and visits");
+    if (s)
+      tg_diag_hint(d, "did you mean '%s'?", s);
+    else
+      tg_diag_hint(d,
+                   "the kinds are results, blood-pressure, hba1c, glucose, ldl, egfr and visits");
     return false;
   }
   bool ok = true;
@@ -894,8 +930,8 @@ bool layout_chart_check(const layout_env *env, const tg_block *b, tg_diag *d) {
     if (kind_takes((kind_id)k, n)) continue;
     const tg_text *t = &b->u.slot.values[i];
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "chart.value",
-               t->node ? tg_text_span(t, 0, 0) : b->span,
-               "chart '%s' (%s) takes no value '%s'", b->name, KINDS[k], n);
+               t->node ? tg_text_span(t, 0, 0) : b->span, "chart '%s' (%s) takes no value '%s'",
+               b->name, KINDS[k], n);
     const char *names[40];
     size_t nn = kind_names((kind_id)k, names, G_N_ELEMENTS(names));
     const char *s = tg_suggest(n, names, nn);

@@ -205,8 +205,9 @@ static personas_file *personas_load(const char *path, tg_diag *d) {
       p->fields = g_new0(char *, g->columns->len + 1);
       p->lengths = g_new0(size_t, g->columns->len + 1);
       for (guint c = 0; c < g->columns->len; c++) {
-        tg_ynode *v = row && row->type == TG_Y_MAP ? tg_ymap_get(row, g_ptr_array_index(g->columns, c))
-                                                   : NULL;
+        tg_ynode *v = row && row->type == TG_Y_MAP
+                          ? tg_ymap_get(row, g_ptr_array_index(g->columns, c))
+                          : NULL;
         p->fields[c] = g_strdup(v && v->type == TG_Y_SCALAR ? v->value : "");
         p->lengths[c] = strlen(p->fields[c]);
       }
@@ -241,9 +242,12 @@ static void collect_runs(GArray *runs, const tg_item *items, size_t n) {
   for (size_t i = 0; i < n; i++) {
     const tg_item *it = &items[i];
     if (it->type != TG_ITEM_GLYPHS || it->u.glyphs.ruby || !it->u.glyphs.text_len) continue;
-    run_pos r = {it->x_pt,          it->y_pt,
-                 it->u.glyphs.width_pt, it->u.glyphs.text,
-                 it->u.glyphs.text_len, it->u.glyphs.size_pt};
+    run_pos r = {it->x_pt,
+                 it->y_pt,
+                 it->u.glyphs.width_pt,
+                 it->u.glyphs.text,
+                 it->u.glyphs.text_len,
+                 it->u.glyphs.size_pt};
     g_array_append_val(runs, r);
   }
 }
@@ -299,7 +303,8 @@ static GArray *tokenize(const char *s) {
     tclass c = classify(g_utf8_get_char(p));
     p = g_utf8_next_char(p);
     if (c != T_NEWLINE && c != T_OTHER)
-      while (*p && classify(g_utf8_get_char(p)) == c) p = g_utf8_next_char(p);
+      while (*p && classify(g_utf8_get_char(p)) == c)
+        p = g_utf8_next_char(p);
     size_t tok[2] = {(size_t)(start - s), (size_t)(p - start)};
     g_array_append_val(t, tok);
   }
@@ -369,9 +374,12 @@ static void diff_html(const char *a, const char *b, GString *left, GString *righ
       for (size_t j = m; j-- > 0;)
         AT(i, j) = ia[i] == ib[j] ? AT(i + 1, j + 1) + 1 : MAX(AT(i + 1, j), AT(i, j + 1));
     for (size_t i = 0, j = 0; i < n && j < m;) {
-      if (ia[i] == ib[j]) ca[i++] = cb[j++] = true;
-      else if (AT(i + 1, j) >= AT(i, j + 1)) i++;
-      else j++;
+      if (ia[i] == ib[j])
+        ca[i++] = cb[j++] = true;
+      else if (AT(i + 1, j) >= AT(i, j + 1))
+        i++;
+      else
+        j++;
     }
 #undef AT
     g_free(L);
@@ -380,8 +388,10 @@ static void diff_html(const char *a, const char *b, GString *left, GString *righ
     g_hash_table_destroy(ids);
   }
   *changed = 0;
-  for (size_t i = 0; i < n; i++) *changed += !ca[i];
-  for (size_t j = 0; j < m; j++) *changed += !cb[j];
+  for (size_t i = 0; i < n; i++)
+    *changed += !ca[i];
+  for (size_t j = 0; j < m; j++)
+    *changed += !cb[j];
   emit_side(left, a, ta, ca, "del");
   emit_side(right, b, tb, cb, "ins");
   g_free(ca);
@@ -393,7 +403,7 @@ static void diff_html(const char *a, const char *b, GString *left, GString *righ
 /* ---- rendering the letters ------------------------------------------------------------------ */
 
 typedef struct {
-  char *id;   /* file stem: <type>-<persona>-<variant>[-<arm>] */
+  char *id; /* file stem: <type>-<persona>-<variant>[-<arm>] */
   guint group, persona;
   int variant, arm, segment;
   size_t npages;
@@ -454,12 +464,15 @@ static bool render_letter(proof_run *P, const tg_pages *pages, const char *id,
   }
   if (P->opt->png) {
     tg_sink *png = tg_sink_png_new(P->pages_dir, id, P->opt->dpi > 0 ? P->opt->dpi : 100, P->d);
-    if (!png) ok = false;
-    else sinks[ns++] = png;
+    if (!png)
+      ok = false;
+    else
+      sinks[ns++] = png;
   }
   for (size_t s = 0; s < ns && ok; s++) {
     tg_sink_begin_letter(sinks[s], info);
-    for (size_t pg = 0; pg < pages->npages && ok; pg++) ok = tg_sink_page(sinks[s], &pages->pages[pg], P->d);
+    for (size_t pg = 0; pg < pages->npages && ok; pg++)
+      ok = tg_sink_page(sinks[s], &pages->pages[pg], P->d);
   }
   if (P->trace && ok) {
     tg_sink_begin_letter(P->trace, info);
@@ -487,11 +500,13 @@ static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
   tg_values_set(consts, "job.date", P->pf->date);
   tg_values_set(consts, "list.type", g->type);
   bool ok = true;
-  tg_merge *m = tg_merge_new(ds, (const char *const *)g->columns->pdata, g->columns->len, consts,
-                             P->d);
+  tg_merge *m =
+      tg_merge_new(ds, (const char *const *)g->columns->pdata, g->columns->len, consts, P->d);
   tg_layout *lay = m ? tg_layout_new(ds, m, P->fonts, *layer_base, P->d) : NULL;
-  if (!lay) ok = false;
-  else *layer_base += (uint32_t)tg_layout_get_layer_count(lay);
+  if (!lay)
+    ok = false;
+  else
+    *layer_base += (uint32_t)tg_layout_get_layer_count(lay);
   tg_letter *letter = m ? tg_letter_new(m) : NULL;
   size_t narms = ds->narms ? ds->narms : 1;
   for (guint pi = 0; ok && pi < g->personas->len; pi++) {
@@ -507,10 +522,14 @@ static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
         break;
       }
       for (size_t a = 0; a < narms; a++) {
-        proof_letter pl = {.group = gi, .persona = pi, .variant = (int)v,
-                           .arm = ds->narms ? (int)a : -1, .segment = -1};
-        pl.id = ds->narms ? g_strdup_printf("%s-%s-%s-%s", g->type, p->id, ds->variants[v], ds->arms[a])
-                          : g_strdup_printf("%s-%s-%s", g->type, p->id, ds->variants[v]);
+        proof_letter pl = {.group = gi,
+                           .persona = pi,
+                           .variant = (int)v,
+                           .arm = ds->narms ? (int)a : -1,
+                           .segment = -1};
+        pl.id = ds->narms
+                    ? g_strdup_printf("%s-%s-%s-%s", g->type, p->id, ds->variants[v], ds->arms[a])
+                    : g_strdup_printf("%s-%s-%s", g->type, p->id, ds->variants[v]);
         /* one control number per persona, so that only the texts differ between its letters */
         letter->seq = ++P->seq;
         g_snprintf(letter->id, sizeof letter->id, "%s-P-%04u", P->pf->muni_id, persona_no);
@@ -521,11 +540,16 @@ static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
         if (pl.ok) {
           pl.segment = letter->segment;
           pl.npages = pages.npages;
-          tg_letter_info info = {P->seq, pl.id, P->pf->path, row.number,
+          tg_letter_info info = {P->seq,
+                                 pl.id,
+                                 P->pf->path,
+                                 row.number,
                                  ds->nvariants > 1 ? letter->variant_name : NULL,
-                                 letter->segment_name, letter->arm_name};
+                                 letter->segment_name,
+                                 letter->arm_name};
           GString *text = g_string_new(NULL);
-          for (size_t pg = 0; pg < pages.npages; pg++) page_text(&pages.pages[pg], text);
+          for (size_t pg = 0; pg < pages.npages; pg++)
+            page_text(&pages.pages[pg], text);
           pl.text = g_string_free(text, FALSE);
           if (!render_letter(P, &pages, pl.id, &info)) ok = false;
         }
@@ -609,7 +633,8 @@ static void comparison(GString *h, const tg_design *ds, const proof_letter *a,
   caption(h, ds, a);
   g_string_append(h, " ⇔ ");
   caption(h, ds, b);
-  g_string_append_printf(h, " (%zu tokens differ)</summary>\n<div class=\"diff\"><div><h3>", changed);
+  g_string_append_printf(h, " (%zu tokens differ)</summary>\n<div class=\"diff\"><div><h3>",
+                         changed);
   caption(h, ds, a);
   g_string_append(h, "</h3><pre>");
   g_string_append_len(h, left->str, (gssize)left->len);
@@ -635,10 +660,12 @@ static GString *build_index(const proof_run *P) {
   g_string_append(h, " · letter date ");
   attr_escaped(h, pf->date);
   g_string_append(h, " · variants:");
-  for (size_t v = 0; v < ds->nvariants; v++) g_string_append_printf(h, " %s", ds->variants[v]);
+  for (size_t v = 0; v < ds->nvariants; v++)
+    g_string_append_printf(h, " %s", ds->variants[v]);
   if (ds->narms) {
     g_string_append(h, " · arms:");
-    for (size_t a = 0; a < ds->narms; a++) g_string_append_printf(h, " %s", ds->arms[a]);
+    for (size_t a = 0; a < ds->narms; a++)
+      g_string_append_printf(h, " %s", ds->arms[a]);
   }
   g_string_append(h, "</p>\n");
 
@@ -663,8 +690,10 @@ static GString *build_index(const proof_run *P) {
       g_string_append(h, "</td><td>");
       attr_escaped(h, sg->name);
       g_string_append(h, "</td><td>");
-      if (who->len) g_string_append_len(h, who->str, (gssize)who->len);
-      else g_string_append(h, "<span class=\"warn\">no persona reaches this segment</span>");
+      if (who->len)
+        g_string_append_len(h, who->str, (gssize)who->len);
+      else
+        g_string_append(h, "<span class=\"warn\">no persona reaches this segment</span>");
       g_string_append(h, "</td></tr>\n");
       g_string_free(who, TRUE);
     }
@@ -686,11 +715,16 @@ static GString *build_index(const proof_run *P) {
         attr_escaped(h, p->note);
       }
       g_string_append(h, "</h2>\n<p class=\"meta\">segment: ");
-      if (first->ok && first->segment >= 0) attr_escaped(h, ds->segments[first->segment].name);
-      else if (first->ok) g_string_append(h, "(none)");
-      else g_string_append(h, "<span class=\"warn\">no letter: see the messages of tegami proof</span>");
-      g_string_append_printf(h, "</p>\n<div class=\"grid\" style=\"grid-template-columns:"
-                                "repeat(%zu,minmax(240px,1fr))\">\n",
+      if (first->ok && first->segment >= 0)
+        attr_escaped(h, ds->segments[first->segment].name);
+      else if (first->ok)
+        g_string_append(h, "(none)");
+      else
+        g_string_append(h,
+                        "<span class=\"warn\">no letter: see the messages of tegami proof</span>");
+      g_string_append_printf(h,
+                             "</p>\n<div class=\"grid\" style=\"grid-template-columns:"
+                             "repeat(%zu,minmax(240px,1fr))\">\n",
                              ds->nvariants * (ds->narms ? ds->narms : 1));
       for (size_t v = 0; v < ds->nvariants; v++)
         for (size_t a = 0; a < (ds->narms ? ds->narms : 1); a++) {
@@ -701,11 +735,11 @@ static GString *build_index(const proof_run *P) {
           if (P->opt->pdf) g_string_append_printf(h, "<a href=\"pages/%s.pdf\">PDF</a>", l->id);
           g_string_append(h, "</figcaption>\n");
           for (size_t pg = 0; pg < l->npages; pg++)
-            g_string_append_printf(
-                h,
-                "<a href=\"pages/%s-%04zu.png\"><img src=\"pages/%s-%04zu.png\" alt=\"%s page %zu\" "
-                "onload=\"tgLoad(this)\" onerror=\"tgFail(this)\"></a>\n",
-                l->id, pg + 1, l->id, pg + 1, l->id, pg + 1);
+            g_string_append_printf(h,
+                                   "<a href=\"pages/%s-%04zu.png\"><img src=\"pages/%s-%04zu.png\" "
+                                   "alt=\"%s page %zu\" "
+                                   "onload=\"tgLoad(this)\" onerror=\"tgFail(this)\"></a>\n",
+                                   l->id, pg + 1, l->id, pg + 1, l->id, pg + 1);
           g_string_append(h, "</figure>\n");
         }
       g_string_append(h, "</div>\n");
@@ -723,7 +757,8 @@ static GString *build_index(const proof_run *P) {
   return h;
 }
 
-/* ---- the command ------------------------------------------------------------------------------- */
+/* ---- the command -------------------------------------------------------------------------------
+ */
 
 bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_summary *sum,
               tg_diag *d) {

@@ -206,12 +206,12 @@ static bool check_phase(output_run *R) {
       if (ls->era_codes) tg_era_codes_parse(&p.era_codes, ls->era_codes);
       p.design = design_for(R, ls->design);
       /* a design that declares arms must have a letter for every arm of the experiment */
-      for (size_t a = 0; p.design && p.design->narms && a < job->experiment.narms; a++)
-        if (job->experiment.enabled &&
-            tg_design_find_arm(p.design, job->experiment.arms[a].name) < 0)
+      for (size_t a = 0; p.design && p.design->narms && a < job->experiment.narms; a++) {
+        const char *arm = job->experiment.arms[a].name;
+        if (job->experiment.enabled && tg_design_find_arm(p.design, arm) < 0)
           tg_diag_at(R->d, TG_ERROR, TG_KIND_SCHEMA, "job.arm", ls->span,
-                     "the experiment's arm '%s' is not an arm of design %s", job->experiment.arms[a].name,
-                     ls->design);
+                     "the experiment's arm '%s' is not an arm of design %s", arm, ls->design);
+      }
       p.targets = tg_targets_open(ls->file, &p.read_opt, R->d);
       if (p.targets && R->validator) {
         tg_list_rules rules = {.exclusions = R->exclusions[m], .era_codes = &p.era_codes};
