@@ -800,6 +800,8 @@ static bool draw_visits(chart *c) {
   }
   double row_h = (c->h - hh) / (double)(nr ? nr : 1), pad = tg_mm_to_pt(0.8);
   if (row_h > s * 3.4) row_h = s * 3.4;
+  /* a grid shorter than its box sits in the middle of it */
+  double top = c->y + fmax(0, (c->h - hh - row_h * (double)nr) / 2);
   bool ok = true;
   tspec head = {
       .size = s, .weight = 700, .align = TG_ALIGN_CENTER, .max_lines = 2, .line_height = 1.2};
@@ -811,9 +813,9 @@ static bool draw_visits(chart *c) {
     if (is_now) t.color = ACCENT;
     text_result r;
     ok = text(c, p, is_now ? now : cols[k], &t, cx, 0, cw, true, &r) &&
-         text(c, p, is_now ? now : cols[k], &t, cx, c->y + (hh - r.height_pt) / 2, cw, false, &r);
+         text(c, p, is_now ? now : cols[k], &t, cx, top + (hh - r.height_pt) / 2, cw, false, &r);
   }
-  line(c, part_name(c, "head"), c->x, c->y + hh, c->x + c->w, c->y + hh, 0.8, OUTLINE, false);
+  line(c, part_name(c, "head"), c->x, top + hh, c->x + c->w, top + hh, 0.8, OUTLINE, false);
   const char *yes = text_of(c, "visited", "受診あり"), *no = text_of(c, "not-visited", "受診なし");
   const char *again = text_of(c, "now-text", "再開しましょう");
   for (size_t i = 0; i < nr && ok; i++) {
@@ -828,7 +830,7 @@ static bool draw_visits(chart *c) {
       ok = false;
       break;
     }
-    double ry = c->y + hh + row_h * (double)i;
+    double ry = top + hh + row_h * (double)i;
     g_snprintf(n, sizeof n, "label-%d", rows[i]);
     const char *label = text_of(c, n, "");
     tspec lt = {.size = s, .align = TG_ALIGN_LEFT, .max_lines = 2, .line_height = 1.25};
