@@ -408,7 +408,7 @@ typedef struct {
   int variant, arm, segment;
   size_t npages;
   char *text;
-  bool ok;
+  bool merged, ok; /* the row merged (it has a segment); the letter was laid out */
 } proof_letter;
 
 static void letter_clear(gpointer p) {
@@ -535,8 +535,8 @@ static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
         g_snprintf(letter->id, sizeof letter->id, "%s-P-%04u", P->pf->muni_id, persona_no);
         letter->arm_name = ds->narms ? ds->arms[a] : NULL;
         tg_pages pages = {0};
-        pl.ok = tg_merge_row(m, &row, P->pf->path, letter, P->d) &&
-                tg_layout_letter(lay, P->ctx, letter, &pages, P->d);
+        pl.merged = tg_merge_row(m, &row, P->pf->path, letter, P->d);
+        pl.ok = pl.merged && tg_layout_letter(lay, P->ctx, letter, &pages, P->d);
         if (pl.ok) {
           pl.segment = letter->segment;
           pl.npages = pages.npages;
@@ -556,6 +556,8 @@ static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
         g_array_append_val(P->letters, pl);
         if (!pl.ok) break; /* the other arms would fail the same way */
       }
+      const proof_letter *last = &g_array_index(P->letters, proof_letter, P->letters->len - 1);
+      if (!last->merged) break; /* a row that cannot merge fails in every variant */
     }
   }
   tg_letter_free(letter);
