@@ -48,6 +48,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
 int cmd_barcode(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_proof(int argc, char **argv);
 
 /* security commands (cmd_audit.c, cmd_purge.c, cmd_encrypt.c); their option
  * help texts, for the COMMANDS table */

@@ -47,6 +47,18 @@ static const cli_command COMMANDS[] = {
      "join the outputs of a sharded run, checking nothing is missing or doubled",
      "  -o, --out DIR      the merged folder\n  --force            replace DIR\n", cmd_merge},
     {"evaluate", "ASSIGNMENT.csv OUTCOMES.csv", "visit rate per experiment arm, with intervals and p-values", "  -o, --out DIR      output folder (default: evaluation)\n  --window-days N    count visits up to N days after the letter date (default: no end)\n  --alpha A          1 - confidence level (default 0.05)\n  --reference ARM    the arm others are compared with (default: control, else the first)\n  --key NAME         the person's column in both files (default: KDB個人番号)\n  --date-column NAME the visit date's column (default: visit_date, else 受診日)\n  --force            replace an earlier evaluation in DIR\n  --fontset FILE     font set listing for the chart\n", cmd_evaluate},
+    {"proof", "DESIGN.yaml --personas F",
+     "every variant, segment and arm of a design for sample personas: PDF, PNG, index.html",
+     "  --personas FILE    synthetic rows and a municipality profile (samples/personas.yaml)\n"
+     "  -o, --out DIR      output folder (default: proofs): index.html and pages/\n"
+     "  --force            replace proofs already in DIR\n"
+     "  --type TYPE        only the personas of this list type\n"
+     "  --persona ID       only this persona\n"
+     "  --dpi N            resolution of the PNGs (default 100)\n"
+     "  --trace FILE       also write a text trace of every letter ('-' = stdout)\n"
+     "  --no-pdf           write only the trace: no PDF, PNG or index.html\n"
+     "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n",
+     cmd_proof},
     {"preflight", "FILE.pdf ...", "check PDFs as a print vendor would: sizes, fonts, missing glyphs, images",
      "  --size A4|WxHmm    the trim size every page must have (default: all the same)\n"
      "  --min-ppi N        lowest image resolution accepted (default 300)\n"

@@ -17,6 +17,13 @@
  * copy carrying the masks of the letters it appears in.  The later stages
  * only filter blocks by the letter's variant and segment.
  *
+ * Arms.  A design may also declare the arms of an A/B experiment (`arms:
+ * [loss, gain]`); a block limited with `arms:` appears only in letters of
+ * those arms.  Unlike variants and segments, arms are not expanded into
+ * copies: a block carries an arm mask that the layout checks per letter (the
+ * run loop gives each letter its arm, tg_letter.arm_name), and a block
+ * limited to some arms is never part of a static layer.
+ *
  * Lengths are stored in points (1/72 inch) with the unit in the field name;
  * the YAML always states its unit ("20mm", "10.5pt").  The origin is the top
  * left corner of the page, y grows downwards.
@@ -35,8 +42,10 @@ struct tg_ynode;
 /* Limits of the selection dimensions (masks are bit sets). */
 #define TG_MAX_VARIANTS 8
 #define TG_MAX_SEGMENTS 64
+#define TG_MAX_ARMS     16
 #define TG_ALL_VARIANTS ((uint32_t)0xFF)
 #define TG_ALL_SEGMENTS (~(uint64_t)0)
+#define TG_ALL_ARMS     ((uint32_t)0xFFFF)
 
 /* How the merge stage reads a text. */
 typedef enum {
@@ -134,6 +143,7 @@ struct tg_block {
    * rule (when.slot < 0: always) */
   uint32_t variants;
   uint64_t segments;
+  uint32_t arms; /* experiment arms it appears in (TG_ALL_ARMS: every letter) */
   tg_text when;
   double space_before_pt; /* in a flow: extra room above the block */
   union {
@@ -274,6 +284,8 @@ typedef struct tg_design {
   size_t nsegments; /* 0 when the design declares none */
   tg_segment *segments;
   tg_span segments_span;
+  size_t narms; /* 0 when the design declares no experiment arms */
+  const char *const *arms;
   size_t npages;
   tg_design_page *pages;
   size_t ntexts;  /* number of slots */
@@ -299,6 +311,7 @@ bool tg_design_uses_auto_ruby(const tg_design *design);
 /* Index of a variant / segment by name, or -1. */
 int tg_design_find_variant(const tg_design *design, const char *name);
 int tg_design_find_segment(const tg_design *design, const char *name);
+int tg_design_find_arm(const tg_design *design, const char *name);
 /* Mask of the segments of a list type (0 when the design has none for it;
  * TG_ALL_SEGMENTS when the design declares no segments). */
 uint64_t tg_design_segment_mask(const tg_design *design, const char *list_type);

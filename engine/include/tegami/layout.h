@@ -67,7 +67,8 @@ typedef enum {
   TG_ITEM_LINE,
   TG_ITEM_QR,
   TG_ITEM_IMAGE, /* a PNG or SVG of the design, loaded once per layout */
-  TG_ITEM_SLOT,  /* a declared place for a later module (chart): not drawn */
+  TG_ITEM_SLOT,  /* a declared place (chart): not drawn itself; a chart's slot item names
+                    its kind and values and is followed by its drawn items */
   TG_ITEM_BARS,  /* a Japan Post customer barcode: bars as vector rectangles */
 } tg_item_type;
 
@@ -102,6 +103,8 @@ typedef struct tg_item {
     struct {
       double w_pt, h_pt, stroke_pt, radius_pt;
       uint32_t stroke, fill; /* alpha 0 = none */
+      double hatch_pt;       /* diagonal hatching inside, lines this far apart (0 = none) */
+      uint32_t hatch;        /* its colour */
     } rect;
     struct {
       double x2_pt, y2_pt, width_pt;
@@ -226,6 +229,58 @@ void tg_layout_set_postal(tg_layout *layout, const struct tg_postal *postal);
  * or text overflowing its frame. */
 bool tg_layout_letter(const tg_layout *layout, tg_layout_ctx *ctx, const tg_letter *letter,
                       tg_pages *out, tg_diag *d);
+
+/* ---- result charts (chart.c) -----------------------------------------------------------
+ *
+ * The reader's own results drawn as vectors into a design's `chart` block:
+ * values against the 特定健診 判定値 (保健指導判定値 and 受診勧奨判定値,
+ * 令和6年度版), eGFR on the CKD G categories, and visit history by year.
+ * Kinds: results, blood-pressure, hba1c, glucose, ldl, egfr, visits (value
+ * names in docs/letters.md).  A chart is a slot item (kind and merged values,
+ * for the trace) followed by rectangles, lines and glyph runs named
+ * "<block>/<part>"; labels go through the text engine (fallback, kinsoku,
+ * ruby markup {腎臓|じんぞう} in label values).  Zones differ in lightness,
+ * hatching and a legend, never by colour alone. */
+
+typedef struct tg_chart_measure {
+  const char *name;  /* value name: systolic, diastolic, hba1c, glucose, ldl, egfr */
+  const char *label; /* default label, e.g. "収縮期血圧（上）" */
+  const char *unit;
+  double axis_min, axis_max; /* the scale drawn (eGFR: G bands of equal width instead) */
+  double guide;              /* 保健指導判定値 */
+  double refer;              /* 受診勧奨判定値 */
+  bool lower_is_worse;       /* eGFR: guide and refer are upper limits (< 60, < 45) */
+  int decimals;              /* digits shown after the point */
+} tg_chart_measure;
+
+typedef enum { TG_CHART_NORMAL, TG_CHART_GUIDE, TG_CHART_REFER } tg_chart_zone;
+
+/* The measure called `name`, or NULL. */
+const tg_chart_measure *tg_chart_find_measure(const char *name);
+/* Which zone a value falls in: below the 保健指導判定値, up to the
+ * 受診勧奨判定値, or beyond it. */
+tg_chart_zone tg_chart_classify(const tg_chart_measure *m, double value);
+/* The CKD GFR category of an eGFR: "G1", "G2", "G3a", "G3b", "G4" or "G5". */
+const char *tg_ckd_g_category(double egfr);
+
+/* A chart outside any design (tests, sheets the output stage draws). */
+typedef struct tg_chart_spec {
+  const char *kind; /* "results", "egfr", "visits" … */
+  const char *name; /* names the items (NULL: "chart") */
+  double x_pt, y_pt, width_pt, height_pt;
+  size_t nvalues;
+  const char *const *names; /* value names as in a design's `values:` */
+  const char *const *values;
+  const char *family; /* labels: a family of the font set (NULL: BIZ UDPGothic) */
+  int weight;         /* 0: 400 */
+  double size_pt;     /* 0: 9pt */
+} tg_chart_spec;
+
+/* Draw a chart into ctx (like tg_layout_frame: the items stay valid until
+ * the next tg_layout_* call on ctx).  False (reported: chart.kind,
+ * chart.value, chart.number, layout.*) when it cannot be drawn. */
+bool tg_layout_chart(tg_layout_ctx *ctx, const tg_chart_spec *spec, const tg_item **items,
+                     size_t *nitems, tg_diag *d);
 
 /* ---- Japan Post customer barcode (カスタマバーコード) ----------------------------
  *

@@ -173,6 +173,8 @@ typedef struct tg_letter {
   const char *variant_name; /* borrowed from the design */
   const char *segment_name; /* NULL when the design has no segments */
   bool name_in_kana;        /* the name is printed in kana (tg_merge_set_kana_fallback) */
+  const char *arm_name;     /* set by the caller before tg_layout_letter: the letter's
+                               experiment arm (NULL: none; the design's first arm) */
   size_t nvalues;
   const char **values;     /* values[slot] */
   const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */

@@ -310,6 +310,47 @@ bool tg_assignment_writer_close(tg_assignment_writer *w, tg_diag *d);
 /* Release; removes the temporary file if the writer was not closed. */
 void tg_assignment_writer_free(tg_assignment_writer *w);
 
+/* ==== Proofs: every variant × segment × arm of a design, for sample personas ====
+ *
+ * `tegami proof DESIGN.yaml --personas FILE -o DIR` (proof.c).  A personas
+ * file (kind: personas) holds a letter date, a municipality profile (id,
+ * name, sender:, values: — as in a job) and synthetic rows per list type:
+ *
+ *   personas:
+ *     highrisk:
+ *       - id: g3b-woman-66        (names the files; lower-case, digits, '-')
+ *         note: eGFR 38.5, 66歳     (shown on the page)
+ *         row: {氏名: 見本　八重, eGFR: "38.5", …}
+ *
+ * Every persona of the list types the design has segments for (or
+ * `type`) is merged and laid out in every variant and every arm; its row
+ * decides its segment as in a run.  Writes DIR/pages/<type>-<persona>-
+ * <variant>[-<arm>].pdf and -NNNN.png, and DIR/index.html: the letters side
+ * by side, the text differences between arms and between variants marked,
+ * which persona reaches which segment; self-contained (no server, no
+ * network).  A segment no persona reaches is a warning (proof.uncovered). */
+typedef struct tg_proof_options {
+  const char *personas; /* the personas file */
+  const char *out_dir;
+  bool force;          /* replace proofs already in out_dir */
+  bool pdf, png;       /* write PDFs / PNGs (index.html needs the PNGs) */
+  double dpi;          /* PNG resolution (0: 100) */
+  const char *type;    /* only the personas of this list type (NULL: the design's types) */
+  const char *persona; /* only this persona (NULL: all) */
+  const char *fontset; /* NULL: <data dir>/fonts/fontset.txt */
+  FILE *trace;         /* also trace every letter here (NULL: none) */
+} tg_proof_options;
+
+typedef struct tg_proof_summary {
+  size_t personas, letters, pages;
+  size_t uncovered_segments; /* segments of the proofed types that no persona reaches */
+} tg_proof_summary;
+
+/* False (reported) when the design, the personas file or a persona's letter
+ * is wrong, or an output cannot be written. */
+bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_summary *sum,
+              tg_diag *d);
+
 /* ==== Evaluation: visit rates per arm and stratum ==================================
  *
  * tg_evaluate() joins assignment.csv with a later list of clinic visits

@@ -57,6 +57,7 @@ typedef struct tg_letter_info {
   uint64_t row;
   const char *variant; /* NULL when the design has a single variant */
   const char *segment; /* NULL when the design has no segments */
+  const char *arm;     /* the experiment arm, or NULL */
 } tg_letter_info;
 
 void tg_sink_begin_letter(tg_sink *s, const tg_letter_info *info);

@@ -2,7 +2,7 @@
  *
  * A block entry may `use:` a named block (from the design's `blocks:` or an
  * included file) and override some of its keys.  It may be limited to some
- * variants or segments (`variants:`, `segments:`), shown only when a rule
+ * variants, segments or experiment arms (`variants:`, `segments:`, `arms:`), shown only when a rule
  * holds (`when:`), and contain values that differ per variant or segment;
  * then it is read once per variant/segment (select.c) and each copy carries
  * the masks of the letters it belongs to.  Copies report shared mistakes
@@ -23,7 +23,7 @@ static const char *const ECC_NAMES[] = {"L", "M", "Q", "H"};
 static const char *const OVERFLOW_NAMES[] = {"fail", "shrink"};
 
 /* Keys every block has, then the keys of each type (position keys apart). */
-static const char *const COMMON_KEYS[] = {"type", "name", "when", "variants", "segments"};
+static const char *const COMMON_KEYS[] = {"type", "name", "when", "variants", "segments", "arms"};
 static const char *const TEXT_KEYS[] = {"width",    "height",   "style", "text",
                                         "overflow", "min-size", "ruby"};
 static const char *const BOX_KEYS[] = {"width",        "height", "stroke",
@@ -551,6 +551,7 @@ static void load_block(loader *L, tg_block *b, tg_ynode *m, size_t index, const 
   b->type = (tg_block_type)type;
   b->variants = L->cur_vmask;
   b->segments = L->cur_smask;
+  b->arms = design_get_arm_filter(L, m);
   b->when.slot = -1;
   if (!tg_yget_string(m, "name", false, &b->name, L->d) || !*b->name) {
     char buf[64];

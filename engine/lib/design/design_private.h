@@ -99,6 +99,8 @@ bool design_get_ruby_mode(loader *L, tg_ynode *m, tg_ruby_mode *out);
 /* The masks named by `variants:` / `segments:` under m (all when absent). */
 uint32_t design_get_variant_filter(loader *L, tg_ynode *m);
 uint64_t design_get_segment_filter(loader *L, tg_ynode *m);
+/* The mask named by `arms:` under m (TG_ALL_ARMS when absent). */
+uint32_t design_get_arm_filter(loader *L, tg_ynode *m);
 
 /* ---- blocks.c ---------------------------------------------------------------------- */
 

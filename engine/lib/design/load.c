@@ -22,8 +22,8 @@
 
 static const char *const TOP_KEYS[] = {"kind",     "name",      "page",     "include",
                                        "colors",   "styles",    "variants", "segments",
-                                       "blocks",   "furniture", "pages",    "easy-japanese",
-                                       "envelope"};
+                                       "arms",     "blocks",    "furniture", "pages",
+                                       "easy-japanese", "envelope"};
 static const char *const EASY_KEYS[] = {"variants", "sentence-length", "min-size", "min-ruby-size"};
 static const char *const INCLUDE_KEYS[] = {"kind", "include", "colors", "styles", "blocks"};
 static const char *const PAGE_KEYS[] = {"size", "width", "height"};
@@ -62,6 +62,12 @@ int tg_design_find_variant(const tg_design *ds, const char *name) {
 int tg_design_find_segment(const tg_design *ds, const char *name) {
   for (size_t i = 0; i < ds->nsegments; i++)
     if (strcmp(ds->segments[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+int tg_design_find_arm(const tg_design *ds, const char *name) {
+  for (size_t i = 0; i < ds->narms; i++)
+    if (strcmp(ds->arms[i], name) == 0) return (int)i;
   return -1;
 }
 
@@ -438,6 +444,68 @@ static void load_segments(loader *L, tg_ynode *root) {
     design_get_text(L, m, "when", false, TG_TEXT_CONDITION, &sg->when);
   }
   g_ptr_array_free(nodes, TRUE);
+}
+
+/* The arms of an A/B experiment (`arms: [loss, gain]`): names only; the
+ * job's `experiment:` decides who gets which. */
+static void load_arms(loader *L, tg_ynode *root) {
+  tg_design *ds = L->design;
+  tg_ynode *a = tg_yget_seq(root, "arms", false, L->d);
+  if (!a) return;
+  if (a->n < 2 || a->n > TG_MAX_ARMS) {
+    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.arms", tg_ynode_span(a),
+               "a design declares 2 to %d experiment arms", TG_MAX_ARMS);
+    return;
+  }
+  const char **names = design_alloc(L, (a->n + 1) * sizeof *names);
+  size_t k = 0;
+  for (size_t i = 0; i < a->n; i++) {
+    const char *name;
+    if (!tg_ynode_string(a->vals[i], "arm", &name, L->d)) continue;
+    bool dup = false;
+    for (size_t j = 0; j < k && !dup; j++)
+      dup = strcmp(names[j], name) == 0;
+    bool other = tg_design_find_variant(ds, name) >= 0 || tg_design_find_segment(ds, name) >= 0;
+    if (!valid_name(name) || design_is_schema_word(name) || dup || other) {
+      tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA,
+                 dup || other ? "design.duplicate-name" : "design.name", tg_ynode_span(a->vals[i]),
+                 dup     ? "arm '%s' is declared twice"
+                 : other ? "'%s' is already the name of a variant or a segment"
+                         : "arm name '%s' must be lower-case letters, digits and '-', and not a "
+                           "key of the design format",
+                 name);
+      continue;
+    }
+    names[k++] = name;
+  }
+  ds->arms = names;
+  ds->narms = k;
+}
+
+uint32_t design_get_arm_filter(loader *L, tg_ynode *m) {
+  tg_ynode *n = tg_ymap_get(m, "arms");
+  if (!n) return TG_ALL_ARMS;
+  tg_ymap_get_key(m, "arms")->used = true;
+  const tg_design *ds = L->design;
+  uint32_t mask = 0;
+  size_t count = n->type == TG_Y_SEQ ? n->n : 1;
+  for (size_t i = 0; i < count; i++) {
+    tg_ynode *v = n->type == TG_Y_SEQ ? n->vals[i] : n;
+    const char *name;
+    if (!tg_ynode_string(v, "arms", &name, L->d)) continue;
+    int k = tg_design_find_arm(ds, name);
+    if (k < 0) {
+      tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.unknown-arm", tg_ynode_span(v),
+                 ds->narms ? "unknown arm '%s'" : "unknown arm '%s': the design declares no arms",
+                 name);
+      const char *s = tg_suggest(name, ds->arms, ds->narms);
+      if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
+      else if (!ds->narms) tg_diag_hint(L->d, "declare them at the top: arms: [%s, …]", name);
+      continue;
+    }
+    mask |= 1u << k;
+  }
+  return mask ? mask : TG_ALL_ARMS;
 }
 
 static uint64_t all_segments(const tg_design *ds) {
@@ -927,6 +995,7 @@ tg_design *tg_design_load_text(const char *name, const char *text, size_t len, t
     load_variants(&L, root);
     load_easy(&L, root);
     load_segments(&L, root);
+    load_arms(&L, root);
     L.cur_vmask = all_variants(ds);
     L.cur_smask = all_segments(ds);
     load_styles(&L);

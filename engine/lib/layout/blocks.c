@@ -1,5 +1,6 @@
 /* blocks.c — placing design blocks: text frames, flows, boxes, rules, QR
- * codes, tables, images, the address block and module slots.
+ * codes, tables, images, the address block, the sender block and the
+ * 料金後納/別納 mark.
  *
  * Each block is placed from its merged texts.  A frame reports whether its
  * text fitted; overflow is a result, never a silent clip: the frame (or a
@@ -11,9 +12,9 @@
  * A flow stacks its shown children downwards; a child hidden by `when:` or
  * whose merged text is empty takes no room and no gap.  QR symbols are
  * encoded with libqrencode in 8-bit mode (UTF-8 payloads; its Kanji mode
- * would expect Shift_JIS) and drawn later as vector squares.  Slots (the
- * customer barcode, charts) are placed as declared and drawn by nobody yet:
- * the barcode and chart modules will fill them.
+ * would expect Shift_JIS) and drawn later as vector squares.  The customer
+ * barcode is placed by custbar_place.c (under the name, or as its own
+ * block), charts are drawn by chart.c.
  */
 #include "layout/layout_private.h"
 
@@ -63,6 +64,7 @@ const text_style *layout_style(const layout_env *env, const tg_style *st) {
 bool layout_block_shown(const tg_block *b, const layout_sel *sel) {
   if (!((b->variants >> sel->variant) & 1)) return false;
   if (sel->segment >= 0 && !((b->segments >> sel->segment) & 1)) return false;
+  if (sel->arm >= 0 && !((b->arms >> sel->arm) & 1)) return false;
   if (b->when.slot >= 0) {
     const char *v = sel->values[b->when.slot];
     if (!v || !v[0]) return false;
@@ -512,23 +514,6 @@ static bool place_image(const layout_env *env, GArray *items, const tg_block *b,
   return true;
 }
 
-static void place_slot(tg_arena *arena, GArray *items, const tg_block *b, const layout_sel *sel) {
-  tg_item it = {.type = TG_ITEM_SLOT, .block = b->name, .x_pt = b->x_pt, .y_pt = b->y_pt};
-  it.u.slot.kind = b->u.slot.kind;
-  it.u.slot.w_pt = b->width_pt;
-  it.u.slot.h_pt = b->height_pt;
-  size_t n = b->u.slot.nvalues;
-  const char **vals = tg_arena_alloc(arena, (n + 1) * sizeof *vals);
-  for (size_t i = 0; i < n; i++) {
-    const char *v = b->u.slot.values[i].slot >= 0 ? sel->values[b->u.slot.values[i].slot] : "";
-    vals[i] = tg_arena_strndup(arena, v, strlen(v));
-  }
-  it.u.slot.nvalues = n;
-  it.u.slot.names = b->u.slot.names;
-  it.u.slot.values = vals;
-  g_array_append_val(items, it);
-}
-
 /* ---- indicia ---------------------------------------------------------------------------- */
 
 /* The half width of the mark at height y from its top (a circle's chord). */
@@ -700,7 +685,8 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
     *used = h;
     return true;
   }
-  case TG_BLOCK_CHART: place_slot(arena, items, b, sel); return true;
+  case TG_BLOCK_CHART: /* drawn by chart.c */
+    return layout_chart(env, ctx, arena, items, b, sel, w.file, w.row, d);
   case TG_BLOCK_INDICIA: return place_indicia(env, ctx, arena, items, b, sel, &w, d);
   }
   return false;

@@ -47,7 +47,18 @@ static void probe_text(const tg_block *owner, const tg_text *t, const tg_style *
   if (t->slot >= 0 && !tg_merge_slot_is_static(p->m, t->slot)) p->is_static = false;
 }
 
+/* Limited to some experiment arms (itself or a child of a flow): laid out
+ * per letter, because static layers are shared by every arm. */
+static bool arm_limited(const tg_block *b) {
+  if (b->arms != TG_ALL_ARMS) return true;
+  if (b->type == TG_BLOCK_FLOW)
+    for (size_t i = 0; i < b->u.flow.nchildren; i++)
+      if (arm_limited(&b->u.flow.children[i])) return true;
+  return false;
+}
+
 static bool block_is_static(const tg_merge *m, const tg_block *b) {
+  if (arm_limited(b)) return false;
   static_probe p = {m, true};
   tg_block_foreach_text(b, probe_text, &p);
   return p.is_static;
@@ -149,6 +160,7 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
       tg_block_foreach_text(b, check_faces, &fc);
       tg_block_foreach_text(b, note_slot_style, L);
       load_images(L, b, true, scratch);
+      layout_chart_check(&L->env, b, scratch);
     }
   tg_diag_take_unique(d, scratch);
   if (tg_diag_count_at_least(d, TG_ERROR) > errors_before) {
@@ -188,7 +200,7 @@ tg_layout *tg_layout_new(const tg_design *ds, const tg_merge *merge, const tg_fo
       L->is_static[p][i] = block_is_static(merge, &pg->blocks[i]);
     for (size_t v = 0; v < ds->nvariants; v++)
       for (size_t k = 0; k < L->nsegs; k++) {
-        layout_sel sel = {(int)v, L->sel_segment[k], values, attrs};
+        layout_sel sel = {(int)v, L->sel_segment[k], values, attrs, -1};
         /* which static blocks this selection shows decides its layer */
         g_string_printf(sig, "%zu:", p);
         for (size_t i = 0; i < pg->nblocks; i++)
@@ -292,7 +304,19 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
   size_t k = 0;
   for (size_t i = 0; i < L->nsegs; i++)
     if (L->sel_segment[i] == letter->segment) k = i;
-  layout_sel sel = {v, L->sel_segment[k], letter->values, letter->attrs};
+  /* the letter's experiment arm: the design's first without an experiment */
+  int arm = -1;
+  if (ds->narms) {
+    arm = letter->arm_name ? tg_design_find_arm(ds, letter->arm_name) : 0;
+    if (arm < 0) {
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "layout.unknown-arm", w.file, w.row, NULL,
+                  "the letter's experiment arm '%s' is not an arm of design %s",
+                  letter->arm_name, ds->path);
+      out->npages = 0;
+      return false;
+    }
+  }
+  layout_sel sel = {v, L->sel_segment[k], letter->values, letter->attrs, arm};
   if (!layout_preflight_letter(&L->env, L->slot_style, L->slot_block, letter, d)) {
     out->npages = 0;
     return false;

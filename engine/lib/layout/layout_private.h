@@ -3,7 +3,8 @@
  * fonts.c owns tg_face; linebreak.c classifies characters for Japanese line
  * breaking; text.c sets paragraphs into lines and emits glyph items; glyphs.c
  * checks a letter's merged characters against the fonts first; the block
- * files (blocks.c, qr.c, table.c, address.c) place design blocks; layout.c
+ * files (blocks.c, qr.c, table.c, address.c) place design blocks; chart.c
+ * draws result charts into chart slots; layout.c
  * ties them into static layers and letters.
  */
 #ifndef TG_LAYOUT_PRIVATE_H
@@ -172,12 +173,14 @@ bool layout_window_check(const layout_env *env, const tg_block *b, const tg_item
                          const err_where *where, tg_diag *d);
 
 
-/* What a letter shows: its variant and segment, and the merged values
- * (values[slot], attrs[slot]) that decide `when:` rules. */
+/* What a letter shows: its variant and segment, the merged values
+ * (values[slot], attrs[slot]) that decide `when:` rules, and its experiment
+ * arm (index into design->arms; -1: every block, whatever its `arms:`). */
 typedef struct {
   int variant, segment;
   const char *const *values;
   const tg_attrs *const *attrs;
+  int arm;
 } layout_sel;
 
 /* Is block b shown for sel (variant, segment, `when:`)? */
@@ -197,6 +200,17 @@ bool layout_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GA
  * layout.glyph-missing naming the block. */
 bool layout_preflight_letter(const layout_env *env, const text_style *const *slot_style,
                              const char *const *slot_block, const tg_letter *letter, tg_diag *d);
+
+/* ---- result charts (chart.c) ------------------------------------------------------ */
+
+/* Check a chart block (or the charts in a flow) when the layout is made: its
+ * kind and value names.  Reports design errors; false if any. */
+bool layout_chart_check(const layout_env *env, const tg_block *b, tg_diag *d);
+/* Draw chart block b for the letter sel, into items.  Problems name the row
+ * (file, row) or, for static content (file NULL), the block. */
+bool layout_chart(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                  const tg_block *b, const layout_sel *sel, const char *file, uint64_t row,
+                  tg_diag *d);
 
 /* ---- images (images.c) ----------------------------------------------------------- */
 

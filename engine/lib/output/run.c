@@ -235,6 +235,13 @@ static bool check_phase(output_run *R) {
       if (ls->era_codes) tg_era_codes_parse(&p.era_codes, ls->era_codes);
       bool first_use;
       p.design = design_for(R, ls->design, &first_use);
+      /* a design that declares arms must have a letter for every arm of the experiment */
+      for (size_t a = 0; p.design && p.design->narms && a < job->experiment.narms; a++) {
+        const char *arm = job->experiment.arms[a].name;
+        if (job->experiment.enabled && tg_design_find_arm(p.design, arm) < 0)
+          tg_diag_at(R->d, TG_ERROR, TG_KIND_SCHEMA, "job.arm", ls->span,
+                     "the experiment's arm '%s' is not an arm of design %s", arm, ls->design);
+      }
       p.targets = tg_targets_open(ls->file, &p.read_opt, R->d);
       if (p.targets && R->validator) {
         tg_list_rules rules = {.exclusions = R->exclusions[m], .era_codes = &p.era_codes};
@@ -739,6 +746,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     tg_letter *letter = w->letters[rec->plan];
     g_snprintf(letter->id, sizeof letter->id, "%s-%u-%06" G_GUINT64_FORMAT, p->muni->id,
                p->list_no, row.number);
+    letter->arm_name = rec->arm ? g_ptr_array_index(R->names, rec->arm) : NULL;
     tg_pages pages = {0};
     bool good = tg_merge_row(p->merge, &row, p->list->file, letter, w->rd) &&
                 tg_layout_letter(p->layout, w->ctx, letter, &pages, w->rd);
@@ -755,7 +763,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
       g_strlcpy(me.letter_id, letter->id, sizeof me.letter_id);
       tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number,
                              p->design->nvariants > 1 ? letter->variant_name : NULL,
-                             letter->segment_name};
+                             letter->segment_name, letter->arm_name};
       bool pad = R->job->output.duplex && pages.npages % 2 == 1;
       tg_page blank = {pages.pages[0].width_pt, pages.pages[0].height_pt, NULL, 0, NULL};
       for (size_t s = 0; s < nsinks && res->ok; s++) {

@@ -140,6 +140,25 @@ static void paint_qr(cairo_t *cr, const tg_item *it) {
   cairo_surface_destroy(rec);
 }
 
+/* Diagonal hatching (bottom-left to top-right, 0.35pt) clipped to the
+ * rectangle: patterns that tell zones of a chart apart in black and white. */
+static void paint_hatch(cairo_t *cr, const tg_item *it) {
+  double x = it->x_pt, y = it->y_pt, w = it->u.rect.w_pt, h = it->u.rect.h_pt;
+  double gap = it->u.rect.hatch_pt;
+  cairo_save(cr);
+  rounded_rect(cr, x, y, w, h, it->u.rect.radius_pt);
+  cairo_clip(cr);
+  for (double u = x - h + gap / 2; u < x + w; u += gap) {
+    cairo_move_to(cr, u, y + h);
+    cairo_line_to(cr, u + h, y);
+  }
+  set_rgba(cr, it->u.rect.hatch);
+  cairo_set_line_width(cr, 0.35);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+  cairo_stroke(cr);
+  cairo_restore(cr);
+}
+
 /* A filled box that touches a trim edge, grown into the bleed there. */
 static tg_item into_bleed(const tg_item *it, const paint_bleed *b) {
   tg_item r = *it;
@@ -167,6 +186,7 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
         set_rgba(cr, it->u.rect.fill);
         cairo_fill(cr);
       }
+      if (it->u.rect.hatch_pt > 0) paint_hatch(cr, it);
       if (it->u.rect.stroke_pt > 0 && (it->u.rect.stroke & 0xFF)) {
         rounded_rect(cr, it->x_pt, it->y_pt, it->u.rect.w_pt, it->u.rect.h_pt, it->u.rect.radius_pt);
         set_rgba(cr, it->u.rect.stroke);
@@ -206,7 +226,7 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
       set_rgba(cr, it->color);
       cairo_fill(cr);
       break;
-    case TG_ITEM_SLOT: break; /* drawn by the chart module once integrated */
+    case TG_ITEM_SLOT: break; /* a declaration: charts follow it with their own items */
     }
   }
 }

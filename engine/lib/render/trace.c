@@ -75,6 +75,10 @@ static void item_line(trace_sink *t, const tg_item *it) {
     }
     color(s, "fill", it->u.rect.fill);
     if (it->u.rect.radius_pt > 0) mm(s, "radius", it->u.rect.radius_pt);
+    if (it->u.rect.hatch_pt > 0) {
+      mm(s, "hatch", it->u.rect.hatch_pt);
+      color(s, "hatch-color", it->u.rect.hatch);
+    }
     break;
   case TG_ITEM_LINE:
     mm(s, "x2", it->u.line.x2_pt);
@@ -123,10 +127,12 @@ static void item_line(trace_sink *t, const tg_item *it) {
 
 static void trace_begin_letter(tg_sink *s, const tg_letter_info *info) {
   trace_sink *t = (trace_sink *)s;
-  fprintf(t->out, "letter %" G_GUINT64_FORMAT " id=%s list=%s row=%" G_GUINT64_FORMAT "%s%s%s%s\n",
+  fprintf(t->out,
+          "letter %" G_GUINT64_FORMAT " id=%s list=%s row=%" G_GUINT64_FORMAT "%s%s%s%s%s%s\n",
           info->seq, info->id ? info->id : "-", info->list ? info->list : "-", info->row,
           info->variant ? " variant=" : "", info->variant ? info->variant : "",
-          info->segment ? " segment=" : "", info->segment ? info->segment : "");
+          info->segment ? " segment=" : "", info->segment ? info->segment : "",
+          info->arm ? " arm=" : "", info->arm ? info->arm : "");
 }
 
 static bool trace_page(tg_sink *s, const tg_page *page, tg_diag *d) {
