@@ -36,7 +36,7 @@ bars=$(tr ' ' '\n' <"$WORK/q.pdf" | grep -acx h)
 pass "4 barcodes of 67 vector bars in the PDF"
 
 # a design without a barcode leaves the column empty and prints no count
-expect_exit 0 "$TEGAMI" run samples/job.yaml -o "$WORK/plain"
+expect_exit 0 "$TEGAMI" run tests/golden/labels/job.yaml -o "$WORK/plain"
 grep -q ',customer_barcode' "$WORK/plain/manifest.csv" || fail "no column header"
 grep -q ',\(yes\|no\).$' "$WORK/plain/manifest.csv" && fail "barcode marked for a design without one"
 grep -q 'customer barcodes' "$WORK/plain/summary.txt" && fail "barcode count without barcodes"

@@ -74,6 +74,7 @@ typedef struct tg_text {
   uint32_t variants; /* letters it can appear in (masks of its block) */
   uint64_t segments;
   tg_ruby_mode ruby; /* rich texts: where their ruby comes from */
+  bool not_for_reader; /* its block says `easy-japanese: false`: no easy-Japanese checks */
 } tg_text;
 
 /* Source span of the bytes text[off, off+len) of a design text. */
@@ -146,6 +147,8 @@ struct tg_block {
   uint32_t arms; /* experiment arms it appears in (TG_ALL_ARMS: every letter) */
   tg_text when;
   double space_before_pt; /* in a flow: extra room above the block */
+  bool not_for_reader;    /* `easy-japanese: false`: a form for the doctor, a postal
+                             mark, the address — not held to easy-Japanese rules */
   union {
     struct {
       tg_text text;

@@ -23,7 +23,8 @@ static const char *const ECC_NAMES[] = {"L", "M", "Q", "H"};
 static const char *const OVERFLOW_NAMES[] = {"fail", "shrink"};
 
 /* Keys every block has, then the keys of each type (position keys apart). */
-static const char *const COMMON_KEYS[] = {"type", "name", "when", "variants", "segments", "arms"};
+static const char *const COMMON_KEYS[] = {"type",     "name", "when",         "variants",
+                                          "segments", "arms", "easy-japanese"};
 static const char *const TEXT_KEYS[] = {"width",    "height",   "style", "text",
                                         "overflow", "min-size", "ruby"};
 static const char *const BOX_KEYS[] = {"width",        "height", "stroke",
@@ -544,6 +545,13 @@ static bool allowed_in_flow(tg_block_type t) {
   return t != TG_BLOCK_ADDRESS && t != TG_BLOCK_FLOW && t != TG_BLOCK_BARCODE;
 }
 
+static void mark_not_for_reader(const tg_block *owner, const tg_text *t, const tg_style *st,
+                                void *data) {
+  (void)st, (void)data;
+  ((tg_text *)t)->not_for_reader = true; /* the loader owns its texts */
+  ((tg_block *)owner)->not_for_reader = true;
+}
+
 /* Read one copy of a block (the tree already seen by its variant/segment). */
 static void load_block(loader *L, tg_block *b, tg_ynode *m, size_t index, const tg_block *flow,
                        int type) {
@@ -571,6 +579,12 @@ static void load_block(loader *L, tg_block *b, tg_ynode *m, size_t index, const 
   if (design_get_text(L, m, "when", false, TG_TEXT_CONDITION, &b->when)) L->guard = b->when.slot;
   READERS[type](L, b, m, flow);
   L->guard = outer_guard;
+  /* texts not read by the letter's reader are not held to easy-Japanese rules */
+  bool easy = true;
+  if (tg_yget_bool(m, "easy-japanese", false, &easy, L->d) && !easy) {
+    b->not_for_reader = true;
+    tg_block_foreach_text(b, mark_not_for_reader, NULL);
+  }
   check_keys(L, b, m, flow != NULL);
   if (!flow && b->type != TG_BLOCK_IMAGE && b->type != TG_BLOCK_BARCODE)
     check_inside_page(L, b, m); /* the barcode checks its quiet zone, which includes this */

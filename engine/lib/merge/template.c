@@ -2144,7 +2144,9 @@ typedef struct {
 static void check_easy_sizes(const tg_block *owner, const tg_text *t, const tg_style *st,
                              void *data) {
   easy_check *C = data;
-  if (!st || t->slot < 0 || t->kind != TG_TEXT_RICH || !(t->variants & C->easy)) return;
+  if (!st || t->slot < 0 || t->kind != TG_TEXT_RICH || !(t->variants & C->easy) ||
+      t->not_for_reader)
+    return;
   if (!g_hash_table_contains(C->styles, st)) {
     g_hash_table_add(C->styles, (gpointer)st);
     double ruby = st->ruby_size_pt > 0 ? st->ruby_size_pt : st->size_pt / 2;
@@ -2176,7 +2178,9 @@ static void check_easy_sizes(const tg_block *owner, const tg_text *t, const tg_s
 
 /* A flow that may shrink every text in it below the minimum. */
 static void check_easy_flow(easy_check *C, const tg_block *flow) {
-  if (!(flow->variants & C->easy) || flow->u.flow.overflow != TG_OVERFLOW_SHRINK) return;
+  if (!(flow->variants & C->easy) || flow->u.flow.overflow != TG_OVERFLOW_SHRINK ||
+      flow->not_for_reader)
+    return;
   double min = flow->u.flow.min_size_pt;
   if (min >= C->rules->min_text_pt) return;
   char have[32], want[32];
@@ -2200,7 +2204,9 @@ size_t tg_merge_check_easy(const tg_merge *m, tg_diag *d) {
   for (size_t i = 0; i < m->nslots; i++) {
     const tg_text *t = ds->texts[i];
     const slot *sl = &m->slots[i];
-    if (!sl->compiled || t->kind != TG_TEXT_RICH || !(t->variants & ds->easy.variants)) continue;
+    if (!sl->compiled || t->kind != TG_TEXT_RICH || !(t->variants & ds->easy.variants) ||
+        t->not_for_reader)
+      continue;
     preview V = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(uint32_t)),
                  g_array_new(FALSE, FALSE, sizeof(raw_span)),
                  g_array_new(FALSE, FALSE, sizeof(preview_group)), t};
