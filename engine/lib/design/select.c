@@ -134,6 +134,28 @@ static tg_ynode *pick(loader *L, tg_ynode *m, const char *name, const char *dime
   return NULL;
 }
 
+/* Does the list (a name or a sequence of names) name `name`?  Malformed
+ * entries count as naming it: the block's reader reports them. */
+static bool names_include(const tg_ynode *list, const char *name) {
+  size_t count = list->type == TG_Y_SEQ ? list->n : 1;
+  for (size_t i = 0; i < count; i++) {
+    const tg_ynode *e = list->type == TG_Y_SEQ ? list->vals[i] : list;
+    if (e->type != TG_Y_SCALAR || strcmp(e->value, name) == 0) return true;
+  }
+  return false;
+}
+
+/* A block (a flow's child) whose own `variants:`/`segments:` leave out the
+ * copy being projected: it is not read for it, so its selector maps need no
+ * entry for it. */
+static bool block_left_out(loader *L, tg_ynode *n, int v, int s) {
+  if (!tg_ymap_get(n, "type")) return false;
+  tg_ynode *vs = tg_ymap_get(n, "variants"), *ss = tg_ymap_get(n, "segments");
+  if (v >= 0 && vs && !names_include(vs, L->design->variants[v])) return true;
+  if (s >= 0 && ss && !names_include(ss, L->design->segments[s].name)) return true;
+  return false;
+}
+
 tg_ynode *design_project(loader *L, tg_ynode *n, int v, int s) {
   if (!n || n->type == TG_Y_SCALAR) return n;
   if (n->type == TG_Y_SEQ) {
@@ -165,6 +187,7 @@ tg_ynode *design_project(loader *L, tg_ynode *n, int v, int s) {
   case MAP_MIXED: report_mixed(L, n); return n;
   case MAP_PLAIN: break;
   }
+  if (block_left_out(L, n, v, s)) return n;
   tg_ynode **vals = NULL, **keys = NULL;
   size_t k = 0;
   for (size_t i = 0; i < n->n; i++) {
