@@ -50,6 +50,31 @@ static void fields_and_constants_are_merged(void **state) {
   tg_diag_free(d);
 }
 
+/* The letter's experiment arm, set by the run before the merge, prints. */
+static void the_letters_arm_is_a_letter_value(void **state) {
+  tg_diag *d = tg_diag_new();
+  tg_design *ds;
+  tg_values *v;
+  tg_merge *m = compile("案内 {{letter.arm}}", &ds, &v, d);
+  assert_non_null(m);
+  const char *f[] = {"1", "見本　一郎", "2520028", "55.0"};
+  size_t lengths[4];
+  for (int i = 0; i < 4; i++) lengths[i] = strlen(f[i]);
+  tg_row row = {.number = 2, .nfields = 4, .fields = f, .lengths = lengths};
+  tg_letter *l = tg_letter_new(m);
+  l->arm_name = "gain";
+  assert_true(tg_merge_row(m, &row, "list.csv", l, d));
+  assert_string_equal(l->values[0], "案内 gain");
+  l->arm_name = NULL; /* no experiment: empty */
+  assert_true(tg_merge_row(m, &row, "list.csv", l, d));
+  assert_string_equal(l->values[0], "案内 ");
+  tg_letter_free(l);
+  tg_merge_free(m);
+  tg_values_free(v);
+  tg_design_free(ds);
+  tg_diag_free(d);
+}
+
 static void markup_in_values_stays_literal(void **state) {
   tg_diag *d = tg_diag_new();
   tg_design *ds;
@@ -170,6 +195,7 @@ static void a_value_a_filter_cannot_format_rejects_the_row_without_quoting_it(vo
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(fields_and_constants_are_merged),
+      cmocka_unit_test(the_letters_arm_is_a_letter_value),
       cmocka_unit_test(markup_in_values_stays_literal),
       cmocka_unit_test(an_unknown_field_is_a_load_error_at_its_column),
       cmocka_unit_test(syntax_errors_are_located),

@@ -133,7 +133,7 @@ typedef enum {
   OPD_LETTER, /* letter.id, letter.seq, letter.variant, letter.segment */
 } opd_kind;
 
-typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT, LV_NAME_IN_KANA } letter_value;
+typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT, LV_NAME_IN_KANA, LV_ARM } letter_value;
 
 typedef struct {
   opd_kind kind;

@@ -191,8 +191,8 @@ static void suggest_name(mparser *P, const char *name) {
   for (size_t i = 0; i < nconst; i++)
     cands[k++] = tg_values_get_key(P->constants, i);
   static const char *const LETTER[] = {"letter.id",      "letter.seq",          "letter.variant",
-                                       "letter.segment", "letter.name-in-kana", "page.number",
-                                       "page.count"};
+                                       "letter.segment", "letter.name-in-kana", "letter.arm",
+                                       "page.number",    "page.count"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     cands[k++] = LETTER[i];
   const char *s = tg_suggest(name, cands, k);
@@ -219,8 +219,9 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
     o->len = strlen(cv);
     return true;
   }
-  static const char *const LETTER[] = {"letter.id", "letter.seq", "letter.variant",
-                                       "letter.segment", "letter.name-in-kana"};
+  /* in letter_value order */
+  static const char *const LETTER[] = {"letter.id",      "letter.seq",          "letter.variant",
+                                       "letter.segment", "letter.name-in-kana", "letter.arm"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     if (strcmp(name, LETTER[i]) == 0) {
       if (P->t->kind == TG_TEXT_CONDITION && P->t->page == 0) {
@@ -549,6 +550,7 @@ bool merge_operand_value(const operand *o, const merge_env *E, GString *out, GSt
       case LV_VARIANT: v = E->letter->variant_name ? E->letter->variant_name : ""; break;
       case LV_SEGMENT: v = E->letter->segment_name ? E->letter->segment_name : ""; break;
       case LV_NAME_IN_KANA: v = E->letter->name_in_kana ? "1" : ""; break;
+      case LV_ARM: v = E->letter->arm_name ? E->letter->arm_name : ""; break;
       }
       n = strlen(v);
     }
