@@ -360,7 +360,9 @@ int tg_validator_add_list(tg_validator *v, const tg_targets *t, const tg_list_ru
  * `d` (file, row, column, code; never a value). */
 tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_diag *d);
 void tg_validator_get_counts(const tg_validator *v, int list, tg_validator_counts *out);
-/* After the last row: notes for exclusion entries that matched no one. */
+/* After the last row: notes for exclusion entries that matched no one.  The
+ * set of keys seen is released (a run's memory should not carry it into
+ * rendering); the counts stay, no more rows can be checked. */
 void tg_validator_finish(tg_validator *v, tg_diag *d);
 
 #ifdef __cplusplus

@@ -32,8 +32,9 @@
 #include <string.h>
 
 #define MAX_FALLBACKS 8
-#define CACHE_MAX_ENTRIES 65536
-#define CACHE_MAX_BYTES (32u << 20)
+/* Each of the cache's two generations holds at most this much. */
+#define CACHE_MAX_ENTRIES 16384
+#define CACHE_MAX_BYTES (3u << 20)
 
 /* ---- shaping cache ------------------------------------------------------------ */
 
@@ -54,9 +55,15 @@ typedef struct {
   sglyph g[];
 } cval;
 
+/* Two generations: chunks are added to `young`; when it is full it becomes
+ * `old` (the previous old one is dropped) and a new young one starts.  A
+ * chunk found in `old` moves back to `young`.  Text that repeats from
+ * letter to letter (the body of the letter) therefore stays, while names
+ * and addresses, each seen once, age out: memory stays flat however long
+ * the list, at most two generations per worker. */
 struct layout_ctx_shape_cache {
-  GHashTable *table; /* ckey* -> cval* */
-  size_t bytes;
+  GHashTable *young, *old; /* ckey* -> cval* */
+  size_t bytes;            /* of young */
   hb_buffer_t *buf;
 };
 
@@ -72,18 +79,41 @@ static gboolean ckey_equal(gconstpointer a, gconstpointer b) {
   return x->face == y->face && x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
 }
 
+static GHashTable *cache_table(void) {
+  return g_hash_table_new_full(ckey_hash, ckey_equal, g_free, g_free);
+}
+
 shape_cache *layout_shape_cache_new(void) {
   shape_cache *c = g_new0(shape_cache, 1);
-  c->table = g_hash_table_new_full(ckey_hash, ckey_equal, g_free, g_free);
+  c->young = cache_table();
+  c->old = cache_table();
   c->buf = hb_buffer_create();
   return c;
 }
 
 void layout_shape_cache_free(shape_cache *c) {
   if (!c) return;
-  g_hash_table_destroy(c->table);
+  g_hash_table_destroy(c->young);
+  g_hash_table_destroy(c->old);
   hb_buffer_destroy(c->buf);
   g_free(c);
+}
+
+static size_t entry_cost(const ckey *k, const cval *v) {
+  return sizeof(ckey) + k->len + sizeof(cval) + v->n * sizeof(sglyph) + 64;
+}
+
+/* Add an entry to the young generation, aging it first when it is full. */
+static void cache_add(shape_cache *c, ckey *k, cval *v) {
+  size_t cost = entry_cost(k, v);
+  if (g_hash_table_size(c->young) >= CACHE_MAX_ENTRIES || c->bytes + cost > CACHE_MAX_BYTES) {
+    g_hash_table_destroy(c->old);
+    c->old = c->young;
+    c->young = cache_table();
+    c->bytes = 0;
+  }
+  g_hash_table_insert(c->young, k, v);
+  c->bytes += cost;
 }
 
 static const cval *shape_chunk(shape_cache *c, const tg_face *face, const char *text, size_t len) {
@@ -91,10 +121,16 @@ static const cval *shape_chunk(shape_cache *c, const tg_face *face, const char *
   probe->face = face;
   probe->len = len;
   memcpy(probe->text, text, len);
-  const cval *hit = g_hash_table_lookup(c->table, probe);
+  const cval *hit = g_hash_table_lookup(c->young, probe);
   if (hit) {
     g_free(probe);
     return hit;
+  }
+  gpointer old_key, old_val;
+  if (g_hash_table_steal_extended(c->old, probe, &old_key, &old_val)) {
+    g_free(probe);
+    cache_add(c, old_key, old_val); /* still in use: back to the young generation */
+    return old_val;
   }
   hb_buffer_t *buf = c->buf;
   hb_buffer_clear_contents(buf);
@@ -115,13 +151,7 @@ static const cval *shape_chunk(shape_cache *c, const tg_face *face, const char *
     v->g[i] = (sglyph){info[i].codepoint, pos[i].x_advance, pos[i].x_offset, pos[i].y_offset,
                        info[i].cluster};
   }
-  size_t cost = sizeof(ckey) + len + sizeof(cval) + n * sizeof(sglyph) + 64;
-  if (g_hash_table_size(c->table) >= CACHE_MAX_ENTRIES || c->bytes + cost > CACHE_MAX_BYTES) {
-    g_hash_table_remove_all(c->table); /* flat memory: start over */
-    c->bytes = 0;
-  }
-  g_hash_table_insert(c->table, probe, v);
-  c->bytes += cost;
+  cache_add(c, probe, v);
   return v;
 }
 

@@ -26,13 +26,17 @@ typedef struct {
 /* One letter to render: where its row is, and what orders and groups it.
  * Kept small: a run holds one per letter. */
 typedef struct {
-  uint64_t offset, row; /* byte offset and spreadsheet row of the row */
-  uint32_t line;        /* its first physical line */
-  uint32_t plan;        /* the list (index into the run's plans) */
+  uint64_t offset;  /* byte offset of the row in its list */
+  uint32_t row;     /* its spreadsheet row */
+  uint32_t line;    /* its first physical line */
   uint32_t batch;
+  uint32_t postal;  /* the 7 digits as a number, plus one; 0: none (output_postal_text) */
+  uint16_t plan;    /* the list (index into the run's plans) */
   uint16_t variant, segment, arm; /* indexes into the run's names; 0 = "-" */
-  char postal[8];                 /* 7 digits, or "" */
-} output_letter;
+} output_letter; /* 32 bytes */
+
+/* The postal code of a letter as 7 digits, or "" when it has none. */
+void output_postal_text(uint32_t postal, char out[8]);
 
 /* One rejected row, for rejected.csv. */
 typedef struct {
@@ -47,14 +51,15 @@ typedef struct {
   char *name; /* file name in the output folder */
 } output_batch;
 
-/* One rendered letter, for manifest.csv. */
+/* One rendered letter, for manifest.csv; its sequence number is its place
+ * in the run's manifest.  16 bytes: a run holds one per letter. */
 typedef struct {
-  uint64_t seq;
-  char letter_id[48];
+  uint32_t letter; /* index into letters */
   uint32_t batch;
-  uint32_t first_page, page_count, blank_pages;
+  uint32_t first_page;
+  uint16_t page_count;
+  uint8_t blank_pages;
   int8_t barcode; /* customer barcode: 1 printed, 0 omitted, -1 the design has none */
-  size_t letter;  /* index into letters */
 } output_manifest_entry;
 
 /* The header of manifest.csv (docs/vendor-handoff.md), shared by runs and merges. */
@@ -97,6 +102,8 @@ typedef struct {
 const char *output_plan_list_file(const output_run *R, uint32_t plan_no);
 const char *output_plan_list_type(const output_run *R, uint32_t plan_no);
 const char *output_plan_municipality(const output_run *R, uint32_t plan_no);
+/* "<municipality>-<list>-<row, 6 digits>": stable, and leads staff to the row. */
+void output_letter_id(const output_run *R, const output_letter *l, char *buf, size_t size);
 
 /* labels.c: address label sheets and the mailing list. */
 bool output_label_sheet_load(const char *path, output_label_sheet *out, tg_diag *d);

@@ -19,15 +19,40 @@
 
 #include <string.h>
 
-static bool write_file(output_run *R, const char *name, const GString *content) {
+/* Reports are written as they are built, a few kilobytes at a time, so that
+ * a run of a million letters holds no copy of its manifest in memory. */
+typedef struct {
+  output_run *R;
+  const char *name;
+  tg_atomic *a; /* NULL after a failure to open */
+  GString *buf;
+} report;
+
+static report report_open(output_run *R, const char *name, const char *header) {
   char *path = g_build_filename(R->stage_dir, name, NULL);
-  tg_atomic *a = tg_atomic_open(path, R->d);
+  report r = {R, name, tg_atomic_open(path, R->d), g_string_new(header)};
   g_free(path);
-  if (!a) return false;
-  fwrite(content->str, 1, content->len, tg_atomic_get_file(a));
-  if (!tg_atomic_commit(a, R->d)) return false;
-  g_ptr_array_add(R->outputs, g_strdup(name));
+  return r;
+}
+
+/* Pass what is buffered on to the file once it is big enough (or `all`). */
+static void report_flush(report *r, bool all) {
+  if (r->buf->len < 65536 && !all) return;
+  if (r->a) fwrite(r->buf->str, 1, r->buf->len, tg_atomic_get_file(r->a));
+  g_string_truncate(r->buf, 0);
+}
+
+static bool report_close(report *r) {
+  report_flush(r, true);
+  g_string_free(r->buf, TRUE);
+  if (!r->a || !tg_atomic_commit(r->a, r->R->d)) return false;
+  g_ptr_array_add(r->R->outputs, g_strdup(r->name));
   return true;
+}
+
+static bool write_file(output_run *R, const char *name, const GString *content) {
+  report r = report_open(R, name, content->str);
+  return report_close(&r);
 }
 
 static int rejection_cmp(gconstpointer a, gconstpointer b) {
@@ -38,8 +63,10 @@ static int rejection_cmp(gconstpointer a, gconstpointer b) {
 
 static bool write_rejected(output_run *R) {
   g_array_sort(R->rejections, rejection_cmp);
-  GString *o = g_string_new("list,row,key,column,code,message\r\n");
+  report rep = report_open(R, "rejected.csv", "list,row,key,column,code,message\r\n");
+  GString *o = rep.buf;
   for (guint i = 0; i < R->rejections->len; i++) {
+    report_flush(&rep, false);
     const output_rejection *r = &g_array_index(R->rejections, output_rejection, i);
     tg_csv_append_field(o, output_plan_list_file(R, r->plan));
     g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
@@ -52,9 +79,7 @@ static bool write_rejected(output_run *R) {
     tg_csv_append_field(o, r->message);
     g_string_append(o, "\r\n");
   }
-  bool ok = write_file(R, "rejected.csv", o);
-  g_string_free(o, TRUE);
-  return ok;
+  return report_close(&rep);
 }
 
 /* A variant, segment or arm name; "" for none (index 0) in files. */
@@ -63,13 +88,17 @@ static const char *name_of(const output_run *R, uint16_t i) {
 }
 
 static bool write_manifest(output_run *R) {
-  GString *o = g_string_new(OUTPUT_MANIFEST_HEADER);
+  report rep = report_open(R, "manifest.csv", OUTPUT_MANIFEST_HEADER);
+  GString *o = rep.buf;
   for (guint i = 0; i < R->manifest->len; i++) {
+    report_flush(&rep, false);
     const output_manifest_entry *e = &g_array_index(R->manifest, output_manifest_entry, i);
     const output_letter *l = &g_array_index(R->letters, output_letter, e->letter);
     const output_batch *b = &g_array_index(R->batches, output_batch, e->batch);
-    g_string_append_printf(o, "%" G_GUINT64_FORMAT ",", e->seq);
-    const char *fields[] = {e->letter_id,
+    char id[64];
+    output_letter_id(R, l, id, sizeof id);
+    g_string_append_printf(o, "%u,", i + 1);
+    const char *fields[] = {id,
                             output_plan_municipality(R, l->plan),
                             output_plan_list_type(R, l->plan),
                             name_of(R, l->segment),
@@ -81,12 +110,12 @@ static bool write_manifest(output_run *R) {
       g_string_append_c(o, ',');
     }
     g_string_append_printf(o, "%u,%u,%u,", e->first_page, e->page_count, e->blank_pages);
-    if (l->postal[0]) g_string_append_printf(o, "%.3s-%.4s", l->postal, l->postal + 3);
+    char pc[8];
+    output_postal_text(l->postal, pc);
+    if (pc[0]) g_string_append_printf(o, "%.3s-%.4s", pc, pc + 3);
     g_string_append(o, e->barcode > 0 ? ",yes\r\n" : e->barcode == 0 ? ",no\r\n" : ",\r\n");
   }
-  bool ok = write_file(R, "manifest.csv", o);
-  g_string_free(o, TRUE);
-  return ok;
+  return report_close(&rep);
 }
 
 /* ---- summary ----------------------------------------------------------------------- */

@@ -25,6 +25,8 @@
  */
 #include "output/output_private.h"
 
+#include <malloc.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -323,16 +325,24 @@ static void reject(const output_run *R, uint32_t plan_no, const tg_row *row, con
 /* ---- scan ------------------------------------------------------------------------ */
 
 /* The 7 digits of a postal code ("252-0028", full-width digits) or "". */
-static void postal_digits(const char *s, char out[8]) {
+/* The digits of a postal code as a number plus one (0: not 7 digits). */
+static uint32_t postal_number(const char *s) {
   int n = 0;
+  uint32_t v = 0;
   for (const char *p = s; *p && n < 8;) {
     uint32_t cp;
     p += tg_utf8_decode(p, strlen(p), &cp);
     if (cp >= 0xFF10 && cp <= 0xFF19) cp = '0' + (cp - 0xFF10);
-    if (cp >= '0' && cp <= '9') out[n++] = (char)cp;
+    if (cp >= '0' && cp <= '9') v = v * 10 + (cp - '0'), n++;
   }
-  if (n != 7) n = 0;
-  out[n] = '\0';
+  return n == 7 ? v + 1 : 0;
+}
+
+void output_postal_text(uint32_t postal, char out[8]) {
+  if (postal)
+    g_snprintf(out, 8, "%07u", postal - 1);
+  else
+    out[0] = '\0';
 }
 
 /* Is this row part of this shard?  People are spread over shards by a hash
@@ -398,11 +408,11 @@ static bool scan_phase(output_run *R) {
         if (vd.rule && strcmp(vd.rule, "duplicate") == 0) ls->excluded_duplicate++;
         else ls->excluded_list++;
       } else {
-        output_letter rec = {.plan = pi, .offset = row.offset, .row = row.number,
-                             .line = (uint32_t)row.line};
+        output_letter rec = {.plan = (uint16_t)pi, .offset = row.offset,
+                             .row = (uint32_t)row.number, .line = (uint32_t)row.line};
         rec.variant = intern(R, p->design->variants[variant]);
         rec.segment = segment >= 0 ? intern(R, p->design->segments[segment].name) : 0;
-        if (p->postal_col >= 0) postal_digits(row.fields[p->postal_col], rec.postal);
+        if (p->postal_col >= 0) rec.postal = postal_number(row.fields[p->postal_col]);
         if (R->assign) {
           /* person i of the assignment is letter i of the scan */
           char *stratum = stratum_of(R, p, &rec);
@@ -422,6 +432,11 @@ static bool scan_phase(output_run *R) {
   if (ok) tg_validator_finish(R->validator, rd);
   tg_diag_take(R->d, rd);
   tg_diag_free(rd);
+  /* the letters stay for the rest of the run: keep them in exactly their room */
+  GArray *exact = g_array_sized_new(FALSE, FALSE, sizeof(output_letter), R->letters->len);
+  g_array_append_vals(exact, R->letters->data, R->letters->len);
+  g_array_free(R->letters, TRUE);
+  R->letters = exact;
   return ok;
 }
 
@@ -482,8 +497,7 @@ static int letter_cmp_postal(gconstpointer a, gconstpointer b) {
   const output_letter *x = a, *y = b;
   int g = group_cmp(x, y);
   if (g) return g;
-  int c = strcmp(x->postal, y->postal);
-  if (c) return c;
+  if (x->postal != y->postal) return x->postal < y->postal ? -1 : 1;
   return x->row < y->row ? -1 : x->row > y->row;
 }
 
@@ -662,7 +676,7 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
 /* What one batch produced; merged into the run in batch order, so the result
  * does not depend on which thread rendered which batch. */
 typedef struct {
-  GArray *manifest;   /* output_manifest_entry (seq set when merged) */
+  GArray *manifest;   /* output_manifest_entry */
   GArray *rejections; /* output_rejection */
   GArray *assignment; /* output_assignment */
   GPtrArray *files;   /* address sheets written (file names) */
@@ -689,7 +703,7 @@ static void batch_result_clear(batch_result *r) {
 static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batch_result *res,
                          gint *letters_done) {
   const output_batch *b = &g_array_index(R->batches, output_batch, batch_no);
-  res->manifest = g_array_new(FALSE, TRUE, sizeof(output_manifest_entry));
+  res->manifest = g_array_sized_new(FALSE, TRUE, sizeof(output_manifest_entry), (guint)b->count);
   res->rejections = g_array_new(FALSE, TRUE, sizeof(output_rejection));
   g_array_set_clear_func(res->rejections, rejection_clear);
   res->assignment = g_array_new(FALSE, TRUE, sizeof(output_assignment));
@@ -744,8 +758,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     }
     if (!w->letters[rec->plan]) w->letters[rec->plan] = tg_letter_new(p->merge);
     tg_letter *letter = w->letters[rec->plan];
-    g_snprintf(letter->id, sizeof letter->id, "%s-%u-%06" G_GUINT64_FORMAT, p->muni->id,
-               p->list_no, row.number);
+    output_letter_id(R, rec, letter->id, sizeof letter->id);
     letter->arm_name = rec->arm ? g_ptr_array_index(R->names, rec->arm) : NULL;
     tg_pages pages = {0};
     bool good = tg_merge_row(p->merge, &row, p->list->file, letter, w->rd) &&
@@ -758,9 +771,9 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     if (!good) {
       reject(R, rec->plan, &row, w->rd, res->rejections, res->rejected);
     } else {
-      output_manifest_entry me = {0, "", batch_no, page_in_batch + 1, (uint32_t)pages.npages, 0,
-                                  pages.barcodes ? 1 : pages.barcodes_omitted ? 0 : -1, i};
-      g_strlcpy(me.letter_id, letter->id, sizeof me.letter_id);
+      output_manifest_entry me = {(uint32_t)i, batch_no, page_in_batch + 1,
+                                  (uint16_t)pages.npages, 0,
+                                  pages.barcodes ? 1 : pages.barcodes_omitted ? 0 : -1};
       tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number,
                              p->design->nvariants > 1 ? letter->variant_name : NULL,
                              letter->segment_name, letter->arm_name};
@@ -778,7 +791,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
       if (sheets) {
         output_address ad = {g_strdup(letter->id), g_strdup(p->address_col >= 0 ? row.fields[p->address_col] : ""),
                              g_strdup(p->name_col >= 0 ? row.fields[p->name_col] : ""), ""};
-        memcpy(ad.postal, rec->postal, sizeof ad.postal);
+        output_postal_text(rec->postal, ad.postal);
         g_array_append_val(addresses, ad);
       }
       if (R->assign) {
@@ -848,6 +861,14 @@ static gpointer pool_thread(gpointer data) {
     gint b = g_atomic_int_add(&P->next_batch, 1);
     if ((guint)b >= P->R->batches->len) break;
     render_batch(P->R, w, (uint32_t)b, &P->results[b], &P->letters_done);
+#ifndef __SANITIZE_ADDRESS__
+    /* a batch frees most of what it allocated (the PDF's objects, the
+     * letters' arenas): hand it back, so that resident memory does not
+     * creep up with the length of the list through malloc's free lists.
+     * (Not under AddressSanitizer, whose allocator glibc's trim must not
+     * touch: it aborts at thread exit.) */
+    malloc_trim(0);
+#endif
     if (!P->results[b].ok) g_atomic_int_set(&P->failed, 1);
   }
   worker_free(P->R, w);
@@ -856,6 +877,9 @@ static gpointer pool_thread(gpointer data) {
 }
 
 static bool render_phase(output_run *R) {
+  /* one entry per letter: reserved once, not doubled as it grows */
+  g_array_free(R->manifest, TRUE);
+  R->manifest = g_array_sized_new(FALSE, TRUE, sizeof(output_manifest_entry), R->letters->len);
   if (!R->opt->check_only && R->opt->png) {
     char *pdir = g_build_filename(R->stage_dir, "proofs", NULL);
     bool ok = tg_mkdir_private(pdir, R->d);
@@ -886,11 +910,7 @@ static bool render_phase(output_run *R) {
     if (!r->manifest) continue; /* not started after a failure */
     tg_diag_take(R->d, r->diag);
     ok = ok && r->ok;
-    for (guint i = 0; i < r->manifest->len; i++) {
-      output_manifest_entry me = g_array_index(r->manifest, output_manifest_entry, i);
-      me.seq = R->manifest->len + 1;
-      g_array_append_val(R->manifest, me);
-    }
+    g_array_append_vals(R->manifest, r->manifest->data, r->manifest->len);
     for (guint i = 0; i < r->rejections->len; i++)
       g_array_append_val(R->rejections, g_array_index(r->rejections, output_rejection, i));
     g_array_set_clear_func(r->rejections, NULL); /* moved, not copied */
@@ -910,6 +930,8 @@ static bool render_phase(output_run *R) {
                       g_strdup(g_array_index(R->batches, output_batch, bi).name));
     for (guint i = 0; r->ok && i < r->files->len; i++)
       g_ptr_array_add(R->outputs, g_strdup(g_ptr_array_index(r->files, i)));
+    batch_result_clear(r); /* merged: free it now, not with the last batch */
+    memset(r, 0, sizeof *r);
   }
   if (R->opt->trace && fflush(R->opt->trace) != 0) {
     tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "render.trace", "cannot write the trace");
@@ -1074,6 +1096,11 @@ const char *output_plan_list_file(const output_run *R, uint32_t plan_no) {
 const char *output_plan_list_type(const output_run *R, uint32_t plan_no) {
   return g_array_index(R->plans, plan, plan_no).list->type;
 }
+void output_letter_id(const output_run *R, const output_letter *l, char *buf, size_t size) {
+  const plan *p = &g_array_index(R->plans, plan, l->plan);
+  g_snprintf(buf, size, "%s-%u-%06u", p->muni->id, p->list_no, l->row);
+}
+
 const char *output_plan_municipality(const output_run *R, uint32_t plan_no) {
   return g_array_index(R->plans, plan, plan_no).muni->id;
 }

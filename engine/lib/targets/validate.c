@@ -689,4 +689,6 @@ void tg_validator_finish(tg_validator *v, tg_diag *d) {
                   n, L->exclusions->count);
   }
   g_ptr_array_free(done, TRUE);
+  g_free(v->seen.slots);
+  v->seen = (key_set){0};
 }
