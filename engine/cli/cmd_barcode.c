@@ -107,8 +107,9 @@ int cmd_barcode(int argc, char **argv) {
     } else {
       char *end;
       dpi = g_ascii_strtod(val, &end);
-      if (*end || end == val || dpi < 72 || dpi > 9600) {
-        code = cli_usage_error("--dpi must be a number between 72 and 9600, not '%s'", val);
+      if (*end || end == val || !(dpi >= TG_CUSTBAR_MIN_DPI && dpi <= TG_CUSTBAR_MAX_DPI)) {
+        code = cli_usage_error("--dpi must be a number between %d and %d, not '%s'",
+                               TG_CUSTBAR_MIN_DPI, TG_CUSTBAR_MAX_DPI, val);
         goto done;
       }
     }

@@ -670,6 +670,23 @@ static void sizes_outside_8_to_11_5_pt_and_coarse_devices_are_refused(void **sta
   assert_false(tg_custbar_geometry(&bc, 10, 0, &g, NULL));
 }
 
+/* fuzz_barcode: a resolution of 1e12 dpi made the pixel search run for minutes */
+static void device_resolutions_outside_72_to_9600_dpi_are_refused_at_once(void **state) {
+  tg_custbar bc;
+  tg_custbar_encode_b(&bc, "1000013", "1", NULL, 0);
+  tg_custbar_geom g;
+  tg_diag *d = tg_diag_new();
+  const double bad[] = {1e12, 9601, 71, -300, NAN, INFINITY};
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+    assert_false(tg_custbar_geometry(&bc, 10, bad[i], &g, d));
+  assert_int_equal(tg_diag_count(d), G_N_ELEMENTS(bad));
+  char *text = tg_test_diag_text(d);
+  assert_non_null(strstr(text, "between 72 and 9600 dpi [barcode.dpi]"));
+  g_free(text);
+  tg_diag_free(d);
+  assert_true(tg_custbar_geometry(&bc, 10, 9600, &g, NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_manual_example_gives_its_data_and_check_digit),
@@ -702,6 +719,7 @@ int main(void) {
       cmocka_unit_test(geometry_stays_within_tolerance_at_8_10_and_11_5_pt),
       cmocka_unit_test(the_symbol_at_10pt_measures_as_p12_says),
       cmocka_unit_test(sizes_outside_8_to_11_5_pt_and_coarse_devices_are_refused),
+      cmocka_unit_test(device_resolutions_outside_72_to_9600_dpi_are_refused_at_once),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -400,9 +400,12 @@ typedef struct tg_custbar_geom {
   tg_custbar_rect bars[TG_CUSTBAR_BARS];
 } tg_custbar_geom;
 
-/* Lay out the bars of `bc` (status OK) at size_pt; dpi 0 = exact.  Reports
- * barcode.size (size outside 8–11.5 pt) or barcode.dpi (no whole-pixel
+/* Lay out the bars of `bc` (status OK) at size_pt; dpi 0 = exact, else
+ * TG_CUSTBAR_MIN_DPI–TG_CUSTBAR_MAX_DPI.  Reports barcode.size (size outside
+ * 8–11.5 pt) or barcode.dpi (a resolution out of range, or no whole-pixel
  * geometry within tolerance) to d and returns false. */
+#define TG_CUSTBAR_MIN_DPI 72
+#define TG_CUSTBAR_MAX_DPI 9600
 bool tg_custbar_geometry(const tg_custbar *bc, double size_pt, double dpi, tg_custbar_geom *g,
                          tg_diag *d);
 

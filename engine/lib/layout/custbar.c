@@ -712,6 +712,16 @@ bool tg_custbar_geometry(const tg_custbar *bc, double size_pt, double dpi, tg_cu
                   "the customer barcode size must be between 8pt and 11.5pt");
     return false;
   }
+  /* the pixel search below takes time in proportion to the resolution: a
+   * device resolution is bounded like the command line's --dpi (a huge one
+   * made it run for minutes, found by fuzz_barcode) */
+  if (dpi != 0 && !(dpi >= TG_CUSTBAR_MIN_DPI && dpi <= TG_CUSTBAR_MAX_DPI)) {
+    if (d)
+      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "barcode.dpi",
+                  "the device resolution for the customer barcode must be between %d and %d dpi",
+                  TG_CUSTBAR_MIN_DPI, TG_CUSTBAR_MAX_DPI);
+    return false;
+  }
   if (bc->status != TG_CUSTBAR_OK || strlen(bc->bars) != TG_CUSTBAR_BARS) return false;
   double s = size_pt / 10.0;
   double pitch = PITCH_MM * s, bar = BAR_MM * s, lng = LONG_MM * s, timing = TIMING_MM * s;
