@@ -367,8 +367,12 @@ static const char REPRESENTATIVE_TOWN[] = "以下に掲載がない場合";
 static char *clean_town(const char *town) {
   GString *s = g_string_new(NULL);
   int depth = 0;
-  for (const char *p = town; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
+  /* tg_utf8_decode, not g_utf8_next_char: a malformed lead byte must not
+   * step over the end of the string (found by fuzz_barcode) */
+  size_t len = strlen(town);
+  for (size_t i = 0; i < len;) {
+    uint32_t c;
+    i += (size_t)tg_utf8_decode(town + i, len - i, &c);
     if (c == 0xFF08 || c == '(')
       depth++;
     else if ((c == 0xFF09 || c == ')') && depth > 0)
