@@ -98,13 +98,37 @@ static void load_list_reading(job_impl *J, tg_ynode *l, tg_list_spec *ls, tg_dia
   }
 }
 
+/* Municipality ids and list types name the batch files
+ * (<municipality>_<type>_<variant>_NNN.pdf): refuse what would put a file
+ * outside the output folder ("../x", "a/b"), hide it (".x") or cannot be a
+ * file name on the vendor's Windows machine (\\ : * ? " < > |, control
+ * characters). */
+static bool file_name_part(const char *s) {
+  if (!*s || *s == '.' || strlen(s) > 64) return false;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7F || strchr("/\\:*?\"<>|", *p)) return false;
+  return true;
+}
+
+static void check_file_name_part(tg_span span, const char *value, const char *what, tg_diag *d) {
+  if (file_name_part(value)) return;
+  tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.file-name", span,
+             "the %s becomes part of the output file names: it must be 1 to 64 bytes, not "
+             "start with '.', and hold no / \\ : * ? \" < > | or control characters",
+             what);
+}
+
 static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char *default_design,
                       tg_diag *d) {
   mu->span = tg_ynode_span(m);
   mu->values = tg_values_new();
   const char *s = "";
-  if (tg_yget_string(m, "id", true, &s, d)) mu->id = keep(J, s);
-  else mu->id = keep(J, "");
+  if (tg_yget_string(m, "id", true, &s, d)) {
+    mu->id = keep(J, s);
+    check_file_name_part(tg_ynode_span(tg_ymap_get(m, "id")), s, "municipality id", d);
+  } else {
+    mu->id = keep(J, "");
+  }
   s = "";
   if (tg_yget_string(m, "name", true, &s, d)) mu->name = keep(J, s);
   else mu->name = keep(J, "");
@@ -156,7 +180,8 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
       ls->file = keep(J, p);
       g_free(p);
     }
-    tg_yget_string(l, "type", false, &type, d);
+    if (tg_yget_string(l, "type", false, &type, d))
+      check_file_name_part(tg_ynode_span(tg_ymap_get(l, "type")), type, "list type", d);
     ls->type = keep(J, type);
     const char *lv = NULL, *col = NULL;
     ls->variant_span = variant_span;
@@ -273,6 +298,7 @@ static void load_experiment(job_impl *J, tg_ynode *root, tg_diag *d) {
     for (size_t i = 0; i < arms->n && i < 16; i++) {
       long ratio = 0;
       tg_yget_int(arms, arms->keys[i]->value, true, 1, 100, &ratio, d);
+      check_file_name_part(tg_ynode_span(arms->keys[i]), arms->keys[i]->value, "arm name", d);
       e->arms[i].name = keep(J, arms->keys[i]->value);
       e->arms[i].ratio = (unsigned)ratio;
       e->narms = i + 1;
