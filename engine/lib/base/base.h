@@ -57,6 +57,13 @@ bool tg_parse_number(const char *s, double *value);
 
 /* ---- files --------------------------------------------------------------- */
 
+/* Open an input file for reading.  Only regular files are inputs: a folder
+ * or a device, pipe or socket is refused (io.not-file) instead of failing
+ * later with a read error, hanging on a pipe without a writer, or reading
+ * /dev/zero forever.  `what` names the input in messages ("target list ";
+ * "" for none).  Reports and returns NULL on failure. */
+FILE *tg_open_input(const char *path, const char *what, tg_diag *d);
+
 /* Read a whole file (at most max_bytes) into a tg_source; reports an I/O or
  * limit diagnostic and returns NULL on failure. */
 tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d);

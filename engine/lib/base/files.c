@@ -14,14 +14,43 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; cleared below */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
     tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s: %s", path,
+                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s%s: %s", what, path,
                 g_strerror(errno));
     return NULL;
   }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.open", "cannot open %s%s: %s", what, path,
+                g_strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    bool dir = S_ISDIR(st.st_mode);
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "io.not-file", "%s%s is %s", what, path,
+                dir ? "a folder, not a file" : "not a regular file (a device, pipe or socket)");
+    close(fd);
+    return NULL;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.open", "cannot open %s%s: %s", what, path,
+                g_strerror(errno));
+    close(fd);
+  }
+  return f;
+}
+
+tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d) {
+  FILE *f = tg_open_input(path, "", d);
+  if (!f) return NULL;
   GString *buf = g_string_sized_new(4096);
   char chunk[65536];
   size_t n;

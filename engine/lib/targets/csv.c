@@ -471,13 +471,8 @@ static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
 }
 
 tg_targets *targets_open_headerless(const char *path, tg_encoding enc, tg_diag *d) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s: %s", path,
-                g_strerror(errno));
-    return NULL;
-  }
+  FILE *f = tg_open_input(path, "", d);
+  if (!f) return NULL;
   tg_targets_options o = {.encoding = enc, .delimiter = ','};
   tg_targets *t = new_reader(path, f, &o);
   t->headerless = true;
@@ -770,13 +765,8 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
       return NULL;
     }
   }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open target list %s: %s",
-                path, g_strerror(errno));
-    return NULL;
-  }
+  FILE *f = tg_open_input(path, "target list ", d);
+  if (!f) return NULL;
   tg_targets *t = new_reader(path, f, opt);
   if (prof) {
     g_free(t->profile);
