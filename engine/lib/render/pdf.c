@@ -15,6 +15,7 @@
 
 #include <cairo-pdf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +32,36 @@ typedef struct {
   bool marks, compact;
   GArray *trims;           /* double[2] per page: its trim size, for TrimBox */
   char *path;
+  FILE *file;              /* what Cairo writes to (pdf_write) */
+  int write_errno;         /* the first failed write's errno, 0 if none */
 } pdf_sink;
+
+/* Cairo's output: our own stream, so that a failed write (disk full, a file
+ * size limit) is known with its reason and stops the run, rather than
+ * leaving a truncated file for libqpdf or the vendor to find. */
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length) {
+  pdf_sink *p = closure;
+  if (p->write_errno) return CAIRO_STATUS_WRITE_ERROR;
+  if (fwrite(data, 1, length, p->file) != length) {
+    p->write_errno = errno ? errno : EIO;
+    return CAIRO_STATUS_WRITE_ERROR;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Flush and close the output stream; false (with the reason) if any write
+ * failed. */
+static bool pdf_close_file(pdf_sink *p, tg_diag *d) {
+  if (!p->file) return true;
+  errno = 0;
+  if (fflush(p->file) != 0 && !p->write_errno) p->write_errno = errno ? errno : EIO;
+  if (fclose(p->file) != 0 && !p->write_errno) p->write_errno = errno ? errno : EIO;
+  p->file = NULL;
+  if (!p->write_errno) return true;
+  tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.write", "cannot write %s: %s", p->path,
+              g_strerror(p->write_errno));
+  return false;
+}
 
 #define MARK_AREA_MM 10.0 /* room for the crop marks beyond the bleed */
 
@@ -174,6 +204,7 @@ static bool pdf_close(tg_sink *s, tg_diag *d) {
   p->cr = NULL;
   cairo_surface_finish(p->surface);
   cairo_status_t st = cairo_surface_status(p->surface);
+  if (!pdf_close_file(p, d)) return false;
   if (st != CAIRO_STATUS_SUCCESS) {
     tg_diag_add(d, TG_ERROR, st == CAIRO_STATUS_WRITE_ERROR ? TG_KIND_SYSTEM : TG_KIND_LIBRARY,
                 "render.pdf", "cannot finish %s: %s", p->path, cairo_status_to_string(st));
@@ -189,6 +220,7 @@ static void pdf_free(tg_sink *s) {
   g_hash_table_destroy(p->recordings);
   g_array_free(p->trims, TRUE);
   if (p->surface) cairo_surface_destroy(p->surface);
+  if (p->file) fclose(p->file);
   render_font_cache_free(p->fonts);
   g_free(p->path);
   g_free(p);
@@ -209,10 +241,21 @@ tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d
     p->compact = opt->compact;
     p->margin_pt = p->bleed_pt + (p->marks ? tg_mm_to_pt(MARK_AREA_MM) : 0);
   }
-  p->surface = cairo_pdf_surface_create(path, p->w_pt + 2 * p->margin_pt, p->h_pt + 2 * p->margin_pt);
   p->recordings = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                         (GDestroyNotify)cairo_surface_destroy);
   p->fonts = render_font_cache_new();
+  /* created 0600 by the caller; O_CREAT 0600 should it not be */
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  p->file = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  if (!p->file) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
+                g_strerror(errno));
+    if (fd >= 0) close(fd);
+    pdf_free(&p->base);
+    return NULL;
+  }
+  p->surface = cairo_pdf_surface_create_for_stream(pdf_write, p, p->w_pt + 2 * p->margin_pt,
+                                                   p->h_pt + 2 * p->margin_pt);
   cairo_status_t st = cairo_surface_status(p->surface);
   if (st != CAIRO_STATUS_SUCCESS) {
     tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "render.pdf", "cannot create %s: %s", path,
