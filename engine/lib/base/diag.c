@@ -271,15 +271,25 @@ char *tg_diag_format(const tg_diag_entry *e) {
       char num[16];
       int nw = g_snprintf(num, sizeof num, "%u", e->span.line);
       g_string_append_printf(out, " %s | ", num);
-      /* tabs become one space so the caret lines up */
-      for (size_t i = 0; i < len; i++) g_string_append_c(out, line[i] == '\t' ? ' ' : line[i]);
+      /* tabs become one space so the caret lines up; a byte that is not
+       * UTF-8 and a control character each show as one U+FFFD, so that a
+       * broken file never writes raw bytes to the terminal */
+      for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int n = tg_utf8_decode(line + i, len - i, &cp);
+        if (cp == '\t') g_string_append_c(out, ' ');
+        else if (cp == 0xFFFD || cp < 0x20 || cp == 0x7F) g_string_append(out, "\xEF\xBF\xBD");
+        else g_string_append_len(out, line + i, n);
+        i += (size_t)n;
+      }
       g_string_append_c(out, '\n');
       g_string_append_printf(out, " %*s | ", nw, "");
       /* caret under the span: measure the display width of the text before it */
       const char *p = line, *end = line + len;
       for (uint32_t c = 1; c < e->span.col && p < end; c++) {
-        const char *q = tg_utf8_next(p);
-        size_t w = tg_utf8_display_width(p, (size_t)(q - p));
+        uint32_t cp;
+        const char *q = p + tg_utf8_decode(p, (size_t)(end - p), &cp);
+        size_t w = cp < 0x20 || cp == 0x7F ? 1 : tg_utf8_display_width(p, (size_t)(q - p));
         for (size_t k = 0; k < w; k++) g_string_append_c(out, ' ');
         p = q;
       }

@@ -137,7 +137,42 @@ static char starts_flow(const tg_source *src, uint32_t line) {
   return i < n && (l[i] == '[' || l[i] == '{') ? l[i] : 0;
 }
 
+/* Designs and jobs are UTF-8 text.  libyaml stops at a byte that is not
+ * UTF-8, or at a control character, but says "line 1, column 1" for both;
+ * find the byte ourselves so the message points at it (a file saved as
+ * Shift_JIS is the usual cause). */
+static bool check_utf8(const tg_source *src, tg_diag *d) {
+  const char *text = tg_source_get_text(src);
+  size_t len = tg_source_get_length(src);
+  uint32_t line = 1, col = 1;
+  for (size_t i = 0; i < len;) {
+    if (text[i] == '\n') {
+      line++, col = 1, i++;
+      continue;
+    }
+    uint32_t cp;
+    int n = tg_utf8_decode(text + i, len - i, &cp);
+    if (cp == 0xFFFD && n != 3) { /* 3 bytes: a real U+FFFD */
+      tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.encoding", (tg_span){src, line, col, 1},
+                 "the file is not UTF-8: byte 0x%02X cannot be read as text",
+                 (unsigned)(unsigned char)text[i]);
+      tg_diag_hint(d, "save it as UTF-8; designs and jobs are read only as UTF-8 (a file from "
+                      "Windows Notepad or Excel may be Shift_JIS)");
+      return false;
+    }
+    if ((cp < 0x20 && cp != '\t' && cp != '\r') || cp == 0x7F) {
+      tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.encoding", (tg_span){src, line, col, 1},
+                 "the file holds a control character (0x%02X), which YAML does not allow",
+                 (unsigned)cp);
+      return false;
+    }
+    col++, i += (size_t)n;
+  }
+  return true;
+}
+
 tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
+  if (!check_utf8(src, d)) return NULL;
   tg_ydoc *doc = g_new0(tg_ydoc, 1);
   doc->arena = tg_arena_new(64 * 1024);
   yaml_parser_t p;
