@@ -794,6 +794,16 @@ static void load_shared_parts(loader *L, tg_ynode *m, inc_state *S) {
 static void include_one(loader *L, tg_ynode *at, inc_state *S) {
   const char *path = design_resolve_file(L, at, "included file");
   if (!path) return;
+  /* only YAML files: a target list named here by mistake would otherwise
+   * be parsed, and its lines (personal data) quoted in the messages */
+  if (!g_str_has_suffix(path, ".yaml") && !g_str_has_suffix(path, ".yml")) {
+    tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.include-not-yaml", tg_ynode_span(at),
+               "included file '%s' is not a YAML file (.yaml or .yml); it was not read",
+               at->value);
+    tg_diag_hint(L->d, "include brings styles, colours and named blocks from 'kind: blocks' "
+                       "files; target lists belong in the job");
+    return;
+  }
   for (guint i = 0; i < S->stack->len; i++)
     if (strcmp(g_ptr_array_index(S->stack, i), path) == 0) {
       GString *chain = g_string_new(NULL);
