@@ -313,7 +313,18 @@ static void reject(const output_run *R, uint32_t plan_no, const tg_row *row, con
   const tg_diag_entry *e = NULL;
   for (size_t i = 0; i < tg_diag_count(rd) && !e; i++)
     if (tg_diag_get(rd, i)->severity == TG_ERROR) e = tg_diag_get(rd, i);
-  bool key_ok = p->key_col >= 0 && (size_t)p->key_col < row->nfields && !row->rejected;
+  /* The key names the person in rejected.csv, so that staff can find them.
+   * A row the reader refused still has a trustworthy key when its fields
+   * line up with the header and the bad field is another one (a NUL byte,
+   * an overlong address); when the fields are shifted, no key is better
+   * than somebody else's. */
+  bool key_ok = p->key_col >= 0 && (size_t)p->key_col < row->nfields;
+  if (key_ok && row->rejected) {
+    const char *key_name = tg_targets_get_column_name(p->targets, (size_t)p->key_col);
+    key_ok = row->nfields == tg_targets_get_column_count(p->targets) && row->reject_column &&
+             strcmp(row->reject_column, key_name) != 0 &&
+             g_utf8_validate(row->fields[p->key_col], (gssize)row->lengths[p->key_col], NULL);
+  }
   output_rejection r = {plan_no, row->number,
                         g_strdup(key_ok ? row->fields[p->key_col] : ""),
                         g_strdup(e && e->column ? e->column : ""),
