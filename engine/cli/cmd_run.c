@@ -179,7 +179,11 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
    * anchor of a run is printed for the operator's records */
   tg_diag *ad = tg_diag_new();
   tg_audit_entry *e = tg_audit_entry_new(check ? "check" : "run");
-  tg_audit_entry_add_job(e, job, ad);
+  /* an input that cannot be hashed is in the entry either way (sha256
+   * null); a failed run has already said why it cannot be read */
+  tg_diag *hd = code >= TG_EXIT_INVALID ? tg_diag_new() : ad;
+  tg_audit_entry_add_job(e, job, hd);
+  if (hd != ad) tg_diag_free(hd);
   tg_audit_entry_add_summary(e, &sum, ad);
   tg_audit_entry_set_exit(e, code);
   tg_audit_written w;
