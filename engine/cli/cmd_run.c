@@ -5,6 +5,7 @@
  * run summary; the exit code comes from the diagnostics.
  */
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,25 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
     }
   }
   return 0;
+}
+
+/* Ctrl-C, SIGTERM (a job runner stopping us) and SIGHUP ask a run to stop:
+ * the handler only records the signal; the run notices it at the next row
+ * or letter, removes its staging folder and writes nothing.  A second
+ * signal ends the process at once (the handlers reset themselves), which
+ * still leaves no output that looks complete: only a staging folder, which
+ * the next run removes. */
+static volatile sig_atomic_t stop_signal; /* the signal handler's only channel */
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static void catch_stop_signals(bool on) {
+  static const int SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction sa = {0};
+  sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+  sa.sa_flags = on ? SA_RESETHAND : 0;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < G_N_ELEMENTS(SIGNALS); i++) sigaction(SIGNALS[i], &sa, NULL);
 }
 
 /* A one-line progress bar on stderr (only when stderr is a terminal). */
@@ -164,10 +184,13 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
                        .pdf = !o->no_pdf, .png = o->png, .png_dpi = o->dpi, .trace = trace,
                        .fontset = o->fontset, .jobs = o->jobs, .shard_index = o->shard_index,
                        .shard_count = o->shard_count, .password_file = o->password_file,
-                       .password_env = o->password_env};
+                       .password_env = o->password_env, .interrupt = &stop_signal};
   if (isatty(STDERR_FILENO)) ro.progress = show_progress;
   tg_summary sum;
+  stop_signal = 0;
+  catch_stop_signals(true);
   code = tg_run(job, &ro, &sum, d);
+  catch_stop_signals(false);
   cli_print_diags(d);
   if (code == TG_EXIT_OK || code == TG_EXIT_REJECTED) {
     char *s = tg_summary_format(&sum, check);

@@ -19,6 +19,7 @@
 #ifndef TEGAMI_OUTPUT_H
 #define TEGAMI_OUTPUT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "tegami/diag.h"
@@ -138,6 +139,10 @@ typedef struct tg_run_options {
   /* The password the PDFs are encrypted with, instead of the job's
    * output.encrypt (the CLI's --password-file / --password-env). */
   const char *password_file, *password_env;
+  /* Set (to the signal's number) by a signal handler to stop the run: the
+   * workers stop at the next letter, the staging folder is removed and
+   * nothing is written (run.interrupted).  NULL: not interruptible. */
+  const volatile sig_atomic_t *interrupt;
 } tg_run_options;
 
 typedef struct tg_list_summary {

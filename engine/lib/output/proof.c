@@ -422,6 +422,7 @@ typedef struct {
   const tg_design *design;
   const personas_file *pf;
   tg_fonts *fonts;
+  tg_postal *postal; /* town names for the customer barcode, as a run has them */
   tg_layout_ctx *ctx;
   char *pages_dir;
   tg_sink *trace;
@@ -503,6 +504,7 @@ static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
   tg_merge *m =
       tg_merge_new(ds, (const char *const *)g->columns->pdata, g->columns->len, consts, P->d);
   tg_layout *lay = m ? tg_layout_new(ds, m, P->fonts, *layer_base, P->d) : NULL;
+  if (lay) tg_layout_set_postal(lay, P->postal);
   if (!lay)
     ok = false;
   else
@@ -535,8 +537,12 @@ static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
         g_snprintf(letter->id, sizeof letter->id, "%s-P-%04u", P->pf->muni_id, persona_no);
         letter->arm_name = ds->narms ? ds->arms[a] : NULL;
         tg_pages pages = {0};
-        pl.merged = tg_merge_row(m, &row, P->pf->path, letter, P->d);
-        pl.ok = pl.merged && tg_layout_letter(lay, P->ctx, letter, &pages, P->d);
+        /* a persona is drawn once per variant and arm: say each thing once */
+        tg_diag *ld = tg_diag_new();
+        pl.merged = tg_merge_row(m, &row, P->pf->path, letter, ld);
+        pl.ok = pl.merged && tg_layout_letter(lay, P->ctx, letter, &pages, ld);
+        tg_diag_take_unique(P->d, ld);
+        tg_diag_free(ld);
         if (pl.ok) {
           pl.segment = letter->segment;
           pl.npages = pages.npages;
@@ -776,6 +782,10 @@ bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_sum
                                : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
   P.fonts = ds && pf ? tg_fonts_load(fontset, d) : NULL;
   g_free(fontset);
+  /* the postal dictionary a run uses by default, for the barcodes' town names */
+  char *postal = tg_postal_default_path(tg_data_dir());
+  P.postal = ds && pf ? tg_postal_load(postal, TG_ENC_AUTO, d) : NULL;
+  g_free(postal);
   P.design = ds;
   P.pf = pf;
   bool ok = ds && pf && P.fonts;
@@ -876,6 +886,7 @@ bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_sum
   g_free(index_path);
   g_free(P.pages_dir);
   tg_fonts_free(P.fonts);
+  tg_postal_free(P.postal);
   personas_free(pf);
   tg_design_free(ds);
   return ok && tg_diag_count_at_least(d, TG_ERROR) == errors;

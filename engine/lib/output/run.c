@@ -387,6 +387,11 @@ static char *stratum_of(const output_run *R, const plan *p, const output_letter 
   return tg_stratum_key(p->muni->id, p->list->type, seg);
 }
 
+/* Has a signal asked the run to stop? */
+static bool interrupted(const output_run *R) {
+  return R->opt->interrupt && *R->opt->interrupt;
+}
+
 /* Read every row of every list once.  Rows that cannot be read are rejected;
  * the others become letter records. */
 static bool scan_phase(output_run *R) {
@@ -400,6 +405,10 @@ static bool scan_phase(output_run *R) {
     tg_row row;
     int st;
     while ((st = tg_targets_next(p->targets, &row, rd)) == 1) {
+      if (interrupted(R)) {
+        ok = false;
+        break;
+      }
       ls->file_rows++;
       /* every shard checks every row, in job order, so that the duplicate
        * rule (one letter per person, first row wins) agrees on all machines */
@@ -760,6 +769,10 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
 
   uint32_t page_in_batch = 0;
   for (size_t i = b->first; i < b->first + b->count && res->ok; i++) {
+    if (interrupted(R)) {
+      res->ok = false;
+      break;
+    }
     const output_letter *rec = &g_array_index(R->letters, output_letter, i);
     const plan *p = &g_array_index(R->plans, plan, rec->plan);
     tg_row row;
@@ -868,7 +881,7 @@ static gpointer pool_thread(gpointer data) {
   pool *P = data;
   worker *w = worker_new(P->R);
   for (;;) {
-    if (g_atomic_int_get(&P->failed)) break;
+    if (g_atomic_int_get(&P->failed) || interrupted(P->R)) break;
     gint b = g_atomic_int_add(&P->next_batch, 1);
     if ((guint)b >= P->R->batches->len) break;
     render_batch(P->R, w, (uint32_t)b, &P->results[b], &P->letters_done);
@@ -1083,6 +1096,12 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
     sum->excluded += sum->lists[i].excluded;
     sum->rejected += sum->lists[i].rejected;
     sum->blank += sum->lists[i].blank;
+  }
+  if (interrupted(&R)) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "run.interrupted",
+                "interrupted by signal %d: %s", (int)*opt->interrupt,
+                opt->check_only ? "the check did not finish" : "nothing was written");
+    ok = false;
   }
   if (ok && !opt->check_only) ok = output_write_reports(&R) && commit_output(&R);
   if (ok && !opt->check_only)

@@ -152,6 +152,18 @@ static bool pdf_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   return true;
 }
 
+/* "[x0 y0 x1 y1]" in points, whatever the locale. */
+static char *pdf_box(double x0, double y0, double x1, double y1) {
+  const double v[4] = {x0, y0, x1, y1};
+  GString *s = g_string_new("[");
+  for (int i = 0; i < 4; i++) {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(s, "%s%s", i ? " " : "", g_ascii_formatd(buf, sizeof buf, "%.4f", v[i]));
+  }
+  g_string_append_c(s, ']');
+  return g_string_free(s, FALSE);
+}
+
 /* The finished file once more through libqpdf: TrimBox and BleedBox on
  * every page, object streams when compacting.  Written beside it, then
  * renamed over it. */
@@ -171,12 +183,13 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
   for (size_t i = 0; ok && p->margin_pt > 0 && i < n && 2 * i + 1 < p->trims->len; i++) {
     double w = g_array_index(p->trims, double, 2 * i), h = g_array_index(p->trims, double, 2 * i + 1);
     double m = p->margin_pt, b = p->bleed_pt;
-    char box[160];
     qpdf_oh page = qpdf_get_page_n(q, i);
-    g_snprintf(box, sizeof box, "[%.4f %.4f %.4f %.4f]", m, m, m + w, m + h);
+    char *box = pdf_box(m, m, m + w, m + h);
     qpdf_oh_replace_key(q, page, "/TrimBox", qpdf_oh_parse(q, box));
-    g_snprintf(box, sizeof box, "[%.4f %.4f %.4f %.4f]", m - b, m - b, m + w + b, m + h + b);
+    g_free(box);
+    box = pdf_box(m - b, m - b, m + w + b, m + h + b);
     qpdf_oh_replace_key(q, page, "/BleedBox", qpdf_oh_parse(q, box));
+    g_free(box);
   }
   ok = ok && !(qpdf_init_write(q, tmp) & QPDF_ERRORS);
   if (ok) {
