@@ -444,7 +444,40 @@ static tg_targets *new_reader(const char *path, FILE *f, const tg_targets_option
   return t;
 }
 
-/* BOM, encoding and delimiter.  False (reported) for UTF-16 files. */
+/* What a file that is not a text list is, by its first bytes, or NULL.
+ * An Excel workbook handed over instead of its CSV export is the usual
+ * case; a NUL byte in the first line catches the rest (a NUL further down
+ * rejects only its row). */
+static const char *binary_kind(const unsigned char *b, size_t n) {
+  static const struct {
+    const char *magic;
+    size_t len;
+    const char *what;
+  } kinds[] = {
+      {"PK\3\4", 4, "an Excel workbook (.xlsx) or another zip archive"},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old Excel workbook (.xls)"},
+      {"%PDF-", 5, "a PDF"},
+      {"\x89PNG\r\n\x1A\n", 8, "a PNG picture"},
+      {"\xFF\xD8\xFF", 3, "a JPEG picture"},
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++)
+    if (n >= kinds[k].len && memcmp(b, kinds[k].magic, kinds[k].len) == 0) return kinds[k].what;
+  bool nul = false;
+  for (size_t i = 0; i < n && b[i] != '\n' && !nul; i++) nul = b[i] == 0;
+  if (!nul) return NULL;
+  /* UTF-16 (little or big endian): separators are 2-byte units, a comma
+   * or tab beside a NUL, at even offsets */
+  size_t le = 0, be = 0;
+  for (size_t i = 0; i + 1 < n && i < 1024; i += 2) {
+    le += (b[i] == ',' || b[i] == '\t') && b[i + 1] == 0;
+    be += b[i] == 0 && (b[i + 1] == ',' || b[i + 1] == '\t');
+  }
+  return le >= 2 || be >= 2 ? "UTF-16 text without a byte-order mark"
+                            : "a binary file (its first line holds a NUL byte)";
+}
+
+/* BOM, encoding and delimiter.  False (reported) for UTF-16 and binary
+ * files. */
 static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
   bool some = fill(t, d);
   t->enc = wanted;
@@ -456,6 +489,12 @@ static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
     tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.encoding", t->path, 1, NULL,
                 "the file is UTF-16 (Excel's \"Unicode text\"), which lists cannot be");
     tg_diag_hint(d, "save it from Excel as \"CSV UTF-8\" or \"CSV (comma delimited)\"");
+    return false;
+  } else if (some && binary_kind((const unsigned char *)t->buf, t->len)) {
+    tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.not-text", t->path, 1, NULL,
+                "the file is not a text list: it looks like %s",
+                binary_kind((const unsigned char *)t->buf, t->len));
+    tg_diag_hint(d, "save the list from Excel as \"CSV UTF-8\" or \"CSV (comma delimited)\"");
     return false;
   } else if (wanted == TG_ENC_AUTO) {
     const unsigned char *s = (const unsigned char *)t->buf;
