@@ -309,11 +309,20 @@ static void a_kanji_numeral_not_before_a_trigger_stays_and_is_flagged(void **sta
   assert_int_equal(bc.nwarnings, 1);
   assert_int_equal(bc.warnings[0].start, 2); /* 二 is character 3 */
   assert_int_equal(bc.warnings[0].len, 1);
-  assert_string_equal(extracted(&bc, "5番 第一ビル3階"), "5-3");
-  assert_int_equal(bc.nwarnings, 1);
-  assert_int_equal(bc.warnings[0].start, 4);
+  /* numerals standing alone are flagged: before "-", a space, the end */
+  assert_string_equal(extracted(&bc, "3丁目五-二 見本荘"), "3");
+  assert_int_equal(bc.nwarnings, 2);
+  assert_int_equal(bc.warnings[0].start, 3); /* 五 */
+  assert_int_equal(bc.warnings[1].start, 5); /* 二 */
   /* a bare 十/百/千 (names like 百合ヶ丘) is not flagged */
   assert_string_equal(extracted(&bc, "百合ヶ丘5"), "5");
+  assert_int_equal(bc.nwarnings, 0);
+  /* nor a numeral that begins a word: building names, often the town's */
+  assert_string_equal(extracted(&bc, "5番 第一ビル3階"), "5-3");
+  assert_int_equal(bc.nwarnings, 0);
+  assert_string_equal(extracted(&bc, "7丁目14番18号　二ツ谷ヴィラ908号"), "7-14-18-908");
+  assert_int_equal(bc.nwarnings, 0);
+  assert_string_equal(extracted(&bc, "2996番地　ニュー三吉グリーンハイツ806号"), "2996-806");
   assert_int_equal(bc.nwarnings, 0);
   /* positions count characters of the whole address given to encode */
   const char *towns[] = {"緑町"};

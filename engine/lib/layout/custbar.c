@@ -186,9 +186,20 @@ static GArray *normalise_b(const char *b, size_t len) {
   return out;
 }
 
+/* A kanji or kana: after a kanji numeral it makes the numeral part of a
+ * word (二ツ谷, 四谷, 三吉, 第一ビル), a name rather than an address number. */
+static bool is_word_char(uint32_t c) {
+  return (c >= 0x3041 && c <= 0x30FF && c != 0x30FC /* ー */) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x20000 && c <= 0x3FFFF);
+}
+
 /* 補足ルール1: kanji numerals directly before a trigger word become arabic
- * digits.  Runs left unconverted that hold a digit (the 二 of 三の二; not a
- * bare 十百千, which mostly belongs to names) are recorded as warnings. */
+ * digits.  Runs left unconverted that hold a digit and stand alone (the 二
+ * of 三の二, at the end or before a space, "-" or a digit) are recorded as
+ * warnings; a bare 十百千, or a run that begins a word (二ツ谷ヴィラ: most
+ * building names repeat the town's), belongs to a name and is left out
+ * silently, as the rule says. */
 static GArray *convert_kanji_numerals(const GArray *in, extraction *x) {
   const unit *u = (const unit *)(const void *)in->data;
   size_t n = in->len;
@@ -216,7 +227,8 @@ static GArray *convert_kanji_numerals(const GArray *in, extraction *x) {
         g_array_append_val(out, d);
       }
     } else {
-      if (has_digit) add_warning(x, u[i].pos, u[j - 1].pos - u[i].pos + 1);
+      bool in_word = j < n && is_word_char(u[j].cp);
+      if (has_digit && !in_word) add_warning(x, u[i].pos, u[j - 1].pos - u[i].pos + 1);
       g_array_append_vals(out, u + i, (guint)(j - i));
     }
     i = j;
