@@ -89,15 +89,11 @@ typedef struct {
   tg_validator *validator;
   tg_exclusions **exclusions; /* per municipality (NULL entries: none) */
   output_label_sheet labels;  /* label sheet, when the job asks for labels */
-  GArray *assignment;  /* output_assignment, in print order */
+  GPtrArray *assign_keys; /* experiment: the person's key of manifest entry i */
+  GPtrArray *key_chunks;  /* GStringChunk*: the keys' storage */
   tg_furigana *furigana; /* loaded once, when a design asks for `ruby: auto` */
   bool furigana_failed;
 } output_run;
-
-/* One line of assignment.csv (strings owned). */
-typedef struct {
-  char *letter_id, *key, *municipality, *type, *segment, *variant, *arm, *stratum;
-} output_assignment;
 
 const char *output_plan_list_file(const output_run *R, uint32_t plan_no);
 const char *output_plan_list_type(const output_run *R, uint32_t plan_no);

@@ -286,12 +286,27 @@ static bool write_assignment(output_run *R) {
   tg_assignment_writer *w = tg_assignment_writer_open(path, R->job->key_column, R->d);
   g_free(path);
   if (!w) return false;
-  for (guint i = 0; i < R->assignment->len; i++) {
-    const output_assignment *a = &g_array_index(R->assignment, output_assignment, i);
-    tg_assignment_row row = {a->letter_id, a->key,     a->municipality, a->type,
-                             a->segment,   a->variant, a->arm,          R->job->date,
-                             a->stratum};
+  /* one line per manifest entry (every printed letter is assigned); only
+   * the key is kept per letter, the rest follows from the letter record */
+  for (guint i = 0; i < R->manifest->len && i < R->assign_keys->len; i++) {
+    const output_manifest_entry *e = &g_array_index(R->manifest, output_manifest_entry, i);
+    const output_letter *l = &g_array_index(R->letters, output_letter, e->letter);
+    char id[64];
+    output_letter_id(R, l, id, sizeof id);
+    const char *muni = output_plan_municipality(R, l->plan), *type = output_plan_list_type(R, l->plan);
+    const char *segment = name_of(R, l->segment);
+    char *stratum = tg_stratum_key(muni, type, segment);
+    tg_assignment_row row = {id,
+                             g_ptr_array_index(R->assign_keys, i),
+                             muni,
+                             type,
+                             segment,
+                             g_ptr_array_index(R->names, l->variant),
+                             g_ptr_array_index(R->names, l->arm),
+                             R->job->date,
+                             stratum};
     tg_assignment_writer_add(w, &row);
+    g_free(stratum);
   }
   bool ok = tg_assignment_writer_close(w, R->d);
   tg_assignment_writer_free(w);

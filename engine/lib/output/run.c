@@ -61,17 +61,6 @@ static void rejection_clear(gpointer p) {
 
 static void batch_clear(gpointer p) { g_free(((output_batch *)p)->name); }
 
-static void assignment_clear(gpointer p) {
-  output_assignment *a = p;
-  g_free(a->letter_id);
-  g_free(a->key);
-  g_free(a->municipality);
-  g_free(a->type);
-  g_free(a->segment);
-  g_free(a->variant);
-  g_free(a->arm);
-  g_free(a->stratum);
-}
 
 /* Intern a name (variant, segment, arm) and return its index; 0 is "-". */
 static uint16_t intern(output_run *R, const char *name) {
@@ -96,7 +85,8 @@ static void run_release(output_run *R) {
   g_array_free(R->manifest, TRUE);
   g_ptr_array_free(R->names, TRUE);
   g_ptr_array_free(R->outputs, TRUE);
-  g_array_free(R->assignment, TRUE);
+  g_ptr_array_free(R->assign_keys, TRUE);
+  g_ptr_array_free(R->key_chunks, TRUE);
   tg_assign_free(R->assign);
   tg_validator_free(R->validator);
   if (R->exclusions)
@@ -698,7 +688,8 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
 typedef struct {
   GArray *manifest;   /* output_manifest_entry */
   GArray *rejections; /* output_rejection */
-  GArray *assignment; /* output_assignment */
+  GPtrArray *assign_keys; /* the key of each manifest entry (experiment) */
+  GStringChunk *keys;     /* holds them */
   GPtrArray *files;   /* address sheets written (file names) */
   uint64_t *rendered, *rejected; /* per plan */
   uint64_t pages, barcodes, barcodes_omitted;
@@ -711,7 +702,8 @@ typedef struct {
 static void batch_result_clear(batch_result *r) {
   if (r->manifest) g_array_free(r->manifest, TRUE);
   if (r->rejections) g_array_free(r->rejections, TRUE);
-  if (r->assignment) g_array_free(r->assignment, TRUE);
+  if (r->assign_keys) g_ptr_array_free(r->assign_keys, TRUE);
+  if (r->keys) g_string_chunk_free(r->keys);
   if (r->files) g_ptr_array_free(r->files, TRUE);
   g_free(r->rendered);
   g_free(r->rejected);
@@ -726,8 +718,8 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
   res->manifest = g_array_sized_new(FALSE, TRUE, sizeof(output_manifest_entry), (guint)b->count);
   res->rejections = g_array_new(FALSE, TRUE, sizeof(output_rejection));
   g_array_set_clear_func(res->rejections, rejection_clear);
-  res->assignment = g_array_new(FALSE, TRUE, sizeof(output_assignment));
-  g_array_set_clear_func(res->assignment, assignment_clear);
+  res->assign_keys = g_ptr_array_new();
+  res->keys = g_string_chunk_new(R->assign ? 4096 : 1);
   res->files = g_ptr_array_new_with_free_func(g_free);
   bool sheets = !R->opt->check_only && (R->job->output.labels || R->job->output.address_list);
   GArray *addresses = g_array_new(FALSE, TRUE, sizeof(output_address));
@@ -818,18 +810,9 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
         output_postal_text(rec->postal, ad.postal);
         g_array_append_val(addresses, ad);
       }
-      if (R->assign) {
-        output_assignment a = {
-            g_strdup(letter->id),
-            g_strdup(p->key_col >= 0 ? row.fields[p->key_col] : ""),
-            g_strdup(p->muni->id),
-            g_strdup(p->list->type),
-            g_strdup(rec->segment ? g_ptr_array_index(R->names, rec->segment) : ""),
-            g_strdup(g_ptr_array_index(R->names, rec->variant)),
-            g_strdup(g_ptr_array_index(R->names, rec->arm)),
-            stratum_of(R, p, rec)};
-        g_array_append_val(res->assignment, a);
-      }
+      if (R->assign) /* the rest of its assignment.csv line follows from the letter */
+        g_ptr_array_add(res->assign_keys,
+                        g_string_chunk_insert(res->keys, p->key_col >= 0 ? row.fields[p->key_col] : ""));
       res->rendered[rec->plan]++;
       res->pages += pages.npages;
       res->barcodes += pages.barcodes;
@@ -938,9 +921,10 @@ static bool render_phase(output_run *R) {
     for (guint i = 0; i < r->rejections->len; i++)
       g_array_append_val(R->rejections, g_array_index(r->rejections, output_rejection, i));
     g_array_set_clear_func(r->rejections, NULL); /* moved, not copied */
-    for (guint i = 0; i < r->assignment->len; i++)
-      g_array_append_val(R->assignment, g_array_index(r->assignment, output_assignment, i));
-    g_array_set_clear_func(r->assignment, NULL);
+    for (guint i = 0; i < r->assign_keys->len; i++)
+      g_ptr_array_add(R->assign_keys, g_ptr_array_index(r->assign_keys, i));
+    g_ptr_array_add(R->key_chunks, r->keys); /* the keys move with their chunk */
+    r->keys = NULL;
     for (guint pi = 0; pi < R->plans->len; pi++) {
       R->sum->lists[pi].rendered += r->rendered[pi];
       R->sum->lists[pi].rejected += r->rejected[pi];
@@ -1078,8 +1062,8 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
   R.names = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(R.names, g_strdup("-"));
   R.outputs = g_ptr_array_new_with_free_func(g_free);
-  R.assignment = g_array_new(FALSE, TRUE, sizeof(output_assignment));
-  g_array_set_clear_func(R.assignment, assignment_clear);
+  R.assign_keys = g_ptr_array_new();
+  R.key_chunks = g_ptr_array_new_with_free_func((GDestroyNotify)g_string_chunk_free);
 
   if (!check_phase(&R)) {
     run_release(&R);
