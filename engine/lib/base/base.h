@@ -64,6 +64,11 @@ bool tg_parse_number(const char *s, double *value);
  * "" for none).  Reports and returns NULL on failure. */
 FILE *tg_open_input(const char *path, const char *what, tg_diag *d);
 
+/* For inputs read by other means (GLib, libraries): false, with io.not-file,
+ * when path exists but is a folder, device, pipe or socket — which would
+ * hang or fail obscurely; a missing file is left to the caller's message. */
+bool tg_input_is_file(const char *path, const char *what, tg_diag *d);
+
 /* Read a whole file (at most max_bytes) into a tg_source; reports an I/O or
  * limit diagnostic and returns NULL on failure. */
 tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d);

@@ -14,6 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static void report_not_file(const char *path, const char *what, mode_t mode, tg_diag *d) {
+  tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "io.not-file", "%s%s is %s", what, path,
+              S_ISDIR(mode) ? "a folder, not a file"
+                            : "not a regular file (a device, pipe or socket)");
+}
+
 FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {
   /* O_NONBLOCK: opening a FIFO must not wait for a writer; cleared below */
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -31,9 +37,7 @@ FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {
     return NULL;
   }
   if (!S_ISREG(st.st_mode)) {
-    bool dir = S_ISDIR(st.st_mode);
-    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "io.not-file", "%s%s is %s", what, path,
-                dir ? "a folder, not a file" : "not a regular file (a device, pipe or socket)");
+    report_not_file(path, what, st.st_mode, d);
     close(fd);
     return NULL;
   }
@@ -46,6 +50,13 @@ FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {
     close(fd);
   }
   return f;
+}
+
+bool tg_input_is_file(const char *path, const char *what, tg_diag *d) {
+  struct stat st;
+  if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) return true;
+  report_not_file(path, what, st.st_mode, d);
+  return false;
 }
 
 tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d) {

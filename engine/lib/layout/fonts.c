@@ -106,6 +106,7 @@ tg_fonts *tg_fonts_load(const char *listing, tg_diag *d) {
   gchar *text = NULL;
   gsize len = 0;
   GError *err = NULL;
+  if (!tg_input_is_file(listing, "the font set ", d)) return NULL;
   if (!g_file_get_contents(listing, &text, &len, &err)) {
     tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "fonts.listing", "cannot read the font set %s: %s",
                 listing, err->message);

@@ -144,6 +144,7 @@ static void open_experiment(output_run *R) {
   gsize len = 0;
   if (e->salt_file) {
     GError *err = NULL;
+    if (!tg_input_is_file(e->salt_file, "the experiment's salt file ", R->d)) return;
     if (!g_file_get_contents(e->salt_file, &salt, &len, &err)) {
       tg_diag_add(R->d, TG_ERROR, err->code == G_FILE_ERROR_NOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
                   "assign.salt", "cannot read the experiment's salt file %s: %s", e->salt_file,
