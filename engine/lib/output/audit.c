@@ -533,13 +533,8 @@ tg_exit tg_audit_verify(const char *log_path, const char *anchor, tg_audit_repor
                 anchor);
     return TG_EXIT_USAGE;
   }
-  FILE *f = fopen(log_path, "rb");
-  if (!f) {
-    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open the audit log %s: %s",
-                log_path, g_strerror(errno));
-    return errno == ENOENT ? TG_EXIT_INVALID : TG_EXIT_SYSTEM;
-  }
+  FILE *f = tg_open_input(log_path, "the audit log ", d);
+  if (!f) return tg_diag_exit_code(d);
   char prev_hash[65];
   g_strlcpy(prev_hash, GENESIS, sizeof prev_hash);
   char *line = NULL;

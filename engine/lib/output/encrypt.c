@@ -73,7 +73,8 @@ static bool check_password(const tg_secret *s, const char *where, tg_diag *d) {
 }
 
 tg_secret *tg_secret_from_file(const char *path, tg_diag *d) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  /* O_NONBLOCK: a pipe must not block before fstat() refuses it */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
                 errno == ENOENT ? "io.not-found" : "io.open", "cannot open the password file %s: %s",
