@@ -36,7 +36,9 @@
 #   - the output folder (-o DIR, else out) is absent, unchanged, or complete
 #     (SHA256SUMS present and verifying); no staging folder (.tegami-tmp-)
 #     or hidden temporary (.NAME.tmp-PID-N) is left beside or inside it;
-#   - the reports in it (rejected.csv, manifest.csv, summaries) hold no 機密.
+#   - the reports in it (rejected.csv, manifest.csv, summaries) hold no 機密,
+#     and its PDFs pass `tegami preflight` as far as missing glyphs (.notdef)
+#     and embedded fonts go.
 # TEGAMI_BAD_VERBOSE=1 shows tegami's stderr even when the case passes.
 set -eu
 TEGAMI=$1
@@ -142,6 +144,16 @@ check_common() {
     (cd "$out" && sha256sum --quiet -c SHA256SUMS) >&2 || fail "$out does not match its SHA256SUMS"
     for f in rejected.csv manifest.csv summary.json summary.txt assignment.csv; do
       if [ -f "$out/$f" ] && grep -q '機密' "$out/$f"; then fail "$out/$f holds a personal value"; fi
+    done
+    # and its PDFs draw no missing glyph (.notdef) and embed their fonts
+    for pdf in "$out"/*.pdf; do
+      [ -f "$pdf" ] || continue
+      if ! "$TEGAMI" preflight "$pdf" >/dev/null 2>"$TMP/preflight"; then
+        if grep -q 'preflight.notdef\|preflight.font-not-embedded' "$TMP/preflight"; then
+          cat "$TMP/preflight" >&2
+          fail "$pdf draws a missing glyph or uses a font that is not embedded"
+        fi
+      fi
     done
   fi
 }
