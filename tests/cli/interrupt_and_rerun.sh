@@ -5,6 +5,9 @@
 # (run.interrupted), no output folder and no staging folder left behind.
 . "$(dirname "$0")/../lib/common.sh"
 cd "$WORK"
+# its own audit log: a run killed while appending must not leave a torn line
+# in the log the other tests share
+export TEGAMI_AUDIT_LOG="$WORK/audit.log"
 { echo "$HIGHRISK_HEADER"; highrisk_rows 1500; } >list.csv
 write_job job.yaml "$WORK/list.csv"
 
