@@ -293,7 +293,8 @@ static bool write_assignment(output_run *R) {
     const output_letter *l = &g_array_index(R->letters, output_letter, e->letter);
     char id[64];
     output_letter_id(R, l, id, sizeof id);
-    const char *muni = output_plan_municipality(R, l->plan), *type = output_plan_list_type(R, l->plan);
+    const char *muni = output_plan_municipality(R, l->plan);
+    const char *type = output_plan_list_type(R, l->plan);
     const char *segment = name_of(R, l->segment);
     char *stratum = tg_stratum_key(muni, type, segment);
     tg_assignment_row row = {id,

@@ -61,7 +61,6 @@ static void rejection_clear(gpointer p) {
 
 static void batch_clear(gpointer p) { g_free(((output_batch *)p)->name); }
 
-
 /* Intern a name (variant, segment, arm) and return its index; 0 is "-". */
 static uint16_t intern(output_run *R, const char *name) {
   for (guint i = 0; i < R->names->len; i++)
@@ -811,9 +810,10 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
         output_postal_text(rec->postal, ad.postal);
         g_array_append_val(addresses, ad);
       }
-      if (R->assign) /* the rest of its assignment.csv line follows from the letter */
-        g_ptr_array_add(res->assign_keys,
-                        g_string_chunk_insert(res->keys, p->key_col >= 0 ? row.fields[p->key_col] : ""));
+      if (R->assign) { /* the rest of its assignment.csv line follows from the letter */
+        const char *key = p->key_col >= 0 ? row.fields[p->key_col] : "";
+        g_ptr_array_add(res->assign_keys, g_string_chunk_insert(res->keys, key));
+      }
       res->rendered[rec->plan]++;
       res->pages += pages.npages;
       res->barcodes += pages.barcodes;
