@@ -95,6 +95,11 @@ typedef struct {
   bool furigana_failed;
 } output_run;
 
+/* job.c, shared with the personas file of proofs: a YYYY-MM-DD calendar
+ * date; a map of scalars copied into values named prefix.key. */
+bool output_valid_date(const char *s);
+void output_load_values(tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d);
+
 const char *output_plan_list_file(const output_run *R, uint32_t plan_no);
 const char *output_plan_list_type(const output_run *R, uint32_t plan_no);
 const char *output_plan_municipality(const output_run *R, uint32_t plan_no);

@@ -92,26 +92,6 @@ static bool valid_id(const char *s) {
   return true;
 }
 
-static bool valid_date(const char *s) {
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit(s[i])) return false;
-  int y = (int)g_ascii_strtoll(s, NULL, 10), m = (int)g_ascii_strtoll(s + 5, NULL, 10),
-      d = (int)g_ascii_strtoll(s + 8, NULL, 10);
-  return g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
-}
-
-static void load_values(tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d) {
-  if (!map) return;
-  for (size_t i = 0; i < map->n; i++) {
-    const char *val;
-    if (!tg_ynode_string(map->vals[i], map->keys[i]->value, &val, d)) continue;
-    char *key = g_strdup_printf("%s.%s", prefix, map->keys[i]->value);
-    tg_values_set(v, key, val);
-    g_free(key);
-  }
-}
-
 static personas_file *personas_load(const char *path, tg_diag *d) {
   size_t errors = tg_diag_count_at_least(d, TG_ERROR);
   personas_file *pf = g_new0(personas_file, 1);
@@ -131,7 +111,7 @@ static personas_file *personas_load(const char *path, tg_diag *d) {
                tg_ynode_span(tg_ymap_get(root, "kind")),
                "this file is a '%s', not a personas file (expected kind: personas)", kind);
   pf->date = "";
-  if (tg_yget_string(root, "date", true, &pf->date, d) && !valid_date(pf->date))
+  if (tg_yget_string(root, "date", true, &pf->date, d) && !output_valid_date(pf->date))
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "proof.personas",
                tg_ynode_span(tg_ymap_get(root, "date")),
                "'date' is the letter date, written YYYY-MM-DD");
@@ -143,8 +123,8 @@ static personas_file *personas_load(const char *path, tg_diag *d) {
     tg_yget_string(mu, "name", true, &pf->muni_name, d);
     tg_values_set(pf->values, "municipality.id", pf->muni_id);
     tg_values_set(pf->values, "municipality.name", pf->muni_name);
-    load_values(tg_yget_map(mu, "sender", false, d), "sender", pf->values, d);
-    load_values(tg_yget_map(mu, "values", false, d), "municipality", pf->values, d);
+    output_load_values(tg_yget_map(mu, "sender", false, d), "sender", pf->values, d);
+    output_load_values(tg_yget_map(mu, "values", false, d), "municipality", pf->values, d);
     tg_ycheck_keys(mu, "the municipality", MUNI_KEYS, G_N_ELEMENTS(MUNI_KEYS), d);
   }
   tg_ynode *types = tg_yget_map(root, "personas", true, d);
