@@ -181,7 +181,7 @@ static bool place_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const
   }
 }
 
-static void add_rect(GArray *items, const char *block, double x, double y, double w, double h,
+void layout_add_rect(GArray *items, const char *block, double x, double y, double w, double h,
                      double stroke_pt, uint32_t stroke, uint32_t fill, double radius) {
   tg_item it = {.type = TG_ITEM_RECT, .block = block, .x_pt = x, .y_pt = y};
   it.u.rect.w_pt = w;
@@ -193,8 +193,8 @@ static void add_rect(GArray *items, const char *block, double x, double y, doubl
   g_array_append_val(items, it);
 }
 
-static void add_line(GArray *items, const char *block, double x1, double y1, double x2, double y2,
-                     double width, uint32_t color, bool dashed) {
+void layout_add_line(GArray *items, const char *block, double x1, double y1, double x2,
+                     double y2, double width, uint32_t color, bool dashed) {
   tg_item it = {.type = TG_ITEM_LINE, .block = block, .x_pt = x1, .y_pt = y1, .color = color};
   it.u.line.x2_pt = x2;
   it.u.line.y2_pt = y2;
@@ -283,7 +283,8 @@ static bool table_pass(const layout_env *env, tg_layout_ctx *ctx, tg_arena *aren
     row_y[shown++] = y;
     if (items) {
       if (is_head && (b->u.table.header_fill & 0xFF))
-        add_rect(items, b->name, b->x_pt, y, total_w, row_h, 0, 0, b->u.table.header_fill, 0);
+        layout_add_rect(items, b->name, b->x_pt, y, total_w, row_h, 0, 0, b->u.table.header_fill,
+                        0);
       double x = b->x_pt;
       for (size_t c = 0; c < nc; c++) {
         const tg_text *t = &b->u.table.cells[r * nc + c];
@@ -302,11 +303,11 @@ static bool table_pass(const layout_env *env, tg_layout_ctx *ctx, tg_arena *aren
   row_y[shown] = y;
   if (ok && items && stroke > 0 && shown > 0) {
     for (size_t r = 0; r <= shown; r++)
-      add_line(items, b->name, b->x_pt, row_y[r], b->x_pt + total_w, row_y[r], stroke, 0x000000FF,
-               false);
+      layout_add_line(items, b->name, b->x_pt, row_y[r], b->x_pt + total_w, row_y[r], stroke,
+                      0x000000FF, false);
     double x = b->x_pt;
     for (size_t c = 0; c <= nc; c++) {
-      add_line(items, b->name, x, row_y[0], x, row_y[shown], stroke, 0x000000FF, false);
+      layout_add_line(items, b->name, x, row_y[0], x, row_y[shown], stroke, 0x000000FF, false);
       if (c < nc) x += b->u.table.cols[c].width_pt;
     }
   }
@@ -548,8 +549,8 @@ static bool place_indicia(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
                           const err_where *where, tg_diag *d) {
   const double s = b->width_pt, stroke = 0.75;
   const text_style *st = layout_style(env, b->style);
-  add_rect(items, b->name, b->x_pt, b->y_pt, s, s, stroke, 0x000000FF, 0,
-           b->u.indicia.square ? 0 : s / 2);
+  layout_add_rect(items, b->name, b->x_pt, b->y_pt, s, s, stroke, 0x000000FF, 0,
+                  b->u.indicia.square ? 0 : s / 2);
   const char *office = b->u.indicia.office.slot >= 0 ? sel->values[b->u.indicia.office.slot] : "";
   const char *words = b->u.indicia.separate ? "料金別納" : "料金後納";
   double y = b->y_pt;
@@ -557,12 +558,12 @@ static bool place_indicia(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
     /* the office in the upper part, a line (two with 送達余裕承諾) under it */
     if (!indicia_line(ctx, arena, items, b, st, office, 0.19, 0.12, where, d)) return false;
     double ry = s * 0.38, hw = indicia_half_width(b, ry) - stroke;
-    add_line(items, b->name, b->x_pt + s / 2 - hw, y + ry, b->x_pt + s / 2 + hw, y + ry, 0.5,
-             0x000000FF, false);
+    layout_add_line(items, b->name, b->x_pt + s / 2 - hw, y + ry, b->x_pt + s / 2 + hw, y + ry, 0.5,
+                    0x000000FF, false);
     if (b->u.indicia.delay) {
       double ry2 = ry + tg_mm_to_pt(1.5), hw2 = indicia_half_width(b, ry2) - stroke;
-      add_line(items, b->name, b->x_pt + s / 2 - hw2, y + ry2, b->x_pt + s / 2 + hw2, y + ry2, 0.5,
-               0x000000FF, false);
+      layout_add_line(items, b->name, b->x_pt + s / 2 - hw2, y + ry2, b->x_pt + s / 2 + hw2,
+                      y + ry2, 0.5, 0x000000FF, false);
     }
     return indicia_line(ctx, arena, items, b, st, words, 0.46, 0.14, where, d) &&
            indicia_line(ctx, arena, items, b, st, "郵便", 0.65, 0.14, where, d);
@@ -661,12 +662,12 @@ static bool place_block(const layout_env *env, tg_layout_ctx *ctx, tg_arena *are
     return ok;
   }
   case TG_BLOCK_BOX:
-    add_rect(items, b->name, b->x_pt, b->y_pt, b->width_pt, b->height_pt, b->u.box.stroke_pt,
-             b->u.box.stroke, b->u.box.fill, b->u.box.radius_pt);
+    layout_add_rect(items, b->name, b->x_pt, b->y_pt, b->width_pt, b->height_pt, b->u.box.stroke_pt,
+                    b->u.box.stroke, b->u.box.fill, b->u.box.radius_pt);
     return true;
   case TG_BLOCK_RULE:
-    add_line(items, b->name, b->x_pt, b->y_pt, b->u.rule.x2_pt, b->u.rule.y2_pt,
-             b->u.rule.stroke_pt, b->u.rule.color, b->u.rule.dashed);
+    layout_add_line(items, b->name, b->x_pt, b->y_pt, b->u.rule.x2_pt, b->u.rule.y2_pt,
+                    b->u.rule.stroke_pt, b->u.rule.color, b->u.rule.dashed);
     return true;
   case TG_BLOCK_QR: return place_qr(arena, items, b, sel->values[b->u.qr.data.slot], &w, d);
   case TG_BLOCK_TABLE: return place_table(env, ctx, arena, items, b, sel, scale, &w, d, used);

@@ -286,24 +286,12 @@ static char *format_number(double v, int decimals) {
 
 static void rect(const chart *c, const char *part, double x, double y, double w, double h,
                  double stroke_pt, uint32_t stroke, uint32_t fill, double radius) {
-  tg_item it = {.type = TG_ITEM_RECT, .block = part, .x_pt = x, .y_pt = y};
-  it.u.rect.w_pt = w;
-  it.u.rect.h_pt = h;
-  it.u.rect.stroke_pt = stroke_pt;
-  it.u.rect.stroke = stroke;
-  it.u.rect.fill = fill;
-  it.u.rect.radius_pt = radius;
-  g_array_append_val(c->items, it);
+  layout_add_rect(c->items, part, x, y, w, h, stroke_pt, stroke, fill, radius);
 }
 
 static void line(const chart *c, const char *part, double x1, double y1, double x2, double y2,
                  double width, uint32_t color, bool dashed) {
-  tg_item it = {.type = TG_ITEM_LINE, .block = part, .x_pt = x1, .y_pt = y1, .color = color};
-  it.u.line.x2_pt = x2;
-  it.u.line.y2_pt = y2;
-  it.u.line.width_pt = width;
-  it.u.line.dashed = dashed;
-  g_array_append_val(c->items, it);
+  layout_add_line(c->items, part, x1, y1, x2, y2, width, color, dashed);
 }
 
 /* A rectangle hatched diagonally (the referral zone): one item, clipped by

@@ -115,6 +115,13 @@ bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char 
                  double x_pt, double y_pt, double width_pt, double max_height_pt,
                  size_t max_lines, text_result *res);
 
+/* blocks.c: append a rectangle (radius 0: square corners; fill or stroke 0:
+ * none) or a line to `items`; charts draw with them too. */
+void layout_add_rect(GArray *items, const char *block, double x, double y, double w, double h,
+                     double stroke_pt, uint32_t stroke, uint32_t fill, double radius);
+void layout_add_line(GArray *items, const char *block, double x1, double y1, double x2,
+                     double y2, double width, uint32_t color, bool dashed);
+
 /* Line pitch of a style. */
 static inline double layout_pitch(const text_style *st) { return st->size_pt * st->line_height; }
 
