@@ -307,18 +307,7 @@ static bool write_pdf(const tg_evaluation *e, const typeset *ts, const char *pat
       cairo_pdf_surface_create_for_stream(write_to_file, tg_atomic_get_file(a), PAGE_W, PAGE_H);
   cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
   char date[32];
-  const char *sde = g_getenv("SOURCE_DATE_EPOCH");
-  GDateTime *dt =
-      sde && *sde ? g_date_time_new_from_unix_utc(g_ascii_strtoll(sde, NULL, 10)) : NULL;
-  if (dt) {
-    char *t = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-    g_strlcpy(date, t, sizeof date);
-    g_free(t);
-    g_date_time_unref(dt);
-  } else {
-    g_snprintf(date, sizeof date, "%sT00:00:00",
-               e->last_letter_date ? e->last_letter_date : "2000-01-01");
-  }
+  output_pdf_date(e->last_letter_date ? e->last_letter_date : "2000-01-01", date, sizeof date);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "受診率の評価");

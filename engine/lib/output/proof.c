@@ -412,19 +412,6 @@ typedef struct {
   tg_diag *d;
 } proof_run;
 
-static void pdf_date(const char *date, char *out, size_t n) {
-  const char *sde = g_getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    GDateTime *dt = g_date_time_new_from_unix_utc(g_ascii_strtoll(sde, NULL, 10));
-    char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
-    g_strlcpy(out, s ? s : "2000-01-01T00:00:00", n);
-    g_free(s);
-    if (dt) g_date_time_unref(dt);
-  } else {
-    g_snprintf(out, n, "%sT00:00:00", date);
-  }
-}
-
 /* Draw one letter into its PDF, its PNGs and the trace. */
 static bool render_letter(proof_run *P, const tg_pages *pages, const char *id,
                           const tg_letter_info *info) {
@@ -435,7 +422,7 @@ static bool render_letter(proof_run *P, const tg_pages *pages, const char *id,
     char *name = g_strdup_printf("%s.pdf", id);
     char *path = g_build_filename(P->pages_dir, name, NULL);
     char date[32];
-    pdf_date(P->pf->date, date, sizeof date);
+    output_pdf_date(P->pf->date, date, sizeof date);
     tg_pdf_options po = {.title = P->design->name, .subject = id, .date = date};
     tg_sink *pdf = tg_create_private(path, P->d) ? tg_sink_pdf_new(path, &po, P->d) : NULL;
     g_free(path);
