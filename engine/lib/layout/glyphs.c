@@ -33,19 +33,27 @@ static bool is_control(uint32_t cp) {
          cp == 0xFFFD;
 }
 
+/* The character at byte i and what extends it (marks, joiners, tags): its
+ * code point, its first variation selector (0: none) and the byte after. */
+static size_t next_cluster(const char *s, size_t len, size_t i, uint32_t *cp, uint32_t *vs) {
+  *vs = 0;
+  i += (size_t)tg_utf8_decode(s + i, len - i, cp);
+  while (i < len) {
+    uint32_t nx;
+    int k = tg_utf8_decode(s + i, len - i, &nx);
+    if (!is_extender(nx)) break;
+    if (is_vs(nx) && !*vs) *vs = nx;
+    i += (size_t)k;
+  }
+  return i;
+}
+
 bool tg_fonts_can_draw(const tg_fonts *fonts, const char *s, size_t len, uint32_t *bad_cp,
                        uint32_t *bad_vs) {
   size_t i = 0;
   while (i < len) {
-    uint32_t cp, vs = 0;
-    i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
-    while (i < len) {
-      uint32_t nx;
-      int k = tg_utf8_decode(s + i, len - i, &nx);
-      if (!is_extender(nx)) break;
-      if (is_vs(nx) && !vs) vs = nx;
-      i += (size_t)k;
-    }
+    uint32_t cp, vs;
+    i = next_cluster(s, len, i, &cp, &vs);
     if (cp == '\n' || cp == '\r' || cp == '\t' || cp == ' ') continue;
     bool ok = false;
     for (size_t f = 0; !ok && !is_control(cp) && f < tg_fonts_get_count(fonts); f++)
@@ -131,15 +139,8 @@ bool layout_preflight_letter(const layout_env *env, const text_style *const *slo
     size_t i = 0;
     while (i < len) {
       size_t at = i;
-      uint32_t cp, vs = 0;
-      i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
-      while (i < len) {
-        uint32_t nx;
-        int k = tg_utf8_decode(s + i, len - i, &nx);
-        if (!is_extender(nx)) break;
-        if (is_vs(nx) && !vs) vs = nx;
-        i += (size_t)k;
-      }
+      uint32_t cp, vs;
+      i = next_cluster(s, len, i, &cp, &vs);
       if (cp == '\n' || cp == '\t' || (cp == '\r' && (i >= len || s[i] == '\n'))) continue;
       bool drawable = false;
       if (!is_control(cp) && cp != '\r') {
