@@ -30,6 +30,9 @@ int tg_utf8_decode(const char *s, size_t len, uint32_t *cp);
 void tg_utf8_append(GString *out, uint32_t cp);
 /* Display width of a text in terminal cells (East Asian wide = 2). */
 size_t tg_utf8_display_width(const char *s, size_t len);
+/* A character of a number as lists write them, in ASCII: full-width digits,
+ * '．' and '－'/'−' become 0-9, '.' and '-'; anything else is returned as is. */
+uint32_t tg_number_char(uint32_t cp);
 
 /* ---- arena --------------------------------------------------------------- */
 

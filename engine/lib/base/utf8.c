@@ -88,3 +88,10 @@ size_t tg_utf8_display_width(const char *s, size_t len) {
   }
   return w;
 }
+
+uint32_t tg_number_char(uint32_t cp) {
+  if (cp >= 0xFF10 && cp <= 0xFF19) return '0' + (cp - 0xFF10);
+  if (cp == 0xFF0E) return '.';
+  if (cp == 0xFF0D || cp == 0x2212) return '-';
+  return cp;
+}

@@ -241,12 +241,7 @@ static bool parse_number(const char *s, double *out) {
   while (p < end) {
     uint32_t cp;
     p += tg_utf8_decode(p, (size_t)(end - p), &cp);
-    if (cp >= 0xFF10 && cp <= 0xFF19)
-      cp = '0' + (cp - 0xFF10);
-    else if (cp == 0xFF0E)
-      cp = '.';
-    else if (cp == 0xFF0D || cp == 0x2212)
-      cp = '-';
+    cp = tg_number_char(cp);
     if (cp == ' ' || cp == 0x3000) continue;
     if (cp > 0x7F) {
       g_string_free(a, TRUE);

@@ -175,13 +175,8 @@ bool merge_parse_decimal(const char *in, size_t len, double *v) {
   while (p < end && k + 1 < sizeof buf) {
     uint32_t cp;
     p += tg_utf8_decode(p, (size_t)(end - p), &cp);
-    if (cp >= 0xFF10 && cp <= 0xFF19)
-      cp = '0' + (cp - 0xFF10);
-    else if (cp == 0xFF0E)
-      cp = '.';
-    else if (cp == 0xFF0D || cp == 0x2212)
-      cp = '-';
-    else if (cp == 0xFF0B)
+    cp = tg_number_char(cp);
+    if (cp == 0xFF0B)
       cp = '+';
     else if (cp == ' ' || cp == 0x3000)
       continue;
