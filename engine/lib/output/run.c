@@ -325,15 +325,16 @@ static void reject(const output_run *R, uint32_t plan_no, const tg_row *row, con
 
 /* ---- scan ------------------------------------------------------------------------ */
 
-/* The 7 digits of a postal code ("252-0028", full-width digits) or "". */
-/* The digits of a postal code as a number plus one (0: not 7 digits). */
+/* The digits of a postal code ("252-0028", full-width digits too) as a
+ * number plus one (0: not 7 digits). */
 static uint32_t postal_number(const char *s) {
   int n = 0;
   uint32_t v = 0;
-  for (const char *p = s; *p && n < 8;) {
+  const char *end = s + strlen(s);
+  for (const char *p = s; p < end && n < 8;) {
     uint32_t cp;
-    p += tg_utf8_decode(p, strlen(p), &cp);
-    if (cp >= 0xFF10 && cp <= 0xFF19) cp = '0' + (cp - 0xFF10);
+    p += tg_utf8_decode(p, (size_t)(end - p), &cp);
+    cp = tg_number_char(cp);
     if (cp >= '0' && cp <= '9') v = v * 10 + (cp - '0'), n++;
   }
   return n == 7 ? v + 1 : 0;
