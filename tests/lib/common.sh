@@ -6,6 +6,7 @@ TEGAMI=${1:?usage: $0 path/to/tegami}
 TEGAMI_SRC=${TEGAMI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TEGAMI_DATA_DIR=${TEGAMI_DATA_DIR:-$TEGAMI_SRC}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tegami-test.XXXXXX")
+. "$TEGAMI_SRC/tests/lib/glyph_check.sh"
 
 # Every PDF a test leaves in $WORK is preflighted before it is removed: a
 # missing-character glyph (.notdef) or a font that is not embedded fails the
@@ -14,12 +15,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tegami-test.XXXXXX")
 sweep_pdfs() {
   status=$?
   find "$WORK" -name '*.pdf' ! -name '*.bad.pdf' 2>/dev/null | while read -r pdf; do
-    if ! "$TEGAMI" preflight "$pdf" >/dev/null 2>"$WORK/.preflight.err"; then
-      if grep -q 'preflight.notdef\|preflight.font-not-embedded' "$WORK/.preflight.err"; then
-        cat "$WORK/.preflight.err" >&2
-        echo "FAIL: $pdf draws a missing glyph or uses a font that is not embedded" >&2
-        echo 1 >"$WORK/.swept-bad"
-      fi
+    if ! pdf_glyphs_ok "$TEGAMI" "$pdf" "$WORK/.preflight.err"; then
+      cat "$WORK/.preflight.err" >&2
+      echo "FAIL: $pdf draws a missing glyph or uses a font that is not embedded" >&2
+      echo 1 >"$WORK/.swept-bad"
     fi
   done
   [ -f "$WORK/.swept-bad" ] && status=1

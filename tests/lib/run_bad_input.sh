@@ -48,6 +48,7 @@ SHARED=${TEGAMI_SHARED:-$SRC/../shared}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tegami-bad.XXXXXX")
 trap 'chmod -R u+rwX "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$SRC/tests/lib/glyph_check.sh"
 
 cp -R "$CASE" "$TMP/case"
 for f in "$(dirname "$CASE")"/common/*; do
@@ -148,11 +149,9 @@ check_common() {
     # and its PDFs draw no missing glyph (.notdef) and embed their fonts
     for pdf in "$out"/*.pdf; do
       [ -f "$pdf" ] || continue
-      if ! "$TEGAMI" preflight "$pdf" >/dev/null 2>"$TMP/preflight"; then
-        if grep -q 'preflight.notdef\|preflight.font-not-embedded' "$TMP/preflight"; then
-          cat "$TMP/preflight" >&2
-          fail "$pdf draws a missing glyph or uses a font that is not embedded"
-        fi
+      if ! pdf_glyphs_ok "$TEGAMI" "$pdf" "$TMP/preflight"; then
+        cat "$TMP/preflight" >&2
+        fail "$pdf draws a missing glyph or uses a font that is not embedded"
       fi
     done
   fi
