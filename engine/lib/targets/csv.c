@@ -480,6 +480,7 @@ static const char *binary_kind(const unsigned char *b, size_t n) {
  * files. */
 static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
   bool some = fill(t, d);
+  const char *binary = some ? binary_kind((const unsigned char *)t->buf, t->len) : NULL;
   t->enc = wanted;
   if (some && t->len >= 3 && memcmp(t->buf, "\xEF\xBB\xBF", 3) == 0) {
     t->pos = 3;
@@ -490,10 +491,9 @@ static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
                 "the file is UTF-16 (Excel's \"Unicode text\"), which lists cannot be");
     tg_diag_hint(d, "save it from Excel as \"CSV UTF-8\" or \"CSV (comma delimited)\"");
     return false;
-  } else if (some && binary_kind((const unsigned char *)t->buf, t->len)) {
+  } else if (binary) {
     tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.not-text", t->path, 1, NULL,
-                "the file is not a text list: it looks like %s",
-                binary_kind((const unsigned char *)t->buf, t->len));
+                "the file is not a text list: it looks like %s", binary);
     tg_diag_hint(d, "save the list from Excel as \"CSV UTF-8\" or \"CSV (comma delimited)\"");
     return false;
   } else if (wanted == TG_ENC_AUTO) {
