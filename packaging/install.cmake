@@ -66,9 +66,9 @@ set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "tegami maintainers <tegami@example.jp>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "letters and mail-merge for municipal nudge programmes")
 set(CPACK_PACKAGE_DESCRIPTION
-    "tegami turns letter designs written in YAML and municipal target lists (KDB\n"
-    "extractions, CSV) into print-ready PDF letters, with a report that accounts\n"
-    "for every person on the list.")
+    "tegami turns letter designs written in YAML and municipal target lists (KDB\n\
+extractions, CSV) into print-ready PDF letters, with a report that accounts\n\
+for every person on the list.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

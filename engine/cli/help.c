@@ -257,7 +257,7 @@ void cli_print_bash_completion(FILE *f, const cli_help *h) {
     }
     free_option_lines(opts, n);
     fprintf(f,
-            "    %s) opts='%s--help'; dirs='%s'; files='%s'; texts='%s'; words='%s' ;;\n",
+            "    %s) opts='%s-h --help'; dirs='%s'; files='%s'; texts='%s'; words='%s' ;;\n",
             c->name, all->str, dirs->str, files->str, texts->str, words->str);
     g_string_free(all, TRUE);
     g_string_free(dirs, TRUE);
