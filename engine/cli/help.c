@@ -22,8 +22,8 @@ enum { OPT_SPEC_COL = 2, OPT_TEXT_COL = 21 };
 static const char HELP_LINE[] = "  -h, --help         this help\n";
 
 void cli_print_command_help(FILE *f, const cli_command *c) {
-  fprintf(f, "usage: tegami %s %s [OPTIONS]\n\n%s\n\noptions:\n%s%s", c->name, c->args,
-          c->summary, c->options, HELP_LINE);
+  fprintf(f, "usage: tegami %s %s [OPTIONS]\n\n%s\n\noptions:\n%s%s", c->name, c->args, c->summary,
+          c->options, HELP_LINE);
   fprintf(f, "\nMore in tegami(1) (man tegami) and 'tegami --help' (exit codes, environment).\n");
 }
 
@@ -45,8 +45,10 @@ static bool split_option_line(const char *line, opt_line *o) {
   if (gap && (size_t)(gap - line) > OPT_TEXT_COL) spec_end = (size_t)(gap - line);
   char *spec = g_strstrip(g_strndup(line + OPT_SPEC_COL, spec_end - OPT_SPEC_COL));
   o->text = g_strstrip(g_strdup(line + spec_end));
-  if (*spec) o->spec = spec;
-  else g_free(spec);
+  if (*spec)
+    o->spec = spec;
+  else
+    g_free(spec);
   return true;
 }
 
@@ -91,11 +93,16 @@ static void free_option_lines(opt_line *v, size_t n) {
 static void roff(FILE *f, const char *s, char font) {
   if (font) fprintf(f, "\\f%c", font);
   for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-    if ((unsigned char)*p >= 0x80) fprintf(f, "\\[u%04X]", (unsigned)g_utf8_get_char(p));
-    else if (*p == '\\') fputs("\\e", f);
-    else if (*p == '-') fputs("\\-", f);
-    else if ((*p == '.' || *p == '\'') && (p == s || p[-1] == '\n')) fprintf(f, "\\&%c", *p);
-    else fputc(*p, f);
+    if ((unsigned char)*p >= 0x80)
+      fprintf(f, "\\[u%04X]", (unsigned)g_utf8_get_char(p));
+    else if (*p == '\\')
+      fputs("\\e", f);
+    else if (*p == '-')
+      fputs("\\-", f);
+    else if ((*p == '.' || *p == '\'') && (p == s || p[-1] == '\n'))
+      fprintf(f, "\\&%c", *p);
+    else
+      fputc(*p, f);
   }
   if (font) fputs("\\fR", f);
 }
@@ -140,7 +147,8 @@ void cli_print_man(FILE *f, const cli_help *h) {
     roff_spec(f, h->commands[i].args);
     fprintf(f, "\n[\\fIOPTIONS\\fR]\n.br\n");
   }
-  fprintf(f, ".B tegami help\n[\\fICOMMAND\\fR]\n.br\n.B tegami\n\\fICOMMAND\\fR \\fB\\-\\-help\\fR\n");
+  fprintf(
+      f, ".B tegami help\n[\\fICOMMAND\\fR]\n.br\n.B tegami\n\\fICOMMAND\\fR \\fB\\-\\-help\\fR\n");
   fprintf(f, ".SH DESCRIPTION\n%s", MAN_DESCRIPTION);
   fprintf(f, ".SH COMMANDS\n");
   for (size_t i = 0; i < h->ncommands; i++) {
@@ -182,13 +190,17 @@ void cli_print_man(FILE *f, const cli_help *h) {
              "sheets) and \\fIsamples/\\fR (a sample job); PREFIX is the folder above the one\n"
              "holding the tegami program (\\fI/usr\\fR for \\fI/usr/bin/tegami\\fR).\n"
              ".TP\n.I ~/.local/state/tegami/audit.log\n"
-             "the audit log, unless \\fB\\-\\-audit\\-log\\fR or \\fBTEGAMI_AUDIT_LOG\\fR says otherwise.\n");
+             "the audit log, unless \\fB\\-\\-audit\\-log\\fR or \\fBTEGAMI_AUDIT_LOG\\fR says "
+             "otherwise.\n");
   fprintf(f, ".SH EXAMPLES\n"
-             ".nf\n"
-             "tegami check samples/job.yaml\n"
-             "tegami run samples/job.yaml \\-o out\n"
-             "tegami proof layouts/highrisk.yaml \\-\\-personas samples/personas.yaml \\-o proofs\n"
-             "tegami preflight out/*.pdf\n"
+             "The sample job and designs, as installed by the Debian package (another\n"
+             "install has them in \\fIPREFIX/share/tegami\\fR):\n"
+             ".PP\n.nf\n"
+             "tegami check /usr/share/tegami/samples/job.yaml\n"
+             "tegami run /usr/share/tegami/samples/job.yaml \\-o letters\n"
+             "tegami preflight letters/*.pdf\n"
+             "tegami proof /usr/share/tegami/layouts/highrisk.yaml \\e\n"
+             "    \\-\\-personas /usr/share/tegami/samples/personas.yaml \\-o proofs\n"
              ".fi\n");
   fprintf(f, ".SH SEE ALSO\n"
              "The documentation in \\fIPREFIX/share/doc/tegami/\\fR: README.md, and under\n"
@@ -214,16 +226,19 @@ void cli_print_bash_completion(FILE *f, const cli_help *h) {
              "_tegami() {\n"
              "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
              "  local commands='");
-  for (size_t i = 0; i < h->ncommands; i++) fprintf(f, "%s ", h->commands[i].name);
-  fprintf(f, "help'\n"
-             "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
-             "    COMPREPLY=($(compgen -W \"$commands --help --version\" -- \"$cur\"))\n"
-             "    return\n"
-             "  fi\n"
-             "  local opts='' dirs=' ' files=' ' texts=' ' words=''\n"
-             "  case ${COMP_WORDS[1]} in\n"
-             "    help) [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
-             "      return ;;\n");
+  for (size_t i = 0; i < h->ncommands; i++)
+    fprintf(f, "%s ", h->commands[i].name);
+  fprintf(
+      f,
+      "help'\n"
+      "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+      "    COMPREPLY=($(compgen -W \"$commands --help --version\" -- \"$cur\"))\n"
+      "    return\n"
+      "  fi\n"
+      "  local opts='' dirs=' ' files=' ' texts=' ' words=''\n"
+      "  case ${COMP_WORDS[1]} in\n"
+      "    help) [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
+      "      return ;;\n");
   for (size_t i = 0; i < h->ncommands; i++) {
     const cli_command *c = &h->commands[i];
     opt_line *opts;
@@ -239,9 +254,12 @@ void cli_print_bash_completion(FILE *f, const cli_help *h) {
         if (!**p) continue;
         size_t len = strlen(*p);
         if ((*p)[len - 1] == ',') (*p)[len - 1] = 0;
-        if (**p == '-') g_ptr_array_add(names, *p);
-        else if (p == w) g_string_append_printf(words, "%s ", *p); /* a subcommand word */
-        else if (!placeholder) placeholder = *p;
+        if (**p == '-')
+          g_ptr_array_add(names, *p);
+        else if (p == w)
+          g_string_append_printf(words, "%s ", *p); /* a subcommand word */
+        else if (!placeholder)
+          placeholder = *p;
       }
       for (guint j = 0; j < names->len; j++) {
         const char *name = g_ptr_array_index(names, j);
@@ -256,8 +274,7 @@ void cli_print_bash_completion(FILE *f, const cli_help *h) {
       g_strfreev(w);
     }
     free_option_lines(opts, n);
-    fprintf(f,
-            "    %s) opts='%s-h --help'; dirs='%s'; files='%s'; texts='%s'; words='%s' ;;\n",
+    fprintf(f, "    %s) opts='%s-h --help'; dirs='%s'; files='%s'; texts='%s'; words='%s' ;;\n",
             c->name, all->str, dirs->str, files->str, texts->str, words->str);
     g_string_free(all, TRUE);
     g_string_free(dirs, TRUE);
@@ -265,22 +282,23 @@ void cli_print_bash_completion(FILE *f, const cli_help *h) {
     g_string_free(texts, TRUE);
     g_string_free(words, TRUE);
   }
-  fprintf(f, "    *) return ;;\n"
-             "  esac\n"
-             "  case $dirs in *\" $prev \"*)\n"
-             "    compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
-             "  esac\n"
-             "  case $files in *\" $prev \"*)\n"
-             "    compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
-             "  esac\n"
-             "  case $texts in *\" $prev \"*) COMPREPLY=(); return ;; esac\n"
-             "  if [[ $cur == -* ]]; then\n"
-             "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
-             "  elif [ -n \"$words\" ] && [ \"$COMP_CWORD\" -eq 2 ]; then\n"
-             "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
-             "  else\n"
-             "    compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\"))\n"
-             "  fi\n"
-             "}\n"
-             "complete -F _tegami tegami\n");
+  fprintf(f,
+          "    *) return ;;\n"
+          "  esac\n"
+          "  case $dirs in *\" $prev \"*)\n"
+          "    compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
+          "  esac\n"
+          "  case $files in *\" $prev \"*)\n"
+          "    compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+          "  esac\n"
+          "  case $texts in *\" $prev \"*) COMPREPLY=(); return ;; esac\n"
+          "  if [[ $cur == -* ]]; then\n"
+          "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
+          "  elif [ -n \"$words\" ] && [ \"$COMP_CWORD\" -eq 2 ]; then\n"
+          "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+          "  else\n"
+          "    compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+          "  fi\n"
+          "}\n"
+          "complete -F _tegami tegami\n");
 }
