@@ -1,7 +1,10 @@
 # Thin wrapper around CMake and ctest: the two commands of README.md.
 #   make demo   install what is missing, build (Release), render samples/ into out/
 #   make test   install what is missing, build with ASan+UBSan, run every test
-# Other targets: deps, build, bench, fuzz, format, clean.
+# Other targets: deps, build, install, deb, bench, fuzz, format, clean.
+#   make install  build (Release) and install into PREFIX (default /usr/local;
+#               PREFIX=$$HOME/.local needs no root); DESTDIR=/stage is honoured
+#   make deb    build a Debian package with CPack in build-deb/ (docs/install.md)
 #   make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS
 #               (default 60; FUZZ_TARGETS="csv job" picks some).  New inputs go to
 #               build-fuzz/corpus/<target>, crashes to build-fuzz/crashes/<target>;
@@ -9,13 +12,15 @@
 BUILD      ?= build
 BUILD_TEST ?= build-test
 BUILD_FUZZ ?= build-fuzz
+BUILD_DEB  ?= build-deb
+PREFIX     ?= /usr/local
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS  += --no-print-directory
 TEGAMI      = $(BUILD)/engine/tegami
 
-.PHONY: all deps build demo test bench fuzz format clean
+.PHONY: all deps build demo test install deb bench fuzz format clean
 
 all: build
 
@@ -33,6 +38,15 @@ test: deps
 	@cmake -S . -B $(BUILD_TEST) -DCMAKE_BUILD_TYPE=Debug -DTG_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_TEST) -j$(JOBS)
 	@cd $(BUILD_TEST) && ctest --output-on-failure -j$(JOBS)
+
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+deb: deps
+	@cmake -S . -B $(BUILD_DEB) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+	  -DCMAKE_INSTALL_PREFIX=/usr -DTG_DATA_DIR=/usr/share/tegami >/dev/null
+	@cmake --build $(BUILD_DEB) -j$(JOBS)
+	@cd $(BUILD_DEB) && cpack -G DEB
 
 bench: build
 	@bench/run.sh $(TEGAMI)
@@ -54,4 +68,4 @@ format:
 	@clang-format -i $$(git ls-files 'engine/*.c' 'engine/*.h' 'tests/*.c')
 
 clean:
-	rm -rf $(BUILD) $(BUILD_TEST) $(BUILD_FUZZ) out
+	rm -rf $(BUILD) $(BUILD_TEST) $(BUILD_FUZZ) $(BUILD_DEB) out

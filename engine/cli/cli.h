@@ -34,6 +34,35 @@ typedef struct cli_command {
   int (*run)(int argc, char **argv);
 } cli_command;
 
+/* What the documentation of the CLI is made of (help.c prints it as --help
+ * of one command, as the manual page and as the bash completion). */
+typedef struct cli_exit_doc {
+  int code;
+  const char *meaning;
+} cli_exit_doc;
+
+typedef struct cli_env_doc {
+  const char *name;
+  const char *meaning;
+} cli_env_doc;
+
+typedef struct cli_help {
+  const char *version;
+  const cli_command *commands;
+  size_t ncommands;
+  const cli_exit_doc *exit_codes;
+  size_t nexit_codes;
+  const cli_env_doc *environment;
+  size_t nenvironment;
+} cli_help;
+
+/* `tegami COMMAND --help`: usage, summary and options of one command. */
+void cli_print_command_help(FILE *f, const cli_command *c);
+/* tegami(1) in roff (`tegami help --man`, run by the build). */
+void cli_print_man(FILE *f, const cli_help *h);
+/* The bash completion script (`tegami help --bash-completion`, run by the build). */
+void cli_print_bash_completion(FILE *f, const cli_help *h);
+
 /* Print every diagnostic of d to stderr, gcc-style with source lines. */
 void cli_print_diags(const tg_diag *d);
 /* Print "tegami: <message>" and a pointer to --help; returns TG_EXIT_USAGE. */

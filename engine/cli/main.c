@@ -3,7 +3,8 @@
  * The CLI is the only place that prints.  Each subcommand (cmd_*.c) parses
  * its options, calls the library, renders the collected diagnostics to stderr
  * (file:line:col, the source line and a caret) and turns them into the exit
- * code.  --help is generated from the table below, exit codes included.
+ * code.  --help, `tegami COMMAND --help`, the manual page and the bash
+ * completion are all generated from the table below (help.c).
  */
 #include <locale.h>
 #include <stdarg.h>
@@ -69,15 +70,18 @@ static const cli_command COMMANDS[] = {
     {"encrypt", "FILE.pdf...", "encrypt finished PDFs in place with AES-256 (password from a file or env)", cli_encrypt_options, cmd_encrypt},
 };
 
-static const struct {
-  int code;
-  const char *meaning;
-} EXIT_CODES[] = {
+static const cli_exit_doc EXIT_CODES[] = {
     {TG_EXIT_OK, "every row rendered or excluded by a stated rule"},
     {TG_EXIT_REJECTED, "some rows rejected (listed in rejected.csv); the rest rendered"},
     {TG_EXIT_USAGE, "usage error"},
     {TG_EXIT_INVALID, "invalid job, design or input file: nothing rendered, nothing written"},
     {TG_EXIT_SYSTEM, "system or I/O error"},
+};
+
+static const cli_env_doc ENVIRONMENT[] = {
+    {"TEGAMI_DATA_DIR", "folder holding fonts/, locales/, layouts/ (default: PREFIX/share/tegami)"},
+    {"SOURCE_DATE_EPOCH", "date written into PDF metadata instead of the job date"},
+    {"TEGAMI_AUDIT_LOG", "audit log (default ~/.local/state/tegami/audit.log)"},
 };
 
 static void print_help(FILE *f) {
@@ -92,10 +96,55 @@ static void print_help(FILE *f) {
   fprintf(f, "\nexit codes:\n");
   for (size_t i = 0; i < sizeof EXIT_CODES / sizeof EXIT_CODES[0]; i++)
     fprintf(f, "  %d  %s\n", EXIT_CODES[i].code, EXIT_CODES[i].meaning);
-  fprintf(f, "\nenvironment:\n  TEGAMI_DATA_DIR    folder holding fonts/ and locales/ (default %s)\n"
-             "  SOURCE_DATE_EPOCH  date written into PDF metadata instead of the job date\n"
-             "  TEGAMI_AUDIT_LOG   audit log (default ~/.local/state/tegami/audit.log)\n",
-          tg_data_dir());
+  fprintf(f, "\nenvironment:\n");
+  for (size_t i = 0; i < sizeof ENVIRONMENT / sizeof ENVIRONMENT[0]; i++)
+    fprintf(f, "  %-18s %s\n", ENVIRONMENT[i].name, ENVIRONMENT[i].meaning);
+  fprintf(f, "  (the data folder of this tegami: %s)\n", tg_data_dir());
+  fprintf(f, "\n'tegami COMMAND --help' or 'tegami help COMMAND' shows one command; "
+             "man tegami, all of them.\n");
+}
+
+static const cli_help HELP = {TG_VERSION,
+                              COMMANDS,
+                              sizeof COMMANDS / sizeof COMMANDS[0],
+                              EXIT_CODES,
+                              sizeof EXIT_CODES / sizeof EXIT_CODES[0],
+                              ENVIRONMENT,
+                              sizeof ENVIRONMENT / sizeof ENVIRONMENT[0]};
+
+static const cli_command *find_command(const char *name) {
+  for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+    if (strcmp(name, COMMANDS[i].name) == 0) return &COMMANDS[i];
+  return NULL;
+}
+
+/* `tegami help [COMMAND]`; `--man` and `--bash-completion` write the manual
+ * page and the completion script (the build runs them). */
+static int cmd_help(int argc, char **argv) {
+  if (argc == 0) {
+    print_help(stdout);
+    return TG_EXIT_OK;
+  }
+  if (argc == 1 && strcmp(argv[0], "--man") == 0) {
+    cli_print_man(stdout, &HELP);
+    return TG_EXIT_OK;
+  }
+  if (argc == 1 && strcmp(argv[0], "--bash-completion") == 0) {
+    cli_print_bash_completion(stdout, &HELP);
+    return TG_EXIT_OK;
+  }
+  if (argc > 1) return cli_usage_error("help takes one command name");
+  const cli_command *c = find_command(argv[0]);
+  if (!c) return cli_usage_error("unknown command '%s'", argv[0]);
+  cli_print_command_help(stdout, c);
+  return TG_EXIT_OK;
+}
+
+/* Does a command's argument list ask for its help? */
+static bool asks_for_help(int argc, char **argv) {
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return true;
+  return false;
 }
 
 void cli_print_diags(const tg_diag *d) {
@@ -124,17 +173,20 @@ int main(int argc, char **argv) {
     return TG_EXIT_USAGE;
   }
   const char *cmd = argv[1];
-  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
     print_help(stdout);
     return TG_EXIT_OK;
   }
+  if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
   if (strcmp(cmd, "--version") == 0) {
     printf("tegami %s\n", TG_VERSION);
     return TG_EXIT_OK;
   }
-  for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-    if (strcmp(cmd, COMMANDS[i].name) == 0) {
-      return COMMANDS[i].run(argc - 2, argv + 2);
-    }
+  const cli_command *c = find_command(cmd);
+  if (c && asks_for_help(argc - 2, argv + 2)) {
+    cli_print_command_help(stdout, c);
+    return TG_EXIT_OK;
+  }
+  if (c) return c->run(argc - 2, argv + 2);
   return cli_usage_error("unknown command '%s'", cmd);
 }

@@ -138,7 +138,9 @@ tg_exit tg_diag_exit_code(const tg_diag *d);
 const char *tg_severity_name(tg_severity sev);
 
 /* The directory holding fonts/, locales/ and layouts/ (presets every stage
- * may read): $TEGAMI_DATA_DIR or the one compiled in. */
+ * may read): $TEGAMI_DATA_DIR; else the installed data beside the running
+ * program (PREFIX/share/tegami for PREFIX/bin/tegami); else the one compiled
+ * in (the source tree, for programs in the build tree). */
 const char *tg_data_dir(void);
 const char *tg_diag_kind_name(tg_diag_kind kind);
 

@@ -331,7 +331,33 @@ char *tg_sha256_file(const char *path, tg_diag *d) {
   return hex;
 }
 
+/* The installed data beside the running program: TG_DATA_DIR_FROM_BIN is the
+ * data folder relative to the program's folder (../share/tegami, set by
+ * packaging/install.cmake), so an install that is moved, or unpacked under a
+ * DESTDIR, still finds its own data.  Used when it holds fonts/fontset.txt;
+ * otherwise (a program in the build tree) the compiled-in TG_DATA_DIR. */
+static gpointer find_data_dir(gpointer unused) {
+  (void)unused;
+#ifdef TG_DATA_DIR_FROM_BIN
+  char *exe = g_file_read_link("/proc/self/exe", NULL);
+  if (exe) {
+    char *bin_dir = g_path_get_dirname(exe);
+    char *dir = g_canonicalize_filename(TG_DATA_DIR_FROM_BIN, bin_dir);
+    char *probe = g_build_filename(dir, "fonts", "fontset.txt", NULL);
+    bool found = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+    g_free(probe);
+    g_free(bin_dir);
+    g_free(exe);
+    if (found) return dir; /* kept for the life of the process */
+    g_free(dir);
+  }
+#endif
+  return (gpointer)TG_DATA_DIR;
+}
+
 const char *tg_data_dir(void) {
   const char *env = g_getenv("TEGAMI_DATA_DIR");
-  return env && *env ? env : TG_DATA_DIR;
+  if (env && *env) return env;
+  static GOnce once = G_ONCE_INIT;
+  return g_once(&once, find_data_dir, NULL);
 }
