@@ -31,8 +31,6 @@ extern "C" {
 
 /* ---- reading ------------------------------------------------------------ */
 
-typedef enum { TG_ENC_AUTO, TG_ENC_UTF8, TG_ENC_CP932 } tg_encoding;
-
 /* One entry of a job's column mapping: the list's header `header` is the
  * column the designs know as `name`.  `header` is matched ignoring spaces and
  * the width of ASCII characters; a grouped header is written with '/', e.g.
@@ -117,15 +115,6 @@ const char *tg_encoding_name(tg_encoding e);
 bool tg_encoding_parse(const char *s, tg_encoding *out);
 /* The built-in profile names, NULL-terminated: "kdb-highrisk", "kdb-dropout". */
 const char *const *tg_targets_profile_names(void);
-
-/* ---- CP932 ----------------------------------------------------------------- */
-
-/* Decode one CP932 character at s (len bytes available).  Returns the bytes
- * it takes (1 or 2) and stores the code point, or returns 0 when the bytes
- * are not a character (an unused single byte 0x80/0xA0/0xFD-0xFF, a lead byte
- * without a valid trail byte).  The user-defined area F040-F9FC decodes to
- * U+E000-U+E757 and is reported as 外字 by the reader, never passed on. */
-int tg_cp932_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /* ---- normalisation --------------------------------------------------------- */
 /* These never touch the list itself: validation and formatting work on
