@@ -1,14 +1,16 @@
-/* tegami/postal.h — Japan Post's data: the postal-code dictionary and the
- * customer barcode.
+/* tegami/postal.h — Japan Post's data: the postal-code dictionary, the
+ * postal code of an address, and the customer barcode.
  *
  * The postal stage sits on base only; targets (checking a list's postal
  * codes against its addresses) and layout (placing customer barcodes) use
- * it.  Two parts:
+ * it.  Three parts:
  *
  *  - tg_postal: Japan Post's KEN_ALL.CSV (the official file, CP932, or the
  *    derived dictionary in locales/ja/postal/), loaded once per run and then
- *    only read, with lookups by postal code and the comparison of an address
- *    with a postal code;
+ *    only read (safe to share between threads), with lookups by postal code
+ *    and the comparison of an address with a postal code;
+ *  - tg_postal_derive: the postal code of an address (KDB lists have 住所
+ *    but no 郵便番号) — decided, ambiguous or not found, never guessed;
  *  - tg_custbar: the 4-state customer barcode (カスタマバーコード) built from a
  *    postal code and an address by the manual's rules, and its bars as
  *    rectangles in points (docs/barcode.md).
@@ -24,11 +26,11 @@ extern "C" {
 
 /* ---- postal-code dictionary (KEN_ALL format) ----------------------------- */
 
-/* Japan Post's KEN_ALL.CSV (CP932, or its UTF-8 edition) or the derived
- * dictionary in locales/ja/postal/.  Quirks handled: 町域 split over several
- * lines, notes in parentheses (kept apart in `town_note`), 以下に掲載がない場合
- * (the code of every address of the city not listed), 〇〇一円 (the whole
- * town/village), 〇〇の次に番地がくる場合. */
+/* Quirks handled: 町域 split over several lines, notes in parentheses (kept
+ * apart in `town_note` and read as conditions: 丁目 and 番地 ranges, その他,
+ * 次のビルを除く, floors of 高層ビル), 以下に掲載がない場合 (the code of every
+ * address of the city not listed), 〇〇一円 (the whole town or village),
+ * 〇〇の次に番地がくる場合 (docs/targets.md). */
 typedef struct tg_postal tg_postal;
 
 typedef struct tg_postal_entry {
@@ -42,8 +44,11 @@ typedef struct tg_postal_entry {
   bool is_default;      /* 以下に掲載がない場合: any other address of the city */
   bool is_whole_city;   /* 〇〇一円, or 〇〇の次に番地がくる場合 */
   bool multi_code_town; /* flag 10: the town has more than one code */
-  bool has_chome;       /* flag 12 */
+  bool koaza_banchi;    /* flag 11: 番地 are numbered per 小字 */
+  bool has_chome;       /* flag 12: the town has 丁目 */
   bool multi_town_code; /* flag 13: the code covers more than one town */
+  const char *building; /* 高層ビル rows: the building (霞が関ビル), else "" */
+  int floor;            /* 高層ビル rows: the floor, -1 for 地階・階層不明; else 0 */
   uint64_t row;         /* first row of the entry in the file */
 } tg_postal_entry;
 
@@ -83,6 +88,55 @@ typedef struct tg_postal_split {
  * what the Japan Post barcode needs to extract 住所B. */
 tg_postal_match tg_postal_match_address(const tg_postal *p, const char *code7, const char *address,
                                         size_t len, tg_postal_split *split);
+
+/* ---- the postal code of an address ----------------------------------------------
+ *
+ * Prefecture, city (or ward, with or without its 郡) and 町域 are looked up
+ * through prefix indexes; the rest of the address (丁目, 番地, 1-2-3, a
+ * building and floor) is read against the conditions of the town's rows.
+ * Widths, kanji numerals (一丁目, 1丁目, １丁目), ヶ/ケ/が, ノ/の, 大字/字 do not
+ * matter.  A KDB list is per municipality: the hint stands in for what an
+ * address leaves out (prefecture, city); what the address writes wins. */
+
+typedef struct tg_postal_hint {
+  const char *prefecture; /* 神奈川県, or NULL */
+  const char *city;       /* 横浜市 (all its wards), 横浜市西区, 箱根町 …, or NULL */
+} tg_postal_hint;
+
+typedef enum {
+  TG_POSTAL_DECIDED,   /* exactly one code fits */
+  TG_POSTAL_AMBIGUOUS, /* several codes fit (ncandidates): the list must say */
+  TG_POSTAL_NOT_FOUND, /* no code fits (miss says how far the address was read) */
+} tg_postal_outcome;
+
+typedef enum {
+  TG_POSTAL_MISS_NONE,
+  TG_POSTAL_MISS_CITY,   /* no city of the dictionary (and no hint) */
+  TG_POSTAL_MISS_TOWN,   /* the city is known, none of its towns is in the address */
+  TG_POSTAL_MISS_NUMBER, /* the town is known, no row covers its 丁目/番地 */
+} tg_postal_miss;
+
+#define TG_POSTAL_MAX_CANDIDATES 8
+
+typedef struct tg_postal_result {
+  tg_postal_outcome outcome;
+  char code[8];       /* DECIDED: 7 digits */
+  size_t ncandidates; /* codes that fit: 1 when decided, 0 when not found */
+  char candidates[TG_POSTAL_MAX_CANDIDATES][8]; /* the first of them, in code order */
+  tg_postal_miss miss;
+  bool by_default; /* DECIDED through 以下に掲載がない場合: the address names no town */
+  char default_code[8]; /* MISS_TOWN: the city's 以下に掲載がない場合 code, if it has one —
+                           what applies if the town is really not listed ("" else) */
+  size_t town_end;      /* DECIDED: byte offset after the 町域 (住所B starts there) */
+} tg_postal_result;
+
+/* Derive the postal code of `address` (len bytes, UTF-8).  `hint` may be
+ * NULL.  Pure: safe to call from several threads.  Returns out->outcome. */
+tg_postal_outcome tg_postal_derive(const tg_postal *p, const char *address, size_t len,
+                                   const tg_postal_hint *hint, tg_postal_result *out);
+/* The cities (wards) of the dictionary a hint names; 0 when it names none
+ * (an unknown prefecture or city: a mistake in the job). */
+size_t tg_postal_hint_count(const tg_postal *p, const tg_postal_hint *hint);
 
 /* ---- Japan Post customer barcode (カスタマバーコード) ----------------------------
  *
