@@ -312,6 +312,13 @@ static void malformed_input_is_not_found(void **state) {
   assert_int_equal(r.outcome, TG_POSTAL_NOT_FOUND);
   tg_postal_derive(NULL, "x", 1, NULL, &r);
   assert_int_equal(r.outcome, TG_POSTAL_NOT_FOUND);
+  /* a field of kilobytes is not an address */
+  GString *big = g_string_new("神奈川県横浜市西区みなとみらい2-3-1 ");
+  while (big->len <= TG_POSTAL_MAX_ADDRESS)
+    g_string_append(big, "クイーンズタワー");
+  tg_postal_derive(kanagawa, big->str, big->len, NULL, &r);
+  assert_int_equal(r.outcome, TG_POSTAL_NOT_FOUND);
+  g_string_free(big, TRUE);
 }
 
 int main(void) {

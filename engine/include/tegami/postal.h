@@ -60,6 +60,8 @@ void tg_postal_free(tg_postal *p);
 char *tg_postal_default_path(const char *data_dir);
 const char *tg_postal_get_path(const tg_postal *p);
 size_t tg_postal_get_entry_count(const tg_postal *p);
+/* Entry i (0 … count-1) in file order (a record split over lines is one). */
+const tg_postal_entry *tg_postal_get_entry(const tg_postal *p, size_t i);
 size_t tg_postal_get_code_count(const tg_postal *p);
 /* The entries of a 7-digit code (ASCII digits, as normalised above), in file
  * order; NULL and *n = 0 when the code does not exist.  Borrowed. */
@@ -130,8 +132,10 @@ typedef struct tg_postal_result {
   size_t town_end;      /* DECIDED: byte offset after the 町域 (住所B starts there) */
 } tg_postal_result;
 
-/* Derive the postal code of `address` (len bytes, UTF-8).  `hint` may be
- * NULL.  Pure: safe to call from several threads.  Returns out->outcome. */
+/* Derive the postal code of `address` (len bytes, UTF-8; longer than
+ * TG_POSTAL_MAX_ADDRESS: not found).  `hint` may be NULL.  Pure: safe to
+ * call from several threads.  Returns out->outcome. */
+#define TG_POSTAL_MAX_ADDRESS 1024
 tg_postal_outcome tg_postal_derive(const tg_postal *p, const char *address, size_t len,
                                    const tg_postal_hint *hint, tg_postal_result *out);
 /* The cities (wards) of the dictionary a hint names; 0 when it names none

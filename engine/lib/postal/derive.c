@@ -924,7 +924,9 @@ tg_postal_outcome tg_postal_derive(const tg_postal *p, const char *address, size
   memset(out, 0, sizeof *out);
   out->outcome = TG_POSTAL_NOT_FOUND;
   out->miss = TG_POSTAL_MISS_CITY;
-  if (!p || !address || !p->cities) return out->outcome;
+  /* an address is a few dozen characters; a field of kilobytes is not one
+   * (and would make the building search slow) */
+  if (!p || !address || !p->cities || len > TG_POSTAL_MAX_ADDRESS) return out->outcome;
   postal_text A = {0};
   postal_fold_as(&A, address, len, false); /* names as written: 四日市市, 十日町市 */
   /* 1. the prefecture, else the hint's */

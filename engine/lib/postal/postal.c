@@ -49,6 +49,9 @@ char *tg_postal_default_path(const char *data_dir) {
 const char *tg_postal_get_path(const tg_postal *p) { return p->path; }
 size_t tg_postal_get_entry_count(const tg_postal *p) { return p->recs->len; }
 size_t tg_postal_get_code_count(const tg_postal *p) { return p->ncodes; }
+const tg_postal_entry *tg_postal_get_entry(const tg_postal *p, size_t i) {
+  return i < p->recs->len ? &g_array_index(p->recs, postal_rec, i).pub : NULL;
+}
 
 static bool all_digits(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
