@@ -291,6 +291,10 @@ static void a_town_the_dictionary_does_not_have_is_not_found(void **state) {
   assert_int_equal(r.outcome, TG_POSTAL_NOT_FOUND);
   assert_int_equal(r.miss, TG_POSTAL_MISS_TOWN);
   assert_string_equal(r.default_code, "2200000");
+  /* a listed town followed by more name is another town, not that one */
+  assert_not_found(kanagawa, "神奈川県横浜市西区みなとみらい西1-2-3", NO_HINT, TG_POSTAL_MISS_TOWN);
+  assert_not_found(quirks, "神奈川県見本市藤野木中1番地", NO_HINT, TG_POSTAL_MISS_TOWN);
+  assert_not_found(quirks, "神奈川県見本市本町通三条上る1番地", NO_HINT, TG_POSTAL_MISS_TOWN);
   assert_not_found(kanagawa, "どこか県どこか市1-2-3", NO_HINT, TG_POSTAL_MISS_CITY);
   assert_not_found(kanagawa, "", NO_HINT, TG_POSTAL_MISS_CITY);
   assert_not_found(kanagawa, "東京都千代田区霞が関1丁目", NO_HINT, TG_POSTAL_MISS_CITY);

@@ -767,6 +767,26 @@ static void eval_city_level(const postal_city *c, const postal_text *R, size_t e
   }
 }
 
+/* Can the town's name end where R starts?  Yes before a blank, a number,
+ * 第N, 字/大字, a unit (丁目, 番地, 地割, 無番地 …), or one of the town's own
+ * 小字 or buildings; not before any other word. */
+static bool town_ends_here(const postal_group *g, const postal_text *R) {
+  if (R->n == 0 || R->c[0].space) return true;
+  uint32_t c = R->c[0].cp;
+  if (postal_is_digit(c) || c == '-' || c == 0x5B57 /* 字 */) return true;
+  if (c == 0x7B2C /* 第 */ && R->n > 1 && postal_is_digit(R->c[1].cp)) return true;
+  static const char *const WORDS[] = {"大字", "丁目", "丁", "番地", "番", "号", "地割", "無番地"};
+  for (size_t i = 0; i < G_N_ELEMENTS(WORDS); i++)
+    if (postal_text_at(R, 0, WORDS[i])) return true;
+  for (guint i = 0; i < g->names->len; i++)
+    if (postal_text_at(R, 0, g->names->pdata[i])) return true;
+  for (guint b = 0; b < g->buildings->len; b++) {
+    const postal_building *pb = &g_array_index(g->buildings, postal_building, b);
+    if (!*pb->key || postal_text_at(R, 0, pb->key)) return true;
+  }
+  return false;
+}
+
 /* 本町3-2-1 where the dictionary has 本町 and also 本町三丁目 as a town of
  * its own: 3-2-1 may be 本町 3番地 or 本町三丁目 2番1号, so the second town
  * counts too (as a maybe). */
@@ -810,6 +830,13 @@ static void after_city(const postal_city *c, const char *address, size_t len, si
   find_towns(c, &raw, m);  /* 十三, 北一条西 as written */
   find_towns(c, &conv, m); /* 北1条西 for 北一条西 */
   g_array_sort(m, cmp_match_end);
+  /* a town followed by a word that is none of its 小字 or buildings is not
+   * that town (青葉台西 where only 青葉台 is listed; 河原町通三条上る…) */
+  for (guint i = m->len; i-- > 0;) {
+    const town_match *o = &g_array_index(m, town_match, i);
+    postal_fold(&R, address + cb + o->end, len - cb - o->end);
+    if (!town_ends_here(o->g, &R)) g_array_remove_index(m, i);
+  }
   if (strict) { /* keep only towns followed by a number */
     for (guint i = m->len; i-- > 0;) {
       const town_match *o = &g_array_index(m, town_match, i);
