@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Write engine/lib/targets/cp932_table.c: the CP932 (Windows-31J) double-byte
-table the targets stage decodes lists with.
+"""Write engine/lib/base/cp932_table.c: the CP932 (Windows-31J) double-byte
+table the base stage decodes lists and the postal dictionary with.
 
 Source of truth: Python's "cp932" codec, which is Microsoft's CP932 mapping
 (NEC special characters in row 13, NEC-selected IBM extensions ED40-EEFC, IBM
@@ -9,7 +9,7 @@ plus the user-defined area F040-F9FC -> U+E000-U+E757.  It agrees with glibc
 iconv's "CP932" on every double-byte code (tests/unit/test_cp932.c checks this
 again at test time).  Run from the repository root:
 
-    python3 tools/gen_cp932_table.py > engine/lib/targets/cp932_table.c
+    python3 tools/gen_cp932_table.py > engine/lib/base/cp932_table.c
 """
 import sys
 
@@ -25,12 +25,12 @@ def main():
               " *\n"
               " * CP932_DBCS[lead][trail] is the Unicode scalar value of the two bytes, or 0\n"
               " * when the pair is not a character.  Rows are the lead bytes 0x81-0x9F and\n"
-              " * 0xE0-0xFC (targets_cp932_lead_index), columns the trail bytes 0x40-0xFC\n"
-              " * without 0x7F (targets_cp932_trail_index).  Single bytes are decoded in\n"
+              " * 0xE0-0xFC (tg_cp932_lead_index), columns the trail bytes 0x40-0xFC\n"
+              " * without 0x7F (tg_cp932_trail_index).  Single bytes are decoded in\n"
               " * cp932.c.  Every value is in the BMP.\n"
               " */\n")
-    out.write('#include "targets/targets_private.h"\n\n')
-    out.write("const uint16_t targets_cp932_dbcs[%d][%d] = {\n" % (len(LEADS), len(TRAILS)))
+    out.write('#include "base/base.h"\n\n')
+    out.write("const uint16_t tg_cp932_dbcs[%d][%d] = {\n" % (len(LEADS), len(TRAILS)))
     count = 0
     for lead in LEADS:
         vals = []
@@ -49,7 +49,7 @@ def main():
             out.write("        " + ", ".join("0x%04X" % v for v in vals[i:i + 12]) + ",\n")
         out.write("    },\n")
     out.write("};\n")
-    out.write("const size_t targets_cp932_dbcs_count = %d;\n" % count)
+    out.write("const size_t tg_cp932_dbcs_count = %d;\n" % count)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 /* fuzz_barcode.c — fuzz target: the Japan Post customer-barcode extraction.
  *
- * Feeds engine/lib/layout/custbar.c what a target list can hand it: any
+ * Feeds engine/lib/postal/custbar.c what a target list can hand it: any
  * postal code, any address (invalid UTF-8 included) and any town names of
  * the postal dictionary, then lays the bars out at any size and device
  * resolution.  Input layout:

@@ -41,7 +41,7 @@ static void the_user_defined_area_maps_to_the_private_use_area(void **state) {
   assert_int_equal(dec("\xF9\xFC", 2, &n), 0xE757);
   /* and back, for messages about UTF-8 lists */
   for (uint32_t cp = 0xE000; cp <= 0xE757; cp++) {
-    unsigned sj = targets_cp932_from_pua(cp);
+    unsigned sj = tg_cp932_from_pua(cp);
     char b[2] = {(char)(sj >> 8), (char)(sj & 0xFF)};
     assert_int_equal(dec(b, 2, &n), cp);
   }
@@ -72,7 +72,7 @@ static void the_table_agrees_with_glibc_iconv_on_every_code(void **state) {
   size_t compared = 0, valid = 0;
   for (unsigned lead = 0x00; lead <= 0xFF; lead++) {
     for (unsigned trail = 0x40; trail <= 0xFC; trail++) {
-      bool single = targets_cp932_lead_index((unsigned char)lead) < 0;
+      bool single = tg_cp932_lead_index((unsigned char)lead) < 0;
       char in[2] = {(char)lead, (char)trail};
       size_t inlen = single ? 1 : 2;
       unsigned char out[8];
@@ -93,7 +93,7 @@ static void the_table_agrees_with_glibc_iconv_on_every_code(void **state) {
     }
   }
   g_iconv_close(cd);
-  assert_int_equal(valid, targets_cp932_dbcs_count);
+  assert_int_equal(valid, tg_cp932_dbcs_count);
   assert_true(compared > 11000);
 }
 

@@ -1,7 +1,9 @@
 /* test_postal.c — the postal-code dictionary: Japan Post's KEN_ALL format
  * with its quirks (multi-line 町域, notes in parentheses, 以下に掲載がない場合,
- * 〇〇一円, CP932), the vendored Kanagawa dictionary, the all-Japan file when
- * present, and addresses compared with postal codes. */
+ * 〇〇一円, 〇〇の次に番地がくる場合, 高層ビル floors, the flags of columns
+ * 10–13, CP932), the vendored Kanagawa dictionary, the all-Japan file when
+ * present, and addresses compared with postal codes.  Deriving a code from an
+ * address is test_postal_derive.c. */
 #include "tg_test.h"
 
 static char *data_path(const char *name) {
@@ -31,8 +33,8 @@ static const tg_postal_entry *only(const tg_postal *p, const char *code) {
 
 static void the_official_layout_in_cp932_is_read(void **state) {
   tg_postal *p = load_quirks();
-  assert_int_equal(tg_postal_get_entry_count(p), 13); /* 14 lines, one record on two */
-  assert_int_equal(tg_postal_get_code_count(p), 12);
+  assert_int_equal(tg_postal_get_entry_count(p), 48); /* 49 lines, one record on two */
+  assert_int_equal(tg_postal_get_code_count(p), 47);
   const tg_postal_entry *e = only(p, "2200012");
   assert_string_equal(e->prefecture, "神奈川県");
   assert_string_equal(e->city, "横浜市西区");
@@ -72,6 +74,60 @@ static void notes_in_parentheses_are_kept_apart(void **state) {
   tg_postal_free(p);
 }
 
+static void the_flags_of_columns_10_to_13_are_kept(void **state) {
+  tg_postal *p = load_quirks();
+  const tg_postal_entry *e = only(p, "9999911"); /* 大通西（１～１９丁目） */
+  assert_true(e->multi_code_town);                /* 10: the town has more than one code */
+  assert_false(e->koaza_banchi);
+  assert_true(e->has_chome);                      /* 12: the town has 丁目 */
+  assert_false(e->multi_town_code);
+  e = only(p, "9999926");                          /* 小字町（１～１００番地） */
+  assert_true(e->koaza_banchi);                    /* 11: 番地 numbered per 小字 */
+  size_t n;
+  const tg_postal_entry *const *two = tg_postal_lookup(p, "9999906", &n);
+  assert_int_equal(n, 2);
+  assert_true(two[0]->multi_town_code && two[1]->multi_town_code); /* 13: one code, two towns */
+  tg_postal_free(p);
+}
+
+static void high_rise_rows_name_their_building_and_floor(void **state) {
+  tg_postal *p = load_quirks();
+  const tg_postal_entry *e = only(p, "1006001");
+  assert_string_equal(e->town, "霞が関霞が関ビル");
+  assert_string_equal(e->town_note, "１階");
+  assert_string_equal(e->building, "霞が関ビル"); /* after the town 霞が関 */
+  assert_int_equal(e->floor, 1);
+  e = only(p, "1006090");
+  assert_string_equal(e->building, "霞が関ビル");
+  assert_int_equal(e->floor, -1); /* 地階・階層不明 */
+  e = only(p, "1000013");
+  assert_string_equal(e->building, "");
+  assert_int_equal(e->floor, 0);
+  /* the last parentheses are the note; earlier ones belong to the name */
+  e = only(p, "9999951");
+  assert_string_equal(e->town, "見本駅見本タワー（高層棟）");
+  assert_string_equal(e->town_note, "１階");
+  assert_string_equal(e->building, "見本タワー（高層棟）");
+  assert_int_equal(e->floor, 1);
+  tg_postal_free(p);
+}
+
+static void the_derived_dictionary_writes_floors_into_the_name(void **state) {
+  char *path = tg_postal_default_path(g_getenv("TEGAMI_DATA_DIR"));
+  tg_diag *d = tg_diag_new();
+  tg_postal *p = tg_postal_load(path, TG_ENC_AUTO, d);
+  assert_non_null(p);
+  const tg_postal_entry *e = only(p, "2206120"); /* みなとみらいクイーンズタワーＢ２０階 */
+  assert_string_equal(e->building, "クイーンズタワーＢ");
+  assert_int_equal(e->floor, 20);
+  e = only(p, "2206190"); /* みなとみらいクイーンズタワーＢ: its 地階・階層不明 row */
+  assert_string_equal(e->building, "クイーンズタワーＢ");
+  assert_int_equal(e->floor, -1);
+  tg_postal_free(p);
+  tg_diag_free(d);
+  g_free(path);
+}
+
 static void default_and_whole_city_rows_have_no_town(void **state) {
   tg_postal *p = load_quirks();
   const tg_postal_entry *e = only(p, "2200000");
@@ -91,6 +147,12 @@ static void default_and_whole_city_rows_have_no_town(void **state) {
   assert_int_equal(n, 2);
   assert_string_equal(two[0]->town, "青葉台"); /* file order */
   assert_true(two[0]->multi_town_code);
+  e = only(p, "9999931"); /* 模型村の次に６６４番地以降がくる場合 */
+  assert_true(e->is_whole_city);
+  assert_string_equal(e->town_note, "模型村の次に６６４番地以降がくる場合");
+  e = only(p, "9999932"); /* a town called 一円 is not 〇〇一円 */
+  assert_false(e->is_whole_city);
+  assert_string_equal(e->town, "一円");
   tg_postal_free(p);
 }
 
@@ -232,11 +294,45 @@ static void a_file_that_is_not_ken_all_is_refused(void **state) {
   tg_test_remove_temp(path);
 }
 
+static void the_utf8_edition_with_a_bom_and_lf_is_read(void **state) {
+  const char *text = "\xEF\xBB\xBF"
+                     "14216,\"252  \",\"2520028\",\"ｶﾅｶﾞﾜｹﾝ\",\"ｻﾞﾏｼ\",\"ｲﾘﾔﾋｶﾞｼ\",\"神奈川県\","
+                     "\"座間市\",\"入谷東\",0,0,1,0,0,0\n";
+  char *path = tg_test_write_temp("utf_ken_all.csv", text, strlen(text));
+  tg_diag *d = tg_diag_new();
+  tg_postal *p = tg_postal_load(path, TG_ENC_AUTO, d);
+  assert_non_null(p);
+  assert_string_equal(only(p, "2520028")->town, "入谷東");
+  assert_true(only(p, "2520028")->has_chome);
+  tg_postal_free(p);
+  tg_diag_free(d);
+  tg_test_remove_temp(path);
+}
+
+static void a_line_that_is_not_cp932_is_named(void **state) {
+  /* line 2 holds 0xFF, which is no CP932 byte */
+  const char text[] = "14216,\"252  \",\"2520028\",\"\xB6\",\"\xB6\",\"\xB6\",\"\x90\x5F\",\"\x90\x5F\","
+                      "\"\x90\x5F\",0,0,0,0,0,0\r\n"
+                      "14216,\"252  \",\"2520029\",\"\xFF\",\"\xB6\",\"\xB6\",\"\x90\x5F\",\"\x90\x5F\","
+                      "\"\x90\x5F\",0,0,0,0,0,0\r\n";
+  char *path = tg_test_write_temp("bad.csv", text, sizeof text - 1);
+  tg_diag *d = tg_diag_new();
+  assert_null(tg_postal_load(path, TG_ENC_CP932, d));
+  assert_string_equal(tg_diag_get(d, 0)->code, "postal.format");
+  assert_int_equal(tg_diag_get(d, 0)->row, 2);
+  assert_non_null(strstr(tg_diag_get(d, 0)->message, "CP932"));
+  tg_diag_free(d);
+  tg_test_remove_temp(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_official_layout_in_cp932_is_read),
       cmocka_unit_test(a_town_split_over_lines_is_joined),
       cmocka_unit_test(notes_in_parentheses_are_kept_apart),
+      cmocka_unit_test(the_flags_of_columns_10_to_13_are_kept),
+      cmocka_unit_test(high_rise_rows_name_their_building_and_floor),
+      cmocka_unit_test(the_derived_dictionary_writes_floors_into_the_name),
       cmocka_unit_test(default_and_whole_city_rows_have_no_town),
       cmocka_unit_test(addresses_are_compared_with_their_postal_code),
       cmocka_unit_test(ke_and_small_ke_are_the_same_in_addresses),
@@ -244,6 +340,8 @@ int main(void) {
       cmocka_unit_test(the_cp932_copy_gives_the_same_dictionary),
       cmocka_unit_test(the_all_japan_file_loads_when_present),
       cmocka_unit_test(a_file_that_is_not_ken_all_is_refused),
+      cmocka_unit_test(the_utf8_edition_with_a_bom_and_lf_is_read),
+      cmocka_unit_test(a_line_that_is_not_cp932_is_named),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

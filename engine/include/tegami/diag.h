@@ -1,4 +1,4 @@
-/* tegami/diag.h — source texts and the diagnostics collector.
+/* tegami/diag.h — source texts, their encodings and the diagnostics collector.
  *
  * Every stage reports problems here and only here: the library never prints.
  * A diagnostic carries a severity, a kind (which decides the exit code), a
@@ -19,6 +19,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The encoding of an input file: lists and the postal dictionary are UTF-8
+ * or CP932 (Windows-31J), detected per file unless stated. */
+typedef enum { TG_ENC_AUTO, TG_ENC_UTF8, TG_ENC_CP932 } tg_encoding;
 
 /* Exit codes of the CLI, one enum for the whole program (listed in --help). */
 typedef enum {

@@ -14,8 +14,8 @@
  *    our own line breaking with Japanese kinsoku rules.
  *  - tg_layout: per design + merge, the static layers (blocks that do not
  *    depend on the row) laid out once, and the letter layout for the rest.
- *  - tg_custbar: the Japan Post customer barcode (カスタマバーコード) from a
- *    postal code and an address, and its bars as rectangles in points.
+ *  - customer barcodes placed as bars (the encoder, tg_custbar, is in
+ *    postal.h).
  *
  * Coordinates are points from the top-left corner of the page, y downwards.
  */
@@ -25,6 +25,7 @@
 #include "tegami/design.h"
 #include "tegami/diag.h"
 #include "tegami/merge.h"
+#include "tegami/postal.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -281,133 +282,6 @@ typedef struct tg_chart_spec {
  * chart.value, chart.number, layout.*) when it cannot be drawn. */
 bool tg_layout_chart(tg_layout_ctx *ctx, const tg_chart_spec *spec, const tg_item **items,
                      size_t *nitems, tg_diag *d);
-
-/* ---- Japan Post customer barcode (カスタマバーコード) ----------------------------
- *
- * custbar.c: the 4-state barcode of Japan Post's 郵便番号・バーコードマニュアル
- * (p12–p25), built from a postal code and the address by the published rules,
- * and its geometry in points for a chosen size a = 8–11.5 pt.  It needs
- * nothing but the strings: the postal dictionary (KEN_ALL) that supplies the
- * town names (町域) of a postal code lives elsewhere; callers pass them in.
- *
- * The symbol: START, 7 postal digits + 13 address positions (letters take two:
- * CC1–CC3 + digit; CC4 pads), a mod-19 check digit, STOP — 23 symbol
- * characters, always 67 bars.  Our own encoder, not zint: zint cannot keep
- * the lone CC at position 20 that p20 asks for (docs/barcode.md). */
-
-#define TG_CUSTBAR_DATA_LEN     20 /* postal code 7 + address number 13 */
-#define TG_CUSTBAR_SYMBOLS      23 /* START, 20 data, check digit, STOP */
-#define TG_CUSTBAR_BARS         67 /* 2 + 21 x 3 + 2 */
-#define TG_CUSTBAR_MAX_WARNINGS 8
-
-/* Symbol character values; 0–18 are also the check-digit values of p21. */
-enum {
-  TG_CUSTBAR_HYPHEN = 10, /* "-" */
-  TG_CUSTBAR_CC1 = 11,    /* CC1–CC3 start a letter, CC4 pads, CC5–CC8 only as check digit */
-  TG_CUSTBAR_CC4 = 14,
-  TG_CUSTBAR_CC8 = 18,
-  TG_CUSTBAR_START = 19,
-  TG_CUSTBAR_STOP = 20,
-};
-
-typedef enum {
-  TG_CUSTBAR_OK,         /* a barcode */
-  TG_CUSTBAR_BAD_POSTAL, /* not a 7-digit postal code: no barcode */
-  TG_CUSTBAR_REPRESENTATIVE, /* 代表番号 (***-0000, 以下に掲載がない場合): no barcode [p18] */
-  TG_CUSTBAR_TOWN_NOT_FOUND, /* no town name of the postal code in the address: no barcode */
-  TG_CUSTBAR_BAD_DATA,       /* tg_custbar_encode_data: not [0-9A-Z-] */
-} tg_custbar_status;
-
-/* A kanji numeral that the rules left unconverted (not directly before
- * 丁目/丁/番地/番/号/地割/線/の/ノ, e.g. the 二 of 三の二): the barcode follows
- * the literal rule, an operator should look at it.  Characters (not bytes) of
- * the string given to tg_custbar_encode/_encode_b, 0-based. */
-typedef struct tg_custbar_warning {
-  uint32_t start, len;
-} tg_custbar_warning;
-
-/* The result of one encoding: a plain value, no allocation, nothing to free. */
-typedef struct tg_custbar {
-  tg_custbar_status status;
-  char postal[8];     /* the 7 digits */
-  size_t b_offset;    /* byte offset of 住所B in the address (0 for tg_custbar_encode_b) */
-  char extracted[64]; /* address-number data as the manual writes it, before the 20-position
-                         cut: "3-20-5B604" (clipped to 63 bytes; only 13 positions count) */
-  char data[32];      /* the 20 data positions as the manual writes them: "27301023-20-5B604";
-                         a letter cut after its control code ends in "+CC1" */
-  bool truncated;     /* postal code + address data were longer than 20 positions */
-  uint8_t symbols[TG_CUSTBAR_SYMBOLS]; /* START, 20 data (CC4-padded), check digit, STOP */
-  uint8_t check_digit;                 /* 0–18: 0–9, "-", CC1–CC8 */
-  char bars[TG_CUSTBAR_BARS + 1];      /* 'F' long, 'A' ascender, 'D' descender, 'T' tracker */
-  uint32_t nwarnings;                  /* unconverted kanji numerals (may exceed the stored) */
-  tg_custbar_warning warnings[TG_CUSTBAR_MAX_WARNINGS];
-} tg_custbar;
-
-/* Encode a postal code ("2630023", "263-0023", full-width or with 〒) and a
- * full address, split into 住所A | 住所B after the town name (町域) of the
- * postal code.  `towns` are the 町域 strings the postal dictionary gives for
- * this code, as in KEN_ALL (notes in parentheses, "…一円" and "…の次に番地が
- * くる場合" are understood; "以下に掲載がない場合" marks the 代表番号).  The
- * town is matched across ケ/ヶ/が, の/ノ/之, full/half width and kanji/arabic
- * numerals; "〇丁目" stays in 住所B.  Returns bc->status. */
-tg_custbar_status tg_custbar_encode(tg_custbar *bc, const char *postal, const char *address,
-                                    const char *const *towns, size_t ntowns);
-/* Encode from 住所B directly (the part after the town name: 丁目, 番地, 号,
- * building, room).  "" gives 13 x CC4 (大口事業所 individual numbers).
- * `towns` (may be NULL) only serves to recognise a 代表番号. */
-tg_custbar_status tg_custbar_encode_b(tg_custbar *bc, const char *postal, const char *address_b,
-                                      const char *const *towns, size_t ntowns);
-/* Encode address-number data that is already extracted, as the manual writes
- * it ("3-20-5B604", letters as letters): an operator's override, or a 私書箱
- * number.  Characters other than 0-9, A-Z (a-z) and "-" give
- * TG_CUSTBAR_BAD_DATA.  No extraction rule is applied, so letter pairs stay. */
-tg_custbar_status tg_custbar_encode_data(tg_custbar *bc, const char *postal, const char *data);
-/* Where 住所B starts in `address` (byte offset), or false if no town of
- * `towns` is found in it. */
-bool tg_custbar_find_b(const char *address, const char *const *towns, size_t ntowns,
-                       size_t *b_offset);
-/* Is this postal code a 代表番号 (ends in 0000, or its town is 以下に掲載がない場合)? */
-bool tg_custbar_is_representative(const char *postal7, const char *const *towns, size_t ntowns);
-
-/* Report what a result means for the letter to `d`, at a data location
- * (file/row/column may be NULL/0): barcode.representative (note),
- * barcode.postal, barcode.data, barcode.town-not-found, barcode.kanji-numeral
- * (warnings: the letter goes out without a barcode, or with one to review).
- * Messages name positions, never the address. */
-void tg_custbar_report(const tg_custbar *bc, tg_diag *d, const char *file, uint64_t row,
-                       const char *column);
-/* "0"…"9", "-", "CC1"…"CC8", "START", "STOP". */
-const char *tg_custbar_symbol_name(unsigned sym);
-/* Why there is no barcode, in a few words ("" for TG_CUSTBAR_OK). */
-const char *tg_custbar_status_reason(tg_custbar_status status);
-
-/* Geometry at size a (8–11.5 pt) [p12].  We draw bars 0.65a/10 mm wide (the
- * middle of what the width and space tolerances allow together), pitch and
- * tracker nominal, long bars 3.50a/10 mm (never the nominal maximum of 3.60),
- * ascenders/descenders reaching from the tracker to the long bar's ends.
- * With dpi > 0 every dimension is a whole number of device pixels, chosen
- * within tolerance, so a RIP does not round bars unevenly. */
-typedef struct tg_custbar_rect {
-  double x_pt, y_pt, w_pt, h_pt; /* from the top-left of the bars' box, y downwards */
-} tg_custbar_rect;
-
-typedef struct tg_custbar_geom {
-  double size_pt;                     /* a */
-  double pitch_pt, bar_pt;            /* bar to bar, bar width */
-  double long_pt, semi_pt, timing_pt; /* heights: long, ascender/descender, tracker */
-  double width_pt, height_pt;         /* the bars' box: 66 pitches + a bar; long bar */
-  double quiet_pt;                    /* blank needed on every side: 2 mm [p13] */
-  tg_custbar_rect bars[TG_CUSTBAR_BARS];
-} tg_custbar_geom;
-
-/* Lay out the bars of `bc` (status OK) at size_pt; dpi 0 = exact, else
- * TG_CUSTBAR_MIN_DPI–TG_CUSTBAR_MAX_DPI.  Reports barcode.size (size outside
- * 8–11.5 pt) or barcode.dpi (a resolution out of range, or no whole-pixel
- * geometry within tolerance) to d and returns false. */
-#define TG_CUSTBAR_MIN_DPI 72
-#define TG_CUSTBAR_MAX_DPI 9600
-bool tg_custbar_geometry(const tg_custbar *bc, double size_pt, double dpi, tg_custbar_geom *g,
-                         tg_diag *d);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,8 @@
  * reported with file, row and column — never the value.
  *
  * Around the reader: the normalisation functions (kana, digits, 和暦 dates,
- * ages, ○/● marks), the postal-code dictionary (KEN_ALL format), the
+ * ages, ○/● marks), the postal-code checks (the KEN_ALL dictionary itself is
+ * in postal.h), the
  * municipality's exclusion list and the validator that turns each row into a
  * verdict: ok, excluded by a stated rule, or rejected with a code and column.
  * docs/targets.md describes formats, profiles and every rule.
@@ -24,14 +25,13 @@
 #include <stdio.h>
 
 #include "tegami/diag.h"
+#include "tegami/postal.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* ---- reading ------------------------------------------------------------ */
-
-typedef enum { TG_ENC_AUTO, TG_ENC_UTF8, TG_ENC_CP932 } tg_encoding;
 
 /* One entry of a job's column mapping: the list's header `header` is the
  * column the designs know as `name`.  `header` is matched ignoring spaces and
@@ -117,15 +117,6 @@ const char *tg_encoding_name(tg_encoding e);
 bool tg_encoding_parse(const char *s, tg_encoding *out);
 /* The built-in profile names, NULL-terminated: "kdb-highrisk", "kdb-dropout". */
 const char *const *tg_targets_profile_names(void);
-
-/* ---- CP932 ----------------------------------------------------------------- */
-
-/* Decode one CP932 character at s (len bytes available).  Returns the bytes
- * it takes (1 or 2) and stores the code point, or returns 0 when the bytes
- * are not a character (an unused single byte 0x80/0xA0/0xFD-0xFF, a lead byte
- * without a valid trail byte).  The user-defined area F040-F9FC decodes to
- * U+E000-U+E757 and is reported as 外字 by the reader, never passed on. */
-int tg_cp932_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /* ---- normalisation --------------------------------------------------------- */
 /* These never touch the list itself: validation and formatting work on
@@ -220,68 +211,6 @@ void tg_date_format_iso(tg_date d, char *buf, size_t size);
 int tg_age_at(tg_date birth, tg_date at);
 /* Days since 1970-01-01 (for comparisons). */
 int64_t tg_date_to_days(tg_date d);
-
-/* ---- postal-code dictionary (KEN_ALL format) ----------------------------- */
-
-/* Japan Post's KEN_ALL.CSV (CP932, or its UTF-8 edition) or the derived
- * dictionary in locales/ja/postal/.  Quirks handled: 町域 split over several
- * lines, notes in parentheses (kept apart in `town_note`), 以下に掲載がない場合
- * (the code of every address of the city not listed), 〇〇一円 (the whole
- * town/village), 〇〇の次に番地がくる場合. */
-typedef struct tg_postal tg_postal;
-
-typedef struct tg_postal_entry {
-  char code[8];           /* 7 ASCII digits */
-  char jis[6];            /* 全国地方公共団体コード, 5 digits */
-  const char *prefecture; /* 神奈川県 */
-  const char *city;       /* 横浜市西区, 足柄下郡箱根町 */
-  const char *town;       /* みなとみらい; "" for default/whole-city rows */
-  const char *town_note;  /* the parenthesised note (次のビルを除く), or "" */
-  const char *prefecture_kana, *city_kana, *town_kana; /* as in the file */
-  bool is_default;      /* 以下に掲載がない場合: any other address of the city */
-  bool is_whole_city;   /* 〇〇一円, or 〇〇の次に番地がくる場合 */
-  bool multi_code_town; /* flag 10: the town has more than one code */
-  bool has_chome;       /* flag 12 */
-  bool multi_town_code; /* flag 13: the code covers more than one town */
-  uint64_t row;         /* first row of the entry in the file */
-} tg_postal_entry;
-
-/* Load a KEN_ALL-format file (encoding AUTO: detected).  NULL with
- * diagnostics when it cannot be read or holds no valid row. */
-tg_postal *tg_postal_load(const char *path, tg_encoding encoding, tg_diag *d);
-void tg_postal_free(tg_postal *p);
-/* <data_dir>/locales/ja/postal/KEN_ALL-kanagawa.csv (newly allocated). */
-char *tg_postal_default_path(const char *data_dir);
-const char *tg_postal_get_path(const tg_postal *p);
-size_t tg_postal_get_entry_count(const tg_postal *p);
-size_t tg_postal_get_code_count(const tg_postal *p);
-/* The entries of a 7-digit code (ASCII digits, as normalised above), in file
- * order; NULL and *n = 0 when the code does not exist.  Borrowed. */
-const tg_postal_entry *const *tg_postal_lookup(const tg_postal *p, const char *code7, size_t *n);
-
-/* Where an address stands with respect to a postal code. */
-typedef enum {
-  TG_POSTAL_MATCH,            /* prefecture (if written) and city agree */
-  TG_POSTAL_NO_CODE,          /* the code is not in the dictionary */
-  TG_POSTAL_OTHER_PREFECTURE, /* the address names another prefecture */
-  TG_POSTAL_OTHER_CITY,       /* the address is not in the code's city */
-} tg_postal_match;
-
-typedef struct tg_postal_split {
-  const tg_postal_entry
-      *entry; /* best entry: the longest matching 町域, else the default/whole-city one */
-  size_t
-      town_end; /* byte offset in the address after prefecture, city and 町域: 住所B starts here */
-  size_t city_end;   /* byte offset after the city */
-  bool town_matched; /* a 町域 of the code was found in the address */
-} tg_postal_split;
-
-/* Compare an address with a postal code's entries (ignoring spaces, the
- * width of digits and ケ/ヶ; the prefecture may be omitted, and so may a
- * 郡).  On TG_POSTAL_MATCH, `split` (optional) tells where the 町域 ends:
- * what the Japan Post barcode needs to extract 住所B. */
-tg_postal_match tg_postal_match_address(const tg_postal *p, const char *code7, const char *address,
-                                        size_t len, tg_postal_split *split);
 
 /* ---- exclusion list (spec 6(4)) ------------------------------------------ */
 

@@ -1,6 +1,6 @@
 /* tegami/tegami.h — the whole public API, stage by stage in pipeline order:
  *
- *   diag → design → targets → merge → layout → render → output
+ *   diag → postal → design → targets → merge → layout → render → output
  *
  * Each header stands alone; this one includes them all for programs (such as
  * the tegami CLI) that drive the pipeline end to end.
@@ -9,6 +9,7 @@
 #define TEGAMI_TEGAMI_H
 
 #include "tegami/diag.h"
+#include "tegami/postal.h"
 #include "tegami/design.h"
 #include "tegami/targets.h"
 #include "tegami/merge.h"

@@ -34,6 +34,27 @@ size_t tg_utf8_display_width(const char *s, size_t len);
  * '．' and '－'/'−' become 0-9, '.' and '-'; anything else is returned as is. */
 uint32_t tg_number_char(uint32_t cp);
 
+/* ---- CP932 (cp932.c) ------------------------------------------------------- */
+
+/* Decode one CP932 character at s (len bytes available).  Returns the bytes
+ * it takes (1 or 2) and stores the code point, or returns 0 when the bytes
+ * are not a character (an unused single byte 0x80/0xA0/0xFD-0xFF, a lead byte
+ * without a valid trail byte).  The user-defined area F040-F9FC decodes to
+ * U+E000-U+E757: readers report it as 外字, never pass it on. */
+int tg_cp932_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+#define TG_CP932_LEADS  60
+#define TG_CP932_TRAILS 188
+extern const uint16_t tg_cp932_dbcs[TG_CP932_LEADS][TG_CP932_TRAILS];
+extern const size_t tg_cp932_dbcs_count;
+/* Row of a lead byte in the table, or -1 when it is not a lead byte. */
+int tg_cp932_lead_index(unsigned char b);
+/* Column of a trail byte, or -1. */
+int tg_cp932_trail_index(unsigned char b);
+/* The CP932 bytes of a user-defined-area code point U+E000-U+E757 (for
+ * messages about UTF-8 lists exported from CP932 systems); 0 otherwise. */
+unsigned tg_cp932_from_pua(uint32_t cp);
+
 /* ---- arena --------------------------------------------------------------- */
 
 /* A bump allocator for work that lives for one letter: reset after each. */

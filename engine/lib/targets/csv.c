@@ -234,7 +234,7 @@ static size_t cp932_errors(const unsigned char *s, size_t n, bool at_eof) {
     uint32_t cp;
     int k = tg_cp932_decode(s + i, n - i, &cp);
     if (k == 0) {
-      if (i + 1 == n && !at_eof && targets_cp932_lead_index(s[i]) >= 0) break;
+      if (i + 1 == n && !at_eof && tg_cp932_lead_index(s[i]) >= 0) break;
       errors++;
       k = 1;
     }
@@ -294,7 +294,7 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
       if (cp932) {
         n = tg_cp932_decode(f + k, len - k, &cp);
         if (n == 0) {
-          if (k + 1 < len && targets_cp932_lead_index(f[k]) >= 0)
+          if (k + 1 < len && tg_cp932_lead_index(f[k]) >= 0)
             g_snprintf(what, sizeof what,
                        "invalid CP932 byte sequence 0x%02X 0x%02X at byte %zu of the field", f[k],
                        f[k + 1], k + 1);
@@ -326,7 +326,7 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
         n = g_unichar_to_utf8(c, NULL);
         if ((c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000) {
           this_code = "data.gaiji";
-          unsigned sj = targets_cp932_from_pua(c);
+          unsigned sj = tg_cp932_from_pua(c);
           if (sj)
             g_snprintf(
                 what, sizeof what,

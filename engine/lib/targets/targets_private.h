@@ -1,31 +1,17 @@
 /* targets/targets_private.h — shared internals of the targets stage.
  *
  * The stage is split by concern: csv.c reads records (encodings, grouped
- * headers), cp932.c and cp932_table.c decode Windows-31J, profiles.c knows
+ * headers; Windows-31J is decoded by base/cp932.c), profiles.c knows
  * the canonical columns and the KDB list profiles, normalize.c and wareki.c
- * hold the public normalisation functions, postal.c the KEN_ALL dictionary,
- * validate.c the exclusion list and the validator.  This header is what they
- * share; nothing here is visible outside the stage.
+ * hold the public normalisation functions, validate.c the exclusion list and
+ * the validator (the KEN_ALL dictionary is the postal stage's).  This header
+ * is what they share; nothing here is visible outside the stage.
  */
 #ifndef TG_TARGETS_PRIVATE_H
 #define TG_TARGETS_PRIVATE_H
 
 #include "base/base.h"
 #include "tegami/targets.h"
-
-/* ---- CP932 ----------------------------------------------------------------- */
-
-#define TARGETS_CP932_LEADS  60
-#define TARGETS_CP932_TRAILS 188
-extern const uint16_t targets_cp932_dbcs[TARGETS_CP932_LEADS][TARGETS_CP932_TRAILS];
-extern const size_t targets_cp932_dbcs_count;
-/* Row of a lead byte in the table, or -1 when it is not a lead byte. */
-int targets_cp932_lead_index(unsigned char b);
-/* Column of a trail byte, or -1. */
-int targets_cp932_trail_index(unsigned char b);
-/* The CP932 bytes of a user-defined-area code point U+E000-U+E757 (for
- * messages about UTF-8 lists exported from CP932 systems); 0 otherwise. */
-unsigned targets_cp932_from_pua(uint32_t cp);
 
 /* ---- reading internals ----------------------------------------------------- */
 

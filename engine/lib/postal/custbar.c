@@ -1,6 +1,6 @@
 /* custbar.c — the Japan Post customer barcode (カスタマバーコード).
  *
- * Part of the layout stage: from a postal code and an address to the 67 bars
+ * Part of the postal stage: from a postal code and an address to the 67 bars
  * of the symbol and their rectangles in points, following Japan Post's
  * 郵便番号・バーコードマニュアル (p12–p25; digest in shared/research/domain.md
  * §A).  Four steps, each a function below:
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "base/base.h"
-#include "tegami/layout.h"
+#include "tegami/postal.h"
 
 /* ---- code points --------------------------------------------------------- */
 

@@ -4,13 +4,13 @@
  *
  * CP932_DBCS[lead][trail] is the Unicode scalar value of the two bytes, or 0
  * when the pair is not a character.  Rows are the lead bytes 0x81-0x9F and
- * 0xE0-0xFC (targets_cp932_lead_index), columns the trail bytes 0x40-0xFC
- * without 0x7F (targets_cp932_trail_index).  Single bytes are decoded in
+ * 0xE0-0xFC (tg_cp932_lead_index), columns the trail bytes 0x40-0xFC
+ * without 0x7F (tg_cp932_trail_index).  Single bytes are decoded in
  * cp932.c.  Every value is in the BMP.
  */
-#include "targets/targets_private.h"
+#include "base/base.h"
 
-const uint16_t targets_cp932_dbcs[60][188] = {
+const uint16_t tg_cp932_dbcs[60][188] = {
     /* 0x81 */ {
         0x3000, 0x3001, 0x3002, 0xFF0C, 0xFF0E, 0x30FB, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF01, 0x309B, 0x309C,
         0x00B4, 0xFF40, 0x00A8, 0xFF3E, 0xFFE3, 0xFF3F, 0x30FD, 0x30FE, 0x309D, 0x309E, 0x3003, 0x4EDD,
@@ -1092,4 +1092,4 @@ const uint16_t targets_cp932_dbcs[60][188] = {
         0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000, 0x0000,
     },
 };
-const size_t targets_cp932_dbcs_count = 9604;
+const size_t tg_cp932_dbcs_count = 9604;

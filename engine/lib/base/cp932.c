@@ -1,5 +1,6 @@
 /* cp932.c — decoding Windows-31J (CP932), the encoding of most KDB and
- * municipal exports.
+ * municipal exports, and of Japan Post's KEN_ALL.CSV.  It lives in base because
+ * two stages read CP932: targets (lists) and postal (the dictionary).
  *
  * Why a table of our own rather than iconv: glibc's "CP932" agrees with
  * Microsoft's mapping on every double-byte code (test_cp932 checks all
@@ -16,15 +17,15 @@
  * 0xFD-0xFF are not characters.  The user-defined area F040-F9FC decodes to
  * U+E000-U+E757 so that the reader can report the 外字 by its code.
  */
-#include "targets/targets_private.h"
+#include "base/base.h"
 
-int targets_cp932_lead_index(unsigned char b) {
+int tg_cp932_lead_index(unsigned char b) {
   if (b >= 0x81 && b <= 0x9F) return b - 0x81;
   if (b >= 0xE0 && b <= 0xFC) return b - 0xE0 + 31;
   return -1;
 }
 
-int targets_cp932_trail_index(unsigned char b) {
+int tg_cp932_trail_index(unsigned char b) {
   if (b < 0x40 || b > 0xFC || b == 0x7F) return -1;
   return b < 0x7F ? b - 0x40 : b - 0x41;
 }
@@ -40,17 +41,17 @@ int tg_cp932_decode(const unsigned char *s, size_t len, uint32_t *cp) {
     *cp = 0xFF61u + (b - 0xA1u);
     return 1;
   }
-  int lead = targets_cp932_lead_index(b);
+  int lead = tg_cp932_lead_index(b);
   if (lead < 0 || len < 2) return 0;
-  int trail = targets_cp932_trail_index(s[1]);
+  int trail = tg_cp932_trail_index(s[1]);
   if (trail < 0) return 0;
-  uint16_t u = targets_cp932_dbcs[lead][trail];
+  uint16_t u = tg_cp932_dbcs[lead][trail];
   if (!u) return 0;
   *cp = u;
   return 2;
 }
 
-unsigned targets_cp932_from_pua(uint32_t cp) {
+unsigned tg_cp932_from_pua(uint32_t cp) {
   if (cp < 0xE000 || cp > 0xE757) return 0;
   unsigned i = cp - 0xE000;
   unsigned lead = 0xF0 + i / 188, t = i % 188;
