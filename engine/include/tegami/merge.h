@@ -299,6 +299,11 @@ typedef struct tg_furigana_options {
 /* Load MeCab and the project dictionary.  NULL (with diagnostics: every
  * dictionary line at fault, or furigana.mecab) on failure.  opt may be NULL. */
 tg_furigana *tg_furigana_new(const tg_furigana_options *opt, tg_diag *d);
+/* The automatic-furigana object of a run: MeCab and the reading dictionaries
+ * of <data dir>/locales/ja (readings.tsv, counters.tsv).  For whoever merges a
+ * design with `ruby: auto` (tg_design_uses_auto_ruby); one per run, shared by
+ * every merge and thread.  NULL (reported) when it cannot be loaded. */
+tg_furigana *tg_furigana_new_from_data_dir(tg_diag *d);
 /* Add a reading dictionary (same format as readings.tsv, e.g. a
  * municipality's place names).  Its entries replace earlier ones with the
  * same surface.  Call before sharing `f` between threads. */

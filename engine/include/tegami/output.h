@@ -207,12 +207,6 @@ const char *tg_detect_kind(const char *path, tg_diag *d);
  * easy-Japanese checks of its easy variants (warnings). */
 tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d);
 
-/* The automatic-furigana object of a run: MeCab and the reading dictionaries
- * of <data dir>/locales/ja (readings.tsv, counters.tsv).  For whoever merges a
- * design with `ruby: auto` (tg_design_uses_auto_ruby); one per run, shared by
- * every merge and thread.  NULL (reported) when it cannot be loaded. */
-tg_furigana *tg_furigana_new_from_data_dir(tg_diag *d);
-
 /* ==== Experiments: randomised assignment of people to arms ====================
  *
  * An A/B experiment sends different letters (arms) to comparable people.  The

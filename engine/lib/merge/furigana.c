@@ -313,6 +313,14 @@ tg_furigana *tg_furigana_new(const tg_furigana_options *opt, tg_diag *d) {
   return f;
 }
 
+tg_furigana *tg_furigana_new_from_data_dir(tg_diag *d) {
+  char *dir = g_build_filename(tg_data_dir(), "locales", "ja", NULL);
+  tg_furigana_options fo = {.locale_dir = dir};
+  tg_furigana *f = tg_furigana_new(&fo, d);
+  g_free(dir);
+  return f;
+}
+
 void tg_furigana_free(tg_furigana *f) {
   if (!f) return;
   if (f->tagger) mecab_destroy(f->tagger);

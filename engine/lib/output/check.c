@@ -12,14 +12,6 @@
  */
 #include "output/output_private.h"
 
-tg_furigana *tg_furigana_new_from_data_dir(tg_diag *d) {
-  char *dir = g_build_filename(tg_data_dir(), "locales", "ja", NULL);
-  tg_furigana_options fo = {.locale_dir = dir};
-  tg_furigana *f = tg_furigana_new(&fo, d);
-  g_free(dir);
-  return f;
-}
-
 tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d) {
   tg_design *ds = tg_design_load(path, d);
   if (!ds) return TG_EXIT_INVALID;
