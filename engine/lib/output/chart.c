@@ -307,7 +307,7 @@ static bool write_pdf(const tg_evaluation *e, const typeset *ts, const char *pat
       cairo_pdf_surface_create_for_stream(write_to_file, tg_atomic_get_file(a), PAGE_W, PAGE_H);
   cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
   char date[32];
-  output_pdf_date(e->last_letter_date ? e->last_letter_date : "2000-01-01", date, sizeof date);
+  tg_pdf_date(e->last_letter_date ? e->last_letter_date : "2000-01-01", date, sizeof date);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "受診率の評価");

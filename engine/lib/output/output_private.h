@@ -95,10 +95,6 @@ typedef struct {
   bool furigana_failed;
 } output_run;
 
-/* run.c: the date written into a PDF (ISO 8601): SOURCE_DATE_EPOCH when
- * set, else the given YYYY-MM-DD at midnight — never the clock. */
-void output_pdf_date(const char *day, char *date, size_t n);
-
 /* job.c, shared with the personas file of proofs: a YYYY-MM-DD calendar
  * date; a map of scalars copied into values named prefix.key. */
 bool output_valid_date(const char *s);

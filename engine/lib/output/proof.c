@@ -422,7 +422,7 @@ static bool render_letter(proof_run *P, const tg_pages *pages, const char *id,
     char *name = g_strdup_printf("%s.pdf", id);
     char *path = g_build_filename(P->pages_dir, name, NULL);
     char date[32];
-    output_pdf_date(P->pf->date, date, sizeof date);
+    tg_pdf_date(P->pf->date, date, sizeof date);
     tg_pdf_options po = {.title = P->design->name, .subject = id, .date = date};
     tg_sink *pdf = tg_create_private(path, P->d) ? tg_sink_pdf_new(path, &po, P->d) : NULL;
     g_free(path);

@@ -621,24 +621,11 @@ static bool with_control_number(const output_run *R, worker *w, const tg_page *p
   return true;
 }
 
-void output_pdf_date(const char *day, char *date, size_t n) {
-  const char *sde = g_getenv("SOURCE_DATE_EPOCH");
-  if (sde && *sde) {
-    GDateTime *dt = g_date_time_new_from_unix_utc(g_ascii_strtoll(sde, NULL, 10));
-    char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S") : NULL;
-    g_strlcpy(date, s ? s : "2000-01-01T00:00:00", n);
-    g_free(s);
-    if (dt) g_date_time_unref(dt);
-  } else {
-    g_snprintf(date, n, "%sT00:00:00", day);
-  }
-}
-
 /* Create a batch PDF privately (0600) before Cairo opens it. */
 static tg_sink *open_batch_pdf(const output_run *R, const char *path, tg_diag *d) {
   if (!tg_create_private(path, d)) return NULL;
   char date[32];
-  output_pdf_date(R->job->date, date, sizeof date);
+  tg_pdf_date(R->job->date, date, sizeof date);
   const tg_output_spec *o = &R->job->output;
   tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date,
                        .bleed_pt = o->bleed_pt, .crop_marks = o->crop_marks, .compact = o->compact};
@@ -650,7 +637,7 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
                                  FILE *trace, GPtrArray *files, tg_diag *d) {
   const tg_output_spec *o = &R->job->output;
   char date[32];
-  output_pdf_date(R->job->date, date, sizeof date);
+  tg_pdf_date(R->job->date, date, sizeof date);
   tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
   char *stem = g_strndup(b->name, strlen(b->name) - 4);
   bool ok = true;
