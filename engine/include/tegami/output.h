@@ -120,6 +120,13 @@ typedef struct tg_job {
 tg_job *tg_job_load(const char *path, tg_diag *d);
 void tg_job_free(tg_job *job);
 
+/* Shared with the other files that describe a municipality as a job does
+ * (the personas file of proofs): is s a calendar date written YYYY-MM-DD;
+ * copy a YAML mapping of scalars (`sender:`, `values:`) into constants named
+ * prefix.key, reporting values that are not scalars. */
+bool tg_job_date_valid(const char *s);
+void tg_job_load_values(struct tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d);
+
 typedef struct tg_run_options {
   const char *out_dir;   /* default "out" */
   bool force;            /* replace the outputs of an earlier run */
@@ -167,6 +174,8 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *summary
 void tg_summary_clear(tg_summary *s);
 /* The human summary printed at the end of a run (newly allocated). */
 char *tg_summary_format(const tg_summary *s, bool check_only);
+/* Add a path to the outputs a summary names (copied). */
+void tg_summary_add_output(tg_summary *s, const char *path);
 
 /* Join the output folders of a sharded run (tegami run --shard K/N on N
  * machines) into out_dir, after checking that together they are exactly the

@@ -41,7 +41,7 @@ static const char *keep(job_impl *J, const char *s) {
 }
 
 /* YYYY-MM-DD and a real calendar day (also for proofs' personas files). */
-bool output_valid_date(const char *s) {
+bool tg_job_date_valid(const char *s) {
   int y, m, d;
   if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
   for (int i = 0; i < 10; i++)
@@ -53,7 +53,7 @@ bool output_valid_date(const char *s) {
 }
 
 /* Copy a map of scalar values into constants named prefix.key. */
-void output_load_values(tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d) {
+void tg_job_load_values(struct tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d) {
   if (!map) return;
   for (size_t i = 0; i < map->n; i++) {
     const char *val;
@@ -142,8 +142,8 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
                                                 "sender.hours",   "sender.email"};
   for (size_t i = 0; i < G_N_ELEMENTS(SENDER_OPTIONAL); i++)
     tg_values_set(mu->values, SENDER_OPTIONAL[i], "");
-  output_load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
-  output_load_values(tg_yget_map(m, "values", false, d), "municipality", mu->values, d);
+  tg_job_load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
+  tg_job_load_values(tg_yget_map(m, "values", false, d), "municipality", mu->values, d);
   const char *ex = NULL;
   if (tg_yget_string(m, "exclude", false, &ex, d)) {
     char *p = tg_path_relative_to(J->pub.path, ex);
@@ -334,7 +334,7 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
     job->title = keep(J, tg_yget_string(root, "title", false, &s, d) ? s : job->id);
     s = NULL;
     if (tg_yget_string(root, "date", true, &s, d)) {
-      if (!output_valid_date(s))
+      if (!tg_job_date_valid(s))
         tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.date", tg_ynode_span(tg_ymap_get(root, "date")),
                    "'date' must be a calendar date written YYYY-MM-DD");
       job->date = keep(J, s);

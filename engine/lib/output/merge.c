@@ -332,7 +332,7 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
     g_string_free(sums, TRUE);
   }
   if (ok)
-    for (guint i = 0; i < files->len; i++) output_summary_add_output(sum, files->pdata[i]);
+    for (guint i = 0; i < files->len; i++) tg_summary_add_output(sum, files->pdata[i]);
   g_ptr_array_free(files, TRUE);
   return ok;
 }

@@ -95,11 +95,6 @@ typedef struct {
   bool furigana_failed;
 } output_run;
 
-/* job.c, shared with the personas file of proofs: a YYYY-MM-DD calendar
- * date; a map of scalars copied into values named prefix.key. */
-bool output_valid_date(const char *s);
-void output_load_values(tg_ynode *map, const char *prefix, tg_values *v, tg_diag *d);
-
 const char *output_plan_list_file(const output_run *R, uint32_t plan_no);
 const char *output_plan_list_type(const output_run *R, uint32_t plan_no);
 const char *output_plan_municipality(const output_run *R, uint32_t plan_no);
@@ -117,9 +112,6 @@ bool output_write_address_list(GArray *addresses, const tg_fonts *fonts, const c
 
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool output_write_reports(output_run *R);
-
-/* summary.c */
-void output_summary_add_output(tg_summary *s, const char *path);
 
 /* stats.c: proportions and their differences (docs/evaluation.md) */
 double output_normal_quantile(double p);

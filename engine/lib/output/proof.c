@@ -111,7 +111,7 @@ static personas_file *personas_load(const char *path, tg_diag *d) {
                tg_ynode_span(tg_ymap_get(root, "kind")),
                "this file is a '%s', not a personas file (expected kind: personas)", kind);
   pf->date = "";
-  if (tg_yget_string(root, "date", true, &pf->date, d) && !output_valid_date(pf->date))
+  if (tg_yget_string(root, "date", true, &pf->date, d) && !tg_job_date_valid(pf->date))
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "proof.personas",
                tg_ynode_span(tg_ymap_get(root, "date")),
                "'date' is the letter date, written YYYY-MM-DD");
@@ -123,8 +123,8 @@ static personas_file *personas_load(const char *path, tg_diag *d) {
     tg_yget_string(mu, "name", true, &pf->muni_name, d);
     tg_values_set(pf->values, "municipality.id", pf->muni_id);
     tg_values_set(pf->values, "municipality.name", pf->muni_name);
-    output_load_values(tg_yget_map(mu, "sender", false, d), "sender", pf->values, d);
-    output_load_values(tg_yget_map(mu, "values", false, d), "municipality", pf->values, d);
+    tg_job_load_values(tg_yget_map(mu, "sender", false, d), "sender", pf->values, d);
+    tg_job_load_values(tg_yget_map(mu, "values", false, d), "municipality", pf->values, d);
     tg_ycheck_keys(mu, "the municipality", MUNI_KEYS, G_N_ELEMENTS(MUNI_KEYS), d);
   }
   tg_ynode *types = tg_yget_map(root, "personas", true, d);

@@ -1080,7 +1080,7 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
   if (ok && !opt->check_only)
     for (guint i = 0; i < R.outputs->len; i++) {
       char *path = g_build_filename(R.out_dir, (const char *)g_ptr_array_index(R.outputs, i), NULL);
-      output_summary_add_output(sum, path);
+      tg_summary_add_output(sum, path);
       g_free(path);
     }
   if (R.stage_dir) tg_remove_tree(R.stage_dir, d); /* a failed run leaves nothing behind */

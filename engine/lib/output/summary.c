@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-void output_summary_add_output(tg_summary *s, const char *path) {
+void tg_summary_add_output(tg_summary *s, const char *path) {
   s->outputs = g_renew(char *, s->outputs, s->noutputs + 2);
   s->outputs[s->noutputs++] = g_strdup(path);
   s->outputs[s->noutputs] = NULL;
