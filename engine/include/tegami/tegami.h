@@ -1,9 +1,11 @@
 /* tegami/tegami.h — the whole public API, stage by stage in pipeline order:
  *
- *   diag → design → targets → merge → layout → render → output
+ *   diag → design → targets → merge → layout → render
+ *        → experiment → job → security → run → qa
  *
  * Each header stands alone; this one includes them all for programs (such as
- * the tegami CLI) that drive the pipeline end to end.
+ * the tegami CLI) that drive the pipeline end to end.  docs/architecture.md
+ * shows the stages and the rule their includes follow.
  */
 #ifndef TEGAMI_TEGAMI_H
 #define TEGAMI_TEGAMI_H
@@ -14,6 +16,10 @@
 #include "tegami/merge.h"
 #include "tegami/layout.h"
 #include "tegami/render.h"
-#include "tegami/output.h"
+#include "tegami/experiment.h"
+#include "tegami/job.h"
+#include "tegami/security.h"
+#include "tegami/run.h"
+#include "tegami/qa.h"
 
 #endif

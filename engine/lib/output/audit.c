@@ -1,7 +1,7 @@
 /* audit.c — the audit log: an append-only, hash-chained record of operations.
  *
  * Part of the output stage because it records what commands did with jobs,
- * lists and outputs (API and format: tegami/output.h, "audit log").  One line
+ * lists and outputs (API and format: tegami/security.h, "audit log").  One line
  * per command:
  *
  *   {"seq":3,"time":"2026-10-01T09:12:03.120417+09:00","user":"tanaka",

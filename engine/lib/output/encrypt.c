@@ -1,7 +1,7 @@
 /* encrypt.c — passwords and AES-256 encryption of finished PDFs (libqpdf).
  *
  * Part of the output stage: it works on files the run has already finished
- * (API: tegami/output.h, "encryption of finished PDFs").  Encryption is PDF
+ * (API: tegami/security.h, "encryption of finished PDFs").  Encryption is PDF
  * 2.0 standard security, revision 6 (AESV3): AES-256 for the content and the
  * SHA-2 family for the key derivation, all on the CRYPTREC list.  Every
  * permission is granted (printing included): the aim is confidentiality in

@@ -7,7 +7,11 @@
 #include "tegami/design.h"
 #include "tegami/layout.h"
 #include "tegami/merge.h"
-#include "tegami/output.h"
+#include "tegami/experiment.h"
+#include "tegami/job.h"
+#include "tegami/qa.h"
+#include "tegami/run.h"
+#include "tegami/security.h"
 #include "tegami/render.h"
 #include "tegami/targets.h"
 
