@@ -26,7 +26,7 @@
 
 #include <math.h>
 
-#include "output/output_private.h"
+#include "experiment/experiment_private.h"
 
 static const double Z95 = 1.959963984540054;
 

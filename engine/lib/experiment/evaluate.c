@@ -12,7 +12,7 @@
  * Outputs hold aggregate counts only: no key, no date of a person, no row
  * of either input ever reaches the report, the CSV or the chart.
  */
-#include "output/output_private.h"
+#include "experiment/experiment_private.h"
 
 #include <math.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * into place only when complete.  Text fields are CSV-quoted and a leading
  * = + - @ is neutralised (tg_csv_append_field).
  */
-#include "output/output_private.h"
+#include "experiment/experiment_private.h"
 
 struct tg_assignment_writer {
   tg_atomic *file;

@@ -12,7 +12,7 @@
  * font outside the set.  The PDF's date is SOURCE_DATE_EPOCH or the latest
  * letter date, so the same inputs give the same bytes.
  */
-#include "output/output_private.h"
+#include "experiment/experiment_private.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>

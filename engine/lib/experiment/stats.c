@@ -16,7 +16,7 @@
  * Normal quantiles come from Acklam's rational approximation refined by one
  * Halley step against erfc() (accurate to about 1e-15).
  */
-#include "output/output_private.h"
+#include "experiment/experiment_private.h"
 
 #include <math.h>
 

@@ -18,7 +18,7 @@
  * The leading 0x00 separates block streams from key hashes: a key is a
  * non-empty C string and cannot start with a NUL byte.
  */
-#include "output/output_private.h"
+#include "experiment/experiment_private.h"
 
 #include <string.h>
 
