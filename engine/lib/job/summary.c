@@ -5,7 +5,7 @@
  * counts and file names only — no personal data.  The files summary.json and
  * summary.txt are written by reports.c.
  */
-#include "output/output_private.h"
+#include "job/job_private.h"
 
 #include <string.h>
 

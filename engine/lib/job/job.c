@@ -5,7 +5,7 @@
  * pass with file:line:col.  Municipality profiles become the constants that
  * templates reach as {{municipality.name}}, {{sender.phone}} and so on.
  */
-#include "output/output_private.h"
+#include "job/job_private.h"
 
 #include <string.h>
 
