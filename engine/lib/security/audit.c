@@ -18,7 +18,7 @@
  * worst an incomplete last line, which verification reports and appending
  * refuses (the log is never silently "repaired").
  */
-#include "output/output_private.h"
+#include "security/security_private.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -13,7 +13,7 @@
  * message.  libqpdf is told to keep quiet — the library never prints — and its
  * errors become diagnostics.
  */
-#include "output/output_private.h"
+#include "security/security_private.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,7 @@
  * copy-on-write filesystems an overwrite does not reach the old blocks, so
  * it would only give false assurance (docs/security.md says what does work).
  */
-#include "output/output_private.h"
+#include "security/security_private.h"
 
 #include <dirent.h>
 #include <errno.h>
