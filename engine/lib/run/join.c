@@ -17,7 +17,7 @@
  * rejected.csv, summary.json/txt with summed counts, and SHA256SUMS — staged
  * beside the destination and moved into place when complete.
  */
-#include "output/output_private.h"
+#include "run/run_private.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>

@@ -13,7 +13,7 @@
  * Texts are set with the same engine as letters (font fallback, no missing
  * glyph ever drawn); a long address shrinks to fit its label.
  */
-#include "output/output_private.h"
+#include "run/run_private.h"
 
 #include <string.h>
 

@@ -15,7 +15,7 @@
  * Every CSV value goes through tg_csv_append_field, which neutralises spreadsheet
  * formulas.  SHA256SUMS is written last.
  */
-#include "output/output_private.h"
+#include "run/run_private.h"
 
 #include <string.h>
 

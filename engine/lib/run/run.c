@@ -23,7 +23,7 @@
  * leaves nothing that looks complete; summary.json and SHA256SUMS are written
  * last.  Stale staging folders of dead runs are removed at the next run.
  */
-#include "output/output_private.h"
+#include "run/run_private.h"
 
 #include <malloc.h>
 
