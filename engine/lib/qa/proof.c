@@ -22,7 +22,7 @@
  * index.html is replaced only with force; the pages/ folder is then
  * replaced as a whole.
  */
-#include "output/output_private.h"
+#include "qa/qa_private.h"
 
 #include <math.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * a design asking for `ruby: auto` has its readings looked up here as in a
  * run, so the kanji the dictionary and MeCab leave bare are listed too.
  */
-#include "output/output_private.h"
+#include "qa/qa_private.h"
 
 tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d) {
   tg_design *ds = tg_design_load(path, d);

@@ -19,7 +19,7 @@
  * The content tokenizer below is just enough PDF syntax for these operators:
  * numbers, names, strings, arrays, inline images skipped.
  */
-#include "output/output_private.h"
+#include "qa/qa_private.h"
 
 #include <ctype.h>
 #include <ft2build.h>
