@@ -238,7 +238,7 @@ static void fill_arm(tg_eval_arm *a, const char *name, uint64_t n, uint64_t visi
   a->n = n;
   a->visits = visits;
   a->rate = n ? (double)visits / (double)n : NAN;
-  output_wilson(visits, n, z, &a->rate_lo, &a->rate_hi);
+  experiment_wilson(visits, n, z, &a->rate_lo, &a->rate_hi);
   a->diff = a->diff_lo = a->diff_hi = a->p_value = NAN;
 }
 
@@ -246,12 +246,12 @@ static void compare(tg_eval_arm *a, const tg_eval_arm *ref, double z) {
   if (a == ref || !a->n || !ref->n) return;
   a->has_diff = true;
   a->diff = a->rate - ref->rate;
-  output_newcombe(a->visits, a->n, ref->visits, ref->n, z, &a->diff_lo, &a->diff_hi);
-  if (output_needs_exact(a->visits, a->n, ref->visits, ref->n)) {
-    a->p_value = output_fisher_p(a->visits, a->n, ref->visits, ref->n);
+  experiment_newcombe(a->visits, a->n, ref->visits, ref->n, z, &a->diff_lo, &a->diff_hi);
+  if (experiment_needs_exact(a->visits, a->n, ref->visits, ref->n)) {
+    a->p_value = experiment_fisher_p(a->visits, a->n, ref->visits, ref->n);
     a->test = "fisher";
   } else {
-    a->p_value = output_z_test_p(a->visits, a->n, ref->visits, ref->n);
+    a->p_value = experiment_z_test_p(a->visits, a->n, ref->visits, ref->n);
     a->test = "z";
   }
 }
@@ -298,7 +298,7 @@ static char **sorted_names(GPtrArray *names, uint32_t **pos_of) {
 
 static bool compute(eval *E) {
   tg_evaluation *e = E->e;
-  double z = output_normal_quantile(1 - e->alpha / 2);
+  double z = experiment_normal_quantile(1 - e->alpha / 2);
   uint32_t *arm_pos, *stratum_pos;
   e->arms = sorted_names(E->arm_names, &arm_pos);
   e->narms = E->arm_names->len;
@@ -375,8 +375,8 @@ static bool compute(eval *E) {
       x2[s] = v[s * na + ref];
       n2[s] = n[s * na + ref];
     }
-    output_mh mh;
-    output_mantel_haenszel(x1, n1, x2, n2, ns, z, &mh);
+    experiment_mh mh;
+    experiment_mantel_haenszel(x1, n1, x2, n2, ns, z, &mh);
     if (!mh.valid) continue;
     m->has_diff = true;
     m->diff = mh.diff;

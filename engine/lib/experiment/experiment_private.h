@@ -15,26 +15,26 @@
 #include "tegami/render.h"
 
 /* stats.c: proportions and their differences (docs/evaluation.md) */
-double output_normal_quantile(double p);
+double experiment_normal_quantile(double p);
 /* Two-sided p-value of a standard normal statistic. */
-double output_two_sided_p(double z);
+double experiment_two_sided_p(double z);
 /* Wilson score interval of x/n at quantile z (NaN when n = 0). */
-void output_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
+void experiment_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
 /* Newcombe's hybrid score interval of x1/n1 − x2/n2. */
-void output_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
+void experiment_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
                      double *hi);
 /* Two-proportion z-test (pooled), two-sided. */
-double output_z_test_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
+double experiment_z_test_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
 /* Fisher's exact test, two-sided. */
-double output_fisher_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
+double experiment_fisher_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
 /* True when an expected count of the 2×2 table is below 5 (use Fisher). */
-bool output_needs_exact(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
+bool experiment_needs_exact(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
 typedef struct {
   bool valid; /* some stratum had people in both arms */
   double diff, lo, hi, p;
-} output_mh;
+} experiment_mh;
 /* Mantel–Haenszel risk difference over k strata (Sato variance, CMH test). */
-void output_mantel_haenszel(const uint64_t *x1, const uint64_t *n1, const uint64_t *x2,
-                            const uint64_t *n2, size_t k, double z, output_mh *out);
+void experiment_mantel_haenszel(const uint64_t *x1, const uint64_t *n1, const uint64_t *x2,
+                            const uint64_t *n2, size_t k, double z, experiment_mh *out);
 
 #endif

@@ -20,7 +20,7 @@
 
 #include <math.h>
 
-double output_normal_quantile(double p) {
+double experiment_normal_quantile(double p) {
   static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                              1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
@@ -51,9 +51,9 @@ double output_normal_quantile(double p) {
   return x - u / (1 + x * u / 2);
 }
 
-double output_two_sided_p(double z) { return erfc(fabs(z) / M_SQRT2); }
+double experiment_two_sided_p(double z) { return erfc(fabs(z) / M_SQRT2); }
 
-void output_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi) {
+void experiment_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi) {
   if (n == 0) {
     *lo = *hi = NAN;
     return;
@@ -66,30 +66,30 @@ void output_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi) {
   *hi = x == n ? 1 : fmin(1, centre + half);
 }
 
-void output_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
+void experiment_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
                      double *hi) {
   if (n1 == 0 || n2 == 0) {
     *lo = *hi = NAN;
     return;
   }
   double p1 = (double)x1 / (double)n1, p2 = (double)x2 / (double)n2, l1, u1, l2, u2;
-  output_wilson(x1, n1, z, &l1, &u1);
-  output_wilson(x2, n2, z, &l2, &u2);
+  experiment_wilson(x1, n1, z, &l1, &u1);
+  experiment_wilson(x2, n2, z, &l2, &u2);
   double diff = p1 - p2;
   *lo = diff - sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
   *hi = diff + sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
 }
 
-double output_z_test_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
+double experiment_z_test_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
   if (n1 == 0 || n2 == 0) return NAN;
   double p1 = (double)x1 / (double)n1, p2 = (double)x2 / (double)n2;
   double pooled = (double)(x1 + x2) / (double)(n1 + n2);
   double se = sqrt(pooled * (1 - pooled) * (1.0 / (double)n1 + 1.0 / (double)n2));
   if (se == 0) return 1; /* both rates 0 or both 1: no difference to test */
-  return output_two_sided_p((p1 - p2) / se);
+  return experiment_two_sided_p((p1 - p2) / se);
 }
 
-bool output_needs_exact(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
+bool experiment_needs_exact(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
   double N = (double)(n1 + n2), m1 = (double)(x1 + x2), m0 = N - m1;
   if (N == 0) return false;
   double small = fmin(fmin((double)n1, (double)n2) * m1, fmin((double)n1, (double)n2) * m0) / N;
@@ -100,7 +100,7 @@ static double lchoose(double n, double k) {
   return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
 }
 
-double output_fisher_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
+double experiment_fisher_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
   if (n1 == 0 || n2 == 0) return NAN;
   uint64_t m1 = x1 + x2, N = n1 + n2;
   uint64_t kmin = m1 > n2 ? m1 - n2 : 0, kmax = m1 < n1 ? m1 : n1;
@@ -119,8 +119,8 @@ double output_fisher_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
   return fmin(1, p);
 }
 
-void output_mantel_haenszel(const uint64_t *x1, const uint64_t *n1, const uint64_t *x2,
-                            const uint64_t *n2, size_t k, double z, output_mh *out) {
+void experiment_mantel_haenszel(const uint64_t *x1, const uint64_t *n1, const uint64_t *x2,
+                            const uint64_t *n2, size_t k, double z, experiment_mh *out) {
   double W = 0, num = 0, P = 0, Q = 0, dev = 0, var0 = 0;
   for (size_t i = 0; i < k; i++) {
     double a = (double)x1[i], b = (double)n1[i], c = (double)x2[i], e = (double)n2[i];
@@ -143,5 +143,5 @@ void output_mantel_haenszel(const uint64_t *x1, const uint64_t *n1, const uint64
   double var = fmax(0, (out->diff * P + Q) / (W * W));
   out->lo = out->diff - z * sqrt(var);
   out->hi = out->diff + z * sqrt(var);
-  out->p = var0 > 0 ? output_two_sided_p(dev / sqrt(var0)) : 1;
+  out->p = var0 > 0 ? experiment_two_sided_p(dev / sqrt(var0)) : 1;
 }
