@@ -264,7 +264,7 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
 
   /* write: PDFs, manifest, rejected, summaries, checksums */
   GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-  GString *man = g_string_new(OUTPUT_MANIFEST_HEADER);
+  GString *man = g_string_new(RUN_MANIFEST_HEADER);
   GString *rej = g_string_new("list,row,key,column,code,message\r\n");
   uint64_t seq = 0;
   bool ok = true;

@@ -23,7 +23,7 @@ static const char *const SHEET_KEYS[] = {"kind",  "name",  "columns", "rows",  "
                                          "label-height", "left", "top", "gap-x", "gap-y",
                                          "padding", "page-width", "page-height"};
 
-bool output_label_sheet_load(const char *path, output_label_sheet *out, tg_diag *d) {
+bool run_label_sheet_load(const char *path, run_label_sheet *out, tg_diag *d) {
   memset(out, 0, sizeof *out);
   tg_source *src = tg_source_load(path, 1 << 16, d);
   if (!src) return false;
@@ -71,13 +71,13 @@ bool output_label_sheet_load(const char *path, output_label_sheet *out, tg_diag 
   return doc && tg_diag_count_at_least(d, TG_ERROR) == errors_before;
 }
 
-void output_label_sheet_clear(output_label_sheet *s) {
+void run_label_sheet_clear(run_label_sheet *s) {
   g_free(s->name);
   memset(s, 0, sizeof *s);
 }
 
-void output_address_clear(gpointer p) {
-  output_address *a = p;
+void run_address_clear(gpointer p) {
+  run_address *a = p;
   g_free(a->letter_id);
   g_free(a->address);
   g_free(a->name);
@@ -100,7 +100,7 @@ static void postal_text(const char postal[8], char *out, size_t n) {
 }
 
 /* One label's texts at (x, y). */
-static bool label_items(const output_label_sheet *s, tg_layout_ctx *ctx, const output_address *a,
+static bool label_items(const run_label_sheet *s, tg_layout_ctx *ctx, const run_address *a,
                         double x, double y, GArray *items, tg_diag *d) {
   double pad = s->padding_pt, w = s->w_pt - 2 * pad, h;
   double small = s->h_pt < tg_mm_to_pt(36) ? 8.5 : 9.5;
@@ -127,7 +127,7 @@ static bool label_items(const output_label_sheet *s, tg_layout_ctx *ctx, const o
   return ok;
 }
 
-bool output_write_labels(const output_label_sheet *s, const tg_fonts *fonts, GArray *addresses,
+bool run_write_labels(const run_label_sheet *s, const tg_fonts *fonts, GArray *addresses,
                          const char *pdf_path, const tg_pdf_options *po, FILE *trace,
                          tg_diag *d) {
   tg_sink *pdf = tg_sink_pdf_new(pdf_path, po, d);
@@ -144,7 +144,7 @@ bool output_write_labels(const output_label_sheet *s, const tg_fonts *fonts, GAr
       int col = k % s->columns, row = k / s->columns;
       double x = s->left_pt + col * (s->w_pt + s->gap_x_pt);
       double y = s->top_pt + row * (s->h_pt + s->gap_y_pt);
-      ok = label_items(s, ctx, &g_array_index(addresses, output_address, i + (guint)k), x, y,
+      ok = label_items(s, ctx, &g_array_index(addresses, run_address, i + (guint)k), x, y,
                        items, d);
     }
     tg_page page = {s->page_w_pt, s->page_h_pt, NULL, items->len, (const tg_item *)items->data};
@@ -160,12 +160,12 @@ bool output_write_labels(const output_label_sheet *s, const tg_fonts *fonts, GAr
   return ok;
 }
 
-bool output_write_address_list(GArray *addresses, const tg_fonts *fonts, const char *csv_path,
+bool run_write_address_list(GArray *addresses, const tg_fonts *fonts, const char *csv_path,
                                const char *pdf_path, const tg_pdf_options *po, tg_diag *d) {
   /* the CSV */
   GString *o = g_string_new("sequence,letter_id,postal_code,address,name\r\n");
   for (guint i = 0; i < addresses->len; i++) {
-    const output_address *a = &g_array_index(addresses, output_address, i);
+    const run_address *a = &g_array_index(addresses, run_address, i);
     char pc[16] = "";
     if (a->postal[0]) g_snprintf(pc, sizeof pc, "%.3s-%.4s", a->postal, a->postal + 3);
     g_string_append_printf(o, "%u,", i + 1);
@@ -204,7 +204,7 @@ bool output_write_address_list(GArray *addresses, const tg_fonts *fonts, const c
     for (int r = -1; r < per_page && ok; r++) {
       guint idx = i + (guint)(r < 0 ? 0 : r);
       if (r >= 0 && idx >= addresses->len) break;
-      const output_address *a = r >= 0 ? &g_array_index(addresses, output_address, idx) : NULL;
+      const run_address *a = r >= 0 ? &g_array_index(addresses, run_address, idx) : NULL;
       char seq[16], pc[16] = "";
       g_snprintf(seq, sizeof seq, "%u", idx + 1);
       if (a && a->postal[0]) g_snprintf(pc, sizeof pc, "%.3s-%.4s", a->postal, a->postal + 3);

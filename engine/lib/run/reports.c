@@ -22,13 +22,13 @@
 /* Reports are written as they are built, a few kilobytes at a time, so that
  * a run of a million letters holds no copy of its manifest in memory. */
 typedef struct {
-  output_run *R;
+  run_state *R;
   const char *name;
   tg_atomic *a; /* NULL after a failure to open */
   GString *buf;
 } report;
 
-static report report_open(output_run *R, const char *name, const char *header) {
+static report report_open(run_state *R, const char *name, const char *header) {
   char *path = g_build_filename(R->stage_dir, name, NULL);
   report r = {R, name, tg_atomic_open(path, R->d), g_string_new(header)};
   g_free(path);
@@ -50,25 +50,25 @@ static bool report_close(report *r) {
   return true;
 }
 
-static bool write_file(output_run *R, const char *name, const GString *content) {
+static bool write_file(run_state *R, const char *name, const GString *content) {
   report r = report_open(R, name, content->str);
   return report_close(&r);
 }
 
 static int rejection_cmp(gconstpointer a, gconstpointer b) {
-  const output_rejection *x = a, *y = b;
+  const run_rejection *x = a, *y = b;
   if (x->plan != y->plan) return x->plan < y->plan ? -1 : 1;
   return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static bool write_rejected(output_run *R) {
+static bool write_rejected(run_state *R) {
   g_array_sort(R->rejections, rejection_cmp);
   report rep = report_open(R, "rejected.csv", "list,row,key,column,code,message\r\n");
   GString *o = rep.buf;
   for (guint i = 0; i < R->rejections->len; i++) {
     report_flush(&rep, false);
-    const output_rejection *r = &g_array_index(R->rejections, output_rejection, i);
-    tg_csv_append_field(o, output_plan_list_file(R, r->plan));
+    const run_rejection *r = &g_array_index(R->rejections, run_rejection, i);
+    tg_csv_append_field(o, run_plan_list_file(R, r->plan));
     g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
     tg_csv_append_field(o, r->key);
     g_string_append_c(o, ',');
@@ -83,24 +83,24 @@ static bool write_rejected(output_run *R) {
 }
 
 /* A variant, segment or arm name; "" for none (index 0) in files. */
-static const char *name_of(const output_run *R, uint16_t i) {
+static const char *name_of(const run_state *R, uint16_t i) {
   return i ? g_ptr_array_index(R->names, i) : "";
 }
 
-static bool write_manifest(output_run *R) {
-  report rep = report_open(R, "manifest.csv", OUTPUT_MANIFEST_HEADER);
+static bool write_manifest(run_state *R) {
+  report rep = report_open(R, "manifest.csv", RUN_MANIFEST_HEADER);
   GString *o = rep.buf;
   for (guint i = 0; i < R->manifest->len; i++) {
     report_flush(&rep, false);
-    const output_manifest_entry *e = &g_array_index(R->manifest, output_manifest_entry, i);
-    const output_letter *l = &g_array_index(R->letters, output_letter, e->letter);
-    const output_batch *b = &g_array_index(R->batches, output_batch, e->batch);
+    const run_manifest_entry *e = &g_array_index(R->manifest, run_manifest_entry, i);
+    const run_letter *l = &g_array_index(R->letters, run_letter, e->letter);
+    const run_batch *b = &g_array_index(R->batches, run_batch, e->batch);
     char id[64];
-    output_letter_id(R, l, id, sizeof id);
+    run_letter_id(R, l, id, sizeof id);
     g_string_append_printf(o, "%u,", i + 1);
     const char *fields[] = {id,
-                            output_plan_municipality(R, l->plan),
-                            output_plan_list_type(R, l->plan),
+                            run_plan_municipality(R, l->plan),
+                            run_plan_list_type(R, l->plan),
                             name_of(R, l->segment),
                             name_of(R, l->variant),
                             name_of(R, l->arm),
@@ -111,7 +111,7 @@ static bool write_manifest(output_run *R) {
     }
     g_string_append_printf(o, "%u,%u,%u,", e->first_page, e->page_count, e->blank_pages);
     char pc[8];
-    output_postal_text(l->postal, pc);
+    run_postal_text(l->postal, pc);
     if (pc[0]) g_string_append_printf(o, "%.3s-%.4s", pc, pc + 3);
     g_string_append(o, e->barcode > 0 ? ",yes\r\n" : e->barcode == 0 ? ",no\r\n" : ",\r\n");
   }
@@ -137,13 +137,13 @@ static void cell_free(gpointer p) {
 
 /* Letters per municipality × type × segment × variant × arm, in first-seen
  * (print) order. */
-static GPtrArray *breakdown(const output_run *R) {
+static GPtrArray *breakdown(const run_state *R) {
   GPtrArray *cells = g_ptr_array_new_with_free_func(cell_free);
   GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < R->manifest->len; i++) {
-    const output_manifest_entry *e = &g_array_index(R->manifest, output_manifest_entry, i);
-    const output_letter *l = &g_array_index(R->letters, output_letter, e->letter);
-    const char *m = output_plan_municipality(R, l->plan), *t = output_plan_list_type(R, l->plan);
+    const run_manifest_entry *e = &g_array_index(R->manifest, run_manifest_entry, i);
+    const run_letter *l = &g_array_index(R->letters, run_letter, e->letter);
+    const char *m = run_plan_municipality(R, l->plan), *t = run_plan_list_type(R, l->plan);
     char *key = g_strdup_printf("%s\x1f%s\x1f%u\x1f%u\x1f%u", m, t, l->segment, l->variant, l->arm);
     cell *c = g_hash_table_lookup(index, key);
     if (!c) {
@@ -165,7 +165,7 @@ static GPtrArray *breakdown(const output_run *R) {
   return cells;
 }
 
-static bool write_summaries(output_run *R, GPtrArray *cells) {
+static bool write_summaries(run_state *R, GPtrArray *cells) {
   const tg_summary *s = R->sum;
   GString *j = g_string_new("{\n  \"job\": ");
   tg_json_string(j, R->job->id);
@@ -237,7 +237,7 @@ static bool write_summaries(output_run *R, GPtrArray *cells) {
 
 /* SHA256SUMS over every file written so far (folders such as proofs/ are
  * listed file by file), in the order they were written. */
-static bool write_checksums(output_run *R) {
+static bool write_checksums(run_state *R) {
   GString *o = g_string_new(NULL);
   GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < R->outputs->len; i++) {
@@ -280,7 +280,7 @@ static bool write_checksums(output_run *R) {
 }
 
 /* assignment.csv: the experiment's arm of every letter, for the evaluator. */
-static bool write_assignment(output_run *R) {
+static bool write_assignment(run_state *R) {
   if (!R->assign) return true;
   char *path = g_build_filename(R->stage_dir, "assignment.csv", NULL);
   tg_assignment_writer *w = tg_assignment_writer_open(path, R->job->key_column, R->d);
@@ -289,12 +289,12 @@ static bool write_assignment(output_run *R) {
   /* one line per manifest entry (every printed letter is assigned); only
    * the key is kept per letter, the rest follows from the letter record */
   for (guint i = 0; i < R->manifest->len && i < R->assign_keys->len; i++) {
-    const output_manifest_entry *e = &g_array_index(R->manifest, output_manifest_entry, i);
-    const output_letter *l = &g_array_index(R->letters, output_letter, e->letter);
+    const run_manifest_entry *e = &g_array_index(R->manifest, run_manifest_entry, i);
+    const run_letter *l = &g_array_index(R->letters, run_letter, e->letter);
     char id[64];
-    output_letter_id(R, l, id, sizeof id);
-    const char *muni = output_plan_municipality(R, l->plan);
-    const char *type = output_plan_list_type(R, l->plan);
+    run_letter_id(R, l, id, sizeof id);
+    const char *muni = run_plan_municipality(R, l->plan);
+    const char *type = run_plan_list_type(R, l->plan);
     const char *segment = name_of(R, l->segment);
     char *stratum = tg_stratum_key(muni, type, segment);
     tg_assignment_row row = {id,
@@ -315,7 +315,7 @@ static bool write_assignment(output_run *R) {
   return ok;
 }
 
-bool output_write_reports(output_run *R) {
+bool run_write_reports(run_state *R) {
   GPtrArray *cells = breakdown(R);
   bool ok = write_rejected(R) && write_manifest(R) && write_assignment(R) &&
             write_summaries(R, cells) && write_checksums(R);

@@ -52,24 +52,24 @@ typedef struct {
 } plan;
 
 static void rejection_clear(gpointer p) {
-  output_rejection *r = p;
+  run_rejection *r = p;
   g_free(r->key);
   g_free(r->column);
   g_free(r->code);
   g_free(r->message);
 }
 
-static void batch_clear(gpointer p) { g_free(((output_batch *)p)->name); }
+static void batch_clear(gpointer p) { g_free(((run_batch *)p)->name); }
 
 /* Intern a name (variant, segment, arm) and return its index; 0 is "-". */
-static uint16_t intern(output_run *R, const char *name) {
+static uint16_t intern(run_state *R, const char *name) {
   for (guint i = 0; i < R->names->len; i++)
     if (strcmp(g_ptr_array_index(R->names, i), name) == 0) return (uint16_t)i;
   g_ptr_array_add(R->names, g_strdup(name));
   return (uint16_t)(R->names->len - 1);
 }
 
-static void run_release(output_run *R) {
+static void run_release(run_state *R) {
   for (guint i = 0; i < R->plans->len; i++) {
     plan *p = &g_array_index(R->plans, plan, i);
     tg_layout_free(p->layout);
@@ -93,7 +93,7 @@ static void run_release(output_run *R) {
   g_free(R->exclusions);
   tg_postal_free(R->postal);
   tg_secret_free(R->password);
-  output_label_sheet_clear(&R->labels);
+  run_label_sheet_clear(&R->labels);
   g_hash_table_destroy(R->designs);
   tg_furigana_free(R->furigana);
   tg_fonts_free(R->fonts);
@@ -102,7 +102,7 @@ static void run_release(output_run *R) {
 
 /* ---- check ----------------------------------------------------------------------- */
 
-static const tg_design *design_for(output_run *R, const char *path, bool *first) {
+static const tg_design *design_for(run_state *R, const char *path, bool *first) {
   *first = false;
   if (g_hash_table_contains(R->designs, path)) return g_hash_table_lookup(R->designs, path);
   tg_design *ds = tg_design_load(path, R->d);
@@ -136,7 +136,7 @@ static bool can_draw(void *fonts, const char *s, size_t len, uint32_t *cp, uint3
 
 /* Read the experiment's secret salt from its file or environment variable
  * and create the assignment.  The salt is never printed or written. */
-static void open_experiment(output_run *R) {
+static void open_experiment(run_state *R) {
   const tg_experiment_spec *e = &R->job->experiment;
   if (!e->enabled) return;
   gchar *salt = NULL;
@@ -170,7 +170,7 @@ static void open_experiment(output_run *R) {
 }
 
 /* The password of the PDFs: the command line's, else the job's. */
-static void open_password(output_run *R) {
+static void open_password(run_state *R) {
   const tg_run_options *o = R->opt;
   const tg_output_spec *s = &R->job->output;
   if (o->password_file || o->password_env)
@@ -189,7 +189,7 @@ static void open_password(output_run *R) {
                 "CSV files are not");
 }
 
-static bool check_phase(output_run *R) {
+static bool check_phase(run_state *R) {
   const tg_job *job = R->job;
   size_t errors_before = tg_diag_count_at_least(R->d, TG_ERROR);
   open_experiment(R);
@@ -210,7 +210,7 @@ static bool check_phase(output_run *R) {
     char *sheet = g_str_has_suffix(l, ".yaml")
                       ? g_strdup(l)
                       : g_strdup_printf("%s/layouts/labels/%s.yaml", tg_data_dir(), l);
-    output_label_sheet_load(sheet, &R->labels, R->d);
+    run_label_sheet_load(sheet, &R->labels, R->d);
     g_free(sheet);
   }
   uint32_t layer_base = 0;
@@ -297,7 +297,7 @@ static bool check_phase(output_run *R) {
 
 /* Record a rejected row with the first error of its diagnostics into `into`,
  * counting it in rejected[plan]. */
-static void reject(const output_run *R, uint32_t plan_no, const tg_row *row, const tg_diag *rd,
+static void reject(const run_state *R, uint32_t plan_no, const tg_row *row, const tg_diag *rd,
                    GArray *into, uint64_t *rejected) {
   const plan *p = &g_array_index(R->plans, plan, plan_no);
   const tg_diag_entry *e = NULL;
@@ -315,7 +315,7 @@ static void reject(const output_run *R, uint32_t plan_no, const tg_row *row, con
              strcmp(row->reject_column, key_name) != 0 &&
              g_utf8_validate(row->fields[p->key_col], (gssize)row->lengths[p->key_col], NULL);
   }
-  output_rejection r = {plan_no, row->number,
+  run_rejection r = {plan_no, row->number,
                         g_strdup(key_ok ? row->fields[p->key_col] : ""),
                         g_strdup(e && e->column ? e->column : ""),
                         g_strdup(e ? e->code : "unknown"), g_strdup(e ? e->message : "")};
@@ -340,7 +340,7 @@ static uint32_t postal_number(const char *s) {
   return n == 7 ? v + 1 : 0;
 }
 
-void output_postal_text(uint32_t postal, char out[8]) {
+void run_postal_text(uint32_t postal, char out[8]) {
   if (postal)
     g_snprintf(out, 8, "%07u", postal - 1);
   else
@@ -351,7 +351,7 @@ void output_postal_text(uint32_t postal, char out[8]) {
  * of their key (KDB個人番号) keyed with the job id, so every machine of a
  * sharded run agrees without talking to the others; a row without a usable
  * key goes by its list and row number. */
-static bool in_shard(const output_run *R, const plan *p, const tg_row *row) {
+static bool in_shard(const run_state *R, const plan *p, const tg_row *row) {
   unsigned n = R->opt->shard_count;
   if (n <= 1 || R->opt->shard_index == 0) return true;
   GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)R->job->id, strlen(R->job->id));
@@ -373,19 +373,19 @@ static bool in_shard(const output_run *R, const plan *p, const tg_row *row) {
 }
 
 /* The stratum of a letter: municipality × target type × segment. */
-static char *stratum_of(const output_run *R, const plan *p, const output_letter *rec) {
+static char *stratum_of(const run_state *R, const plan *p, const run_letter *rec) {
   const char *seg = rec->segment ? g_ptr_array_index(R->names, rec->segment) : "";
   return tg_stratum_key(p->muni->id, p->list->type, seg);
 }
 
 /* Has a signal asked the run to stop? */
-static bool interrupted(const output_run *R) {
+static bool interrupted(const run_state *R) {
   return R->opt->interrupt && *R->opt->interrupt;
 }
 
 /* Read every row of every list once.  Rows that cannot be read are rejected;
  * the others become letter records. */
-static bool scan_phase(output_run *R) {
+static bool scan_phase(run_state *R) {
   tg_diag *rd = tg_diag_new();
   tg_diag_set_repeat_limit(rd, 0);
   bool ok = true;
@@ -419,7 +419,7 @@ static bool scan_phase(output_run *R) {
         if (vd.rule && strcmp(vd.rule, "duplicate") == 0) ls->excluded_duplicate++;
         else ls->excluded_list++;
       } else {
-        output_letter rec = {.plan = (uint16_t)pi, .offset = row.offset,
+        run_letter rec = {.plan = (uint16_t)pi, .offset = row.offset,
                              .row = (uint32_t)row.number, .line = (uint32_t)row.line};
         rec.variant = intern(R, p->design->variants[variant]);
         rec.segment = segment >= 0 ? intern(R, p->design->segments[segment].name) : 0;
@@ -444,7 +444,7 @@ static bool scan_phase(output_run *R) {
   tg_diag_take(R->d, rd);
   tg_diag_free(rd);
   /* the letters stay for the rest of the run: keep them in exactly their room */
-  GArray *exact = g_array_sized_new(FALSE, FALSE, sizeof(output_letter), R->letters->len);
+  GArray *exact = g_array_sized_new(FALSE, FALSE, sizeof(run_letter), R->letters->len);
   g_array_append_vals(exact, R->letters->data, R->letters->len);
   g_array_free(R->letters, TRUE);
   R->letters = exact;
@@ -456,7 +456,7 @@ static bool scan_phase(output_run *R) {
 /* Randomise the scanned letters to the experiment's arms.  A letter whose
  * person cannot be assigned (no key, or one key in two strata) is rejected;
  * the assignment module has reported why. */
-static bool assign_phase(output_run *R) {
+static bool assign_phase(run_state *R) {
   if (!R->assign) return true;
   tg_diag *ad = tg_diag_new();
   tg_diag_set_repeat_limit(ad, 0);
@@ -465,11 +465,11 @@ static bool assign_phase(output_run *R) {
   guint kept = 0;
   bool ok = true;
   for (guint i = 0; i < R->letters->len; i++) {
-    output_letter rec = g_array_index(R->letters, output_letter, i);
+    run_letter rec = g_array_index(R->letters, run_letter, i);
     size_t arm = tg_assign_get_arm(R->assign, i);
     if (arm != TG_ARM_NONE) {
       rec.arm = intern(R, tg_assign_get_arm_name(R->assign, arm));
-      g_array_index(R->letters, output_letter, kept++) = rec;
+      g_array_index(R->letters, run_letter, kept++) = rec;
       continue;
     }
     /* read the row again for its key, and reject it with the module's reason */
@@ -497,7 +497,7 @@ static bool assign_phase(output_run *R) {
 
 /* ---- plan ------------------------------------------------------------------------- */
 
-static int group_cmp(const output_letter *x, const output_letter *y) {
+static int group_cmp(const run_letter *x, const run_letter *y) {
   if (x->plan != y->plan) return x->plan < y->plan ? -1 : 1; /* municipality, then list */
   if (x->variant != y->variant) return x->variant < y->variant ? -1 : 1;
   if (x->arm != y->arm) return x->arm < y->arm ? -1 : 1;
@@ -505,7 +505,7 @@ static int group_cmp(const output_letter *x, const output_letter *y) {
 }
 
 static int letter_cmp_postal(gconstpointer a, gconstpointer b) {
-  const output_letter *x = a, *y = b;
+  const run_letter *x = a, *y = b;
   int g = group_cmp(x, y);
   if (g) return g;
   if (x->postal != y->postal) return x->postal < y->postal ? -1 : 1;
@@ -513,7 +513,7 @@ static int letter_cmp_postal(gconstpointer a, gconstpointer b) {
 }
 
 static int letter_cmp_input(gconstpointer a, gconstpointer b) {
-  const output_letter *x = a, *y = b;
+  const run_letter *x = a, *y = b;
   int g = group_cmp(x, y);
   if (g) return g;
   return x->row < y->row ? -1 : x->row > y->row;
@@ -521,14 +521,14 @@ static int letter_cmp_input(gconstpointer a, gconstpointer b) {
 
 /* Order the letters and cut every group into batches of at most batch-size
  * letters.  Batch files are named <municipality>_<list type>_<variant>[_<arm>]_<nnn>.pdf. */
-static void plan_phase(output_run *R) {
+static void plan_phase(run_state *R) {
   const tg_output_spec *o = &R->job->output;
   g_array_sort(R->letters, o->sort == TG_SORT_POSTAL ? letter_cmp_postal : letter_cmp_input);
   size_t n = R->letters->len, i = 0;
   while (i < n) {
-    const output_letter *first = &g_array_index(R->letters, output_letter, i);
+    const run_letter *first = &g_array_index(R->letters, run_letter, i);
     size_t end = i;
-    while (end < n && group_cmp(first, &g_array_index(R->letters, output_letter, end)) == 0) end++;
+    while (end < n && group_cmp(first, &g_array_index(R->letters, run_letter, end)) == 0) end++;
     const plan *p = &g_array_index(R->plans, plan, first->plan);
     size_t per = o->batch_size ? o->batch_size : end - i;
     for (size_t s = i, k = 1; s < end; s += per, k++) {
@@ -540,9 +540,9 @@ static void plan_phase(output_run *R) {
       if (R->opt->shard_count > 1 && R->opt->shard_index)
         g_string_append_printf(name, "_s%uof%u", R->opt->shard_index, R->opt->shard_count);
       g_string_append_printf(name, "_%03zu.pdf", k);
-      output_batch b = {s, MIN(per, end - s), g_string_free(name, FALSE)};
+      run_batch b = {s, MIN(per, end - s), g_string_free(name, FALSE)};
       for (size_t q = s; q < s + b.count; q++)
-        g_array_index(R->letters, output_letter, q).batch = R->batches->len;
+        g_array_index(R->letters, run_letter, q).batch = R->batches->len;
       g_array_append_val(R->batches, b);
     }
     i = end;
@@ -559,7 +559,7 @@ typedef struct {
   tg_diag *rd;          /* diagnostics of the current row */
 } worker;
 
-static worker *worker_new(const output_run *R) {
+static worker *worker_new(const run_state *R) {
   worker *w = g_new0(worker, 1);
   w->ctx = tg_layout_ctx_new(R->fonts);
   w->readers = g_new0(tg_targets *, R->plans->len + 1);
@@ -569,7 +569,7 @@ static worker *worker_new(const output_run *R) {
   return w;
 }
 
-static void worker_free(const output_run *R, worker *w) {
+static void worker_free(const run_state *R, worker *w) {
   for (guint i = 0; i < R->plans->len; i++) {
     tg_targets_free(w->readers[i]);
     tg_letter_free(w->letters[i]);
@@ -582,7 +582,7 @@ static void worker_free(const output_run *R, worker *w) {
 }
 
 /* Read the row of a letter record again (seeking back to it). */
-static bool reread(const output_run *R, worker *w, const output_letter *rec, tg_row *row) {
+static bool reread(const run_state *R, worker *w, const run_letter *rec, tg_row *row) {
   const plan *p = &g_array_index(R->plans, plan, rec->plan);
   if (!w->readers[rec->plan]) {
     w->readers[rec->plan] = tg_targets_open(p->list->file, &p->read_opt, w->rd);
@@ -599,7 +599,7 @@ static bool reread(const output_run *R, worker *w, const output_letter *rec, tg_
 }
 
 /* The page with the control number added ("14999-1-000002 1/2"). */
-static bool with_control_number(const output_run *R, worker *w, const tg_page *page, const char *id,
+static bool with_control_number(const run_state *R, worker *w, const tg_page *page, const char *id,
                                 size_t pg, size_t npages, tg_page *out) {
   *out = *page;
   const tg_control_number *cn = &R->job->output.control;
@@ -622,7 +622,7 @@ static bool with_control_number(const output_run *R, worker *w, const tg_page *p
 }
 
 /* Create a batch PDF privately (0600) before Cairo opens it. */
-static tg_sink *open_batch_pdf(const output_run *R, const char *path, tg_diag *d) {
+static tg_sink *open_batch_pdf(const run_state *R, const char *path, tg_diag *d) {
   if (!tg_create_private(path, d)) return NULL;
   char date[32];
   tg_pdf_date(R->job->date, date, sizeof date);
@@ -633,7 +633,7 @@ static tg_sink *open_batch_pdf(const output_run *R, const char *path, tg_diag *d
 }
 
 /* The batch's label sheets and mailing list, after its letters. */
-static bool write_address_sheets(const output_run *R, const output_batch *b, GArray *addresses,
+static bool write_address_sheets(const run_state *R, const run_batch *b, GArray *addresses,
                                  FILE *trace, GPtrArray *files, tg_diag *d) {
   const tg_output_spec *o = &R->job->output;
   char date[32];
@@ -646,7 +646,7 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
     char *path = g_build_filename(R->stage_dir, name, NULL);
     if (trace) fprintf(trace, "labels %s sheet=%s\n", name, R->labels.name);
     ok = tg_create_private(path, d) &&
-         output_write_labels(&R->labels, R->fonts, addresses, path, &po, trace, d) &&
+         run_write_labels(&R->labels, R->fonts, addresses, path, &po, trace, d) &&
          (!R->password || tg_pdf_encrypt(path, R->password, d));
     if (ok) g_ptr_array_add(files, g_strdup(name));
     g_free(path);
@@ -656,7 +656,7 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
     char *csv = g_strdup_printf("%s_addresses.csv", stem), *pdf = g_strdup_printf("%s_addresses.pdf", stem);
     char *csv_path = g_build_filename(R->stage_dir, csv, NULL), *pdf_path = g_build_filename(R->stage_dir, pdf, NULL);
     ok = tg_create_private(pdf_path, d) &&
-         output_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d) &&
+         run_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d) &&
          (!R->password || tg_pdf_encrypt(pdf_path, R->password, d));
     if (ok) {
       g_ptr_array_add(files, g_strdup(csv));
@@ -674,8 +674,8 @@ static bool write_address_sheets(const output_run *R, const output_batch *b, GAr
 /* What one batch produced; merged into the run in batch order, so the result
  * does not depend on which thread rendered which batch. */
 typedef struct {
-  GArray *manifest;   /* output_manifest_entry */
-  GArray *rejections; /* output_rejection */
+  GArray *manifest;   /* run_manifest_entry */
+  GArray *rejections; /* run_rejection */
   GPtrArray *assign_keys; /* the key of each manifest entry (experiment) */
   GStringChunk *keys;     /* holds them */
   GPtrArray *files;   /* address sheets written (file names) */
@@ -700,18 +700,18 @@ static void batch_result_clear(batch_result *r) {
 }
 
 /* Render the letters of one batch into its own sinks. */
-static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batch_result *res,
+static void render_batch(const run_state *R, worker *w, uint32_t batch_no, batch_result *res,
                          gint *letters_done) {
-  const output_batch *b = &g_array_index(R->batches, output_batch, batch_no);
-  res->manifest = g_array_sized_new(FALSE, TRUE, sizeof(output_manifest_entry), (guint)b->count);
-  res->rejections = g_array_new(FALSE, TRUE, sizeof(output_rejection));
+  const run_batch *b = &g_array_index(R->batches, run_batch, batch_no);
+  res->manifest = g_array_sized_new(FALSE, TRUE, sizeof(run_manifest_entry), (guint)b->count);
+  res->rejections = g_array_new(FALSE, TRUE, sizeof(run_rejection));
   g_array_set_clear_func(res->rejections, rejection_clear);
   res->assign_keys = g_ptr_array_new();
   res->keys = g_string_chunk_new(R->assign ? 4096 : 1);
   res->files = g_ptr_array_new_with_free_func(g_free);
   bool sheets = !R->opt->check_only && (R->job->output.labels || R->job->output.address_list);
-  GArray *addresses = g_array_new(FALSE, TRUE, sizeof(output_address));
-  g_array_set_clear_func(addresses, output_address_clear);
+  GArray *addresses = g_array_new(FALSE, TRUE, sizeof(run_address));
+  g_array_set_clear_func(addresses, run_address_clear);
   res->rendered = g_new0(uint64_t, R->plans->len + 1);
   res->rejected = g_new0(uint64_t, R->plans->len + 1);
   res->diag = tg_diag_new();
@@ -753,7 +753,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
       res->ok = false;
       break;
     }
-    const output_letter *rec = &g_array_index(R->letters, output_letter, i);
+    const run_letter *rec = &g_array_index(R->letters, run_letter, i);
     const plan *p = &g_array_index(R->plans, plan, rec->plan);
     tg_row row;
     if (!reread(R, w, rec, &row)) {
@@ -762,7 +762,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     }
     if (!w->letters[rec->plan]) w->letters[rec->plan] = tg_letter_new(p->merge);
     tg_letter *letter = w->letters[rec->plan];
-    output_letter_id(R, rec, letter->id, sizeof letter->id);
+    run_letter_id(R, rec, letter->id, sizeof letter->id);
     letter->arm_name = rec->arm ? g_ptr_array_index(R->names, rec->arm) : NULL;
     tg_pages pages = {0};
     bool good = tg_merge_row(p->merge, &row, p->list->file, letter, w->rd) &&
@@ -775,7 +775,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
     if (!good) {
       reject(R, rec->plan, &row, w->rd, res->rejections, res->rejected);
     } else {
-      output_manifest_entry me = {(uint32_t)i, batch_no, page_in_batch + 1,
+      run_manifest_entry me = {(uint32_t)i, batch_no, page_in_batch + 1,
                                   (uint16_t)pages.npages, 0,
                                   pages.barcodes ? 1 : pages.barcodes_omitted ? 0 : -1};
       tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number,
@@ -793,9 +793,9 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
       page_in_batch += me.page_count + me.blank_pages;
       g_array_append_val(res->manifest, me);
       if (sheets) {
-        output_address ad = {g_strdup(letter->id), g_strdup(p->address_col >= 0 ? row.fields[p->address_col] : ""),
+        run_address ad = {g_strdup(letter->id), g_strdup(p->address_col >= 0 ? row.fields[p->address_col] : ""),
                              g_strdup(p->name_col >= 0 ? row.fields[p->name_col] : ""), ""};
-        output_postal_text(rec->postal, ad.postal);
+        run_postal_text(rec->postal, ad.postal);
         g_array_append_val(addresses, ad);
       }
       if (R->assign) { /* the rest of its assignment.csv line follows from the letter */
@@ -841,7 +841,7 @@ static void render_batch(const output_run *R, worker *w, uint32_t batch_no, batc
 
 /* The worker threads take batches in turn from a shared counter. */
 typedef struct {
-  const output_run *R;
+  const run_state *R;
   batch_result *results;
   gint next_batch;   /* atomic */
   gint letters_done; /* atomic */
@@ -872,10 +872,10 @@ static gpointer pool_thread(gpointer data) {
   return NULL;
 }
 
-static bool render_phase(output_run *R) {
+static bool render_phase(run_state *R) {
   /* one entry per letter: reserved once, not doubled as it grows */
   g_array_free(R->manifest, TRUE);
-  R->manifest = g_array_sized_new(FALSE, TRUE, sizeof(output_manifest_entry), R->letters->len);
+  R->manifest = g_array_sized_new(FALSE, TRUE, sizeof(run_manifest_entry), R->letters->len);
   if (!R->opt->check_only && R->opt->png) {
     char *pdir = g_build_filename(R->stage_dir, "proofs", NULL);
     bool ok = tg_mkdir_private(pdir, R->d);
@@ -908,7 +908,7 @@ static bool render_phase(output_run *R) {
     ok = ok && r->ok;
     g_array_append_vals(R->manifest, r->manifest->data, r->manifest->len);
     for (guint i = 0; i < r->rejections->len; i++)
-      g_array_append_val(R->rejections, g_array_index(r->rejections, output_rejection, i));
+      g_array_append_val(R->rejections, g_array_index(r->rejections, run_rejection, i));
     g_array_set_clear_func(r->rejections, NULL); /* moved, not copied */
     for (guint i = 0; i < r->assign_keys->len; i++)
       g_ptr_array_add(R->assign_keys, g_ptr_array_index(r->assign_keys, i));
@@ -924,7 +924,7 @@ static bool render_phase(output_run *R) {
     if (R->opt->trace && r->trace_len) fwrite(r->trace, 1, r->trace_len, R->opt->trace);
     if (r->ok && !R->opt->check_only && R->opt->pdf)
       g_ptr_array_add(R->outputs,
-                      g_strdup(g_array_index(R->batches, output_batch, bi).name));
+                      g_strdup(g_array_index(R->batches, run_batch, bi).name));
     for (guint i = 0; r->ok && i < r->files->len; i++)
       g_ptr_array_add(R->outputs, g_strdup(g_ptr_array_index(r->files, i)));
     batch_result_clear(r); /* merged: free it now, not with the last batch */
@@ -943,7 +943,7 @@ static bool render_phase(output_run *R) {
 /* ---- the output folder --------------------------------------------------------------- */
 
 /* Remove staging and old folders left beside `out` by runs that died. */
-static void remove_stale_siblings(output_run *R) {
+static void remove_stale_siblings(run_state *R) {
   char *parent = g_path_get_dirname(R->out_dir);
   char *base = g_path_get_basename(R->out_dir);
   GDir *dir = g_dir_open(parent, 0, NULL);
@@ -969,7 +969,7 @@ static void remove_stale_siblings(output_run *R) {
   g_free(base);
 }
 
-static bool prepare_output(output_run *R) {
+static bool prepare_output(run_state *R) {
   struct stat st;
   if (lstat(R->out_dir, &st) == 0) {
     if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
@@ -1007,7 +1007,7 @@ static bool prepare_output(output_run *R) {
 
 /* Move the finished staging folder into place (replacing the old output with
  * --force). */
-static bool commit_output(output_run *R) {
+static bool commit_output(run_state *R) {
   struct stat st;
   char *old = NULL;
   if (lstat(R->out_dir, &st) == 0) {
@@ -1037,17 +1037,17 @@ static bool commit_output(output_run *R) {
 
 tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg_diag *d) {
   memset(sum, 0, sizeof *sum);
-  output_run R = {.job = job, .opt = opt, .sum = sum, .d = d};
+  run_state R = {.job = job, .opt = opt, .sum = sum, .d = d};
   R.out_dir = opt->out_dir ? opt->out_dir : "out";
   R.designs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                     (GDestroyNotify)tg_design_free);
   R.plans = g_array_new(FALSE, TRUE, sizeof(plan));
-  R.letters = g_array_new(FALSE, TRUE, sizeof(output_letter));
-  R.rejections = g_array_new(FALSE, TRUE, sizeof(output_rejection));
+  R.letters = g_array_new(FALSE, TRUE, sizeof(run_letter));
+  R.rejections = g_array_new(FALSE, TRUE, sizeof(run_rejection));
   g_array_set_clear_func(R.rejections, rejection_clear);
-  R.batches = g_array_new(FALSE, TRUE, sizeof(output_batch));
+  R.batches = g_array_new(FALSE, TRUE, sizeof(run_batch));
   g_array_set_clear_func(R.batches, batch_clear);
-  R.manifest = g_array_new(FALSE, TRUE, sizeof(output_manifest_entry));
+  R.manifest = g_array_new(FALSE, TRUE, sizeof(run_manifest_entry));
   R.names = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(R.names, g_strdup("-"));
   R.outputs = g_ptr_array_new_with_free_func(g_free);
@@ -1076,7 +1076,7 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
                 opt->check_only ? "the check did not finish" : "nothing was written");
     ok = false;
   }
-  if (ok && !opt->check_only) ok = output_write_reports(&R) && commit_output(&R);
+  if (ok && !opt->check_only) ok = run_write_reports(&R) && commit_output(&R);
   if (ok && !opt->check_only)
     for (guint i = 0; i < R.outputs->len; i++) {
       char *path = g_build_filename(R.out_dir, (const char *)g_ptr_array_index(R.outputs, i), NULL);
@@ -1093,17 +1093,17 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
 }
 
 /* Accessors for the report writers (reports.c). */
-const char *output_plan_list_file(const output_run *R, uint32_t plan_no) {
+const char *run_plan_list_file(const run_state *R, uint32_t plan_no) {
   return g_array_index(R->plans, plan, plan_no).list->file;
 }
-const char *output_plan_list_type(const output_run *R, uint32_t plan_no) {
+const char *run_plan_list_type(const run_state *R, uint32_t plan_no) {
   return g_array_index(R->plans, plan, plan_no).list->type;
 }
-void output_letter_id(const output_run *R, const output_letter *l, char *buf, size_t size) {
+void run_letter_id(const run_state *R, const run_letter *l, char *buf, size_t size) {
   const plan *p = &g_array_index(R->plans, plan, l->plan);
   g_snprintf(buf, size, "%s-%u-%06u", p->muni->id, p->list_no, l->row);
 }
 
-const char *output_plan_municipality(const output_run *R, uint32_t plan_no) {
+const char *run_plan_municipality(const run_state *R, uint32_t plan_no) {
   return g_array_index(R->plans, plan, plan_no).muni->id;
 }
