@@ -65,8 +65,8 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *summary
  * whole job: same job, shards 1..N each once, checksums intact, no letter or
  * rejected row twice, every list's rows all read.  Nothing is written unless
  * all checks pass. */
-tg_exit tg_merge_outputs(const char *const *dirs, size_t n, const char *out_dir, bool force,
-                         tg_summary *summary, tg_diag *d);
+tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, bool force,
+                       tg_summary *summary, tg_diag *d);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
-/* merge.c — joining the outputs of a sharded run into one hand-off folder.
+/* join.c — joining the outputs of a sharded run into one hand-off folder.
  *
  * `tegami run --shard K/N` renders a disjoint part of a job on each machine.
- * tg_merge_outputs() takes their output folders and proves that together
+ * tg_join_shards() takes their output folders and proves that together
  * they are the whole job before writing anything:
  *
  *   - every folder verifies against its SHA256SUMS;
@@ -337,8 +337,8 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
   return ok;
 }
 
-tg_exit tg_merge_outputs(const char *const *dirs, size_t n, const char *out_dir, bool force,
-                         tg_summary *sum, tg_diag *d) {
+tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, bool force,
+                       tg_summary *sum, tg_diag *d) {
   memset(sum, 0, sizeof *sum);
   if (g_file_test(out_dir, G_FILE_TEST_EXISTS) && !force) {
     tg_diag_add(d, TG_ERROR, TG_KIND_USAGE, "output.exists", "%s exists; nothing was changed",
