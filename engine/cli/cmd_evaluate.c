@@ -5,7 +5,7 @@
  * per arm with its interval and each arm's difference from the reference arm
  * (overall, stratified and per stratum), and writes evaluation.txt,
  * evaluation.csv and the chart (PDF, PNG) into the output folder.  The method
- * is in docs/evaluation.md; the computation in lib/output/evaluate.c.
+ * is in docs/evaluation.md; the computation in lib/experiment/evaluate.c.
  */
 #include <glib.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* assign.c — randomised, balanced assignment of people to experiment arms.
  *
- * Part of the output stage: the run loop registers every person of an
+ * Part of the experiment stage: the run loop registers every person of an
  * experiment (key and stratum) during its planning phase, asks for the arms,
  * and writes them to assignment.csv (assignment_csv.c) and on the letters.
  *

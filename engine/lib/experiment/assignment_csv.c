@@ -1,6 +1,6 @@
 /* assignment_csv.c — writing assignment.csv, the allocation table of an experiment.
  *
- * Part of the output stage.  The run loop writes one line per letter as it
+ * Part of the experiment stage.  The run loop writes one line per letter as it
  * renders: which person (key) got which variant and arm, in which stratum, on
  * which letter date.  The evaluator later joins it with the visits
  * (tegami evaluate).  It holds personal identifiers (the key), so it is

@@ -1,6 +1,6 @@
 /* evaluate.c — joining assignment.csv with later clinic visits, and reporting per arm.
  *
- * Part of the output stage, behind `tegami evaluate`.  Both inputs are read
+ * Part of the experiment stage, behind `tegami evaluate`.  Both inputs are read
  * with the targets reader (UTF-8 or CP932, BOM, RFC 4180 quoting; rows that
  * cannot be read are reported and left out).  Every person of assignment.csv
  * is one unit in one arm and stratum; a person with no matching visit did not

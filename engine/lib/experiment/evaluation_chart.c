@@ -1,6 +1,6 @@
-/* chart.c — the evaluation chart: visit rate per arm with its interval, as PDF and PNG.
+/* evaluation_chart.c — the evaluation chart: visit rate per arm with its interval, as PDF and PNG.
  *
- * Part of the output stage, drawn for `tegami evaluate` from a finished
+ * Part of the experiment stage, drawn for `tegami evaluate` from a finished
  * tg_evaluation (aggregate counts only).  One A4 landscape page: a bar per
  * arm, overall and (when there are several) per stratum up to MAX_GROUPS,
  * each with its confidence interval as a whisker, the value above it and the

@@ -1,6 +1,6 @@
 /* stats.c — the statistics behind `tegami evaluate`: proportions and their differences.
  *
- * Part of the output stage; used by evaluate.c, tested against hand-computed
+ * Part of the experiment stage; used by evaluate.c, tested against hand-computed
  * values in tests/unit/test_evaluate.c.  Each method is the one
  * docs/evaluation.md justifies:
  *   - a proportion's interval: Wilson score interval;

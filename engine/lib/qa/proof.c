@@ -1,7 +1,7 @@
 /* proof.c — `tegami proof`: every variant × segment × arm of a design, drawn
  * for sample personas, as PDF and PNG, with a page that compares them.
  *
- * Part of the output stage.  Designers and municipal staff review letters
+ * Part of the qa stage.  Designers and municipal staff review letters
  * before a run: tg_proof() reads a personas file (synthetic rows grouped by
  * list type, and the municipality's profile for {{sender.*}} and
  * {{municipality.*}}), compiles the design against each type's columns, and

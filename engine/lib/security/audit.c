@@ -1,6 +1,6 @@
 /* audit.c — the audit log: an append-only, hash-chained record of operations.
  *
- * Part of the output stage because it records what commands did with jobs,
+ * Part of the security stage; it records what commands did with jobs,
  * lists and outputs (API and format: tegami/security.h, "audit log").  One line
  * per command:
  *

@@ -1,6 +1,6 @@
 /* encrypt.c — passwords and AES-256 encryption of finished PDFs (libqpdf).
  *
- * Part of the output stage: it works on files the run has already finished
+ * Part of the security stage: it works on files the run has already finished
  * (API: tegami/security.h, "encryption of finished PDFs").  Encryption is PDF
  * 2.0 standard security, revision 6 (AESV3): AES-256 for the content and the
  * SHA-2 family for the key derivation, all on the CRYPTREC list.  Every

@@ -1,6 +1,6 @@
 /* purge.c — removing a job's outputs and temporaries at the end of the work.
  *
- * Part of the output stage: it removes what the run wrote (API and the rule
+ * Part of the security stage: it removes what the run wrote (API and the rule
  * that decides what is a tegami output folder: tegami/security.h, "purge").
  * The walk is done twice over open directory descriptors — once to decide,
  * once to remove — with every entry looked at through lstat-like calls and
