@@ -16,6 +16,8 @@
 #ifndef TEGAMI_EXPERIMENT_H
 #define TEGAMI_EXPERIMENT_H
 
+#include <stdio.h>
+
 #include "tegami/diag.h"
 
 #ifdef __cplusplus
@@ -188,15 +190,26 @@ char *tg_evaluation_format(const tg_evaluation *e);
 /* evaluation.csv: one line per group and arm (newly written, atomically). */
 bool tg_evaluation_write_csv(const tg_evaluation *e, const char *path, tg_diag *d);
 /* The chart: visit rate per arm with its interval, overall and per stratum
- * (at most 8 strata are drawn); PDF and/or PNG (either path may be NULL).
- * Labels are set in the private font set (NULL: the default listing). */
+ * (at most 8 strata are drawn), one A4 landscape page placed like a letter's
+ * and drawn by the render stage's sinks: PDF, PNG and/or a trace of its items
+ * (each may be NULL).  Labels are set by the text engine in the private font
+ * set (NULL: the default listing); a character no font can draw is an error
+ * (layout.glyph-missing), never a missing glyph. */
 bool tg_evaluation_write_chart(const tg_evaluation *e, const char *pdf_path, const char *png_path,
-                               const char *fontset, tg_diag *d);
+                               FILE *trace, const char *fontset, tg_diag *d);
+
+typedef struct tg_eval_chart_options {
+  const char *fontset; /* the labels' font set listing (NULL: the default) */
+  bool no_chart_files; /* no evaluation.pdf and evaluation.png */
+  FILE *trace;         /* also trace the chart's items here (NULL: none) */
+} tg_eval_chart_options;
+
 /* All of the above into folder `dir` (created 0700): evaluation.txt (the
- * report), evaluation.csv, evaluation.pdf and evaluation.png.  Refuses
- * (output.exists) to replace an earlier evaluation unless `force`. */
+ * report), evaluation.csv, evaluation.pdf and evaluation.png (chart may be
+ * NULL: both, in the default font set).  Refuses (output.exists) to replace
+ * an earlier evaluation unless `force`. */
 bool tg_evaluation_write_outputs(const tg_evaluation *e, const char *dir, bool force,
-                                 const char *fontset, tg_diag *d);
+                                 const tg_eval_chart_options *chart, tg_diag *d);
 void tg_evaluation_free(tg_evaluation *e);
 
 #ifdef __cplusplus

@@ -681,7 +681,9 @@ bool tg_evaluation_write_csv(const tg_evaluation *e, const char *path, tg_diag *
 }
 
 bool tg_evaluation_write_outputs(const tg_evaluation *e, const char *dir, bool force,
-                                 const char *fontset, tg_diag *d) {
+                                 const tg_eval_chart_options *chart, tg_diag *d) {
+  tg_eval_chart_options none = {0};
+  if (!chart) chart = &none;
   static const char *const names[] = {"evaluation.txt", "evaluation.csv", "evaluation.pdf",
                                       "evaluation.png"};
   char *paths[G_N_ELEMENTS(names)];
@@ -706,7 +708,10 @@ bool tg_evaluation_write_outputs(const tg_evaluation *e, const char *dir, bool f
     g_free(report);
   }
   ok = ok && tg_evaluation_write_csv(e, paths[1], d);
-  ok = ok && tg_evaluation_write_chart(e, paths[2], paths[3], fontset, d);
+  bool files = !chart->no_chart_files;
+  if (files || chart->trace)
+    ok = ok && tg_evaluation_write_chart(e, files ? paths[2] : NULL, files ? paths[3] : NULL,
+                                         chart->trace, chart->fontset, d);
   for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
     g_free(paths[i]);
   return ok;

@@ -6,16 +6,19 @@
  * each with its confidence interval as a whisker, the value above it and the
  * arm below it, and the differences from the reference arm as a footnote.
  * Bars are told apart by grey level and by their label, so the chart reads
- * the same printed in black and white.  Text is set with Cairo's simple text
- * calls in the faces of the private font set (tg_fonts): each character goes
- * to the first face that has it, so Japanese labels never fall back to a
- * font outside the set.  The PDF's date is SOURCE_DATE_EPOCH or the latest
+ * the same printed in black and white.
+ *
+ * The chart is a page of placed items like a letter's: rectangles and lines
+ * made here, texts set by the layout stage's text engine (tg_layout_frame:
+ * the private font set with its fallback faces, kinsoku, and an error rather
+ * than a missing glyph), drawn by the render stage's PDF and PNG sinks and,
+ * for golden tests, written by its trace sink.  Items are named
+ * "evaluation/<part>".  The PDF's date is SOURCE_DATE_EPOCH or the latest
  * letter date, so the same inputs give the same bytes.
  */
 #include "experiment/experiment_private.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,60 +26,100 @@
 #define PAGE_H     595.2755905511812
 #define MAX_GROUPS 9 /* overall + 8 strata */
 #define PNG_DPI    150.0
+#define MIN_TEXT   5.0 /* labels shrink down to this size to fit */
+#define FAMILY     "BIZ UDPGothic"
 
+/* The chart being placed: items in page order, texts set in ctx. */
 typedef struct {
-  const tg_fonts *fonts;
-  const tg_face *main; /* the labels' face */
-} typeset;
-
-/* The face that draws cp: the main face, then every face of the set in order. */
-static const tg_face *face_for(const typeset *ts, uint32_t cp) {
-  if (tg_face_has_char(ts->main, cp, 0)) return ts->main;
-  for (size_t i = 0; i < tg_fonts_get_count(ts->fonts); i++)
-    if (tg_face_has_char(tg_fonts_get(ts->fonts, i), cp, 0)) return tg_fonts_get(ts->fonts, i);
-  return ts->main;
-}
-
-/* Draw (or only measure, when draw is false) text at the current point. */
-static double text_run(cairo_t *cr, const typeset *ts, const char *s, double size_pt, bool draw) {
-  double width = 0;
-  const char *p = s, *end = s + strlen(s);
-  while (p < end) {
-    uint32_t cp;
-    int n = tg_utf8_decode(p, (size_t)(end - p), &cp);
-    const tg_face *f = face_for(ts, cp);
-    const char *q = p + n;
-    while (q < end) { /* extend the run while the same face applies */
-      int m = tg_utf8_decode(q, (size_t)(end - q), &cp);
-      if (face_for(ts, cp) != f) break;
-      q += m;
-    }
-    char *run = g_strndup(p, (gsize)(q - p));
-    cairo_set_font_face(cr, tg_face_get_cairo_face(f));
-    cairo_set_font_size(cr, size_pt);
-    cairo_text_extents_t ext;
-    cairo_text_extents(cr, run, &ext);
-    if (draw) cairo_show_text(cr, run); /* advances the current point */
-    width += ext.x_advance;
-    g_free(run);
-    p = q;
-  }
-  return width;
-}
+  tg_layout_ctx *ctx;
+  GArray *items; /* tg_item */
+  tg_diag *d;
+  bool ok;
+} drawing;
 
 typedef enum { LEFT, CENTRE, RIGHT } align;
 
-/* Text with its baseline at y; shrunk (down to 5 pt) to fit max_w when given. */
-static void text_at(cairo_t *cr, const typeset *ts, const char *s, double x, double y,
-                    double size_pt, align al, double max_w) {
-  double w = text_run(cr, ts, s, size_pt, false);
-  if (max_w > 0 && w > max_w && w > 0) {
-    size_pt = fmax(5, size_pt * max_w / w);
-    w = text_run(cr, ts, s, size_pt, false);
+static uint32_t grey_rgba(double grey) {
+  uint32_t g = (uint32_t)lround(grey * 255);
+  return g << 24 | g << 16 | g << 8 | 0xFF;
+}
+
+static void rect(drawing *D, const char *part, double x, double y, double w, double h,
+                 double stroke_pt, uint32_t stroke, uint32_t fill) {
+  tg_item it = {.type = TG_ITEM_RECT, .block = part, .x_pt = x, .y_pt = y};
+  it.u.rect.w_pt = w;
+  it.u.rect.h_pt = h;
+  it.u.rect.stroke_pt = stroke_pt;
+  it.u.rect.stroke = stroke;
+  it.u.rect.fill = fill;
+  g_array_append_val(D->items, it);
+}
+
+static void line(drawing *D, const char *part, double x1, double y1, double x2, double y2,
+                 double width_pt, uint32_t color, bool dashed) {
+  tg_item it = {.type = TG_ITEM_LINE, .block = part, .x_pt = x1, .y_pt = y1, .color = color};
+  it.u.line.x2_pt = x2;
+  it.u.line.y2_pt = y2;
+  it.u.line.width_pt = width_pt;
+  it.u.line.dashed = dashed;
+  g_array_append_val(D->items, it);
+}
+
+/* Set `frame`: on one line, shrinking to fit its width; a text too long
+ * even at MIN_TEXT is set at that size on one line, wider than asked. */
+static bool set_line(drawing *D, tg_frame_spec *fs, const char *s, const char *part,
+                     const tg_item **items, size_t *n) {
+  tg_diag *tried = tg_diag_new();
+  bool ok = tg_layout_frame(D->ctx, fs, s, part, items, n, NULL, tried);
+  bool overflow_only = !ok && tg_diag_count(tried) > 0;
+  for (size_t i = 0; overflow_only && i < tg_diag_count(tried); i++)
+    overflow_only = strcmp(tg_diag_get(tried, i)->code, "layout.overflow") == 0;
+  if (overflow_only) {
+    tg_diag_clear(tried);
+    fs->width_pt = 0;
+    fs->size_pt = MIN_TEXT;
+    fs->min_size_pt = 0;
+    ok = tg_layout_frame(D->ctx, fs, s, part, items, n, NULL, tried);
   }
-  double x0 = al == LEFT ? x : al == CENTRE ? x - w / 2 : x - w;
-  cairo_move_to(cr, x0, y);
-  text_run(cr, ts, s, size_pt, true);
+  tg_diag_take(D->d, tried);
+  tg_diag_free(tried);
+  return ok;
+}
+
+/* Text with its baseline at y, aligned at x; shrunk (down to MIN_TEXT) to
+ * fit max_w when given. */
+static void text_at(drawing *D, const char *part, const char *s, double x, double y,
+                    double size_pt, align al, double max_w) {
+  if (!D->ok || !*s) return;
+  tg_frame_spec fs = {.family = FAMILY,
+                      .weight = 400,
+                      .size_pt = size_pt,
+                      .line_height = 1.0,
+                      .width_pt = max_w,
+                      .max_lines = 1,
+                      .min_size_pt = max_w > 0 ? fmin(MIN_TEXT, size_pt) : 0};
+  const tg_item *it;
+  size_t n;
+  if (!set_line(D, &fs, s, part, &it, &n)) {
+    D->ok = false;
+    return;
+  }
+  /* the line's extent and baseline, then placed as asked */
+  double left = INFINITY, right = -INFINITY, base = 0;
+  for (size_t i = 0; i < n; i++)
+    if (it[i].type == TG_ITEM_GLYPHS) {
+      left = fmin(left, it[i].x_pt);
+      right = fmax(right, it[i].x_pt + it[i].u.glyphs.width_pt);
+      base = it[i].y_pt;
+    }
+  if (!(right >= left)) return;
+  double w = right - left, x0 = al == LEFT ? x : al == CENTRE ? x - w / 2 : x - w;
+  for (size_t i = 0; i < n; i++) {
+    tg_item moved = it[i];
+    moved.x_pt += x0 - left;
+    moved.y_pt += y - base;
+    g_array_append_val(D->items, moved);
+  }
 }
 
 static char *fmt(const char *format, double v) {
@@ -126,21 +169,19 @@ static char **stratum_lines(const char *key) {
   return (char **)g_ptr_array_free(parts, FALSE);
 }
 
-static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-
+/* Every item of the chart, in drawing order. */
+static void chart_items(drawing *D, const tg_evaluation *e) {
+  const uint32_t black = 0x000000FF;
   char *level = fmt("%g", (1 - e->alpha) * 100);
   char *title = g_strdup_printf("受診率と%s%%信頼区間（群別）", level);
-  text_at(cr, ts, title, 56, 50, 18, LEFT, PAGE_W - 112);
+  text_at(D, "evaluation/title", title, 56, 50, 18, LEFT, PAGE_W - 112);
   g_free(title);
   char *outcome = e->window_days > 0
                       ? g_strdup_printf("受診：通知日から%d日以内の医療機関受診", e->window_days)
                       : g_strdup("受診：通知日以降の医療機関受診");
   char *sub = g_strdup_printf("%s ／ 対象 %" G_GUINT64_FORMAT " 人 ／ 基準群 %s ／ 区間: Wilson法",
                               outcome, e->people, e->arms[e->reference]);
-  text_at(cr, ts, sub, 56, 72, 10, LEFT, PAGE_W - 112);
+  text_at(D, "evaluation/subtitle", sub, 56, 72, 10, LEFT, PAGE_W - 112);
   g_free(sub);
   g_free(outcome);
 
@@ -169,32 +210,19 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
 
   const double x0 = 80, x1 = PAGE_W - 40, y0 = 112, y1 = PAGE_H - 175;
   double sy = (y1 - y0) / ymax;
-  /* grid and axis */
-  cairo_set_line_width(cr, 0.5);
+  /* grid, scale and axes */
   for (int i = 0; i * step <= ymax + 1e-9; i++) {
     double v = i * step, y = y1 - v * sy;
-    cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
-    if (i) {
-      double dash[] = {2, 2};
-      cairo_set_dash(cr, dash, 2, 0);
-    }
-    cairo_move_to(cr, x0, y);
-    cairo_line_to(cr, x1, y);
-    cairo_stroke(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    line(D, "evaluation/grid", x0, y, x1, y, 0.5, grey_rgba(0.8), i > 0);
     char *t = fmt("%.0f", v * 100);
     char *lab = g_strdup_printf("%s%%", t);
-    text_at(cr, ts, lab, x0 - 6, y + 3.5, 9, RIGHT, 0);
+    text_at(D, "evaluation/scale", lab, x0 - 6, y + 3.5, 9, RIGHT, 0);
     g_free(lab);
     g_free(t);
   }
-  cairo_set_line_width(cr, 0.8);
-  cairo_move_to(cr, x0, y0 - 5);
-  cairo_line_to(cr, x0, y1);
-  cairo_line_to(cr, x1, y1);
-  cairo_stroke(cr);
-  text_at(cr, ts, "受診率", x0, y0 - 14, 10, CENTRE, 0);
+  line(D, "evaluation/axis", x0, y0 - 5, x0, y1, 0.8, black, false);
+  line(D, "evaluation/axis", x0, y1, x1, y1, 0.8, black, false);
+  text_at(D, "evaluation/axis-label", "受診率", x0, y0 - 14, 10, CENTRE, 0);
 
   /* bars */
   double slot = (x1 - x0) / (double)ng;
@@ -209,41 +237,30 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
       double gx = bx + (bar - bw) / 2;
       if (m->n) {
         double h = m->rate * sy;
-        cairo_rectangle(cr, gx, y1 - h, bw, h);
-        double grey = grey_of(a);
-        cairo_set_source_rgb(cr, grey, grey, grey);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        cairo_set_line_width(cr, 0.6);
-        cairo_stroke(cr);
+        rect(D, "evaluation/bar", gx, y1 - h, bw, h, 0.6, black, grey_rgba(grey_of(a)));
         /* the interval */
         double ylo = y1 - m->rate_lo * sy, yhi = y1 - m->rate_hi * sy, cap = fmin(6, bw / 4);
-        cairo_set_line_width(cr, 1.2);
-        cairo_move_to(cr, mid, ylo);
-        cairo_line_to(cr, mid, yhi);
-        cairo_move_to(cr, mid - cap, ylo);
-        cairo_line_to(cr, mid + cap, ylo);
-        cairo_move_to(cr, mid - cap, yhi);
-        cairo_line_to(cr, mid + cap, yhi);
-        cairo_stroke(cr);
+        line(D, "evaluation/interval", mid, ylo, mid, yhi, 1.2, black, false);
+        line(D, "evaluation/interval", mid - cap, ylo, mid + cap, ylo, 1.2, black, false);
+        line(D, "evaluation/interval", mid - cap, yhi, mid + cap, yhi, 1.2, black, false);
         char *v = fmt("%.1f", m->rate * 100);
         char *lab = g_strdup_printf("%s%%", v);
-        text_at(cr, ts, lab, mid, yhi - 4, fmin(9, bar * 0.3), CENTRE, bar);
+        text_at(D, "evaluation/rate", lab, mid, yhi - 4, fmin(9, bar * 0.3), CENTRE, bar);
         g_free(lab);
         g_free(v);
       }
-      text_at(cr, ts, m->arm, mid, y1 + 13, 9, CENTRE, bar);
+      text_at(D, "evaluation/arm", m->arm, mid, y1 + 13, 9, CENTRE, bar);
       char *n = g_strdup_printf("n=%" G_GUINT64_FORMAT, m->n);
-      text_at(cr, ts, n, mid, y1 + 24, 7, CENTRE, bar);
+      text_at(D, "evaluation/n", n, mid, y1 + 24, 7, CENTRE, bar);
       g_free(n);
     }
     if (grp->stratum) {
       char **lines = stratum_lines(grp->stratum);
       for (int i = 0; lines[i] && i < 3; i++)
-        text_at(cr, ts, lines[i], cx, y1 + 40 + 11 * i, 9, CENTRE, slot - 6);
+        text_at(D, "evaluation/group", lines[i], cx, y1 + 40 + 11 * i, 9, CENTRE, slot - 6);
       g_strfreev(lines);
     } else {
-      text_at(cr, ts, "全体", cx, y1 + 40, 10, CENTRE, slot - 6);
+      text_at(D, "evaluation/group", "全体", cx, y1 + 40, 10, CENTRE, slot - 6);
     }
   }
 
@@ -255,12 +272,12 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
     if (!m->has_diff) continue;
     char *d = signed_pt(m->diff), *lo = signed_pt(m->diff_lo), *hi = signed_pt(m->diff_hi);
     char *p = p_text(m->p_value);
-    char *line = g_strdup_printf(
+    char *line_text = g_strdup_printf(
         "全体の差 %s − %s：%s ポイント（%s%%信頼区間 %s 〜 %s）、%s%s", m->arm, ref, d, level, lo,
         hi, p, m->test && strcmp(m->test, "fisher") == 0 ? "（Fisher正確検定）" : "");
-    text_at(cr, ts, line, 56, fy, 10, LEFT, PAGE_W - 112);
+    text_at(D, "evaluation/difference", line_text, 56, fy, 10, LEFT, PAGE_W - 112);
     fy += 15;
-    g_free(line);
+    g_free(line_text);
     g_free(p);
     g_free(d);
     g_free(lo);
@@ -269,11 +286,11 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
     if (e->nstrata > 1 && s->has_diff) {
       d = signed_pt(s->diff), lo = signed_pt(s->diff_lo), hi = signed_pt(s->diff_hi);
       p = p_text(s->p_value);
-      line = g_strdup_printf("層別（Mantel-Haenszel）%s − %s：%s ポイント（%s 〜 %s）、%s", m->arm,
-                             ref, d, lo, hi, p);
-      text_at(cr, ts, line, 56, fy, 10, LEFT, PAGE_W - 112);
+      line_text = g_strdup_printf("層別（Mantel-Haenszel）%s − %s：%s ポイント（%s 〜 %s）、%s",
+                                  m->arm, ref, d, lo, hi, p);
+      text_at(D, "evaluation/difference", line_text, 56, fy, 10, LEFT, PAGE_W - 112);
       fy += 15;
-      g_free(line);
+      g_free(line_text);
       g_free(p);
       g_free(d);
       g_free(lo);
@@ -282,93 +299,67 @@ static void draw_chart(cairo_t *cr, const tg_evaluation *e, const typeset *ts) {
   }
   if (left_out) {
     char *note = g_strdup_printf("ほか %zu 層は evaluation.csv を参照", left_out);
-    text_at(cr, ts, note, 56, PAGE_H - 20, 8, LEFT, 0);
+    text_at(D, "evaluation/note", note, 56, PAGE_H - 20, 8, LEFT, 0);
     g_free(note);
   }
   g_free(level);
 }
 
-static cairo_status_t write_to_file(void *closure, const unsigned char *data, unsigned int len) {
-  return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+/* Draw the page into one sink and finish it. */
+static bool draw(tg_sink *s, const tg_page *page, tg_diag *d) {
+  bool ok = tg_sink_page(s, page, d);
+  ok = tg_sink_close(s, d) && ok;
+  tg_sink_free(s);
+  return ok;
 }
 
-static bool cairo_ok(cairo_surface_t *s, const char *path, tg_diag *d) {
-  cairo_status_t st = cairo_surface_status(s);
-  if (st == CAIRO_STATUS_SUCCESS) return true;
-  tg_diag_add(d, TG_ERROR, st == CAIRO_STATUS_WRITE_ERROR ? TG_KIND_SYSTEM : TG_KIND_LIBRARY,
-              "render.cairo", "cannot draw %s: %s", path, cairo_status_to_string(st));
-  return false;
-}
-
-static bool write_pdf(const tg_evaluation *e, const typeset *ts, const char *path, tg_diag *d) {
-  tg_atomic *a = tg_atomic_open(path, d);
-  if (!a) return false;
-  cairo_surface_t *s =
-      cairo_pdf_surface_create_for_stream(write_to_file, tg_atomic_get_file(a), PAGE_W, PAGE_H);
-  cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
+/* The PDF: written under a private temporary name, renamed when complete. */
+static bool write_pdf(const tg_evaluation *e, const tg_page *page, const char *path, tg_diag *d) {
+  char *tmp = tg_temp_path_for(path);
   char date[32];
   tg_pdf_date(e->last_letter_date ? e->last_letter_date : "2000-01-01", date, sizeof date);
-  cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
-  cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
-  cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "受診率の評価");
-  cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "tegami " TG_VERSION);
-  cairo_t *cr = cairo_create(s);
-  draw_chart(cr, e, ts);
-  cairo_show_page(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(s);
-  bool ok = cairo_ok(s, path, d);
-  cairo_surface_destroy(s);
-  if (!ok) {
-    tg_atomic_abort(a);
-    return false;
-  }
-  return tg_atomic_commit(a, d);
+  tg_pdf_options po = {.title = "受診率の評価", .date = date};
+  tg_sink *s = tg_create_private(tmp, d) ? tg_sink_pdf_new(tmp, &po, d) : NULL;
+  bool ok = s && draw(s, page, d) && tg_commit_rename(tmp, path, d);
+  if (!ok) g_unlink(tmp);
+  g_free(tmp);
+  return ok;
 }
 
-static bool write_png(const tg_evaluation *e, const typeset *ts, const char *path, tg_diag *d) {
-  double scale = PNG_DPI / 72.0;
-  cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(PAGE_W * scale),
-                                                  (int)lround(PAGE_H * scale));
-  cairo_t *cr = cairo_create(s);
-  cairo_scale(cr, scale, scale);
-  draw_chart(cr, e, ts);
-  cairo_destroy(cr);
-  cairo_surface_flush(s);
-  bool ok = cairo_ok(s, path, d);
-  tg_atomic *a = ok ? tg_atomic_open(path, d) : NULL;
-  if (a) {
-    cairo_status_t st = cairo_surface_write_to_png_stream(s, write_to_file, tg_atomic_get_file(a));
-    if (st != CAIRO_STATUS_SUCCESS) {
-      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "render.png", "cannot write %s: %s", path,
-                  cairo_status_to_string(st));
-      tg_atomic_abort(a);
-      ok = false;
-    } else {
-      ok = tg_atomic_commit(a, d);
-    }
-  } else {
-    ok = false;
-  }
-  cairo_surface_destroy(s);
+/* The PNG: the sink writes <prefix>-0001.png beside the final path (under a
+ * temporary name, private), which is then renamed into place. */
+static bool write_png(const tg_page *page, const char *path, tg_diag *d) {
+  char *tmp = tg_temp_path_for(path), *dir = g_path_get_dirname(path);
+  char *prefix = g_path_get_basename(tmp);
+  char *name = g_strdup_printf("%s-0001.png", prefix);
+  char *drawn = g_build_filename(dir, name, NULL);
+  tg_sink *s = tg_sink_png_new(dir, prefix, PNG_DPI, d);
+  bool ok = s && draw(s, page, d) && tg_commit_rename(drawn, path, d);
+  if (!ok) g_unlink(drawn);
+  g_free(drawn);
+  g_free(name);
+  g_free(prefix);
+  g_free(dir);
+  g_free(tmp);
   return ok;
 }
 
 bool tg_evaluation_write_chart(const tg_evaluation *e, const char *pdf_path, const char *png_path,
-                               const char *fontset, tg_diag *d) {
+                               FILE *trace, const char *fontset, tg_diag *d) {
   char *listing =
       fontset ? g_strdup(fontset) : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
   tg_fonts *fonts = tg_fonts_load(listing, d);
   g_free(listing);
   if (!fonts) return false;
-  typeset ts = {fonts, tg_fonts_find(fonts, "BIZ UDPGothic", 400)};
-  for (size_t i = 0; !ts.main && i < tg_fonts_get_count(fonts); i++)
-    if (!tg_face_is_fallback(tg_fonts_get(fonts, i))) ts.main = tg_fonts_get(fonts, i);
-  if (!ts.main) ts.main = tg_fonts_get_count(fonts) ? tg_fonts_get(fonts, 0) : NULL;
-  bool ok = ts.main != NULL;
-  if (!ok) tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "fonts.missing", "the font set holds no font");
-  if (ok && pdf_path) ok = write_pdf(e, &ts, pdf_path, d);
-  if (ok && png_path) ok = write_png(e, &ts, png_path, d);
+  drawing D = {tg_layout_ctx_new(fonts), g_array_new(FALSE, TRUE, sizeof(tg_item)), d, true};
+  chart_items(&D, e);
+  tg_page page = {PAGE_W, PAGE_H, NULL, D.items->len, (const tg_item *)D.items->data};
+  bool ok = D.ok;
+  if (ok && pdf_path) ok = write_pdf(e, &page, pdf_path, d);
+  if (ok && png_path) ok = write_png(&page, png_path, d);
+  if (ok && trace) ok = draw(tg_sink_trace_new(trace), &page, d);
+  g_array_free(D.items, TRUE);
+  tg_layout_ctx_free(D.ctx);
   tg_fonts_free(fonts);
   return ok;
 }
