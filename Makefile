@@ -2,6 +2,8 @@
 #   make demo   install what is missing, build (Release), render samples/ into out/
 #   make test   install what is missing, build with ASan+UBSan, run every test
 # Other targets: deps, build, bench, fuzz, format, clean.
+#   make format reformats every hand-written C source as .clang-format says
+#               (clang-format 14; tests/style/format.sh checks it in make test).
 #   make fuzz   build the libFuzzer targets with clang and run each for FUZZ_SECONDS
 #               (default 60; FUZZ_TARGETS="csv job" picks some).  New inputs go to
 #               build-fuzz/corpus/<target>, crashes to build-fuzz/crashes/<target>;
@@ -51,7 +53,7 @@ fuzz: deps
 	done
 
 format:
-	@clang-format -i $$(git ls-files 'engine/*.c' 'engine/*.h' 'tests/*.c')
+	@. tests/style/sources.sh && clang-format -i --style=file $$(style_sources .)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_TEST) $(BUILD_FUZZ) out

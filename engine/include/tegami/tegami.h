@@ -10,6 +10,8 @@
 #ifndef TEGAMI_TEGAMI_H
 #define TEGAMI_TEGAMI_H
 
+/* in pipeline order, not sorted */
+/* clang-format off */
 #include "tegami/diag.h"
 #include "tegami/design.h"
 #include "tegami/targets.h"
@@ -21,5 +23,6 @@
 #include "tegami/security.h"
 #include "tegami/run.h"
 #include "tegami/qa.h"
+/* clang-format on */
 
 #endif
