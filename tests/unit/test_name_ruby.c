@@ -4,7 +4,7 @@
  * hiragana; the name text itself is never touched. */
 #include "tg_test.h"
 
-#include "merge/merge_private.h"
+#include "ruby/ruby_private.h"
 
 static char *name_ruby(const char *name, const char *kana, tg_name_ruby_result expect) {
   tg_attr_list *l = tg_attr_list_new();
@@ -100,7 +100,7 @@ static void kana_of_every_width_become_hiragana(void **state) {
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     GString *out = g_string_new(NULL);
-    merge_kana_to_hiragana(cases[i][0], strlen(cases[i][0]), out);
+    ruby_kana_to_hiragana(cases[i][0], strlen(cases[i][0]), out);
     assert_string_equal(out->str, cases[i][1]);
     g_string_free(out, TRUE);
   }

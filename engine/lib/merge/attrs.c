@@ -7,7 +7,7 @@
  * last.  Strings live in a GStringChunk, which never moves what it stored, so
  * tg_attr pointers stay valid while the list grows.
  */
-#include "merge/merge_private.h"
+#include "ruby/ruby_private.h"
 
 #include <string.h>
 

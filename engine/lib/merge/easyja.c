@@ -56,7 +56,7 @@ static size_t check_sentences(const tg_easyja_rules *r, const char *text, size_t
     size_t n;
     while (i < len) {
       n = (size_t)tg_utf8_decode(text + i, len - i, &cp);
-      if (merge_char_class(cp) != MERGE_CH_SPACE) break;
+      if (tg_char_get_class(cp) != TG_CHAR_SPACE) break;
       i += n;
     }
     if (i >= len) break;
@@ -66,7 +66,7 @@ static size_t check_sentences(const tg_easyja_rules *r, const char *text, size_t
       n = (size_t)tg_utf8_decode(text + i, len - i, &cp);
       if (cp == '\n' || cp == '\r') break;
       i += n;
-      if (merge_char_class(cp) != MERGE_CH_SPACE && !merge_is_mark(cp)) {
+      if (tg_char_get_class(cp) != TG_CHAR_SPACE && !tg_char_is_mark(cp)) {
         chars++;
         last_end = i;
       }
@@ -111,8 +111,8 @@ static size_t check_ruby(const char *text, size_t len, const tg_attrs *attrs, tg
     bool bare_kanji = false, mark = false;
     if (i < len) {
       n = (size_t)tg_utf8_decode(text + i, len - i, &cp);
-      mark = merge_is_mark(cp);
-      bare_kanji = merge_char_class(cp) == MERGE_CH_KANJI && !covered[i];
+      mark = tg_char_is_mark(cp);
+      bare_kanji = tg_char_get_class(cp) == TG_CHAR_KANJI && !covered[i];
     }
     if (mark && prev_kanji) { /* a variation selector stays with its kanji */
       run_end = i + n;

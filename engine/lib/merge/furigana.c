@@ -7,13 +7,13 @@
  * system dictionary (mecab-ipadic-utf8 by default).  Ranges fixed by the first
  * three are passed to MeCab as token boundaries, so its analysis of the rest
  * agrees with them.  Each reading is aligned with its word so that ruby
- * covers kanji runs only (merge_align_reading in kana.c).
+ * covers kanji runs only (ruby_align_reading in kana.c).
  *
  * Thread safety: a tg_furigana is read-only once built; MeCab's model and
  * tagger are shared and each tg_furigana_annotate() call parses in its own
  * lattice.  docs/furigana.md describes the dictionary format and the rules.
  */
-#include "merge/merge_private.h"
+#include "ruby/ruby_private.h"
 
 #include <mecab.h>
 #include <string.h>
@@ -117,17 +117,17 @@ static bool parse_reading(word *w, const char *rd, size_t rlen, field_loc *L, tg
     tg_ruby_text_free(rt);
     return ok;
   }
-  if (!merge_is_kana_text(rd, rlen)) {
+  if (!tg_text_is_kana(rd, rlen)) {
     dict_err(L, 0, rlen, "furigana.dict-reading",
              "write the reading in kana, '-' for no ruby, or as ruby markup {base|reading}",
              "the reading is not kana", d);
     return false;
   }
   GString *h = g_string_new(NULL);
-  merge_kana_to_hiragana(rd, rlen, h);
-  GArray *pieces = g_array_new(FALSE, FALSE, sizeof(merge_ruby_piece));
-  bool ok = !merge_has_kanji(w->surface, slen) ||
-            merge_align_reading(w->surface, slen, h->str, h->len, false, pieces);
+  ruby_kana_to_hiragana(rd, rlen, h);
+  GArray *pieces = g_array_new(FALSE, FALSE, sizeof(ruby_piece));
+  bool ok = !tg_text_has_kanji(w->surface, slen) ||
+            ruby_align_reading(w->surface, slen, h->str, h->len, false, pieces);
   if (!ok) {
     dict_err(L, 0, rlen, "furigana.dict-align",
              "the word's kana must appear in the reading as written; for a word with digits or "
@@ -135,7 +135,7 @@ static bool parse_reading(word *w, const char *rd, size_t rlen, field_loc *L, tg
              "the reading does not fit the word", d);
   }
   for (guint i = 0; ok && i < pieces->len; i++) {
-    merge_ruby_piece *mp = &g_array_index(pieces, merge_ruby_piece, i);
+    ruby_piece *mp = &g_array_index(pieces, ruby_piece, i);
     wpiece p = {mp->start, mp->end, g_strndup(h->str + mp->rstart, mp->rend - mp->rstart)};
     g_array_append_val(w->pieces, p);
   }
@@ -151,8 +151,8 @@ static void edge_runs(word *w) {
   while (i < len) {
     uint32_t cp;
     i += (size_t)tg_utf8_decode(w->surface + i, len - i, &cp);
-    if (merge_is_mark(cp)) continue;
-    if (merge_char_class(cp) == MERGE_CH_KANJI) {
+    if (tg_char_is_mark(cp)) continue;
+    if (tg_char_get_class(cp) == TG_CHAR_KANJI) {
       run++;
       if (leading) lead++;
     } else {
@@ -193,7 +193,7 @@ static bool load_dictionary(wordset *ws, const tg_source *src, tg_diag *d) {
     for (size_t i = 0; i < slen;) {
       uint32_t cp;
       i += (size_t)tg_utf8_decode(line + i, slen - i, &cp);
-      if (merge_char_class(cp) == MERGE_CH_SPACE || cp == '{' || cp == '}' || cp == '|')
+      if (tg_char_get_class(cp) == TG_CHAR_SPACE || cp == '{' || cp == '}' || cp == '|')
         bad_surface = true;
     }
     if (bad_surface) {
@@ -353,7 +353,7 @@ typedef struct {
   bool *tb;       /* byte positions where a token starts or ends */
   bool *cb;       /* byte positions where the character class changes */
   bool *is_start; /* byte positions where a character starts (and len) */
-  merge_ch *cls;  /* class of the character starting at a byte */
+  tg_char_class *cls;  /* class of the character starting at a byte */
 } annot;
 
 static bool overlaps_fixed(const annot *A, uint32_t s, uint32_t e) {
@@ -405,9 +405,9 @@ static const char *node_reading(annot *A, const char *feat) {
   feature_field(feat, 0, &r, &rl, &nf);
   int idx = nf >= 21 ? 20 : nf == 9 ? 7 : -1;
   if (idx < 0 || !feature_field(feat, idx, &r, &rl, &nf)) return NULL;
-  if (rl == 0 || (rl == 1 && r[0] == '*') || !merge_is_kana_text(r, rl)) return NULL;
+  if (rl == 0 || (rl == 1 && r[0] == '*') || !tg_text_is_kana(r, rl)) return NULL;
   GString *h = g_string_new(NULL);
-  merge_kana_to_hiragana(r, rl, h);
+  ruby_kana_to_hiragana(r, rl, h);
   const char *s = g_string_chunk_insert_len(A->readings, h->str, (gssize)h->len);
   g_string_free(h, TRUE);
   return s;
@@ -423,7 +423,7 @@ static bool analyse(annot *A, tg_diag *d) {
     size_t le = ls;
     while (le < A->len && A->s[le] != '\n' && A->s[le] != '\r')
       le++;
-    if (le > ls && merge_has_kanji(A->s + ls, le - ls)) {
+    if (le > ls && tg_text_has_kanji(A->s + ls, le - ls)) {
       mecab_lattice_set_sentence2(A->lat, A->s + ls, le - ls);
       for (guint i = 0; i < A->fx->len; i++) {
         const fixed *x = &g_array_index(A->fx, fixed, i);
@@ -466,7 +466,7 @@ static bool kanji_before(const annot *A, size_t p) {
   do
     q--;
   while (q > 0 && !A->is_start[q]);
-  return A->cls[q] == MERGE_CH_KANJI;
+  return A->cls[q] == TG_CHAR_KANJI;
 }
 
 /* The longest word of ws at byte p that ends on a boundary (when
@@ -486,7 +486,7 @@ static const word *longest_word(const annot *A, const wordset *ws, size_t p, boo
     const word *w = g_hash_table_lookup(ws->map, key->str);
     if (w && need_boundary &&
         ((w->lone_start && kanji_before(A, p)) ||
-         (w->lone_end && q < A->len && A->cls[q] == MERGE_CH_KANJI)))
+         (w->lone_end && q < A->len && A->cls[q] == TG_CHAR_KANJI)))
       continue;
     if (w && !overlaps_fixed(A, (uint32_t)p, (uint32_t)q)) {
       best = w;
@@ -507,7 +507,7 @@ static bool blank_before(const annot *A, size_t p) {
       r--;
     while (r > 0 && !A->is_start[r]);
     if (A->s[r] == '\n' || A->s[r] == '\r') return false;
-    if (A->cls[r] != MERGE_CH_SPACE) return spaces >= 2;
+    if (A->cls[r] != TG_CHAR_SPACE) return spaces >= 2;
     spaces++;
     q = r;
   }
@@ -542,8 +542,8 @@ bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t
   for (size_t p = 0; p < len;) {
     uint32_t cp;
     size_t n = (size_t)tg_utf8_decode(text + p, len - p, &cp);
-    merge_ch c = merge_char_class(cp);
-    if (after_digit && c != MERGE_CH_DIGIT) {
+    tg_char_class c = tg_char_get_class(cp);
+    if (after_digit && c != TG_CHAR_DIGIT) {
       /* the longest counter starting here, on character boundaries */
       const word *best = NULL;
       size_t best_end = p;
@@ -571,7 +571,7 @@ bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t
         continue;
       }
     }
-    after_digit = c == MERGE_CH_DIGIT;
+    after_digit = c == TG_CHAR_DIGIT;
     p += n;
   }
   g_string_free(key, TRUE);
@@ -580,7 +580,7 @@ bool tg_furigana_annotate_numbers(const tg_furigana *f, const char *text, size_t
 
 bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, uint32_t offset,
                           tg_attr_list *attrs, tg_diag *d) {
-  if (!merge_has_kanji(text, len)) return true;
+  if (!tg_text_has_kanji(text, len)) return true;
   annot A = {.f = f, .s = text, .len = len};
   A.fx = g_array_new(FALSE, FALSE, sizeof(fixed));
   A.tok = g_array_new(FALSE, FALSE, sizeof(token));
@@ -588,16 +588,16 @@ bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, ui
   A.tb = g_new0(bool, len + 1);
   A.cb = g_new0(bool, len + 1);
   A.is_start = g_new0(bool, len + 1);
-  A.cls = g_new0(merge_ch, len + 1);
+  A.cls = g_new0(tg_char_class, len + 1);
   GString *key = g_string_new(NULL);
   bool ok = true;
 
   /* characters, their classes and where the class changes */
-  merge_ch prev = MERGE_CH_SPACE;
+  tg_char_class prev = TG_CHAR_SPACE;
   for (size_t i = 0; i < len;) {
     uint32_t cp;
     size_t n = (size_t)tg_utf8_decode(text + i, len - i, &cp);
-    merge_ch c = (i > 0 && merge_is_mark(cp)) ? prev : merge_char_class(cp);
+    tg_char_class c = (i > 0 && tg_char_is_mark(cp)) ? prev : tg_char_get_class(cp);
     A.is_start[i] = true;
     A.cls[i] = c;
     A.cb[i] = i == 0 || c != prev;
@@ -618,13 +618,13 @@ bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, ui
   /* 2. counters right after Arabic digits, and the date and time units of a
    * form's blanks ("受診日　　　月　　　日": a number is written there) */
   for (size_t p = 1; p < len; p++) {
-    if (!A.is_start[p] || A.cls[p] == MERGE_CH_DIGIT) continue;
+    if (!A.is_start[p] || A.cls[p] == TG_CHAR_DIGIT) continue;
     size_t q = p;
     do
       q--;
     while (q > 0 && !A.is_start[q]);
     bool after_blank = false;
-    if (A.cls[q] != MERGE_CH_DIGIT) {
+    if (A.cls[q] != TG_CHAR_DIGIT) {
       if (!blank_before(&A, p) || !is_date_unit(text + p, len - p)) continue;
       after_blank = true;
     }
@@ -661,18 +661,18 @@ bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, ui
                             p->ruby, strlen(p->ruby));
     }
   }
-  GArray *pieces = g_array_new(FALSE, FALSE, sizeof(merge_ruby_piece));
+  GArray *pieces = g_array_new(FALSE, FALSE, sizeof(ruby_piece));
   for (guint i = 0; ok && i < A.tok->len; i++) {
     const token *t = &g_array_index(A.tok, token, i);
     if (!t->reading || overlaps_fixed(&A, t->start, t->end) ||
-        !merge_has_kanji(text + t->start, t->end - t->start))
+        !tg_text_has_kanji(text + t->start, t->end - t->start))
       continue;
     g_array_set_size(pieces, 0);
-    if (!merge_align_reading(text + t->start, t->end - t->start, t->reading, strlen(t->reading),
+    if (!ruby_align_reading(text + t->start, t->end - t->start, t->reading, strlen(t->reading),
                              true, pieces))
       continue;
     for (guint k = 0; k < pieces->len; k++) {
-      const merge_ruby_piece *p = &g_array_index(pieces, merge_ruby_piece, k);
+      const ruby_piece *p = &g_array_index(pieces, ruby_piece, k);
       tg_attr_list_add_ruby(attrs, offset + t->start + p->start, offset + t->start + p->end,
                             t->reading + p->rstart, p->rend - p->rstart);
     }

@@ -8,43 +8,43 @@
  * from CP932 カナ fields are converted here too, locally and by table, so
  * that nothing depends on the locale or on Unicode normalisation of names.
  */
-#include "merge/merge_private.h"
+#include "ruby/ruby_private.h"
 
 #include <string.h>
 
 /* ---- classes ------------------------------------------------------------------ */
 
-bool merge_is_mark(uint32_t cp) {
+bool tg_char_is_mark(uint32_t cp) {
   if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF)) return true;
   if (cp == 0x3099 || cp == 0x309A || cp == 0x200D) return true;
   GUnicodeType t = g_unichar_type(cp);
   return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_ENCLOSING_MARK;
 }
 
-merge_ch merge_char_class(uint32_t cp) {
+tg_char_class tg_char_get_class(uint32_t cp) {
   if (cp == 0x3005 || cp == 0x3006 || cp == 0x3007 || cp == 0x303B || cp == 0x30F5 || cp == 0x30F6)
-    return MERGE_CH_KANJI; /* 々 〆 〇 〻 ヵ ヶ: read as part of the kanji around them */
+    return TG_CHAR_KANJI; /* 々 〆 〇 〻 ヵ ヶ: read as part of the kanji around them */
   if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF))
-    return MERGE_CH_KANJI;
-  if ((cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x309B && cp <= 0x309F)) return MERGE_CH_HIRAGANA;
+    return TG_CHAR_KANJI;
+  if ((cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x309B && cp <= 0x309F)) return TG_CHAR_HIRAGANA;
   if ((cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0x30FC && cp <= 0x30FF) ||
       (cp >= 0x31F0 && cp <= 0x31FF) || (cp >= 0xFF66 && cp <= 0xFF9F))
-    return MERGE_CH_KATAKANA;
-  if ((cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19)) return MERGE_CH_DIGIT;
+    return TG_CHAR_KATAKANA;
+  if ((cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19)) return TG_CHAR_DIGIT;
   if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xFF21 && cp <= 0xFF3A) ||
       (cp >= 0xFF41 && cp <= 0xFF5A) || (cp >= 0xC0 && cp < 0x250 && g_unichar_isalpha(cp)))
-    return MERGE_CH_LATIN;
-  if (g_unichar_isspace(cp) || cp == 0x3000) return MERGE_CH_SPACE;
-  return MERGE_CH_OTHER;
+    return TG_CHAR_LATIN;
+  if (g_unichar_isspace(cp) || cp == 0x3000) return TG_CHAR_SPACE;
+  return TG_CHAR_OTHER;
 }
 
-bool merge_has_kanji(const char *s, size_t len) {
+bool tg_text_has_kanji(const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     uint32_t cp;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
-    if (merge_char_class(cp) == MERGE_CH_KANJI) return true;
+    if (tg_char_get_class(cp) == TG_CHAR_KANJI) return true;
   }
   return false;
 }
@@ -87,7 +87,7 @@ static uint32_t compose_voiced(uint32_t base, bool semi) {
   return r;
 }
 
-void merge_kana_to_hiragana(const char *s, size_t len, GString *out) {
+void ruby_kana_to_hiragana(const char *s, size_t len, GString *out) {
   size_t i = 0;
   uint32_t pending = 0; /* a kana that a following voiced mark may join */
   while (i < len) {
@@ -138,14 +138,14 @@ void merge_kana_to_hiragana(const char *s, size_t len, GString *out) {
   }
 }
 
-bool merge_is_kana_text(const char *s, size_t len) {
+bool tg_text_is_kana(const char *s, size_t len) {
   if (len == 0) return false;
   size_t i = 0;
   while (i < len) {
     uint32_t cp;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
-    merge_ch c = merge_char_class(cp);
-    bool ok = c == MERGE_CH_HIRAGANA || (c == MERGE_CH_KATAKANA && cp != 0x30FF) || cp == 0x3099 ||
+    tg_char_class c = tg_char_get_class(cp);
+    bool ok = c == TG_CHAR_HIRAGANA || (c == TG_CHAR_KATAKANA && cp != 0x30FF) || cp == 0x3099 ||
               cp == 0x309A || cp == 0xFF65 || cp == 0x30FB;
     if (!ok) return false;
   }
@@ -204,12 +204,12 @@ static GArray *segment(const char *s, size_t len) {
     uint32_t cp;
     size_t at = i;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
-    merge_ch c = merge_char_class(cp);
-    seg_kind k = c == MERGE_CH_KANJI                                  ? SEG_KANJI
-                 : (c == MERGE_CH_HIRAGANA || c == MERGE_CH_KATAKANA) ? SEG_KANA
+    tg_char_class c = tg_char_get_class(cp);
+    seg_kind k = c == TG_CHAR_KANJI                                  ? SEG_KANJI
+                 : (c == TG_CHAR_HIRAGANA || c == TG_CHAR_KATAKANA) ? SEG_KANA
                                                                       : SEG_OPAQUE;
     seg *last = segs->len ? &g_array_index(segs, seg, segs->len - 1) : NULL;
-    if (last && (merge_is_mark(cp) || last->kind == k)) {
+    if (last && (tg_char_is_mark(cp) || last->kind == k)) {
       last->end = (uint32_t)i;
       continue;
     }
@@ -220,7 +220,7 @@ static GArray *segment(const char *s, size_t len) {
     seg *sg = &g_array_index(segs, seg, k);
     if (sg->kind != SEG_KANA) continue;
     g_string_truncate(h, 0);
-    merge_kana_to_hiragana(s + sg->start, sg->end - sg->start, h);
+    ruby_kana_to_hiragana(s + sg->start, sg->end - sg->start, h);
     sg->kana = g_new(uint32_t, h->len + 1);
     size_t j = 0;
     while (j < h->len) {
@@ -233,9 +233,9 @@ static GArray *segment(const char *s, size_t len) {
   return segs;
 }
 
-void merge_kana_to_katakana(const char *s, size_t len, GString *out) {
+void ruby_kana_to_katakana(const char *s, size_t len, GString *out) {
   GString *h = g_string_new(NULL);
-  merge_kana_to_hiragana(s, len, h);
+  ruby_kana_to_hiragana(s, len, h);
   for (size_t i = 0; i < h->len;) {
     uint32_t cp;
     i += (size_t)tg_utf8_decode(h->str + i, h->len - i, &cp);
@@ -246,7 +246,13 @@ void merge_kana_to_katakana(const char *s, size_t len, GString *out) {
   g_string_free(h, TRUE);
 }
 
-bool merge_align_reading(const char *surface, size_t len, const char *reading, size_t rlen,
+char *tg_kana_to_katakana(const char *s, size_t len) {
+  GString *out = g_string_new(NULL);
+  ruby_kana_to_katakana(s, len, out);
+  return g_string_free(out, FALSE);
+}
+
+bool ruby_align_reading(const char *surface, size_t len, const char *reading, size_t rlen,
                          bool allow_opaque, GArray *pieces) {
   GArray *segs = segment(surface, len);
   bool ok = segs->len > 0 && rlen > 0;
@@ -281,7 +287,7 @@ bool merge_align_reading(const char *surface, size_t len, const char *reading, s
       for (size_t k = 0; k < n; k++) {
         const seg *sg = &M.segs[k];
         if (sg->kind == SEG_KANJI) {
-          merge_ruby_piece p = {sg->start, sg->end, (uint32_t)roff[rp],
+          ruby_piece p = {sg->start, sg->end, (uint32_t)roff[rp],
                                 (uint32_t)roff[rp + M.take[k]]};
           g_array_append_val(pieces, p);
         }

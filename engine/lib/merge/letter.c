@@ -8,6 +8,7 @@
  */
 #include "merge/merge_private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_VALUE_BYTES (64 * 1024)
@@ -68,11 +69,12 @@ static bool kana_name_for(const tg_merge *m, const tg_row *row, const char *list
     i += (size_t)tg_utf8_decode(kana + i, klen - i, &c);
     if (c != ' ' && c != 0x3000) g_string_append_len(bare, kana + at, (gssize)(i - at));
   }
-  bool usable = merge_is_kana_text(bare->str, bare->len);
+  bool usable = tg_text_is_kana(bare->str, bare->len);
   g_string_free(bare, TRUE);
   if (!usable) return false; /* the glyph preflight rejects the row */
-  g_string_truncate(out, 0);
-  merge_kana_to_katakana(kana, klen, out);
+  char *katakana = tg_kana_to_katakana(kana, klen);
+  g_string_assign(out, katakana);
+  free(katakana);
   const char *ncol = m->columns[m->kana_name_col], *kcol = m->columns[m->kana_kana_col];
   if (vs)
     tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "data.name-in-kana", list_path, row->number, ncol,

@@ -1,11 +1,8 @@
 /* merge/merge_private.h — what the files of the merge stage share.
  *
- * The files, each calling only those above it:
+ * The files, each calling only those above it (and the ruby stage, whose
+ * ruby markup, furigana and names' ruby the texts use):
  *   values.c     named constants (tg_values)
- *   kana.c       Japanese characters: classes, kana → hiragana, aligning a
- *                reading with the kanji of a word
- *   attrs.c      tg_attr_list; ruby_markup.c, furigana.c, names.c: ruby from
- *                design markup, the reading dictionary and MeCab, カナ columns
  *   filters.c    formatting one value (`{{郵便番号 | postal}}` → "252-0028"):
  *                pure functions that never quote the value in their reasons
  *   operand.c    what a placeholder or a rule names, and its value per row
@@ -44,45 +41,6 @@ const tg_filter_def *tg_filter_find(const char *name);
 const tg_filter_def *tg_filter_list(size_t *n);
 
 
-/* ---- Japanese characters (kana.c) ------------------------------------------ */
-
-typedef enum {
-  MERGE_CH_OTHER, /* punctuation, symbols, anything else */
-  MERGE_CH_SPACE,
-  MERGE_CH_DIGIT, /* 0-9 and full-width ０-９ */
-  MERGE_CH_LATIN, /* Latin letters, half- and full-width */
-  MERGE_CH_HIRAGANA,
-  MERGE_CH_KATAKANA, /* incl. ー and half-width katakana */
-  MERGE_CH_KANJI,    /* ideographs, 々 〆 〇 〻 ヶ ヵ */
-} merge_ch;
-
-merge_ch merge_char_class(uint32_t cp);
-/* Variation selectors and combining marks belong to the character before. */
-bool merge_is_mark(uint32_t cp);
-bool merge_has_kanji(const char *s, size_t len);
-/* Append s with half-width katakana made full-width, voiced marks composed
- * (ｶﾞ → が) and katakana made hiragana; everything else unchanged. */
-void merge_kana_to_hiragana(const char *s, size_t len, GString *out);
-/* The same kana as full-width katakana (ミホン　イチロウ), spaces made
- * ideographic: how a name is printed when its kanji cannot be. */
-void merge_kana_to_katakana(const char *s, size_t len, GString *out);
-/* True if s is non-empty and holds only kana, ー, ・ and voiced marks. */
-bool merge_is_kana_text(const char *s, size_t len);
-
-/* One kanji run of a word and its part of the reading (byte ranges). */
-typedef struct {
-  uint32_t start, end;   /* in the surface */
-  uint32_t rstart, rend; /* in the reading */
-} merge_ruby_piece;
-
-/* Align a hiragana `reading` with `surface`: kana in the surface must appear
- * in the reading as written (okurigana), each kanji run takes at least one
- * character of it.  With allow_opaque, other characters (digits, Latin)
- * match any part of the reading and get no ruby; without, they fail the
- * alignment.  Appends one merge_ruby_piece per kanji run; false (nothing
- * appended) if the reading does not fit. */
-bool merge_align_reading(const char *surface, size_t len, const char *reading, size_t rlen,
-                         bool allow_opaque, GArray *pieces);
 /* A decimal number written with ASCII or full-width digits, optional sign,
  * spaces ignored.  False for anything else (and for an empty value). */
 bool merge_parse_decimal(const char *in, size_t len, double *v);
@@ -92,32 +50,6 @@ void merge_trim(const char **s, size_t *len);
  * S31.05.02, Ｈ1/1/8, 昭和31年5月2日, 元年, or the 7-digit era code 3310502
  * (1 明治 … 5 令和).  Era dates are checked against their era. */
 bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const char **why);
-
-/* ---- explicit ruby markup (ruby_markup.c) -------------------------------------
- *
- * One parser for {base|reading}, {base|r1|r2…} and the \{ \} \| \\ escapes,
- * used by the template compiler (rich design texts), by tg_ruby_markup_parse()
- * and by the reading dictionary. */
-
-typedef struct {
-  uint32_t start, end; /* bytes of the base */
-  char *reading;
-} merge_ruby_span;
-
-typedef struct {
-  GString *base;   /* the base with escapes removed */
-  GArray *base_src; /* size_t per byte of base: its offset in the source */
-  GArray *ruby;     /* merge_ruby_span over the base: one (group) or one per character (mono) */
-} merge_ruby_group;
-
-/* Is s[i] a backslash that escapes the next character ({ } | \)? */
-bool merge_ruby_is_escape(const char *s, size_t len, size_t i);
-/* Parse the ruby group whose '{' is s[open] (not "{{").  *end receives the
- * offset after the group (or where parsing stopped after an error).  False
- * after reporting a ruby.* error at locate(user, …); g is then empty. */
-bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate, void *user,
-                            tg_diag *d, merge_ruby_group *g, size_t *end);
-void merge_ruby_group_clear(merge_ruby_group *g);
 
 /* ---- operands (operand.c) ---------------------------------------------------- */
 
@@ -219,6 +151,12 @@ void merge_cond_columns(const merge_cond *c, bool *used, size_t ncols);
 int merge_cond_eval(const merge_cond *c, const merge_env *E);
 
 /* ---- compiled texts (template.c, parse.c, eval.c) ------------------------------- */
+
+/* Ruby over the text of a node: bytes of the text and the reading (owned). */
+typedef struct {
+  uint32_t start, end;
+  char *reading;
+} merge_ruby_span;
 
 typedef enum { N_TEXT, N_VALUE, N_SPAN, N_RUBY, N_IF } node_kind;
 

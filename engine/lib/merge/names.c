@@ -8,7 +8,7 @@
  * otherwise one group ruby covers the whole name.  The name text itself is
  * never changed.
  */
-#include "merge/merge_private.h"
+#include "ruby/ruby_private.h"
 
 #include <string.h>
 
@@ -19,7 +19,7 @@ typedef struct {
 static bool is_space_at(const char *s, size_t len, size_t i, size_t *n) {
   uint32_t cp;
   *n = (size_t)tg_utf8_decode(s + i, len - i, &cp);
-  return merge_char_class(cp) == MERGE_CH_SPACE;
+  return tg_char_get_class(cp) == TG_CHAR_SPACE;
 }
 
 /* Parts of s between runs of spaces (ASCII, U+3000, tabs). */
@@ -42,7 +42,7 @@ static GArray *split_parts(const char *s, size_t len) {
 
 tg_name_ruby_result tg_name_ruby(const char *name, size_t name_len, const char *kana,
                                  size_t kana_len, uint32_t offset, tg_attr_list *attrs) {
-  if (!merge_has_kanji(name, name_len)) return TG_NAME_RUBY_NONE;
+  if (!tg_text_has_kanji(name, name_len)) return TG_NAME_RUBY_NONE;
   GArray *kp = split_parts(kana, kana_len);
   if (kp->len == 0) {
     g_array_free(kp, TRUE);
@@ -50,7 +50,7 @@ tg_name_ruby_result tg_name_ruby(const char *name, size_t name_len, const char *
   }
   for (guint i = 0; i < kp->len; i++) {
     part *p = &g_array_index(kp, part, i);
-    if (!merge_is_kana_text(kana + p->start, p->end - p->start)) {
+    if (!tg_text_is_kana(kana + p->start, p->end - p->start)) {
       g_array_free(kp, TRUE);
       return TG_NAME_RUBY_BAD_KANA;
     }
@@ -60,20 +60,20 @@ tg_name_ruby_result tg_name_ruby(const char *name, size_t name_len, const char *
   for (guint i = 0; i < kp->len; i++) {
     part *p = &g_array_index(kp, part, i);
     hira[i] = g_string_new(NULL);
-    merge_kana_to_hiragana(kana + p->start, p->end - p->start, hira[i]);
+    ruby_kana_to_hiragana(kana + p->start, p->end - p->start, hira[i]);
   }
   tg_name_ruby_result res;
   if (np->len == kp->len) {
-    GArray *pieces = g_array_new(FALSE, FALSE, sizeof(merge_ruby_piece));
+    GArray *pieces = g_array_new(FALSE, FALSE, sizeof(ruby_piece));
     for (guint i = 0; i < np->len; i++) {
       part *p = &g_array_index(np, part, i);
       const char *s = name + p->start;
       size_t sl = p->end - p->start;
-      if (!merge_has_kanji(s, sl)) continue;
+      if (!tg_text_has_kanji(s, sl)) continue;
       g_array_set_size(pieces, 0);
-      if (merge_align_reading(s, sl, hira[i]->str, hira[i]->len, true, pieces)) {
+      if (ruby_align_reading(s, sl, hira[i]->str, hira[i]->len, true, pieces)) {
         for (guint k = 0; k < pieces->len; k++) {
-          merge_ruby_piece *mp = &g_array_index(pieces, merge_ruby_piece, k);
+          ruby_piece *mp = &g_array_index(pieces, ruby_piece, k);
           tg_attr_list_add_ruby(attrs, offset + (uint32_t)p->start + mp->start,
                                 offset + (uint32_t)p->start + mp->end, hira[i]->str + mp->rstart,
                                 mp->rend - mp->rstart);

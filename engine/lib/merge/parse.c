@@ -360,33 +360,36 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
 static void parse_ruby(tparser *T, GArray *nodes) {
   mparser *P = T->P;
   size_t a = T->pos, end;
-  merge_ruby_group g;
-  if (!merge_ruby_parse_group(P->s, P->len, a, tg_text_locate, (void *)P->t, P->d, &g, &end)) {
+  tg_ruby_group *g = tg_ruby_group_parse(P->s, P->len, a, tg_text_locate, (void *)P->t, P->d, &end);
+  if (!g) {
     P->ok = false;
     T->pos = end > a ? end : a + 1;
     return;
   }
   T->pos = end;
+  size_t blen;
+  const char *base = tg_ruby_group_get_base(g, &blen);
   /* spans go around ruby, never inside its base */
-  for (size_t i = 0; i + 1 < g.base->len; i++)
-    if (g.base->str[i] == '[' &&
-        (g_ascii_isalpha(g.base->str[i + 1]) || g.base->str[i + 1] == '/')) {
-      size_t at = g_array_index(g.base_src, size_t, i);
-      merge_error(P, at, 1, TG_KIND_SYNTAX, "ruby.span-inside",
+  for (size_t i = 0; i + 1 < blen; i++)
+    if (base[i] == '[' && (g_ascii_isalpha(base[i + 1]) || base[i + 1] == '/')) {
+      merge_error(P, tg_ruby_group_get_source_offset(g, i), 1, TG_KIND_SYNTAX, "ruby.span-inside",
                   "a span tag inside a ruby base: put the span around the ruby");
       tg_diag_hint(P->d, "write [b]{腎臓|じんぞう}[/b]");
-      merge_ruby_group_clear(&g);
+      tg_ruby_group_free(g);
       return;
     }
-  tnode n = {
-      .kind = N_RUBY, .len = g.base->len, .group_start = (uint32_t)a, .group_end = (uint32_t)end};
-  n.text = g_strndup(g.base->str, g.base->len);
-  n.src = g_new(uint32_t, g.base->len + 1);
-  for (size_t i = 0; i < g.base->len; i++)
-    n.src[i] = (uint32_t)g_array_index(g.base_src, size_t, i);
-  n.ruby = g.ruby;
-  g.ruby = NULL;
-  merge_ruby_group_clear(&g);
+  tnode n = {.kind = N_RUBY, .len = blen, .group_start = (uint32_t)a, .group_end = (uint32_t)end};
+  n.text = g_strndup(base, blen);
+  n.src = g_new(uint32_t, blen + 1);
+  for (size_t i = 0; i < blen; i++)
+    n.src[i] = (uint32_t)tg_ruby_group_get_source_offset(g, i);
+  const tg_attrs *ruby = tg_ruby_group_get_attrs(g);
+  n.ruby = g_array_new(FALSE, FALSE, sizeof(merge_ruby_span));
+  for (size_t i = 0; i < ruby->n; i++) {
+    merge_ruby_span sp = {ruby->v[i].start, ruby->v[i].end, g_strdup(ruby->v[i].u.ruby)};
+    g_array_append_val(n.ruby, sp);
+  }
+  tg_ruby_group_free(g);
   g_array_append_val(nodes, n);
 }
 
@@ -552,7 +555,7 @@ static tseq parse_seq(tparser *T, term *tm) {
       T->pos = p + 1;
       continue;
     }
-    if (T->rich && merge_ruby_is_escape(s, P->len, p)) {
+    if (T->rich && tg_ruby_is_escape(s, P->len, p)) {
       lit_add(lit, s + p + 1, 1, p + 1);
       T->pos = p + 2;
       continue;

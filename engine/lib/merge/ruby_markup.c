@@ -1,7 +1,7 @@
 /* ruby_markup.c — explicit ruby in design literal text: {腎臓|じんぞう}.
  *
  * This is the one parser of ruby markup: the template compiler calls
- * merge_ruby_parse_group() at each '{' of a rich design text, the reading
+ * ruby_parse_group() at each '{' of a rich design text, the reading
  * dictionary and other callers use tg_ruby_markup_parse() on a whole string
  * and get back the plain text and its ruby.  The syntax is the one of
  * Denden Markdown, which designers may already know:
@@ -12,7 +12,7 @@
  * each output byte remembers its source offset, so a later diagnostic about
  * the plain text can still point into the design file.
  */
-#include "merge/merge_private.h"
+#include "ruby/ruby_private.h"
 
 #include <string.h>
 
@@ -57,7 +57,7 @@ static void perr(parser *P, size_t off, size_t len, const char *code, const char
 
 static bool is_escapable(char c) { return c == '{' || c == '}' || c == '|' || c == '\\'; }
 
-bool merge_ruby_is_escape(const char *s, size_t len, size_t i) {
+bool tg_ruby_is_escape(const char *s, size_t len, size_t i) {
   return i + 1 < len && s[i] == '\\' && is_escapable(s[i + 1]);
 }
 
@@ -96,7 +96,7 @@ static size_t *char_starts(const char *s, size_t len, size_t *n) {
     uint32_t cp;
     size_t at = i;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
-    if (k > 0 && merge_is_mark(cp)) continue;
+    if (k > 0 && tg_char_is_mark(cp)) continue;
     v[k++] = at;
   }
   v[k] = len;
@@ -104,25 +104,25 @@ static size_t *char_starts(const char *s, size_t len, size_t *n) {
   return v;
 }
 
-static void group_add_ruby(merge_ruby_group *g, size_t start, size_t end, const char *r,
+static void group_add_ruby(ruby_group *g, size_t start, size_t end, const char *r,
                            size_t rlen) {
-  merge_ruby_span sp = {(uint32_t)start, (uint32_t)end, g_strndup(r, rlen)};
+  ruby_span sp = {(uint32_t)start, (uint32_t)end, g_strndup(r, rlen)};
   g_array_append_val(g->ruby, sp);
 }
 
-void merge_ruby_group_clear(merge_ruby_group *g) {
+void ruby_group_clear(ruby_group *g) {
   if (g->base) g_string_free(g->base, TRUE);
   if (g->base_src) g_array_free(g->base_src, TRUE);
   if (g->ruby) {
     for (guint i = 0; i < g->ruby->len; i++)
-      g_free(g_array_index(g->ruby, merge_ruby_span, i).reading);
+      g_free(g_array_index(g->ruby, ruby_span, i).reading);
     g_array_free(g->ruby, TRUE);
   }
   memset(g, 0, sizeof *g);
 }
 
-bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate, void *user,
-                            tg_diag *d, merge_ruby_group *out, size_t *end_out) {
+bool ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate, void *user,
+                            tg_diag *d, ruby_group *out, size_t *end_out) {
   parser PP = {.s = s, .len = len, .locate = locate, .user = user, .d = d, .ok = true};
   parser *P = &PP;
   memset(out, 0, sizeof *out);
@@ -134,7 +134,7 @@ bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn l
   int depth = 0; /* braces opened inside by mistake, to find the group's end */
   while (i < P->len) {
     char c = P->s[i];
-    if (merge_ruby_is_escape(P->s, P->len, i)) {
+    if (tg_ruby_is_escape(P->s, P->len, i)) {
       piece_add(&cur, P->s + i + 1, 1, i + 1);
       i += 2;
       continue;
@@ -204,7 +204,7 @@ bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn l
     perr(P, open, i - open, "ruby.empty-base", NULL, "ruby markup with an empty base");
   } else {
     piece *base = &pv[0];
-    out->ruby = g_array_new(FALSE, FALSE, sizeof(merge_ruby_span));
+    out->ruby = g_array_new(FALSE, FALSE, sizeof(ruby_span));
     if (np == 2) {
       if (pv[1].s->len == 0)
         perr(P, open, i - open, "ruby.empty-reading", NULL, "ruby markup with an empty reading");
@@ -236,7 +236,7 @@ bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn l
   for (size_t k = 0; k < np; k++)
     if (pv[k].s) piece_free(&pv[k]);
   g_array_free(pieces, TRUE);
-  if (!P->ok) merge_ruby_group_clear(out);
+  if (!P->ok) ruby_group_clear(out);
   *end_out = closed ? i : (i < P->len ? i : P->len);
   return P->ok;
 }
@@ -249,6 +249,53 @@ static void emit(tg_ruby_text *r, const char *bytes, size_t n, size_t src_at) {
   }
 }
 
+/* ---- one group, for the template parser ------------------------------------- */
+
+struct tg_ruby_group {
+  ruby_group g;
+  GArray *attrs; /* tg_attr: g's ruby as attributes (readings borrowed from g) */
+  tg_attrs view;
+};
+
+tg_ruby_group *tg_ruby_group_parse(const char *s, size_t len, size_t open, tg_span_fn locate,
+                                   void *user, tg_diag *d, size_t *end) {
+  tg_ruby_group *r = g_new0(tg_ruby_group, 1);
+  if (!ruby_parse_group(s, len, open, locate, user, d, &r->g, end)) {
+    g_free(r);
+    return NULL;
+  }
+  r->attrs = g_array_new(FALSE, FALSE, sizeof(tg_attr));
+  for (guint i = 0; i < r->g.ruby->len; i++) {
+    const ruby_span *sp = &g_array_index(r->g.ruby, ruby_span, i);
+    tg_attr a = {.start = sp->start, .end = sp->end, .type = TG_ATTR_RUBY};
+    a.u.ruby = sp->reading;
+    g_array_append_val(r->attrs, a);
+  }
+  r->view.n = r->attrs->len;
+  r->view.v = (const tg_attr *)r->attrs->data;
+  return r;
+}
+
+const char *tg_ruby_group_get_base(const tg_ruby_group *g, size_t *len) {
+  *len = g->g.base->len;
+  return g->g.base->str;
+}
+
+size_t tg_ruby_group_get_source_offset(const tg_ruby_group *g, size_t base_offset) {
+  return g_array_index(g->g.base_src, size_t, base_offset);
+}
+
+const tg_attrs *tg_ruby_group_get_attrs(const tg_ruby_group *g) { return &g->view; }
+
+void tg_ruby_group_free(tg_ruby_group *g) {
+  if (!g) return;
+  ruby_group_clear(&g->g);
+  g_array_free(g->attrs, TRUE);
+  g_free(g);
+}
+
+/* ---- a whole text ------------------------------------------------------------------- */
+
 tg_ruby_text *tg_ruby_markup_parse(const char *src, size_t len, tg_span_fn locate, void *user,
                                    tg_diag *d) {
   tg_ruby_text *r = g_new0(tg_ruby_text, 1);
@@ -260,7 +307,7 @@ tg_ruby_text *tg_ruby_markup_parse(const char *src, size_t len, tg_span_fn locat
   size_t i = 0;
   while (i < len) {
     char c = src[i];
-    if (merge_ruby_is_escape(src, len, i)) {
+    if (tg_ruby_is_escape(src, len, i)) {
       emit(r, src + i + 1, 1, i + 1);
       i += 2;
     } else if (c == '{' && i + 1 < len && src[i + 1] == '{') {
@@ -270,23 +317,23 @@ tg_ruby_text *tg_ruby_markup_parse(const char *src, size_t len, tg_span_fn locat
       emit(r, src + i, end - i, i);
       i = end;
     } else if (c == '{') {
-      merge_ruby_group g;
+      ruby_group g;
       size_t end;
-      if (merge_ruby_parse_group(src, len, i, locate, user, d, &g, &end)) {
+      if (ruby_parse_group(src, len, i, locate, user, d, &g, &end)) {
         size_t at = r->text->len;
         group gr = {at, at + g.base->len, i, end};
         g_array_append_val(r->groups, gr);
         g_string_append_len(r->text, g.base->str, (gssize)g.base->len);
         g_array_append_vals(r->src_off, g.base_src->data, g.base_src->len);
         for (guint k = 0; k < g.ruby->len; k++) {
-          const merge_ruby_span *sp = &g_array_index(g.ruby, merge_ruby_span, k);
+          const ruby_span *sp = &g_array_index(g.ruby, ruby_span, k);
           tg_attr_list_add_ruby(r->attrs, (uint32_t)(at + sp->start), (uint32_t)(at + sp->end),
                                 sp->reading, strlen(sp->reading));
         }
       } else {
         P.ok = false;
       }
-      merge_ruby_group_clear(&g);
+      ruby_group_clear(&g);
       i = end > i ? end : i + 1;
     } else if (c == '}') {
       perr(&P, i, 1, "ruby.stray-brace", "write \\} for a literal brace",

@@ -61,7 +61,7 @@ typedef struct {
 } annotator;
 
 static void annotate_flush(annotator *A) {
-  if (A->nodes->len && A->ok && merge_has_kanji(A->buf->str, A->buf->len)) {
+  if (A->nodes->len && A->ok && tg_text_has_kanji(A->buf->str, A->buf->len)) {
     tg_attr_list_clear(A->attrs);
     /* explicit ruby first: it wins over the dictionary and MeCab */
     for (guint i = 0; i < A->nodes->len; i++) {
