@@ -1,6 +1,6 @@
 /* tegami/tegami.h — the whole public API, stage by stage in pipeline order:
  *
- *   diag → design → targets → merge → layout → render
+ *   diag → design → targets → ruby → merge → layout → render
  *        → experiment → job → security → run → qa
  *
  * Each header stands alone; this one includes them all for programs (such as
@@ -15,6 +15,7 @@
 #include "tegami/diag.h"
 #include "tegami/design.h"
 #include "tegami/targets.h"
+#include "tegami/ruby.h"
 #include "tegami/merge.h"
 #include "tegami/layout.h"
 #include "tegami/render.h"
