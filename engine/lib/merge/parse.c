@@ -355,7 +355,7 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
 }
 
 /* A ruby group {base|reading} at T->pos (a '{' that does not start "{{"),
- * read by the one ruby-markup parser of the merge stage (ruby_markup.c):
+ * read by the one ruby-markup parser, of the ruby stage (tg_ruby_group_parse):
  * group and mono ruby, escapes, errors at the exact characters. */
 static void parse_ruby(tparser *T, GArray *nodes) {
   mparser *P = T->P;

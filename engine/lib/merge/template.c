@@ -6,7 +6,7 @@
  * no letter value are evaluated here, once (eval.c): they are static slots.
  * Texts that only letters of other list types can show are not compiled.
  *
- * Ruby: markup is read by the merge stage's one ruby parser (ruby_markup.c).
+ * Ruby: markup is read by the ruby stage's one parser (ruby/ruby_markup.c).
  * A text's `ruby:` mode decides the rest when it is compiled: `off` drops
  * the readings, `auto` annotates each run of literal text once with the
  * reading dictionary and MeCab (values are never annotated; the numbers

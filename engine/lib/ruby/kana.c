@@ -1,4 +1,4 @@
-/* kana.c — Japanese characters for the merge stage: classes, kana → hiragana,
+/* kana.c — Japanese characters for the ruby stage: classes, kana → hiragana,
  * and aligning a word's reading with its kanji.
  *
  * Ruby goes over kanji only.  A reading from MeCab, the project dictionary
