@@ -22,26 +22,14 @@ GEN="$SHARED/gen_targets.py"
 [ -f "$GEN" ] || { echo "bench: $GEN not found (set TEGAMI_SHARED)" >&2; exit 1; }
 mkdir -p "$HERE/data" "$HERE/out"
 export TEGAMI_DATA_DIR="$SRC"
+. "$SRC/tests/lib/job_yaml.sh"
 printf '%-8s %10s %10s %12s %12s %10s\n' rows letters/s pages/s bytes/letter total_MB peak_RSS_MB
 for n in $SIZES; do
   list="$HERE/data/highrisk-$n.csv"
   [ -f "$list" ] || python3 "$GEN" --rows "$n" --type highrisk --seed 7 >"$list"
   job="$HERE/data/job-$n.yaml"
-  cat >"$job" <<JOB
-kind: job
-id: bench-$n
-date: 2026-10-01
-municipalities:
-  - id: "14999"
-    name: 見本市
-    sender: {department: 保険年金課, section: 国保健康係, phone: 046-000-0000, hours: 平日}
-    values: {clinic_url: "https://example.jp/clinics"}
-    lists:
-      - file: $list
-        type: highrisk
-        design: $SRC/bench/workload.yaml
-${BENCH_OUTPUT:+output: $BENCH_OUTPUT}
-JOB
+  { job_yaml "bench-$n" "$list" highrisk "$SRC/bench/workload.yaml"
+    if [ -n "${BENCH_OUTPUT:-}" ]; then echo "output: $BENCH_OUTPUT"; fi; } >"$job"
   out="$HERE/out/run-$n"
   /usr/bin/time -f '%e %M' -o "$HERE/out/time-$n" "$TEGAMI" run "$job" -o "$out" --force $( [ "$JOBS" != 0 ] && echo "--jobs $JOBS") >/dev/null 2>"$HERE/out/stderr-$n" || true
   read -r secs rss_kb <<EOF2

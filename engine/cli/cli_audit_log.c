@@ -1,7 +1,7 @@
 /* cli_audit_log.c — how the commands of the CLI name and write the audit log.
  *
  * Every command that touches personal data ends by appending one entry to
- * the audit log (tegami/output.h): the log named by --audit-log, else the
+ * the audit log (tegami/security.h): the log named by --audit-log, else the
  * default (TEGAMI_AUDIT_LOG, else ~/.local/state/tegami/audit.log).  After a
  * successful append the CLI prints the entry number and hash, so operators
  * can record anchors for `tegami audit verify --anchor`.

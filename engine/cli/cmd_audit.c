@@ -1,6 +1,6 @@
 /* cmd_audit.c — `tegami audit verify LOG [--anchor N:SHA256]`.
  *
- * Checks the hash chain of an audit log (tegami/output.h, "audit log") and
+ * Checks the hash chain of an audit log (tegami/security.h, "audit log") and
  * names every line where it breaks: edited, removed, inserted or reordered
  * lines, an incomplete last line.  With --anchor (an entry number and hash
  * recorded elsewhere earlier) it also catches lines removed from the end and

@@ -4,8 +4,10 @@
  * list of clinic visits (outcomes.csv, from claims), prints the visit rate
  * per arm with its interval and each arm's difference from the reference arm
  * (overall, stratified and per stratum), and writes evaluation.txt,
- * evaluation.csv and the chart (PDF, PNG) into the output folder.  The method
- * is in docs/evaluation.md; the computation in lib/output/evaluate.c.
+ * evaluation.csv and the chart (PDF, PNG) into the output folder; --trace
+ * also writes the chart's items as text (golden tests), --no-pdf leaves the
+ * chart's PDF and PNG out.  The method is in docs/evaluation.md; the
+ * computation in lib/experiment/evaluate.c.
  */
 #include <glib.h>
 #include <stdlib.h>
@@ -14,8 +16,8 @@
 #include "cli.h"
 
 typedef struct {
-  const char *out_dir, *reference, *key, *date_column, *fontset;
-  bool force;
+  const char *out_dir, *reference, *key, *date_column, *fontset, *trace;
+  bool force, no_pdf;
   int window_days;
   double alpha;
 } eval_opts;
@@ -31,7 +33,7 @@ static int parse(int argc, char **argv, eval_opts *o, const char **pos, int *npo
     bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--window-days", NULL) ||
                       is_opt(a, "--alpha", NULL) || is_opt(a, "--reference", NULL) ||
                       is_opt(a, "--key", NULL) || is_opt(a, "--date-column", NULL) ||
-                      is_opt(a, "--fontset", NULL);
+                      is_opt(a, "--fontset", NULL) || is_opt(a, "--trace", NULL);
     const char *val = NULL;
     if (with_value) {
       if (i + 1 >= argc) return cli_usage_error("%s needs a value", a);
@@ -39,6 +41,10 @@ static int parse(int argc, char **argv, eval_opts *o, const char **pos, int *npo
     }
     if (is_opt(a, "--force", NULL)) {
       o->force = true;
+    } else if (is_opt(a, "--no-pdf", NULL)) {
+      o->no_pdf = true;
+    } else if (is_opt(a, "--trace", NULL)) {
+      o->trace = val;
     } else if (is_opt(a, "--out", "-o")) {
       o->out_dir = val;
     } else if (is_opt(a, "--reference", NULL)) {
@@ -95,13 +101,30 @@ int cmd_evaluate(int argc, char **argv) {
     tg_diag_free(d);
     return code ? code : TG_EXIT_INVALID;
   }
-  bool written = tg_evaluation_write_outputs(e, o.out_dir, o.force, o.fontset, d);
+  tg_eval_chart_options co = {.fontset = o.fontset, .no_chart_files = o.no_pdf};
+  if (o.trace) {
+    co.trace = strcmp(o.trace, "-") == 0 ? stdout : fopen(o.trace, "w");
+    if (!co.trace) {
+      fprintf(stderr, "tegami: cannot write the trace %s\n", o.trace);
+      tg_evaluation_free(e);
+      tg_diag_free(d);
+      return TG_EXIT_SYSTEM;
+    }
+  }
+  bool written = tg_evaluation_write_outputs(e, o.out_dir, o.force, &co, d);
+  if (co.trace && co.trace != stdout && fclose(co.trace) != 0) {
+    fprintf(stderr, "tegami: cannot write the trace %s\n", o.trace);
+    written = false;
+  }
   cli_print_diags(d);
   char *report = tg_evaluation_format(e);
   fputs(report, stdout);
   free(report);
-  if (written) fprintf(stderr, "written: %s/evaluation.{txt,csv,pdf,png}\n", o.out_dir);
+  if (written)
+    fprintf(stderr, "written: %s/evaluation.{%s}\n", o.out_dir,
+            o.no_pdf ? "txt,csv" : "txt,csv,pdf,png");
   code = tg_diag_exit_code(d);
+  if (!written && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
   tg_evaluation_free(e);
   tg_diag_free(d);
   return code;

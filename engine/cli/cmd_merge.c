@@ -34,7 +34,7 @@ int cmd_merge(int argc, char **argv) {
   }
   tg_diag *d = tg_diag_new();
   tg_summary sum;
-  int code = tg_merge_outputs(dirs, n, out, force, &sum, d);
+  int code = tg_join_shards(dirs, n, out, force, &sum, d);
   cli_print_diags(d);
   if (code == TG_EXIT_OK || code == TG_EXIT_REJECTED) {
     char *s = tg_summary_format(&sum, false);

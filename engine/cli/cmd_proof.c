@@ -4,7 +4,7 @@
  * synthetic personas of a personas file (samples/personas.yaml), as PDF and
  * PNG, and writes DIR/index.html, a page that shows the letters side by side
  * with their text differences marked and opens from disk.  The work is done
- * by tg_proof() in lib/output/proof.c; this file parses the options and
+ * by tg_proof() in lib/qa/proof.c; this file parses the options and
  * prints what was written.
  */
 #include <glib.h>

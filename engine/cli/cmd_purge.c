@@ -2,7 +2,7 @@
  *
  * Removes an output folder, its files and the temporaries an interrupted run
  * left, after checking that it is a tegami output folder (the rule is in
- * tegami/output.h, "purge"), and records what was removed — paths and
+ * tegami/security.h, "purge"), and records what was removed — paths and
  * SHA-256s, no content — in the audit log.  The audit log is checked before
  * anything is removed, so a purge is never left unrecorded by a log that
  * cannot be written.  --dry-run lists and removes nothing.

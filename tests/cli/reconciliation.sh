@@ -18,24 +18,9 @@ DROPOUT_HEADER='被保険者記号,被保険者番号,KDB個人番号,氏名,氏
   printf '99,0000102,14000000102,試験　次郎,ｼｹﾝ ｼﾞﾛｳ,男,70,S31.05.02,252-0003,神奈川県座間市ひばりが丘3丁目4番5号,,,,○,,○\r\n'
 } >"$WORK/dropout.csv"
 printf 'KDB個人番号,理由\r\n14000000003,入院中\r\n14000000102,転出予定\r\n' >"$WORK/exclude.csv"
-cat >"$WORK/job.yaml" <<JOB
-kind: job
-id: reconcile
-date: 2026-10-01
-municipalities:
-  - id: "14999"
-    name: 見本市
-    sender: {department: 保険年金課, section: 国保健康係, phone: 046-000-0000, hours: 平日}
-    values: {clinic_url: "https://example.jp/clinics"}
-    exclude: $WORK/exclude.csv
-    lists:
-      - file: $WORK/highrisk.csv
-        type: highrisk
-        design: $TEGAMI_SRC/layouts/highrisk-standard.yaml
-      - file: $WORK/dropout.csv
-        type: dropout
-        design: $TEGAMI_SRC/layouts/dropout-standard.yaml
-JOB
+JOB_EXCLUDE=$WORK/exclude.csv job_yaml reconcile \
+  "$WORK/highrisk.csv" highrisk "$TEGAMI_SRC/layouts/highrisk-standard.yaml" \
+  "$WORK/dropout.csv" dropout "$TEGAMI_SRC/layouts/dropout-standard.yaml" >"$WORK/job.yaml"
 expect_exit 1 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/out"
 cp "$WORK/last.err" "$WORK/messages"
 cd "$WORK/out"

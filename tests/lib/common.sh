@@ -7,6 +7,7 @@ TEGAMI_SRC=${TEGAMI_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TEGAMI_DATA_DIR=${TEGAMI_DATA_DIR:-$TEGAMI_SRC}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tegami-test.XXXXXX")
 . "$TEGAMI_SRC/tests/lib/glyph_check.sh"
+. "$TEGAMI_SRC/tests/lib/job_yaml.sh"
 
 # Every PDF a test leaves in $WORK is preflighted before it is removed: a
 # missing-character glyph (.notdef) or a font that is not embedded fails the
@@ -45,21 +46,7 @@ expect_exit() {
 
 # A job over the sample design with the list given as $2, written to $1.
 write_job() {
-  cat >"$1" <<JOB
-kind: job
-id: test-job
-title: test
-date: 2026-10-01
-municipalities:
-  - id: "14999"
-    name: 見本市
-    sender: {department: 保険年金課, section: 国保健康係, phone: 046-000-0000, hours: 平日}
-    values: {clinic_url: "https://example.jp/clinics"}
-    lists:
-      - file: $2
-        type: highrisk
-        design: $TEGAMI_SRC/layouts/highrisk-standard.yaml
-JOB
+  JOB_TITLE=test job_yaml test-job "$2" highrisk "$TEGAMI_SRC/layouts/highrisk-standard.yaml" >"$1"
 }
 
 HIGHRISK_HEADER='被保険者記号,被保険者番号,KDB個人番号,氏名,氏名カナ,性別,年齢,生年月日,郵便番号,住所,収縮期血圧,拡張期血圧,空腹時血糖,HbA1c,LDLコレステロール,eGFR,国保取得年月日'

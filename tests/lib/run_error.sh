@@ -17,15 +17,17 @@ set +e
 code=$?
 set -e
 want=$(cat exit 2>/dev/null || echo 3)
-if [ "${TEGAMI_UPDATE_GOLDEN:-}" = 1 ]; then
-  cp "$ACTUAL" expected.txt
-  echo "updated $CASE/expected.txt"
-  exit 0
-fi
+# the exit code first: an update must not record the message of a run that
+# ended the wrong way
 if [ "$code" != "$want" ]; then
   cat "$ACTUAL" >&2
   echo "FAIL: exit $code, expected $want" >&2
   exit 1
+fi
+if [ "${TEGAMI_UPDATE_GOLDEN:-}" = 1 ]; then
+  cp "$ACTUAL" expected.txt
+  echo "updated $CASE/expected.txt"
+  exit 0
 fi
 if ! diff -u expected.txt "$ACTUAL"; then
   echo "FAIL: the message differs" >&2

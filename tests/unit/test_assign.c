@@ -1,4 +1,4 @@
-/* test_assign.c — randomised assignment to experiment arms (output/assign.c) and
+/* test_assign.c — randomised assignment to experiment arms (experiment/assign.c) and
  * the assignment.csv writer: the properties docs/evaluation.md promises. */
 #include "tg_test.h"
 

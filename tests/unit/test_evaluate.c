@@ -1,5 +1,5 @@
 /* test_evaluate.c — the statistics of `tegami evaluate` against hand-computed values,
- * and the join of assignment.csv with outcomes.csv (output/stats.c, evaluate.c).
+ * and the join of assignment.csv with outcomes.csv (experiment/stats.c, evaluate.c).
  *
  * The worked example (docs/evaluation.md, "A worked example"): arm A 120 of
  * 600 visited, arm B 150 of 600; 95% intervals, z = Φ⁻¹(0.975) = 1.959964,
@@ -26,7 +26,7 @@
 
 #include <math.h>
 
-#include "output/output_private.h"
+#include "experiment/experiment_private.h"
 
 static const double Z95 = 1.959963984540054;
 
@@ -36,32 +36,32 @@ static const double Z95 = 1.959963984540054;
 
 static void normal_quantiles_match_the_tables(void **state) {
   (void)state;
-  assert_close(output_normal_quantile(0.975), 1.959963984540054, 1e-13);
-  assert_close(output_normal_quantile(0.995), 2.5758293035489004, 1e-13);
-  assert_close(output_normal_quantile(0.9), 1.2815515655446008, 1e-13);
-  assert_close(output_normal_quantile(0.5), 0, 1e-15);
-  assert_close(output_normal_quantile(1e-10), -6.361340902404056, 1e-10);
-  assert_close(output_two_sided_p(1.959963984540054), 0.05, 1e-14);
+  assert_close(experiment_normal_quantile(0.975), 1.959963984540054, 1e-13);
+  assert_close(experiment_normal_quantile(0.995), 2.5758293035489004, 1e-13);
+  assert_close(experiment_normal_quantile(0.9), 1.2815515655446008, 1e-13);
+  assert_close(experiment_normal_quantile(0.5), 0, 1e-15);
+  assert_close(experiment_normal_quantile(1e-10), -6.361340902404056, 1e-10);
+  assert_close(experiment_two_sided_p(1.959963984540054), 0.05, 1e-14);
 }
 
 static void hand_computed_example_120_of_600_vs_150_of_600(void **state) {
   (void)state;
   double lo, hi;
-  output_wilson(120, 600, Z95, &lo, &hi);
+  experiment_wilson(120, 600, Z95, &lo, &hi);
   assert_4dp(lo, 0.1699);
   assert_4dp(hi, 0.2339);
   assert_close(lo, 0.1699473686822437, 1e-12);
   assert_close(hi, 0.23386965192597675, 1e-12);
-  output_wilson(150, 600, Z95, &lo, &hi);
+  experiment_wilson(150, 600, Z95, &lo, &hi);
   assert_4dp(lo, 0.2170);
   assert_4dp(hi, 0.2862);
-  output_newcombe(150, 600, 120, 600, Z95, &lo, &hi);
+  experiment_newcombe(150, 600, 120, 600, Z95, &lo, &hi);
   assert_4dp(lo, 0.0027);
   assert_4dp(hi, 0.0970);
   assert_close(lo, 0.0027236100886134512, 1e-12);
   assert_close(hi, 0.0970214059523857, 1e-12);
-  assert_false(output_needs_exact(150, 600, 120, 600));
-  double p = output_z_test_p(150, 600, 120, 600);
+  assert_false(experiment_needs_exact(150, 600, 120, 600));
+  double p = experiment_z_test_p(150, 600, 120, 600);
   assert_4dp(p, 0.0381);
   assert_close(p, 0.03808828420629218, 1e-12);
 }
@@ -69,13 +69,13 @@ static void hand_computed_example_120_of_600_vs_150_of_600(void **state) {
 static void wilson_intervals_stay_inside_zero_and_one(void **state) {
   (void)state;
   double lo, hi;
-  output_wilson(0, 10, Z95, &lo, &hi); /* upper = z²/(n + z²) = 3.8415/13.8415 */
+  experiment_wilson(0, 10, Z95, &lo, &hi); /* upper = z²/(n + z²) = 3.8415/13.8415 */
   assert_true(lo == 0);
   assert_4dp(hi, 0.2775);
-  output_wilson(10, 10, Z95, &lo, &hi);
+  experiment_wilson(10, 10, Z95, &lo, &hi);
   assert_4dp(lo, 0.7225);
   assert_true(hi == 1);
-  output_wilson(0, 0, Z95, &lo, &hi);
+  experiment_wilson(0, 0, Z95, &lo, &hi);
   assert_true(isnan(lo) && isnan(hi));
 }
 
@@ -86,13 +86,13 @@ static void wilson_intervals_stay_inside_zero_and_one(void **state) {
  *     P(5) the same → 0.0325 */
 static void fisher_exact_matches_hand_counts(void **state) {
   (void)state;
-  assert_close(output_fisher_p(3, 4, 1, 4), 34.0 / 70.0, 1e-12);
-  assert_close(output_fisher_p(0, 10, 5, 10), 504.0 / 15504.0, 1e-12);
-  assert_close(output_fisher_p(2, 40, 9, 40), 0.04762516489608712, 1e-10);
-  assert_close(output_fisher_p(5, 10, 5, 10), 1, 1e-12);
-  assert_false(output_needs_exact(2, 40, 9, 40));  /* smallest expected 40·11/80 = 5.5 */
-  assert_true(output_needs_exact(0, 10, 5, 10));   /* expected 2.5 */
-  assert_true(output_z_test_p(0, 50, 0, 50) == 1); /* nothing to compare */
+  assert_close(experiment_fisher_p(3, 4, 1, 4), 34.0 / 70.0, 1e-12);
+  assert_close(experiment_fisher_p(0, 10, 5, 10), 504.0 / 15504.0, 1e-12);
+  assert_close(experiment_fisher_p(2, 40, 9, 40), 0.04762516489608712, 1e-10);
+  assert_close(experiment_fisher_p(5, 10, 5, 10), 1, 1e-12);
+  assert_false(experiment_needs_exact(2, 40, 9, 40));  /* smallest expected 40·11/80 = 5.5 */
+  assert_true(experiment_needs_exact(0, 10, 5, 10));   /* expected 2.5 */
+  assert_true(experiment_z_test_p(0, 50, 0, 50) == 1); /* nothing to compare */
 }
 
 /* Two strata, arm vs reference: 30/100 vs 20/100 and 10/50 vs 5/50.
@@ -106,8 +106,8 @@ static void fisher_exact_matches_hand_counts(void **state) {
 static void mantel_haenszel_matches_the_hand_computation(void **state) {
   (void)state;
   uint64_t x1[] = {30, 10}, n1[] = {100, 50}, x2[] = {20, 5}, n2[] = {100, 50};
-  output_mh mh;
-  output_mantel_haenszel(x1, n1, x2, n2, 2, Z95, &mh);
+  experiment_mh mh;
+  experiment_mantel_haenszel(x1, n1, x2, n2, 2, Z95, &mh);
   assert_true(mh.valid);
   assert_close(mh.diff, 0.1, 1e-12);
   assert_4dp(mh.lo, 0.0081);
@@ -117,12 +117,12 @@ static void mantel_haenszel_matches_the_hand_computation(void **state) {
   /* one stratum of equal arms: Sato's variance is the Wald variance
    * (0.25·0.75 + 0.2·0.8)/600, so the CI is 0.05 ± 1.959964·0.024066 */
   uint64_t a[] = {150}, b[] = {600}, c[] = {120}, e[] = {600};
-  output_mantel_haenszel(a, b, c, e, 1, Z95, &mh);
+  experiment_mantel_haenszel(a, b, c, e, 1, Z95, &mh);
   assert_close(mh.lo, 0.002831738421702673, 1e-12);
   assert_close(mh.hi, 0.09716826157829733, 1e-12);
   /* a stratum with an empty arm carries no weight */
   uint64_t f[] = {30, 7}, g[] = {100, 0}, h[] = {20, 3}, k[] = {100, 9};
-  output_mantel_haenszel(f, g, h, k, 2, Z95, &mh);
+  experiment_mantel_haenszel(f, g, h, k, 2, Z95, &mh);
   assert_close(mh.diff, 0.1, 1e-12);
 }
 

@@ -33,20 +33,6 @@ static int teardown(void **state) {
   return 0;
 }
 
-static char *show(const char *text, size_t len, const tg_attrs *a) {
-  GString *out = g_string_new(NULL);
-  size_t p = 0;
-  for (size_t k = 0; k < a->n; k++) {
-    if (a->v[k].type != TG_ATTR_RUBY) continue;
-    g_string_append_len(out, text + p, (gssize)(a->v[k].start - p));
-    g_string_append_printf(out, "{%.*s|%s}", (int)(a->v[k].end - a->v[k].start),
-                           text + a->v[k].start, a->v[k].u.ruby);
-    p = a->v[k].end;
-  }
-  g_string_append_len(out, text + p, (gssize)(len - p));
-  return g_string_free(out, FALSE);
-}
-
 /* Annotate `text` (which may hold explicit ruby markup) and show the result. */
 static char *furigana(const tg_furigana *f, const char *text) {
   tg_diag *d = tg_diag_new();
@@ -58,7 +44,7 @@ static char *furigana(const tg_furigana *f, const char *text) {
   tg_attr_list_append(l, tg_ruby_text_get_attrs(r), 0);
   assert_true(tg_furigana_annotate(f, plain, len, 0, l, d));
   assert_int_equal(tg_diag_count(d), 0);
-  char *s = show(plain, len, tg_attr_list_get(l));
+  char *s = tg_test_show_ruby(plain, len, tg_attr_list_get(l));
   tg_attr_list_free(l);
   tg_ruby_text_free(r);
   tg_diag_free(d);
@@ -157,7 +143,7 @@ static void a_piece_of_a_longer_text_gets_ruby_at_its_offset(void **state) {
   tg_attr_list *l = tg_attr_list_new();
   tg_diag *d = tg_diag_new();
   assert_true(tg_furigana_annotate(*state, piece, strlen(piece), (uint32_t)(piece - whole), l, d));
-  char *s = show(whole, strlen(whole), tg_attr_list_get(l));
+  char *s = tg_test_show_ruby(whole, strlen(whole), tg_attr_list_get(l));
   assert_string_equal(s, "見本　一郎 {様|さま} {腎臓|じんぞう}の");
   g_free(s);
   tg_attr_list_free(l);
@@ -238,7 +224,7 @@ static void *work(void *p) {
     const char *t = "特定健診の結果、腎臓の はたらきが 弱く なって います。";
     tg_attr_list *l = tg_attr_list_new();
     tg_furigana_annotate(w->f, t, strlen(t), 0, l, NULL);
-    w->out[i] = show(t, strlen(t), tg_attr_list_get(l));
+    w->out[i] = tg_test_show_ruby(t, strlen(t), tg_attr_list_get(l));
     tg_attr_list_free(l);
   }
   return NULL;

@@ -4,25 +4,12 @@
  * hiragana; the name text itself is never touched. */
 #include "tg_test.h"
 
-#include "merge/merge_private.h"
-
-static char *show(const char *text, size_t len, const tg_attrs *a) {
-  GString *out = g_string_new(NULL);
-  size_t p = 0;
-  for (size_t k = 0; k < a->n; k++) {
-    g_string_append_len(out, text + p, (gssize)(a->v[k].start - p));
-    g_string_append_printf(out, "{%.*s|%s}", (int)(a->v[k].end - a->v[k].start),
-                           text + a->v[k].start, a->v[k].u.ruby);
-    p = a->v[k].end;
-  }
-  g_string_append_len(out, text + p, (gssize)(len - p));
-  return g_string_free(out, FALSE);
-}
+#include "ruby/ruby_private.h"
 
 static char *name_ruby(const char *name, const char *kana, tg_name_ruby_result expect) {
   tg_attr_list *l = tg_attr_list_new();
   assert_int_equal(tg_name_ruby(name, strlen(name), kana, strlen(kana), 0, l), expect);
-  char *s = show(name, strlen(name), tg_attr_list_get(l));
+  char *s = tg_test_show_ruby(name, strlen(name), tg_attr_list_get(l));
   tg_attr_list_free(l);
   return s;
 }
@@ -93,7 +80,7 @@ static void ruby_lands_at_the_name_s_place_in_the_letter(void **state) {
   assert_int_equal(tg_name_ruby(name, strlen("見本　一郎"), "ﾐﾎﾝ ｲﾁﾛｳ", strlen("ﾐﾎﾝ ｲﾁﾛｳ"),
                                 (uint32_t)(name - letter), l),
                    TG_NAME_RUBY_PARTS);
-  char *s = show(letter, strlen(letter), tg_attr_list_get(l));
+  char *s = tg_test_show_ruby(letter, strlen(letter), tg_attr_list_get(l));
   assert_string_equal(s, "〒252-0028 {見本|みほん}　{一郎|いちろう} 様");
   g_free(s);
   tg_attr_list_free(l);
@@ -113,7 +100,7 @@ static void kana_of_every_width_become_hiragana(void **state) {
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     GString *out = g_string_new(NULL);
-    merge_kana_to_hiragana(cases[i][0], strlen(cases[i][0]), out);
+    ruby_kana_to_hiragana(cases[i][0], strlen(cases[i][0]), out);
     assert_string_equal(out->str, cases[i][1]);
     g_string_free(out, TRUE);
   }

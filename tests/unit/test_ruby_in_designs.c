@@ -86,17 +86,7 @@ static bool merge(fx *f, const char *name, const char *kana, const char *disease
 
 /* A merged text with its ruby written back as {base|reading}. */
 static char *show(const char *text, const tg_attrs *a) {
-  GString *out = g_string_new(NULL);
-  size_t p = 0, len = strlen(text);
-  for (size_t k = 0; k < a->n; k++) {
-    if (a->v[k].type != TG_ATTR_RUBY) continue;
-    g_string_append_len(out, text + p, (gssize)(a->v[k].start - p));
-    g_string_append_printf(out, "{%.*s|%s}", (int)(a->v[k].end - a->v[k].start),
-                           text + a->v[k].start, a->v[k].u.ruby);
-    p = a->v[k].end;
-  }
-  g_string_append_len(out, text + p, (gssize)(len - p));
-  return g_string_free(out, FALSE);
+  return tg_test_show_ruby(text, strlen(text), a);
 }
 
 static char *static_shown(const fx *f) {

@@ -5,21 +5,6 @@
  * column, all in one pass. */
 #include "tg_test.h"
 
-/* The plain text with each ruby written back as {base|reading}. */
-static char *show(const char *text, size_t len, const tg_attrs *a) {
-  GString *out = g_string_new(NULL);
-  size_t p = 0;
-  for (size_t k = 0; k < a->n; k++) {
-    if (a->v[k].type != TG_ATTR_RUBY) continue;
-    g_string_append_len(out, text + p, (gssize)(a->v[k].start - p));
-    g_string_append_printf(out, "{%.*s|%s}", (int)(a->v[k].end - a->v[k].start),
-                           text + a->v[k].start, a->v[k].u.ruby);
-    p = a->v[k].end;
-  }
-  g_string_append_len(out, text + p, (gssize)(len - p));
-  return g_string_free(out, FALSE);
-}
-
 static tg_ruby_text *parse(const char *src, tg_diag *d) {
   return tg_ruby_markup_parse(src, strlen(src), NULL, NULL, d);
 }
@@ -50,7 +35,7 @@ static void mono_ruby_gives_each_character_its_own_reading(void **state) {
     const char *t = tg_ruby_text_get_text(r, &len);
     const tg_attrs *a = tg_ruby_text_get_attrs(r);
     assert_int_equal(a->n, 2);
-    char *s = show(t, len, a);
+    char *s = tg_test_show_ruby(t, len, a);
     assert_string_equal(s, "{腎|じん}{臓|ぞう}");
     g_free(s);
     tg_ruby_text_free(r);
@@ -65,7 +50,7 @@ static void an_empty_mono_reading_leaves_its_character_bare(void **state) {
   assert_non_null(r);
   size_t len;
   const char *t = tg_ruby_text_get_text(r, &len);
-  char *s = show(t, len, tg_ruby_text_get_attrs(r));
+  char *s = tg_test_show_ruby(t, len, tg_ruby_text_get_attrs(r));
   assert_string_equal(s, "お{薬|くすり}を");
   g_free(s);
   tg_ruby_text_free(r);
@@ -93,7 +78,7 @@ static void backslash_escapes_give_literal_braces_and_bars(void **state) {
   assert_non_null(r);
   size_t len;
   const char *t = tg_ruby_text_get_text(r, &len);
-  char *s = show(t, len, tg_ruby_text_get_attrs(r));
+  char *s = tg_test_show_ruby(t, len, tg_ruby_text_get_attrs(r));
   /* a backslash before anything else stays a backslash */
   assert_string_equal(s, "{a|b} \\ C:\\temp {a|b|えい}");
   assert_int_equal(tg_ruby_text_get_attrs(r)->n, 1);
@@ -108,7 +93,7 @@ static void placeholders_pass_through_untouched(void **state) {
   assert_non_null(r);
   size_t len;
   const char *t = tg_ruby_text_get_text(r, &len);
-  char *s = show(t, len, tg_ruby_text_get_attrs(r));
+  char *s = tg_test_show_ruby(t, len, tg_ruby_text_get_attrs(r));
   assert_string_equal(s, "{{氏名 | default:\"{x}\"}} 様 {腎臓|じんぞう}");
   g_free(s);
   tg_ruby_text_free(r);

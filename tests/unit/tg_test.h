@@ -59,4 +59,20 @@ static inline tg_fonts *tg_test_fonts(void) {
   return f;
 }
 
+/* A text with its ruby written back as {base|reading} (g_free): how the ruby
+ * tests state what they expect.  Attributes other than ruby are left out. */
+static inline char *tg_test_show_ruby(const char *text, size_t len, const tg_attrs *a) {
+  GString *out = g_string_new(NULL);
+  size_t p = 0;
+  for (size_t k = 0; k < a->n; k++) {
+    if (a->v[k].type != TG_ATTR_RUBY) continue;
+    g_string_append_len(out, text + p, (gssize)(a->v[k].start - p));
+    g_string_append_printf(out, "{%.*s|%s}", (int)(a->v[k].end - a->v[k].start),
+                           text + a->v[k].start, a->v[k].u.ruby);
+    p = a->v[k].end;
+  }
+  g_string_append_len(out, text + p, (gssize)(len - p));
+  return g_string_free(out, FALSE);
+}
+
 #endif

@@ -1,32 +1,12 @@
 /* tegami/design.h — letter designs: YAML in, a checked design model out.
  *
- * A design describes the pages of one letter: page size, named colours and
- * text styles, and positioned blocks (text frames, flows of paragraphs,
- * boxes, rules, images, QR codes, tables, the address block, and slots kept
- * for the customer barcode and result charts).  Every string that will be
- * merged with data is a tg_text: it keeps its source location so that the
- * merge stage can point at a bad placeholder with file:line:col.
- * tg_design_load() checks the whole file (and the files it includes) in one
- * pass and reports every problem; it returns NULL if there was any error.
- *
- * Variants and segments.  A design may declare variants (e.g. `standard` and
- * `easy` やさしい日本語) and message segments per list type, each segment with
- * a `when:` rule over the row.  Anything in a style or block can differ per
- * variant or segment (a mapping from variant or segment names to values);
- * the loader expands such a block into one copy per variant/segment, each
- * copy carrying the masks of the letters it appears in.  The later stages
- * only filter blocks by the letter's variant and segment.
- *
- * Arms.  A design may also declare the arms of an A/B experiment (`arms:
- * [loss, gain]`); a block limited with `arms:` appears only in letters of
- * those arms.  Unlike variants and segments, arms are not expanded into
- * copies: a block carries an arm mask that the layout checks per letter (the
- * run loop gives each letter its arm, tg_letter.arm_name), and a block
- * limited to some arms is never part of a static layer.
- *
- * Lengths are stored in points (1/72 inch) with the unit in the field name;
- * the YAML always states its unit ("20mm", "10.5pt").  The origin is the top
- * left corner of the page, y grows downwards.
+ * A design is the pages of one letter: page size, colours, text styles and
+ * positioned blocks.  Every string that will be merged is a tg_text that keeps
+ * its source location (errors point at file:line:col).  tg_design_load()
+ * checks a file and its includes in one pass; variants and segments become
+ * copies of blocks with masks, arms a mask checked per letter
+ * (docs/architecture.md, "design").  Lengths are points from the top-left
+ * corner, y downwards; the YAML always states its unit.
  */
 #ifndef TEGAMI_DESIGN_H
 #define TEGAMI_DESIGN_H
@@ -36,8 +16,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-struct tg_ynode;
 
 /* Limits of the selection dimensions (masks are bit sets). */
 #define TG_MAX_VARIANTS 8
@@ -66,7 +44,7 @@ typedef enum { TG_RUBY_MANUAL, TG_RUBY_AUTO, TG_RUBY_OFF } tg_ruby_mode;
  * design so that the merge stage can hand back one value per slot. */
 typedef struct tg_text {
   const char *text;
-  const struct tg_ynode *node; /* where it came from (opaque) */
+  const struct tg_ynode *node; /* where it came from (opaque; base/base.h) */
   int slot;
   tg_text_kind kind;
   int page;          /* 1-based page of its block (0: not on a page) */
@@ -81,7 +59,6 @@ typedef struct tg_text {
 tg_span tg_text_span(const tg_text *t, size_t off, size_t len);
 
 typedef enum { TG_ALIGN_LEFT, TG_ALIGN_CENTER, TG_ALIGN_RIGHT, TG_ALIGN_JUSTIFY } tg_align;
-
 /* Where lines may break: anywhere Japanese allows (kinsoku applied), or only
  * at spaces and after 、。 — for easy-Japanese text written with 分かち書き. */
 typedef enum { TG_LINE_BREAK_NORMAL, TG_LINE_BREAK_SPACES } tg_line_break;
@@ -117,7 +94,6 @@ typedef enum {
 } tg_block_type;
 
 typedef enum { TG_QR_ECC_L, TG_QR_ECC_M, TG_QR_ECC_Q, TG_QR_ECC_H } tg_qr_ecc;
-
 /* What a frame does when its content does not fit its height. */
 typedef enum {
   TG_OVERFLOW_FAIL,   /* reject the letter with a row-named error (default) */
@@ -128,11 +104,8 @@ typedef struct tg_table_column {
   double width_pt;
   tg_align align;
 } tg_table_column;
-
 typedef enum { TG_IMAGE_PNG, TG_IMAGE_SVG } tg_image_format;
-
 typedef struct tg_block tg_block;
-
 struct tg_block {
   tg_block_type type;
   const char *name; /* "greeting", or "text#3" when unnamed */
@@ -210,9 +183,7 @@ struct tg_block {
       bool square;       /* a square instead of a circle */
       bool delay;        /* 送達余裕承諾: a double line under the office name */
     } indicia;           /* its size is width_pt = height_pt (20–30 mm) */
-    struct {
-      /* slots: the declaration is checked and carried; nothing is drawn
-       * until the barcode and chart modules are integrated */
+    struct {                /* slots, filled by the layout stage */
       const char *kind;   /* "customer-barcode", or the chart's kind */
       size_t nvalues;
       const char *const *names; /* value names ("postal", "address", …) */
@@ -223,18 +194,16 @@ struct tg_block {
 };
 
 /* The window envelope the letter is mailed in (`envelope:`, presets in
- * layouts/envelopes/): where its address window falls on the first page with
- * the insert at rest, and how far the insert can move from there either way.
- * Address text must stay inside the window less the play; the customer
- * barcode 2 mm further in; nothing else may show through. */
+ * layouts/envelopes/): its address window on the first page with the insert at
+ * rest, and how far the insert can move either way.  Address text stays inside
+ * the window less the play, the barcode 2 mm further in; nothing else shows. */
 typedef struct tg_envelope {
   const char *name;
   double window_x_pt, window_y_pt, window_w_pt, window_h_pt;
   double play_x_pt, play_y_pt;
 } tg_envelope;
 
-/* A rectangle on the page. */
-typedef struct tg_box {
+typedef struct tg_box { /* a rectangle on the page */
   double x0_pt, y0_pt, x1_pt, y1_pt;
 } tg_box;
 
@@ -264,9 +233,8 @@ typedef struct tg_color {
   uint32_t rgba;
 } tg_color;
 
-/* The easy-Japanese (やさしい日本語) rules `tegami check` applies to the
- * texts of some variants (the design's `easy-japanese:`; by default the
- * variant named `easy`, with the limits of docs/furigana.md). */
+/* The easy-Japanese (やさしい日本語) rules `tegami check` applies to some variants
+ * (`easy-japanese:`; by default the variant `easy`, limits of docs/furigana.md). */
 typedef struct tg_easy_rules {
   uint32_t variants;      /* mask of the easy variants (0: none) */
   uint32_t max_sentence_chars;
@@ -309,7 +277,7 @@ const tg_style *tg_design_find_style(const tg_design *design, const char *name);
 /* A named colour of the design's `colors:`, or NULL. */
 const tg_color *tg_design_find_color(const tg_design *design, const char *name);
 /* Does some text of the design ask for `ruby: auto` (automatic furigana)?
- * Then whoever merges it loads a tg_furigana (merge.h) first. */
+ * Then whoever merges it loads a tg_furigana (ruby.h) first. */
 bool tg_design_uses_auto_ruby(const tg_design *design);
 /* Index of a variant / segment by name, or -1. */
 int tg_design_find_variant(const tg_design *design, const char *name);

@@ -43,6 +43,11 @@ typedef struct tg_pdf_options {
   bool compact;
 } tg_pdf_options;
 
+/* The date for tg_pdf_options.date (ISO 8601, at least 20 bytes):
+ * SOURCE_DATE_EPOCH when set, else `day` (YYYY-MM-DD) at midnight — never
+ * the clock, so the same inputs give the same bytes. */
+void tg_pdf_date(const char *day, char *date, size_t n);
+
 /* Write a PDF to `path` (the caller chooses a temporary path and renames). */
 tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d);
 /* Write one PNG per page into `dir`, named <prefix>-<page number>.png. */

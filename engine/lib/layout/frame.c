@@ -1,4 +1,4 @@
-/* frame.c — text frames outside designs, for what the output stage draws
+/* frame.c — text frames outside designs, for what the later stages draw
  * itself: control numbers printed where the vendor asks, address-label cells,
  * mailing lists.  Same text engine, same font fallback and kinsoku as letters;
  * only the style comes from a tg_frame_spec instead of a design.

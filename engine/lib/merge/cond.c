@@ -119,9 +119,8 @@ static bool lex_number(lexer *X, size_t start) {
   return true;
 }
 
-static void next(lexer *X) {
-  g_free(X->tok.str);
-  memset(&X->tok, 0, sizeof X->tok);
+/* Skip spaces, tabs, line ends and ideographic spaces between tokens. */
+static void lex_skip_space(lexer *X) {
   const char *s = X->P->s;
   for (;;) {
     if (X->pos < X->end && strchr(" \t\r\n", s[X->pos]))
@@ -131,91 +130,74 @@ static void next(lexer *X) {
     else
       break;
   }
+}
+
+/* ( ) [ ] and the comma: one character each.  False for anything else. */
+static bool lex_punct(lexer *X, char c) {
+  static const struct {
+    char c;
+    tkind kind;
+  } PUNCT[] = {{'(', K_LPAREN}, {')', K_RPAREN}, {'[', K_LBRACK}, {']', K_RBRACK}, {',', K_COMMA}};
+  for (size_t i = 0; i < G_N_ELEMENTS(PUNCT); i++)
+    if (c == PUNCT[i].c) {
+      X->tok.kind = PUNCT[i].kind;
+      X->pos++;
+      return true;
+    }
+  return false;
+}
+
+/* A comparison: < <= > >= == !=; a lone = or ! is a bad token. */
+static void lex_compare(lexer *X, char c) {
+  const char *s = X->P->s;
   token *t = &X->tok;
-  t->off = X->pos;
-  if (X->pos >= X->end) {
-    t->kind = K_END;
-    t->len = 1;
-    return;
-  }
-  char c = s[X->pos];
-  t->len = 1;
-  switch (c) {
-  case '(':
-    t->kind = K_LPAREN;
-    X->pos++;
-    return;
-  case ')':
-    t->kind = K_RPAREN;
-    X->pos++;
-    return;
-  case '[':
-    t->kind = K_LBRACK;
-    X->pos++;
-    return;
-  case ']':
-    t->kind = K_RBRACK;
-    X->pos++;
-    return;
-  case ',':
-    t->kind = K_COMMA;
-    X->pos++;
-    return;
-  default: break;
-  }
-  if (c == '.' && X->pos + 1 < X->end && s[X->pos + 1] == '.') {
-    bool lt = X->pos + 2 < X->end && s[X->pos + 2] == '<';
-    t->kind = lt ? K_DOTDOTLT : K_DOTDOT;
-    t->len = lt ? 3 : 2;
-    X->pos += t->len;
-    return;
-  }
-  if (strchr("<>=!", c)) {
-    bool eq = X->pos + 1 < X->end && s[X->pos + 1] == '=';
-    t->kind = K_OP;
-    t->len = eq ? 2 : 1;
-    if (c == '<')
-      t->op = eq ? OP_LE : OP_LT;
-    else if (c == '>')
-      t->op = eq ? OP_GE : OP_GT;
-    else if (c == '=' && eq)
-      t->op = OP_EQ;
-    else if (c == '!' && eq)
-      t->op = OP_NE;
-    else
-      t->kind = K_BAD;
-    X->pos += t->len;
-    return;
-  }
-  if (c == '"' || c == '`') {
-    size_t p = X->pos + 1;
-    GString *out = g_string_new(NULL);
-    while (p < X->end && s[p] != c && s[p] != '\n') {
-      if (c == '"' && s[p] == '\\' && p + 1 < X->end) p++;
-      g_string_append_c(out, s[p++]);
-    }
-    if (p >= X->end || s[p] != c) {
-      g_string_free(out, TRUE);
-      t->kind = K_BAD;
-      t->len = p - X->pos;
-      X->pos = p;
-      merge_error(X->P, t->off, t->len, TG_KIND_SYNTAX, "template.unterminated-string",
-                  c == '"' ? "unterminated quoted text" : "unterminated `name`");
-      return;
-    }
-    t->kind = c == '"' ? K_STRING : K_NAME;
-    t->str = g_string_free(out, FALSE);
-    t->len = p + 1 - X->pos;
-    X->pos = p + 1;
-    return;
-  }
-  if ((g_ascii_isdigit(c) || c == '-') && lex_number(X, X->pos)) return;
-  if (c == '&' || c == '|') {
+  bool eq = X->pos + 1 < X->end && s[X->pos + 1] == '=';
+  t->kind = K_OP;
+  t->len = eq ? 2 : 1;
+  if (c == '<')
+    t->op = eq ? OP_LE : OP_LT;
+  else if (c == '>')
+    t->op = eq ? OP_GE : OP_GT;
+  else if (c == '=' && eq)
+    t->op = OP_EQ;
+  else if (c == '!' && eq)
+    t->op = OP_NE;
+  else
     t->kind = K_BAD;
-    t->len = X->pos + 1 < X->end && s[X->pos + 1] == c ? 2 : 1;
-    X->pos += t->len;
+  X->pos += t->len;
+}
+
+/* "quoted text" (with \ escapes) or `a name` written with any characters,
+ * both ending on the same line.  Unterminated: reported, a bad token. */
+static void lex_quoted(lexer *X, char c) {
+  const char *s = X->P->s;
+  token *t = &X->tok;
+  size_t p = X->pos + 1;
+  GString *out = g_string_new(NULL);
+  while (p < X->end && s[p] != c && s[p] != '\n') {
+    if (c == '"' && s[p] == '\\' && p + 1 < X->end) p++;
+    g_string_append_c(out, s[p++]);
+  }
+  if (p >= X->end || s[p] != c) {
+    g_string_free(out, TRUE);
+    t->kind = K_BAD;
+    t->len = p - X->pos;
+    X->pos = p;
+    merge_error(X->P, t->off, t->len, TG_KIND_SYNTAX, "template.unterminated-string",
+                c == '"' ? "unterminated quoted text" : "unterminated `name`");
     return;
   }
+  t->kind = c == '"' ? K_STRING : K_NAME;
+  t->str = g_string_free(out, FALSE);
+  t->len = p + 1 - X->pos;
+  X->pos = p + 1;
+}
+
+/* A name (a column or a constant) or one of the words and, or, not, in: up
+ * to the first character that ends names, and before a "..". */
+static void lex_name(lexer *X) {
+  const char *s = X->P->s;
+  token *t = &X->tok;
   size_t p = X->pos;
   while (p < X->end && name_char(s, p, X->end)) {
     /* stop before ".." (a range) */
@@ -242,6 +224,46 @@ static void next(lexer *X) {
     t->kind = K_IN;
   else
     t->kind = K_NAME;
+}
+
+/* Read the next token of the rule into X->tok (releasing the last one). */
+static void lex_next(lexer *X) {
+  g_free(X->tok.str);
+  memset(&X->tok, 0, sizeof X->tok);
+  lex_skip_space(X);
+  const char *s = X->P->s;
+  token *t = &X->tok;
+  t->off = X->pos;
+  t->len = 1;
+  if (X->pos >= X->end) {
+    t->kind = K_END;
+    return;
+  }
+  char c = s[X->pos];
+  if (lex_punct(X, c)) return;
+  if (c == '.' && X->pos + 1 < X->end && s[X->pos + 1] == '.') {
+    bool lt = X->pos + 2 < X->end && s[X->pos + 2] == '<';
+    t->kind = lt ? K_DOTDOTLT : K_DOTDOT;
+    t->len = lt ? 3 : 2;
+    X->pos += t->len;
+    return;
+  }
+  if (strchr("<>=!", c)) {
+    lex_compare(X, c);
+    return;
+  }
+  if (c == '"' || c == '`') {
+    lex_quoted(X, c);
+    return;
+  }
+  if ((g_ascii_isdigit(c) || c == '-') && lex_number(X, X->pos)) return;
+  if (c == '&' || c == '|') {
+    t->kind = K_BAD;
+    t->len = X->pos + 1 < X->end && s[X->pos + 1] == c ? 2 : 1;
+    X->pos += t->len;
+    return;
+  }
+  lex_name(X);
 }
 
 /* ---- parser ----------------------------------------------------------------------- */
@@ -294,7 +316,7 @@ static bool parse_operand(lexer *X, operand *o) {
     o->num = t->num;
     o->text = g_strndup(X->P->s + t->off, t->len);
     o->len = t->len;
-    next(X);
+    lex_next(X);
     return true;
   }
   if (t->kind == K_STRING) {
@@ -302,7 +324,7 @@ static bool parse_operand(lexer *X, operand *o) {
     o->text = t->str;
     o->len = strlen(t->str);
     t->str = NULL;
-    next(X);
+    lex_next(X);
     return true;
   }
   if (t->kind == K_NAME) {
@@ -312,7 +334,7 @@ static bool parse_operand(lexer *X, operand *o) {
     bool ok = merge_resolve_name(X->P, t->str, noff, nlen ? nlen : 1, o);
     o->off = t->off;
     o->olen = t->len;
-    next(X);
+    lex_next(X);
     return ok;
   }
   expected(X, "a column, a number or \"text\"");
@@ -330,7 +352,7 @@ static merge_cond *parse_primary(lexer *X) {
   token *t = &X->tok;
   if (t->kind == K_LPAREN) {
     size_t open = t->off;
-    next(X);
+    lex_next(X);
     merge_cond *c = parse_or(X);
     if (!c) return NULL;
     if (X->tok.kind != K_RPAREN) {
@@ -341,7 +363,7 @@ static merge_cond *parse_primary(lexer *X) {
       merge_cond_free(c);
       return NULL;
     }
-    next(X);
+    lex_next(X);
     return c;
   }
   size_t start = t->off;
@@ -354,7 +376,7 @@ static merge_cond *parse_primary(lexer *X) {
     c->kind = C_CMP;
     c->op = X->tok.op;
     size_t op_off = X->tok.off, op_len = X->tok.len;
-    next(X);
+    lex_next(X);
     if (!parse_operand(X, &c->rhs)) {
       merge_cond_free(c);
       return NULL;
@@ -385,10 +407,10 @@ static merge_cond *parse_primary(lexer *X) {
       }
     }
   } else if (X->tok.kind == K_IN) {
-    next(X);
+    lex_next(X);
     if (X->tok.kind == K_LBRACK) {
       c->kind = C_LIST;
-      next(X);
+      lex_next(X);
       GArray *items = g_array_new(FALSE, TRUE, sizeof(operand));
       bool ok = true;
       for (;;) {
@@ -401,11 +423,11 @@ static merge_cond *parse_primary(lexer *X) {
         parse_operand(X, &o);
         g_array_append_val(items, o);
         if (X->tok.kind == K_COMMA) {
-          next(X);
+          lex_next(X);
           continue;
         }
         if (X->tok.kind == K_RBRACK) {
-          next(X);
+          lex_next(X);
           break;
         }
         expected(X, "',' or ']'");
@@ -422,14 +444,14 @@ static merge_cond *parse_primary(lexer *X) {
       c->kind = C_RANGE;
       c->lo = X->tok.num;
       size_t lo_off = X->tok.off;
-      next(X);
+      lex_next(X);
       if (X->tok.kind != K_DOTDOT && X->tok.kind != K_DOTDOTLT) {
         expected(X, "'..' or '..<' (a range such as 40..64)");
         merge_cond_free(c);
         return NULL;
       }
       c->hi_open = X->tok.kind == K_DOTDOTLT;
-      next(X);
+      lex_next(X);
       if (X->tok.kind != K_NUMBER) {
         expected(X, "the upper end of the range");
         merge_cond_free(c);
@@ -437,7 +459,7 @@ static merge_cond *parse_primary(lexer *X) {
       }
       c->hi = X->tok.num;
       size_t hi_end = X->tok.off + X->tok.len;
-      next(X);
+      lex_next(X);
       if (c->hi < c->lo || (c->hi_open && c->hi == c->lo)) {
         merge_error(X->P, lo_off, hi_end - lo_off, TG_KIND_SCHEMA, "template.rule-range",
                     "this range is empty: its upper end is below its lower end");
@@ -464,7 +486,7 @@ static merge_cond *parse_primary(lexer *X) {
 static merge_cond *parse_not(lexer *X) {
   if (X->tok.kind == K_NOT) {
     size_t off = X->tok.off;
-    next(X);
+    lex_next(X);
     merge_cond *inner = parse_not(X);
     if (!inner) return NULL;
     merge_cond *c = new_cond(C_NOT, off);
@@ -477,7 +499,7 @@ static merge_cond *parse_not(lexer *X) {
 static merge_cond *parse_and(lexer *X) {
   merge_cond *l = parse_not(X);
   while (l && X->tok.kind == K_AND) {
-    next(X);
+    lex_next(X);
     merge_cond *r = parse_not(X);
     if (!r) {
       merge_cond_free(l);
@@ -494,7 +516,7 @@ static merge_cond *parse_and(lexer *X) {
 static merge_cond *parse_or(lexer *X) {
   merge_cond *l = parse_and(X);
   while (l && X->tok.kind == K_OR) {
-    next(X);
+    lex_next(X);
     merge_cond *r = parse_and(X);
     if (!r) {
       merge_cond_free(l);
@@ -528,7 +550,7 @@ static void fold(mparser *P, merge_cond *c) {
 
 merge_cond *merge_cond_parse(mparser *P, size_t start, size_t end) {
   lexer X = {.P = P, .pos = start, .end = end};
-  next(&X);
+  lex_next(&X);
   if (X.tok.kind == K_END) {
     merge_error(P, start ? start - 1 : 0, 1, TG_KIND_SYNTAX, "template.rule", "the rule is empty");
     return NULL;

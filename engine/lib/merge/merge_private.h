@@ -1,19 +1,20 @@
 /* merge/merge_private.h — what the files of the merge stage share.
  *
- * A filter formats one value: `{{郵便番号 | postal}}` → "252-0028".  Filters
- * are pure functions of their input and arguments; when the input cannot be
- * formatted they return false with a reason that never quotes the value.
- *
- * The Japanese helpers (kana.c) classify characters, turn any kana into
- * hiragana and align a reading with the kanji of a word; furigana.c,
- * names.c, ruby_markup.c and easyja.c build on them.
- * filters.c formats one value (`{{郵便番号 | postal}}` → "252-0028"); filters
- * are pure functions of their input and arguments, and when the input cannot
- * be formatted they return false with a reason that never quotes the value.
- * cond.c compiles and evaluates rules (`eGFR < 45 and 年齢 in 40..64`), used
- * by {{#if}} in texts, by block and table-row `when:` and by segments.
- * template.c compiles texts into trees of literal text, values, spans, ruby
- * and conditionals, evaluates them per row and owns tg_merge and tg_letter.
+ * The files, each calling only those above it (and the ruby stage, whose
+ * ruby markup, furigana and names' ruby the texts use):
+ *   values.c     named constants (tg_values)
+ *   filters.c    formatting one value (`{{郵便番号 | postal}}` → "252-0028"):
+ *                pure functions that never quote the value in their reasons
+ *   operand.c    what a placeholder or a rule names, and its value per row
+ *   cond.c       rules (`eGFR < 45 and 年齢 in 40..64`): {{#if}}, block and
+ *                table-row `when:`, segments
+ *   parse.c      a design text → its tree (literal text, values, spans,
+ *                ruby, conditionals)
+ *   eval.c       a tree → bytes and attributes for one row
+ *   template.c   tg_merge: compiling every text of a design, static slots
+ *   choose.c     a row's variant and segment
+ *   letter.c     tg_letter: merging one row
+ *   easyja.c     the easy-Japanese checks, over texts and over a whole design
  */
 #ifndef TG_MERGE_PRIVATE_H
 #define TG_MERGE_PRIVATE_H
@@ -40,45 +41,6 @@ const tg_filter_def *tg_filter_find(const char *name);
 const tg_filter_def *tg_filter_list(size_t *n);
 
 
-/* ---- Japanese characters (kana.c) ------------------------------------------ */
-
-typedef enum {
-  MERGE_CH_OTHER, /* punctuation, symbols, anything else */
-  MERGE_CH_SPACE,
-  MERGE_CH_DIGIT, /* 0-9 and full-width ０-９ */
-  MERGE_CH_LATIN, /* Latin letters, half- and full-width */
-  MERGE_CH_HIRAGANA,
-  MERGE_CH_KATAKANA, /* incl. ー and half-width katakana */
-  MERGE_CH_KANJI,    /* ideographs, 々 〆 〇 〻 ヶ ヵ */
-} merge_ch;
-
-merge_ch merge_char_class(uint32_t cp);
-/* Variation selectors and combining marks belong to the character before. */
-bool merge_is_mark(uint32_t cp);
-bool merge_has_kanji(const char *s, size_t len);
-/* Append s with half-width katakana made full-width, voiced marks composed
- * (ｶﾞ → が) and katakana made hiragana; everything else unchanged. */
-void merge_kana_to_hiragana(const char *s, size_t len, GString *out);
-/* The same kana as full-width katakana (ミホン　イチロウ), spaces made
- * ideographic: how a name is printed when its kanji cannot be. */
-void merge_kana_to_katakana(const char *s, size_t len, GString *out);
-/* True if s is non-empty and holds only kana, ー, ・ and voiced marks. */
-bool merge_is_kana_text(const char *s, size_t len);
-
-/* One kanji run of a word and its part of the reading (byte ranges). */
-typedef struct {
-  uint32_t start, end;   /* in the surface */
-  uint32_t rstart, rend; /* in the reading */
-} merge_ruby_piece;
-
-/* Align a hiragana `reading` with `surface`: kana in the surface must appear
- * in the reading as written (okurigana), each kanji run takes at least one
- * character of it.  With allow_opaque, other characters (digits, Latin)
- * match any part of the reading and get no ruby; without, they fail the
- * alignment.  Appends one merge_ruby_piece per kanji run; false (nothing
- * appended) if the reading does not fit. */
-bool merge_align_reading(const char *surface, size_t len, const char *reading, size_t rlen,
-                         bool allow_opaque, GArray *pieces);
 /* A decimal number written with ASCII or full-width digits, optional sign,
  * spaces ignored.  False for anything else (and for an empty value). */
 bool merge_parse_decimal(const char *in, size_t len, double *v);
@@ -89,33 +51,7 @@ void merge_trim(const char **s, size_t *len);
  * (1 明治 … 5 令和).  Era dates are checked against their era. */
 bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const char **why);
 
-/* ---- explicit ruby markup (ruby_markup.c) -------------------------------------
- *
- * One parser for {base|reading}, {base|r1|r2…} and the \{ \} \| \\ escapes,
- * used by the template compiler (rich design texts), by tg_ruby_markup_parse()
- * and by the reading dictionary. */
-
-typedef struct {
-  uint32_t start, end; /* bytes of the base */
-  char *reading;
-} merge_ruby_span;
-
-typedef struct {
-  GString *base;   /* the base with escapes removed */
-  GArray *base_src; /* size_t per byte of base: its offset in the source */
-  GArray *ruby;     /* merge_ruby_span over the base: one (group) or one per character (mono) */
-} merge_ruby_group;
-
-/* Is s[i] a backslash that escapes the next character ({ } | \)? */
-bool merge_ruby_is_escape(const char *s, size_t len, size_t i);
-/* Parse the ruby group whose '{' is s[open] (not "{{").  *end receives the
- * offset after the group (or where parsing stopped after an error).  False
- * after reporting a ruby.* error at locate(user, …); g is then empty. */
-bool merge_ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate, void *user,
-                            tg_diag *d, merge_ruby_group *g, size_t *end);
-void merge_ruby_group_clear(merge_ruby_group *g);
-
-/* ---- operands (template.c) ---------------------------------------------------- */
+/* ---- operands (operand.c) ---------------------------------------------------- */
 
 #define MERGE_MAX_FILTERS 8
 #define MERGE_MAX_ARGS    4
@@ -170,6 +106,10 @@ void merge_error(mparser *P, size_t off, size_t len, tg_diag_kind kind, const ch
  * an unknown name with a suggestion.  name_off/name_len locate it. */
 bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t name_len, operand *o);
 void merge_operand_clear(operand *o);
+/* Parse the value of a placeholder, text bytes [pos, end): an operand and
+ * its filters, checked against the filters' arguments.  False after
+ * reporting. */
+bool merge_parse_value(mparser *P, size_t pos, size_t end, operand *o);
 
 /* What evaluating a text or rule for one letter needs. */
 typedef struct {
@@ -209,6 +149,106 @@ bool merge_cond_uses_letter(const merge_cond *c);
 void merge_cond_columns(const merge_cond *c, bool *used, size_t ncols);
 /* 1 true, 0 false, -1 error (reported). */
 int merge_cond_eval(const merge_cond *c, const merge_env *E);
+
+/* ---- compiled texts (template.c, parse.c, eval.c) ------------------------------- */
+
+/* Ruby over the text of a node: bytes of the text and the reading (owned). */
+typedef struct {
+  uint32_t start, end;
+  char *reading;
+} merge_ruby_span;
+
+typedef enum { N_TEXT, N_VALUE, N_SPAN, N_RUBY, N_IF } node_kind;
+
+typedef struct tnode tnode;
+typedef struct {
+  tnode *v;
+  size_t n;
+} tseq;
+
+typedef struct {
+  merge_cond *cond; /* NULL: {{#else}} */
+  tseq body;
+} branch;
+
+struct tnode {
+  node_kind kind;
+  char *text; /* N_TEXT; N_RUBY: the base */
+  size_t len;
+  uint32_t *src; /* N_TEXT, N_RUBY: offset in the design text of each byte of text */
+  /* N_TEXT, N_RUBY: merge_ruby_span over text — the markup's (N_RUBY) or
+   * automatic furigana (N_TEXT, `ruby: auto`); NULL: none.  Automatic ruby
+   * may run past the end of its node into the literal text that follows it
+   * in the output (a word cut by a span tag). */
+  GArray *ruby;
+  uint32_t group_start, group_end; /* N_RUBY: the whole markup {…} in the design text */
+  operand val;                     /* N_VALUE */
+  tg_attr attr;                    /* N_SPAN: type and value */
+  tseq kids;                       /* N_SPAN */
+  branch *br;                      /* N_IF */
+  size_t nbr;
+};
+
+typedef struct {
+  bool compiled; /* false: a text no letter of this list can show */
+  bool segment_rule;
+  tseq tree;
+  merge_cond *cond; /* TG_TEXT_CONDITION */
+  bool is_static;
+  char *static_value;
+  tg_attrs static_attrs;
+  GArray *faces; /* tg_face_request */
+} slot;
+
+struct tg_merge {
+  const tg_design *design;
+  const char *const *columns;
+  size_t ncols;
+  slot *slots;
+  size_t nslots;
+  int *used_columns;
+  uint64_t segment_mask;
+  const char *list_type;
+  int fixed_variant;
+  int variant_col;
+  const tg_furigana *furigana;  /* for `ruby: auto` (borrowed) */
+  GStringChunk *static_strings; /* ruby made while evaluating static slots */
+  tg_attr_list *static_scratch;
+  bool uses_name_in_kana; /* some text reads letter.name-in-kana */
+  /* unprintable names: print the kana column instead (-1: reject the row) */
+  int kana_name_col, kana_kana_col;
+  tg_can_draw_fn can_draw;
+  void *can_draw_user;
+};
+
+/* A span or ruby as evaluation finds it, before flattening: its attribute
+ * and how deeply it is nested. */
+typedef struct {
+  tg_attr a;
+  int depth;
+} raw_span;
+
+/* parse.c: a design text (P->s) parsed into its tree; errors are reported
+ * and clear P->ok.  Faces that rich spans ask for are added to `faces`. */
+tseq merge_parse_text(mparser *P, bool rich, GArray *faces);
+void merge_seq_free(tseq *s);
+void merge_ruby_spans_free(GArray *a);
+
+/* eval.c: does a tree use no column and no letter value; mark the columns it
+ * reads (used[col] = true); evaluate a slot for one row (or, when compiling,
+ * a static slot) into out, its raw spans and, if not NULL, the byte ranges
+ * each column gave (tg_value_source). */
+bool merge_seq_is_static(const tseq *s);
+void merge_seq_columns(const tseq *s, bool *used, size_t ncols);
+bool merge_eval_slot(const slot *sl, const merge_env *E, GString *out, GArray *spans,
+                     GArray *sources);
+
+/* Append the raw spans as attributes (eval.c): sorted by start, nested
+ * spans of one kind flattened so that ranges of a type never overlap. */
+void merge_flatten_spans(const GArray *spans, GArray *out);
+
+/* The attributes of a slot that has none. */
+extern const tg_attrs MERGE_NO_ATTRS;
 
 /* The compiled rule of a condition slot (NULL for other slots). */
 const merge_cond *merge_get_slot_cond(const tg_merge *m, int slot);

@@ -1,0 +1,77 @@
+/* summary.c — the counts of a run as the CLI prints them.
+ *
+ * The summary reconciles: for every list, rows read = rendered + excluded +
+ * rejected.  Blank lines are counted apart (they are not people).  It holds
+ * counts and file names only — no personal data.  The files summary.json and
+ * summary.txt are written by reports.c.
+ */
+#include "job/job_private.h"
+
+#include <string.h>
+
+void tg_summary_add_output(tg_summary *s, const char *path) {
+  s->outputs = g_renew(char *, s->outputs, s->noutputs + 2);
+  s->outputs[s->noutputs++] = g_strdup(path);
+  s->outputs[s->noutputs] = NULL;
+}
+
+void tg_summary_clear(tg_summary *s) {
+  for (size_t i = 0; i < s->nlists; i++) {
+    g_free(s->lists[i].file);
+    g_free(s->lists[i].type);
+    g_free(s->lists[i].municipality);
+  }
+  g_free(s->lists);
+  for (size_t i = 0; i < s->noutputs; i++) g_free(s->outputs[i]);
+  g_free(s->outputs);
+  memset(s, 0, sizeof *s);
+}
+
+char *tg_summary_format(const tg_summary *s, bool check_only) {
+  GString *o = g_string_new(NULL);
+  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "rows read", s->read);
+  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n",
+                         check_only ? "letters ready" : "letters rendered", s->rendered);
+  uint64_t dup = 0, lst = 0;
+  for (size_t i = 0; i < s->nlists; i++) {
+    dup += s->lists[i].excluded_duplicate;
+    lst += s->lists[i].excluded_list;
+  }
+  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "excluded", s->excluded);
+  if (s->excluded)
+    g_string_append_printf(o, "  (duplicate person %" G_GUINT64_FORMAT ", exclusion list %" G_GUINT64_FORMAT ")",
+                           dup, lst);
+  g_string_append_c(o, '\n');
+  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "%s\n", "rejected", s->rejected,
+                         !s->rejected ? "" : check_only ? "  (see the messages above)" : "  (see rejected.csv)");
+  if (!check_only) g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "pages", s->pages);
+  if (s->barcodes || s->barcodes_omitted) {
+    g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "customer barcodes", s->barcodes);
+    if (s->barcodes_omitted)
+      g_string_append_printf(o, "  (%" G_GUINT64_FORMAT " %s without one: see the messages)",
+                             s->barcodes_omitted, s->barcodes_omitted == 1 ? "letter" : "letters");
+    g_string_append_c(o, '\n');
+  }
+  if (s->blank)
+    g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "  (not counted as rows)\n",
+                           "blank lines", s->blank);
+  if (s->nlists > 1) {
+    g_string_append(o, "per list:\n");
+    for (size_t i = 0; i < s->nlists; i++) {
+      const tg_list_summary *l = &s->lists[i];
+      g_string_append_printf(o,
+                             "  %s %s %s: read %" G_GUINT64_FORMAT ", rendered %" G_GUINT64_FORMAT
+                             ", excluded %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT "\n",
+                             l->municipality, l->type, l->file, l->read, l->rendered, l->excluded,
+                             l->rejected);
+    }
+  }
+  bool balanced = s->read == s->rendered + s->excluded + s->rejected;
+  g_string_append_printf(o, "reconciliation:    %s\n",
+                         balanced ? "read = rendered + excluded + rejected"
+                                  : "MISMATCH: read != rendered + excluded + rejected");
+  for (size_t i = 0; i < s->noutputs; i++)
+    g_string_append_printf(o, "%-18s %s\n", i ? "" : "output", s->outputs[i]);
+  return g_string_free(o, FALSE);
+}
+
