@@ -2030,7 +2030,8 @@ bool tg_merge_row(const tg_merge *m, const tg_row *row, const char *list_path, t
       continue;
     }
     l->values[i] = li->buf->str + li->offsets[i];
-    li->dyn[i].v = (const tg_attr *)li->attrs->data + li->attr_first[i];
+    /* no attributes at all: the array has no storage (NULL + 0 is undefined) */
+    li->dyn[i].v = li->dyn[i].n ? (const tg_attr *)li->attrs->data + li->attr_first[i] : NULL;
     l->attrs[i] = &li->dyn[i];
   }
   return ok;
