@@ -6,9 +6,11 @@
  * repeated past 300 KiB, so rows straddle the reader's 256 KiB buffer
  * refill — slow, hence only a quarter of the inputs); the rest is the
  * file, fed through an in-memory file.  Every row is read, every diagnostic
- * formatted, and then the reader's promise is checked: seeking back to a row
- * seen earlier — the first rows, rows straddling a buffer refill, the last
- * rows — reads the same row again (same number, same fields).
+ * formatted, and then the reader's promises are checked: every line of the
+ * file, counted apart from the parser, is a header line, a row, a blank line
+ * or a line break inside a field (no row lost unseen); and seeking back to a
+ * row seen earlier — the first rows, rows straddling a buffer refill, the
+ * last rows — reads the same row again (same number, same fields).
  * Corpus: tests/fuzz/csv/.
  */
 #include "fuzz.h"
@@ -84,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bool have_prev = false;
     tg_row row;
     uint64_t rows = 0;
-    while (tg_targets_next(t, &row, d) == 1 && rows++ < 1000000) {
+    int st;
+    while ((st = tg_targets_next(t, &row, d)) == 1 && rows++ < 1000000) {
       if (nfirst < FIRST) keep(first, &nfirst, &row);
       if (have_prev && nstraddle < STRADDLE && prev.offset / REFILL != row.offset / REFILL)
         straddle[nstraddle++] = prev;
@@ -93,6 +96,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       have_prev = true;
       last[nlast++ % LAST] = prev;
       fuzz_format_diags(d);
+    }
+    /* every line is accounted for */
+    if (st == 0) {
+      uint64_t lines = tg_targets_get_line_count(t);
+      uint64_t parts = tg_targets_get_header_line_count(t) + rows + tg_targets_get_blank_count(t) +
+                       tg_targets_get_field_break_count(t);
+      if (lines != parts) {
+        fprintf(stderr, "the list has %llu lines, its header, rows, blank lines and field breaks %llu\n",
+                (unsigned long long)lines, (unsigned long long)parts);
+        abort();
+      }
     }
     /* coming back to a row gives the same row */
     for (size_t i = 0; i < nlast && i < LAST; i++) check_again(t, &last[i], d);
