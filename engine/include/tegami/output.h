@@ -150,6 +150,10 @@ typedef struct tg_list_summary {
   uint64_t read, rendered, excluded, rejected, blank;
   uint64_t file_rows; /* rows of the whole file (with --shard, read counts only this shard's) */
   uint64_t excluded_duplicate, excluded_list; /* excluded, by rule */
+  /* The file's lines, counted apart from the reader (0: not known), and what
+   * they are besides rows: lines = header_lines + file_rows + blank +
+   * field_breaks, or rows went missing (tg_targets_get_line_count). */
+  uint64_t lines, header_lines, field_breaks;
 } tg_list_summary;
 
 typedef struct tg_summary {

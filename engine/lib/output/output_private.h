@@ -124,6 +124,10 @@ bool output_write_reports(output_run *R);
 
 /* summary.c */
 void output_summary_add_output(tg_summary *s, const char *path);
+/* A list's lines are all accounted for (or not known); and the whole
+ * summary: read = rendered + excluded + rejected and every list's lines. */
+bool output_lines_reconciled(const tg_list_summary *l);
+bool output_summary_reconciled(const tg_summary *s);
 
 /* stats.c: proportions and their differences (docs/evaluation.md) */
 double output_normal_quantile(double p);
