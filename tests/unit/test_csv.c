@@ -159,6 +159,39 @@ static void every_line_is_a_header_line_a_row_a_blank_line_or_a_field_break(void
   }
 }
 
+/* A header line of a million commas would be a million columns: refused at
+ * once, before a single column is built. */
+static void a_header_of_a_million_columns_is_refused(void **state) {
+  GString *s = g_string_new(NULL);
+  for (int i = 0; i < 1000000; i++) g_string_append(s, "c,");
+  g_string_append(s, "\n1\n");
+  fixture f = open_text(s->str);
+  assert_null(f.t);
+  assert_string_equal(tg_diag_get(f.d, 0)->code, "targets.too-many-columns");
+  g_string_free(s, TRUE);
+  close_fixture(&f);
+}
+
+/* A row of a million fields keeps no more than the limit (memory bounded by
+ * design), is rejected, and the next row reads normally. */
+static void a_row_of_a_million_fields_is_rejected_and_kept_bounded(void **state) {
+  GString *s = g_string_new("a,b\n");
+  for (int i = 0; i < 1000000; i++) g_string_append(s, "x,");
+  g_string_append(s, "\"a\"\"b\"\n2,ok\n");
+  fixture f = open_text(s->str);
+  tg_row r;
+  assert_int_equal(tg_targets_next(f.t, &r, f.d), 1);
+  assert_true(r.rejected);
+  assert_string_equal(r.reject_code, "data.field-count");
+  assert_true(r.nfields <= TG_TARGETS_MAX_FIELDS);
+  assert_int_equal(tg_targets_next(f.t, &r, f.d), 1); /* the quotes beyond the limit were followed */
+  assert_false(r.rejected);
+  assert_int_equal(r.number, 3);
+  assert_string_equal(r.fields[1], "ok");
+  g_string_free(s, TRUE);
+  close_fixture(&f);
+}
+
 static void duplicate_column_names_are_refused(void **state) {
   fixture f = open_text("氏名,住所,氏名\n");
   assert_null(f.t);
@@ -209,6 +242,8 @@ int main(void) {
       cmocka_unit_test(a_quote_closed_at_the_end_of_a_later_row_refuses_the_list),
       cmocka_unit_test(a_quote_left_open_on_the_last_line_rejects_that_row),
       cmocka_unit_test(every_line_is_a_header_line_a_row_a_blank_line_or_a_field_break),
+      cmocka_unit_test(a_header_of_a_million_columns_is_refused),
+      cmocka_unit_test(a_row_of_a_million_fields_is_rejected_and_kept_bounded),
       cmocka_unit_test(duplicate_column_names_are_refused),
       cmocka_unit_test(a_row_can_be_read_again_from_its_offset),
       cmocka_unit_test(an_overlong_field_is_rejected_and_memory_stays_bounded),

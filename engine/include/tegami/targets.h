@@ -63,6 +63,11 @@ typedef struct tg_targets_options {
   unsigned header_rows;
 } tg_targets_options;
 
+/* The most fields a row may hold (a spreadsheet's column limit): a header
+ * with more is refused (targets.too-many-columns), a row with more is
+ * rejected (data.field-count), and fields beyond it are never stored. */
+#define TG_TARGETS_MAX_FIELDS 16384
+
 typedef struct tg_row {
   uint64_t number; /* spreadsheet row number (first line = 1) */
   uint64_t line;   /* physical line where the row starts */

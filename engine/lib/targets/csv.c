@@ -20,6 +20,8 @@
  * apart from the parser, fill() counts the file's physical lines without
  * looking at quotes, so that the run can check that every line of the list
  * is a header line, a row, a blank line or a line break inside a field.
+ * A row holds at most TG_TARGETS_MAX_FIELDS fields (a spreadsheet's column
+ * limit): the work and memory for a line of a million commas stay bounded.
  *
  * The encoding is detected once from the BOM or the first 256 KiB (see
  * guess_encoding; a sample that is all ASCII defers the decision to the
@@ -66,7 +68,7 @@ struct tg_targets {
   /* the current record: line breaks inside its quotes, text after a closing
    * quote, more fields than a row may hold */
   uint64_t rec_breaks;
-  bool rec_text_after_quote;
+  bool rec_text_after_quote, rec_too_many_fields;
   uint64_t field_breaks; /* line breaks inside quoted fields of the rows returned */
   /* physical lines, counted in fill() without looking at quotes */
   uint64_t line_ends, counted_to;
@@ -172,7 +174,7 @@ static rec_status read_record(tg_targets *t, size_t *too_long_field, tg_diag *d)
   size_t field_index = 0;
   const char delim = t->opt.delimiter;
   t->rec_breaks = 0;
-  t->rec_text_after_quote = false;
+  t->rec_text_after_quote = t->rec_too_many_fields = false;
   for (;;) {
     int c = getc_buf(t, d);
     if (c < 0) {
@@ -201,12 +203,17 @@ static rec_status read_record(tg_targets *t, size_t *too_long_field, tg_diag *d)
         t->rec_breaks++;
       }
     } else if (c == delim) {
+      field_len = 0;
+      quoted = after_quote = false;
+      if (++field_index >= TG_TARGETS_MAX_FIELDS) {
+        /* fields beyond the limit are followed (quotes, line ends) but not
+         * kept: the row is refused, and memory stays bounded */
+        t->rec_too_many_fields = true;
+        continue;
+      }
       g_string_append_c(t->rec, '\0');
       start = t->rec->len;
       g_array_append_val(t->starts, start);
-      field_len = 0;
-      quoted = after_quote = false;
-      field_index++;
       continue;
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && peekc_buf(t, d) == '\n') t->pos++;
@@ -219,6 +226,10 @@ static rec_status read_record(tg_targets *t, size_t *too_long_field, tg_diag *d)
       /* text after a closing quote: kept (lenient), but noted — over a line
        * end it is the sign of a quote that swallowed rows */
       if (c != ' ' && c != '\t') t->rec_text_after_quote = true;
+    }
+    if (t->rec_too_many_fields) {
+      field_len++;
+      continue;
     }
     if (++field_len > t->opt.max_field_bytes || t->rec->len >= t->opt.max_row_bytes) {
       if (!too_long) *too_long_field = field_index;
@@ -820,6 +831,13 @@ static int header_record(tg_targets *t, tg_diag *d, bool report) {
   if (st == REC_IO) return -1;
   t->number++;
   build_fields(t);
+  if (t->rec_too_many_fields) {
+    if (report)
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.too-many-columns", t->path, t->number,
+                  NULL, "the header row has more than %d columns, more than a spreadsheet holds",
+                  TG_TARGETS_MAX_FIELDS);
+    return -1;
+  }
   if (st != REC_OK) {
     if (report)
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, t->number, NULL,
@@ -999,7 +1017,12 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
     }
     t->field_breaks += t->rec_breaks;
     const char *col = NULL;
-    if (st == REC_TOO_LONG) {
+    if (t->rec_too_many_fields) {
+      row->rejected = true;
+      row->reject_code = "data.field-count";
+      tg_diag_row(d, TG_ERROR, TG_KIND_DATA, row->reject_code, t->path, row->number, NULL,
+                  "the row has more than %d fields", TG_TARGETS_MAX_FIELDS);
+    } else if (st == REC_TOO_LONG) {
       row->rejected = true;
       row->reject_code = "data.field-too-long";
       col = too_long < t->ncols ? t->cols[too_long] : NULL;
