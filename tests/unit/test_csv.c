@@ -159,6 +159,26 @@ static void every_line_is_a_header_line_a_row_a_blank_line_or_a_field_break(void
   }
 }
 
+/* The same across the reader's 256 KiB buffer: a CRLF and a lone CR whose
+ * CR is the last byte of a buffer. */
+static void line_ends_are_counted_across_the_reader_buffer(void **state) {
+  for (int lone = 0; lone < 2; lone++) {
+    GString *s = g_string_new("a,b\n");
+    while (s->len < 256 * 1024 - 1) g_string_append(s, s->len % 10 ? "x" : "\n");
+    g_string_truncate(s, 256 * 1024 - 1);
+    g_string_append(s, lone ? "\r1,2\n" : "\r\n1,2\n");
+    fixture f = open_text(s->str);
+    tg_row r;
+    uint64_t rows = 0;
+    while (tg_targets_next(f.t, &r, f.d) == 1) rows++;
+    assert_int_equal(tg_targets_get_line_count(f.t),
+                     tg_targets_get_header_line_count(f.t) + rows +
+                         tg_targets_get_blank_count(f.t) + tg_targets_get_field_break_count(f.t));
+    g_string_free(s, TRUE);
+    close_fixture(&f);
+  }
+}
+
 /* A header line of a million commas would be a million columns: refused at
  * once, before a single column is built. */
 static void a_header_of_a_million_columns_is_refused(void **state) {
@@ -242,6 +262,7 @@ int main(void) {
       cmocka_unit_test(a_quote_closed_at_the_end_of_a_later_row_refuses_the_list),
       cmocka_unit_test(a_quote_left_open_on_the_last_line_rejects_that_row),
       cmocka_unit_test(every_line_is_a_header_line_a_row_a_blank_line_or_a_field_break),
+      cmocka_unit_test(line_ends_are_counted_across_the_reader_buffer),
       cmocka_unit_test(a_header_of_a_million_columns_is_refused),
       cmocka_unit_test(a_row_of_a_million_fields_is_rejected_and_kept_bounded),
       cmocka_unit_test(duplicate_column_names_are_refused),

@@ -121,14 +121,15 @@ static void count_line_ends(tg_targets *t) {
   uint64_t end = t->buf_offset + t->len;
   if (end <= t->counted_to) return;
   if (t->buf_offset > t->counted_to) t->count_gap = true;
-  size_t i = t->buf_offset < t->counted_to ? (size_t)(t->counted_to - t->buf_offset) : 0;
-  for (; i < t->len; i++) {
-    char c = t->buf[i];
-    if (t->cr_pending && c != '\n') t->line_ends++; /* the CR before was a line end alone */
-    t->cr_pending = c == '\r';
-    if (c == '\n') t->line_ends++;
-    t->ends_with_eol = c == '\n' || c == '\r';
-  }
+  size_t from = t->buf_offset < t->counted_to ? (size_t)(t->counted_to - t->buf_offset) : 0;
+  const char *b = t->buf + from, *e = t->buf + t->len;
+  /* a CR at the end of the bytes counted before: alone unless an LF follows */
+  if (t->cr_pending && *b != '\n') t->line_ends++;
+  for (const char *p = b; (p = memchr(p, '\n', (size_t)(e - p))); p++) t->line_ends++;
+  for (const char *p = b; (p = memchr(p, '\r', (size_t)(e - p))); p++)
+    if (p + 1 < e && p[1] != '\n') t->line_ends++;
+  t->cr_pending = e[-1] == '\r';
+  t->ends_with_eol = e[-1] == '\n' || e[-1] == '\r';
   t->counted_to = end;
 }
 
