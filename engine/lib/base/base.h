@@ -182,9 +182,10 @@ const char *tg_suggest(const char *word, const char *const *candidates, size_t n
 
 /* ---- CSV output -------------------------------------------------------------- */
 
-/* One CSV field: quoted when it holds , " CR or LF; a leading = + - @ is
- * neutralised with a ' so that a spreadsheet never runs it as a formula.
- * NULL is written as an empty field.  (csvfield.c) */
+/* One CSV field: quoted when it holds , " CR or LF; a leading = + - @ —
+ * also after blanks, and in full-width (＝ ＋ － ＠) or small forms — or a
+ * leading tab or CR is neutralised with a ' so that a spreadsheet never runs
+ * it as a formula.  NULL is written as an empty field.  (csvfield.c) */
 void tg_csv_append_field(GString *out, const char *s);
 void tg_csv_write_field(FILE *f, const char *s);
 
