@@ -61,6 +61,9 @@ typedef struct tg_targets_options {
    * holding the profile's anchor column and the rows below it whose anchor
    * cell is empty). */
   unsigned header_rows;
+  /* The read buffer (and the encoding sample): 0 = 256 KiB.  Smaller only in
+   * tests, so that rows cross a buffer refill in a small input (fuzz_csv). */
+  size_t buffer_bytes;
 } tg_targets_options;
 
 /* The most fields a row may hold (a spreadsheet's column limit): a header

@@ -138,7 +138,7 @@ static bool fill(tg_targets *t, tg_diag *d) {
   if (t->eof) return false;
   t->buf_offset += t->len;
   t->pos = 0;
-  t->len = fread(t->buf, 1, BUF_SIZE, t->f);
+  t->len = fread(t->buf, 1, t->opt.buffer_bytes, t->f);
   if (t->len == 0) {
     if (ferror(t->f))
       tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.read", "cannot read %s: %s", t->path,
@@ -492,7 +492,8 @@ static tg_targets *new_reader(const char *path, FILE *f, const tg_targets_option
   t->opt.profile = NULL; /* borrowed pointers of the caller are not kept */
   t->opt.columns = NULL;
   t->opt.required_columns = NULL;
-  t->buf = g_malloc(BUF_SIZE);
+  if (!t->opt.buffer_bytes) t->opt.buffer_bytes = BUF_SIZE;
+  t->buf = g_malloc(t->opt.buffer_bytes);
   t->rec = g_string_sized_new(1024);
   t->starts = g_array_new(FALSE, FALSE, sizeof(size_t));
   t->fieldv = g_ptr_array_new();
@@ -561,7 +562,7 @@ static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
       t->enc = TG_ENC_UTF8;
       t->enc_pending = true;
     } else {
-      t->enc = guess_encoding(s, t->len, t->eof || t->len < BUF_SIZE);
+      t->enc = guess_encoding(s, t->len, t->eof || t->len < t->opt.buffer_bytes);
     }
   }
   if (!t->opt.delimiter) t->opt.delimiter = sniff_delimiter(t);
