@@ -64,23 +64,28 @@ int cmd_proof(int argc, char **argv) {
   if (!design)
     return cli_usage_error("proof needs a design: tegami proof DESIGN.yaml --personas FILE");
   if (!po.personas) return cli_usage_error("proof needs sample personas: --personas FILE");
-  FILE *trace = NULL;
+  tg_diag *d = tg_diag_new();
+  tg_atomic *trace_file = NULL; /* private, in place only when the proofs are */
   if (trace_path) {
-    trace = strcmp(trace_path, "-") == 0 ? stdout : fopen(trace_path, "w");
-    if (!trace) {
-      fprintf(stderr, "tegami: cannot write the trace %s\n", trace_path);
+    if (strcmp(trace_path, "-") == 0)
+      po.trace = stdout;
+    else if ((trace_file = tg_atomic_open(trace_path, d)))
+      po.trace = tg_atomic_get_file(trace_file);
+    if (!po.trace) {
+      cli_print_diags(d);
+      tg_diag_free(d);
       return TG_EXIT_SYSTEM;
     }
-    po.trace = trace;
   }
-  tg_diag *d = tg_diag_new();
   tg_proof_summary sum;
   bool ok = tg_proof(design, &po, &sum, d);
-  cli_print_diags(d);
-  if (trace && trace != stdout && fclose(trace) != 0) {
-    fprintf(stderr, "tegami: cannot write the trace %s\n", trace_path);
-    ok = false;
+  if (trace_file) {
+    if (!ok)
+      tg_atomic_abort(trace_file);
+    else
+      ok = tg_atomic_commit(trace_file, d);
   }
+  cli_print_diags(d);
   int code = tg_diag_exit_code(d);
   if (!ok && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
   if (ok) {

@@ -169,11 +169,17 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
     free(log);
     return code ? code : TG_EXIT_INVALID;
   }
+  /* the trace holds merged personal text: a private file, in place only
+   * when the run went through */
   FILE *trace = NULL;
+  tg_atomic *trace_file = NULL;
   if (o->trace_path) {
-    trace = strcmp(o->trace_path, "-") == 0 ? stdout : fopen(o->trace_path, "w");
+    if (strcmp(o->trace_path, "-") == 0)
+      trace = stdout;
+    else if ((trace_file = tg_atomic_open(o->trace_path, d)))
+      trace = tg_atomic_get_file(trace_file);
     if (!trace) {
-      fprintf(stderr, "tegami: cannot write the trace to %s\n", o->trace_path);
+      cli_print_diags(d);
       tg_job_free(job);
       tg_diag_free(d);
       free(log);
@@ -191,6 +197,12 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
   catch_stop_signals(true);
   code = tg_run(job, &ro, &sum, d);
   catch_stop_signals(false);
+  if (trace_file) {
+    if (code != TG_EXIT_OK && code != TG_EXIT_REJECTED)
+      tg_atomic_abort(trace_file);
+    else if (!tg_atomic_commit(trace_file, d))
+      code = TG_EXIT_SYSTEM;
+  }
   cli_print_diags(d);
   if (code == TG_EXIT_OK || code == TG_EXIT_REJECTED) {
     char *s = tg_summary_format(&sum, check);
@@ -217,7 +229,6 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
   tg_diag_free(ad);
   free(log);
   tg_summary_clear(&sum);
-  if (trace && trace != stdout) fclose(trace);
   tg_job_free(job);
   tg_diag_free(d);
   return code;

@@ -35,6 +35,9 @@ assert (do["read"], do["rendered"], do["excluded"], do["rejected"]) == (3, 1, 2,
 assert do["excluded_by_rule"] == {"duplicate": 1, "exclusion-list": 1}, do
 for l in (hr, do):
     assert l["read"] == l["rendered"] + l["excluded"] + l["rejected"], l
+    # every line of the file, counted apart from the reader, is in the counts
+    assert l["lines"] == l["header_lines"] + l["file_rows"] + l["blank"] + l["field_breaks"], l
+assert (hr["lines"], hr["header_lines"], hr["field_breaks"]) == (10, 1, 0), hr
 assert s["reconciled"] is True
 t = s["totals"]
 assert (t["read"], t["rendered"], t["excluded"], t["rejected"]) == (12, 6, 3, 3), t

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -147,6 +148,19 @@ const char *tg_severity_name(tg_severity sev);
  * in (the source tree, for programs in the build tree). */
 const char *tg_data_dir(void);
 const char *tg_diag_kind_name(tg_diag_kind kind);
+
+/* Files tegami writes hold personal data: every one is created 0600 (and
+ * every folder 0700) whatever the umask, never through a symbolic link, and
+ * appears under its name only when complete — written to a hidden temporary
+ * beside it, renamed into place by tg_atomic_commit() (which flushes,
+ * fsyncs, reports a failure and always frees `a`); tg_atomic_abort()
+ * removes the temporary.  The library writes everything this way; the CLI
+ * uses it for the files it opens itself (--trace). */
+typedef struct tg_atomic tg_atomic;
+tg_atomic *tg_atomic_open(const char *final_path, tg_diag *d);
+FILE *tg_atomic_get_file(tg_atomic *a);
+bool tg_atomic_commit(tg_atomic *a, tg_diag *d);
+void tg_atomic_abort(tg_atomic *a);
 
 #ifdef __cplusplus
 }

@@ -61,7 +61,15 @@ typedef struct tg_targets_options {
    * holding the profile's anchor column and the rows below it whose anchor
    * cell is empty). */
   unsigned header_rows;
+  /* The read buffer (and the encoding sample): 0 = 256 KiB.  Smaller only in
+   * tests, so that rows cross a buffer refill in a small input (fuzz_csv). */
+  size_t buffer_bytes;
 } tg_targets_options;
+
+/* The most fields a row may hold (a spreadsheet's column limit): a header
+ * with more is refused (targets.too-many-columns), a row with more is
+ * rejected (data.field-count), and fields beyond it are never stored. */
+#define TG_TARGETS_MAX_FIELDS 16384
 
 typedef struct tg_row {
   uint64_t number; /* spreadsheet row number (first line = 1) */
@@ -102,11 +110,26 @@ int tg_targets_find_column(const tg_targets *t, const char *name);
 /* All canonical column names (borrowed array of get_column_count entries). */
 const char *const *tg_targets_get_column_names(const tg_targets *t);
 
-/* Next row: 1 with a row, 0 at the end, -1 on an I/O error (reported).  Rows
- * that cannot be read faithfully (field count, quoting, bytes invalid in the
- * encoding, 外字) come back with rejected = true and a diagnostic; the caller
- * counts them as rejected. */
+/* Next row: 1 with a row, 0 at the end, -1 on an I/O error or when the
+ * list's quoting breaks (targets.broken-quote: a quote over a line end that
+ * does not close where a field ends — the rows after it cannot be told
+ * apart), both reported.  Rows that cannot be read faithfully (field count,
+ * a quote left open on the last line, bytes invalid in the encoding, 外字)
+ * come back with rejected = true and a diagnostic; the caller counts them as
+ * rejected. */
 int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d);
+/* Lines of the file, counted apart from the reader: every line end (LF,
+ * CRLF or a lone CR), quotes or not, plus a last line without one.  Known
+ * once tg_targets_next() has returned 0 on a list read from the start
+ * without seeking forward; 0 before.  Every line is a header line, a row, a
+ * blank line or a line break inside a quoted field of a row:
+ *   lines = header lines + rows + blank + field breaks
+ * and the run checks it (a list that breaks it lost rows somewhere). */
+uint64_t tg_targets_get_line_count(const tg_targets *t);
+/* Lines before the first row (title lines, header rows, blank lines among them). */
+uint64_t tg_targets_get_header_line_count(const tg_targets *t);
+/* Line breaks inside quoted fields of the rows returned so far. */
+uint64_t tg_targets_get_field_break_count(const tg_targets *t);
 /* Go back to a row seen earlier (offset/number/line from its tg_row). */
 bool tg_targets_seek(tg_targets *t, uint64_t offset, uint64_t number, uint64_t line, tg_diag *d);
 void tg_targets_free(tg_targets *t);

@@ -104,16 +104,9 @@ bool tg_create_private(const char *path, tg_diag *d);
 /* Create a directory (and parents) with mode 0700 if missing. */
 bool tg_mkdir_private(const char *path, tg_diag *d);
 /* A file written to a temporary name beside its final path and renamed into
- * place by tg_atomic_commit(); tg_atomic_abort() removes the temporary.
- * Files are created 0600. */
-typedef struct tg_atomic tg_atomic;
-tg_atomic *tg_atomic_open(const char *final_path, tg_diag *d);
-FILE *tg_atomic_get_file(tg_atomic *a);
+ * place: tg_atomic_open/_commit/_abort are in tegami/diag.h (the CLI uses
+ * them too).  The temporary's path, for libraries that reopen it by name: */
 const char *tg_atomic_get_temp_path(const tg_atomic *a);
-/* Flush, fsync, rename; on failure reports, removes the temporary and returns
- * false.  Always frees `a`. */
-bool tg_atomic_commit(tg_atomic *a, tg_diag *d);
-void tg_atomic_abort(tg_atomic *a);
 /* Make a temporary file path beside final_path (unique per process/call). */
 char *tg_temp_path_for(const char *final_path);
 /* Rename a finished temporary into place with fsync of file and directory. */
@@ -210,9 +203,10 @@ const char *tg_suggest(const char *word, const char *const *candidates, size_t n
 
 /* ---- CSV output -------------------------------------------------------------- */
 
-/* One CSV field: quoted when it holds , " CR or LF; a leading = + - @ is
- * neutralised with a ' so that a spreadsheet never runs it as a formula.
- * NULL is written as an empty field.  (csvfield.c) */
+/* One CSV field: quoted when it holds , " CR or LF; a leading = + - @ —
+ * also after blanks, and in full-width (＝ ＋ － ＠) or small forms — or a
+ * leading tab or CR is neutralised with a ' so that a spreadsheet never runs
+ * it as a formula.  NULL is written as an empty field.  (csvfield.c) */
 void tg_csv_append_field(GString *out, const char *s);
 void tg_csv_write_field(FILE *f, const char *s);
 

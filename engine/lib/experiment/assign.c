@@ -266,6 +266,7 @@ bool tg_assign_run(tg_assign *a, tg_diag *d) {
   for (size_t i = 0; i < n; i++)
     p[i].flags &= P_INVALID;
   bool ok = true;
+  if (n == 0) return ok; /* nobody to assign (every row rejected); the array has no storage */
 
   /* 1. one unit per digest; a run of equal digests must share a stratum */
   qsort(p, n, sizeof(person), by_mac);

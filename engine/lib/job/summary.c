@@ -1,7 +1,10 @@
 /* summary.c — the counts of a run as the CLI prints them.
  *
  * The summary reconciles: for every list, rows read = rendered + excluded +
- * rejected.  Blank lines are counted apart (they are not people).  It holds
+ * rejected, and the file's lines — counted apart from the reader, quotes
+ * ignored — are header lines + rows + blank lines + line breaks inside
+ * quoted fields, so that rows the reader never saw cannot balance the
+ * counts.  Blank lines are counted apart (they are not people).  It holds
  * counts and file names only — no personal data.  The files summary.json and
  * summary.txt are written by reports.c.
  */
@@ -25,6 +28,16 @@ void tg_summary_clear(tg_summary *s) {
   for (size_t i = 0; i < s->noutputs; i++) g_free(s->outputs[i]);
   g_free(s->outputs);
   memset(s, 0, sizeof *s);
+}
+
+bool output_lines_reconciled(const tg_list_summary *l) {
+  return l->lines == 0 || l->lines == l->header_lines + l->file_rows + l->blank + l->field_breaks;
+}
+
+bool output_summary_reconciled(const tg_summary *s) {
+  bool ok = s->read == s->rendered + s->excluded + s->rejected;
+  for (size_t i = 0; i < s->nlists; i++) ok = ok && output_lines_reconciled(&s->lists[i]);
+  return ok;
 }
 
 char *tg_summary_format(const tg_summary *s, bool check_only) {
@@ -70,6 +83,16 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
   g_string_append_printf(o, "reconciliation:    %s\n",
                          balanced ? "read = rendered + excluded + rejected"
                                   : "MISMATCH: read != rendered + excluded + rejected");
+  uint64_t lines = 0, unaccounted = 0;
+  for (size_t i = 0; i < s->nlists; i++) {
+    const tg_list_summary *l = &s->lists[i];
+    lines += l->lines;
+    if (!output_lines_reconciled(l)) unaccounted++;
+  }
+  if (lines)
+    g_string_append_printf(o, "                   %s\n",
+                           unaccounted ? "MISMATCH: lines != header + rows + blank + breaks in fields"
+                                       : "lines = header + rows + blank + breaks in fields");
   for (size_t i = 0; i < s->noutputs; i++)
     g_string_append_printf(o, "%-18s %s\n", i ? "" : "output", s->outputs[i]);
   return g_string_free(o, FALSE);

@@ -1,13 +1,14 @@
 /* png.c — the PNG sink: one image per page, for proofs and pixel goldens.
  *
  * Pages are painted on a white background at the requested resolution and
- * written atomically (temporary name, then rename) as <prefix>-<n>.png.
+ * written atomically and privately (a 0600 temporary, then rename) as
+ * <prefix>-<n>.png — through a stream, since Cairo's own PNG writer opens
+ * the file with the umask's permissions.
  * Static layers are simply painted again: proofs are few and speed does not
  * matter here, exactness does.
  */
 #include "render/render_private.h"
 
-#include <glib/gstdio.h>
 #include <math.h>
 
 typedef struct {
@@ -18,6 +19,10 @@ typedef struct {
 } png_sink;
 
 static void png_begin_letter(tg_sink *s, const tg_letter_info *info) { (void)s, (void)info; }
+
+static cairo_status_t write_png_bytes(void *closure, const unsigned char *data, unsigned int len) {
+  return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
 
 static bool png_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   png_sink *p = (png_sink *)s;
@@ -36,20 +41,20 @@ static bool png_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   char name[64];
   g_snprintf(name, sizeof name, "%s-%04" G_GUINT64_FORMAT ".png", p->prefix, s->pages);
   char *final_path = g_build_filename(p->dir, name, NULL);
-  char *tmp = tg_temp_path_for(final_path);
-  cairo_status_t st = cairo_surface_write_to_png(img, tmp);
-  cairo_surface_destroy(img);
-  bool ok = true;
-  if (st != CAIRO_STATUS_SUCCESS) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "render.png", "cannot write %s: %s", final_path,
-                cairo_status_to_string(st));
-    g_unlink(tmp);
-    ok = false;
-  } else {
-    g_chmod(tmp, 0600);
-    ok = tg_commit_rename(tmp, final_path, d);
+  tg_atomic *a = tg_atomic_open(final_path, d);
+  bool ok = a != NULL;
+  if (ok) {
+    cairo_status_t st = cairo_surface_write_to_png_stream(img, write_png_bytes, tg_atomic_get_file(a));
+    if (st != CAIRO_STATUS_SUCCESS) {
+      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "render.png", "cannot write %s: %s", final_path,
+                  cairo_status_to_string(st));
+      tg_atomic_abort(a);
+      ok = false;
+    } else {
+      ok = tg_atomic_commit(a, d);
+    }
   }
-  g_free(tmp);
+  cairo_surface_destroy(img);
   g_free(final_path);
   return ok;
 }

@@ -231,6 +231,10 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
     ls->municipality = g_strdup(json_object_get_string_member(l0, "municipality"));
     ls->file_rows = (uint64_t)json_object_get_int_member(l0, "file_rows");
     ls->blank = (uint64_t)json_object_get_int_member(l0, "blank");
+    /* every shard read the whole file: its line counts are the file's */
+    ls->lines = (uint64_t)json_object_get_int_member_with_default(l0, "lines", 0);
+    ls->header_lines = (uint64_t)json_object_get_int_member_with_default(l0, "header_lines", 0);
+    ls->field_breaks = (uint64_t)json_object_get_int_member_with_default(l0, "field_breaks", 0);
     for (size_t i = 0; i < n; i++) {
       JsonArray *la = json_object_get_array_member(root_of(&sh[i]), "lists");
       if (json_array_get_length(la) != nl) continue; /* reported as another job */

@@ -197,9 +197,12 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
                            ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
                            ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT
                            ", \"excluded_by_rule\": {\"duplicate\": %" G_GUINT64_FORMAT
-                           ", \"exclusion-list\": %" G_GUINT64_FORMAT "}}",
+                           ", \"exclusion-list\": %" G_GUINT64_FORMAT "}"
+                           ", \"lines\": %" G_GUINT64_FORMAT ", \"header_lines\": %" G_GUINT64_FORMAT
+                           ", \"field_breaks\": %" G_GUINT64_FORMAT "}",
                            l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows,
-                           l->excluded_duplicate, l->excluded_list);
+                           l->excluded_duplicate, l->excluded_list, l->lines, l->header_lines,
+                           l->field_breaks);
   }
   g_string_append(j, "\n  ],\n  \"letters\": [");
   for (guint i = 0; i < cells->len; i++) {
@@ -215,7 +218,7 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
                            c->letters, c->pages);
   }
   g_string_append(j, "\n  ],\n  \"reconciled\": ");
-  g_string_append(j, s->read == s->rendered + s->excluded + s->rejected ? "true" : "false");
+  g_string_append(j, output_summary_reconciled(s) ? "true" : "false");
   g_string_append(j, "\n}\n");
   bool ok = write_file(R, "summary.json", j);
   g_string_free(j, TRUE);

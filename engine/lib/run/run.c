@@ -437,6 +437,23 @@ static bool scan_phase(run_state *R) {
     }
     if (st < 0) ok = false;
     ls->blank = tg_targets_get_blank_count(p->targets);
+    if (st == 0) {
+      /* every line of the file is accounted for: counted apart from the
+       * reader, the lines must be the header's, the rows', blank ones or
+       * line breaks inside fields — or people went missing unseen */
+      ls->lines = tg_targets_get_line_count(p->targets);
+      ls->header_lines = tg_targets_get_header_line_count(p->targets);
+      ls->field_breaks = tg_targets_get_field_break_count(p->targets);
+      if (!output_lines_reconciled(ls)) {
+        tg_diag_add(rd, TG_ERROR, TG_KIND_SCHEMA, "run.lines-unaccounted",
+                    "%s has %" G_GUINT64_FORMAT " lines but its header, rows, blank lines and "
+                    "line breaks inside fields account for %" G_GUINT64_FORMAT
+                    ": rows may be missing, nothing is written",
+                    ls->file, ls->lines,
+                    ls->header_lines + ls->file_rows + ls->blank + ls->field_breaks);
+        ok = false;
+      }
+    }
   }
   for (guint pi = 0; pi < R->plans->len; pi++) R->sum->lists[pi].rejected += rejected[pi];
   g_free(rejected);

@@ -73,8 +73,16 @@ static bool check_password(const tg_secret *s, const char *where, tg_diag *d) {
 }
 
 tg_secret *tg_secret_from_file(const char *path, tg_diag *d) {
-  /* O_NONBLOCK: a pipe must not block before fstat() refuses it */
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  /* O_NONBLOCK: a pipe must not block before fstat() refuses it.
+   * O_NOFOLLOW: a link is refused like a linked output folder — whoever can
+   * change the link chooses the password, and its mode says nothing */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0 && errno == ELOOP) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "encrypt.password-file",
+                "the password file %s is a symbolic link; refusing to read through it", path);
+    tg_diag_hint(d, "give the path of the file itself");
+    return NULL;
+  }
   if (fd < 0) {
     tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
                 errno == ENOENT ? "io.not-found" : "io.open", "cannot open the password file %s: %s",

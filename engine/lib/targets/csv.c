@@ -12,6 +12,17 @@
  * marked rejected with a diagnostic that names the row, the column and the
  * byte or code, never the value.
  *
+ * Quoting that breaks is never read past: a record whose quoted field runs
+ * over a line end and that cannot be read — the quote never closes, text
+ * follows the closing quote, or the field count is wrong — means the rows
+ * after it cannot be told apart (a stray quote swallowed them), so the list
+ * is refused (targets.broken-quote) at the row where the quote opened.  And
+ * apart from the parser, fill() counts the file's physical lines without
+ * looking at quotes, so that the run can check that every line of the list
+ * is a header line, a row, a blank line or a line break inside a field.
+ * A row holds at most TG_TARGETS_MAX_FIELDS fields (a spreadsheet's column
+ * limit): the work and memory for a line of a million commas stay bounded.
+ *
  * The encoding is detected once from the BOM or the first 256 KiB (see
  * guess_encoding; a sample that is all ASCII defers the decision to the
  * first row that is not).  The delimiter is ',' unless the
@@ -53,6 +64,15 @@ struct tg_targets {
   uint64_t number; /* spreadsheet row number of the last record */
   uint64_t blank;  /* empty records skipped */
   uint64_t header_rows;
+  uint64_t data_line; /* the line the first row starts on */
+  /* the current record: line breaks inside its quotes, text after a closing
+   * quote, more fields than a row may hold */
+  uint64_t rec_breaks;
+  bool rec_text_after_quote, rec_too_many_fields;
+  uint64_t field_breaks; /* line breaks inside quoted fields of the rows returned */
+  /* physical lines, counted in fill() without looking at quotes */
+  uint64_t line_ends, counted_to;
+  bool cr_pending, ends_with_eol, count_gap;
   /* header */
   size_t ncols;
   char **cols;    /* canonical names */
@@ -92,12 +112,33 @@ bool tg_encoding_parse(const char *s, tg_encoding *out) {
 
 /* ---- input buffer ------------------------------------------------------------- */
 
+/* Count the line ends (LF, CRLF, a lone CR) of the bytes just read that were
+ * not counted before: the parser's line numbers are checked against this, so
+ * it must not share the parser's state — no quotes, no records.  A seek back
+ * (header detection, coming back to a row) never counts a byte twice; a
+ * seek forward leaves a gap and the count is no longer the file's. */
+static void count_line_ends(tg_targets *t) {
+  uint64_t end = t->buf_offset + t->len;
+  if (end <= t->counted_to) return;
+  if (t->buf_offset > t->counted_to) t->count_gap = true;
+  size_t from = t->buf_offset < t->counted_to ? (size_t)(t->counted_to - t->buf_offset) : 0;
+  const char *b = t->buf + from, *e = t->buf + t->len;
+  /* a CR at the end of the bytes counted before: alone unless an LF follows */
+  if (t->cr_pending && *b != '\n') t->line_ends++;
+  for (const char *p = b; (p = memchr(p, '\n', (size_t)(e - p))); p++) t->line_ends++;
+  for (const char *p = b; (p = memchr(p, '\r', (size_t)(e - p))); p++)
+    if (p + 1 < e && p[1] != '\n') t->line_ends++;
+  t->cr_pending = e[-1] == '\r';
+  t->ends_with_eol = e[-1] == '\n' || e[-1] == '\r';
+  t->counted_to = end;
+}
+
 static bool fill(tg_targets *t, tg_diag *d) {
   if (t->pos < t->len) return true;
   if (t->eof) return false;
   t->buf_offset += t->len;
   t->pos = 0;
-  t->len = fread(t->buf, 1, BUF_SIZE, t->f);
+  t->len = fread(t->buf, 1, t->opt.buffer_bytes, t->f);
   if (t->len == 0) {
     if (ferror(t->f))
       tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.read", "cannot read %s: %s", t->path,
@@ -105,6 +146,7 @@ static bool fill(tg_targets *t, tg_diag *d) {
     t->eof = true;
     return false;
   }
+  count_line_ends(t);
   return true;
 }
 
@@ -132,11 +174,14 @@ static rec_status read_record(tg_targets *t, size_t *too_long_field, tg_diag *d)
   bool quoted = false, after_quote = false, any = false, too_long = false;
   size_t field_index = 0;
   const char delim = t->opt.delimiter;
+  t->rec_breaks = 0;
+  t->rec_text_after_quote = t->rec_too_many_fields = false;
   for (;;) {
     int c = getc_buf(t, d);
     if (c < 0) {
       if (t->f && ferror(t->f)) return REC_IO;
       if (!any) return REC_EOF;
+      t->line++; /* the last line, without a line end */
       if (quoted && !after_quote) return REC_UNTERMINATED;
       break;
     }
@@ -153,16 +198,23 @@ static rec_status read_record(tg_targets *t, size_t *too_long_field, tg_diag *d)
         if (peekc_buf(t, d) == '\n') t->pos++;
         c = '\n';
         t->line++;
+        t->rec_breaks++;
       } else if (c == '\n') {
         t->line++;
+        t->rec_breaks++;
       }
     } else if (c == delim) {
+      field_len = 0;
+      quoted = after_quote = false;
+      if (++field_index >= TG_TARGETS_MAX_FIELDS) {
+        /* fields beyond the limit are followed (quotes, line ends) but not
+         * kept: the row is refused, and memory stays bounded */
+        t->rec_too_many_fields = true;
+        continue;
+      }
       g_string_append_c(t->rec, '\0');
       start = t->rec->len;
       g_array_append_val(t->starts, start);
-      field_len = 0;
-      quoted = after_quote = false;
-      field_index++;
       continue;
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && peekc_buf(t, d) == '\n') t->pos++;
@@ -172,7 +224,13 @@ static rec_status read_record(tg_targets *t, size_t *too_long_field, tg_diag *d)
       quoted = true;
       continue;
     } else if (after_quote) {
-      /* text after a closing quote: keep it (lenient), the field stays */
+      /* text after a closing quote: kept (lenient), but noted — over a line
+       * end it is the sign of a quote that swallowed rows */
+      if (c != ' ' && c != '\t') t->rec_text_after_quote = true;
+    }
+    if (t->rec_too_many_fields) {
+      field_len++;
+      continue;
     }
     if (++field_len > t->opt.max_field_bytes || t->rec->len >= t->opt.max_row_bytes) {
       if (!too_long) *too_long_field = field_index;
@@ -434,13 +492,15 @@ static tg_targets *new_reader(const char *path, FILE *f, const tg_targets_option
   t->opt.profile = NULL; /* borrowed pointers of the caller are not kept */
   t->opt.columns = NULL;
   t->opt.required_columns = NULL;
-  t->buf = g_malloc(BUF_SIZE);
+  if (!t->opt.buffer_bytes) t->opt.buffer_bytes = BUF_SIZE;
+  t->buf = g_malloc(t->opt.buffer_bytes);
   t->rec = g_string_sized_new(1024);
   t->starts = g_array_new(FALSE, FALSE, sizeof(size_t));
   t->fieldv = g_ptr_array_new();
   t->lengths = g_array_new(FALSE, FALSE, sizeof(size_t));
   t->converted = g_string_new(NULL);
   t->line = 1;
+  t->data_line = 1;
   return t;
 }
 
@@ -502,7 +562,7 @@ static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
       t->enc = TG_ENC_UTF8;
       t->enc_pending = true;
     } else {
-      t->enc = guess_encoding(s, t->len, t->eof || t->len < BUF_SIZE);
+      t->enc = guess_encoding(s, t->len, t->eof || t->len < t->opt.buffer_bytes);
     }
   }
   if (!t->opt.delimiter) t->opt.delimiter = sniff_delimiter(t);
@@ -773,6 +833,13 @@ static int header_record(tg_targets *t, tg_diag *d, bool report) {
   if (st == REC_IO) return -1;
   t->number++;
   build_fields(t);
+  if (t->rec_too_many_fields) {
+    if (report)
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.too-many-columns", t->path, t->number,
+                  NULL, "the header row has more than %d columns, more than a spreadsheet holds",
+                  TG_TARGETS_MAX_FIELDS);
+    return -1;
+  }
   if (st != REC_OK) {
     if (report)
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, t->number, NULL,
@@ -895,6 +962,7 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
     g_ptr_array_free(anchors, TRUE);
   }
   t->header_rows = t->number;
+  t->data_line = t->line;
   if (ok) ok = name_columns(t, hrows, prof, opt, d);
   g_ptr_array_free(hrows, TRUE);
   if (!ok) {
@@ -932,8 +1000,31 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
         g_array_set_size(t->lengths, (guint)t->ncols);
       }
     }
+    if (t->rec_breaks && (st == REC_UNTERMINATED || t->rec_text_after_quote ||
+                          (!t->headerless && t->fieldv->len != t->ncols))) {
+      /* a quote that runs over a line end and does not close where a field
+       * ends: the lines it took in may be rows of their own, and nobody can
+       * tell which — refuse the list rather than lose people silently */
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.broken-quote", t->path, row->number, NULL,
+                  "a quote opened in this row (line %" G_GUINT64_FORMAT
+                  ") runs over %" G_GUINT64_FORMAT " line end%s and %s: the rows after it cannot "
+                  "be told apart, so the list is not read",
+                  row->line, t->rec_breaks, t->rec_breaks == 1 ? "" : "s",
+                  st == REC_UNTERMINATED      ? "never closes"
+                  : t->rec_text_after_quote ? "closes in the middle of a field"
+                                            : "leaves the row with the wrong number of fields");
+      tg_diag_hint(d, "close the quote (or write a quote inside a quoted value as \"\") and "
+                      "export the list again");
+      return -1;
+    }
+    t->field_breaks += t->rec_breaks;
     const char *col = NULL;
-    if (st == REC_TOO_LONG) {
+    if (t->rec_too_many_fields) {
+      row->rejected = true;
+      row->reject_code = "data.field-count";
+      tg_diag_row(d, TG_ERROR, TG_KIND_DATA, row->reject_code, t->path, row->number, NULL,
+                  "the row has more than %d fields", TG_TARGETS_MAX_FIELDS);
+    } else if (st == REC_TOO_LONG) {
       row->rejected = true;
       row->reject_code = "data.field-too-long";
       col = too_long < t->ncols ? t->cols[too_long] : NULL;
@@ -965,6 +1056,13 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
     return 1;
   }
 }
+
+uint64_t tg_targets_get_line_count(const tg_targets *t) {
+  if (!t->eof || t->count_gap) return 0;
+  return t->line_ends + (t->cr_pending ? 1 : 0) + (t->counted_to > 0 && !t->ends_with_eol);
+}
+uint64_t tg_targets_get_header_line_count(const tg_targets *t) { return t->data_line - 1; }
+uint64_t tg_targets_get_field_break_count(const tg_targets *t) { return t->field_breaks; }
 
 bool tg_targets_seek(tg_targets *t, uint64_t offset, uint64_t number, uint64_t line, tg_diag *d) {
   if (offset >= t->buf_offset && offset <= t->buf_offset + t->len) {
