@@ -20,10 +20,10 @@ typedef struct cli_opts {
   const char *fontset;
   bool force, png, no_pdf;
   double dpi;
-  unsigned jobs;                      /* 0 = one per core */
-  unsigned shard_index, shard_count;  /* --shard K/N */
+  unsigned jobs;                            /* 0 = one per core */
+  unsigned shard_index, shard_count;        /* --shard K/N */
   const char *password_file, *password_env; /* encrypt the PDFs (instead of the job's) */
-  const char *audit_log;              /* --audit-log (default: tg_audit_default_path) */
+  const char *audit_log;                    /* --audit-log (default: tg_audit_default_path) */
 } cli_opts;
 
 typedef struct cli_command {

@@ -43,8 +43,9 @@ int cmd_audit(int argc, char **argv) {
     printf("%s: %" PRIu64 " entries, chain intact\n", log, r.entries);
     if (r.entries) printf("anchor: %" PRIu64 ":%s\n", r.entries, r.head);
   } else if (code == TG_EXIT_INVALID) {
-    fprintf(stderr, "%s: the chain is broken first at line %" PRIu64 " (%" PRIu64
-                    " problem%s in %" PRIu64 " lines)\n",
+    fprintf(stderr,
+            "%s: the chain is broken first at line %" PRIu64 " (%" PRIu64 " problem%s in %" PRIu64
+            " lines)\n",
             log, r.first_bad, r.breaks, r.breaks == 1 ? "" : "s", r.entries);
   }
   return code;

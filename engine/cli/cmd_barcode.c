@@ -136,9 +136,9 @@ int cmd_barcode(int argc, char **argv) {
     }
     char code7[8] = "";
     size_t n = 0;
-    const tg_postal_entry *const *e =
-        tg_postal_code_normalize(postal, strlen(postal), code7) ? tg_postal_lookup(pd, code7, &n)
-                                                                 : NULL;
+    const tg_postal_entry *const *e = tg_postal_code_normalize(postal, strlen(postal), code7)
+                                          ? tg_postal_lookup(pd, code7, &n)
+                                          : NULL;
     for (size_t i = 0; i < n; i++)
       g_ptr_array_add(towns, (gpointer)(e[i]->is_default ? "以下に掲載がない場合" : e[i]->town));
     if (code7[0] && n == 0) {

@@ -28,9 +28,12 @@ int cmd_encrypt(int argc, char **argv) {
       free(files);
       return cli_usage_error("%s needs a value", a);
     }
-    if (strcmp(a, "--password-file") == 0) pw_file = argv[++i];
-    else if (strcmp(a, "--password-env") == 0) pw_env = argv[++i];
-    else if (strcmp(a, "--audit-log") == 0) log_opt = argv[++i];
+    if (strcmp(a, "--password-file") == 0)
+      pw_file = argv[++i];
+    else if (strcmp(a, "--password-env") == 0)
+      pw_env = argv[++i];
+    else if (strcmp(a, "--audit-log") == 0)
+      log_opt = argv[++i];
     else if (strncmp(a, "--password", 10) == 0) {
       free(files);
       return cli_usage_error("passwords are not taken on the command line (other users can see "

@@ -57,7 +57,8 @@ int cmd_purge(int argc, char **argv) {
   }
   cli_print_diags(d);
   if (po.dry_run && ok) {
-    for (size_t i = 0; r.paths && r.paths[i]; i++) printf("would remove %s\n", r.paths[i]);
+    for (size_t i = 0; r.paths && r.paths[i]; i++)
+      printf("would remove %s\n", r.paths[i]);
     printf("%s: would remove %zu files (%" PRIu64 " bytes) and the folder\n", dir, r.nfiles,
            r.bytes);
   } else if (ok) {

@@ -36,21 +36,29 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
       }
       val = argv[++i];
     }
-    if (is_opt(a, "--force", NULL)) o->force = true;
-    else if (is_opt(a, "--png", NULL)) o->png = true;
-    else if (is_opt(a, "--no-pdf", NULL)) o->no_pdf = true;
-    else if (is_opt(a, "--out", "-o")) o->out_dir = val;
-    else if (is_opt(a, "--trace", NULL)) o->trace_path = val;
-    else if (is_opt(a, "--fontset", NULL)) o->fontset = val;
-    else if (is_opt(a, "--password-file", NULL)) o->password_file = val;
-    else if (is_opt(a, "--password-env", NULL)) o->password_env = val;
-    else if (is_opt(a, "--audit-log", NULL)) o->audit_log = val;
+    if (is_opt(a, "--force", NULL))
+      o->force = true;
+    else if (is_opt(a, "--png", NULL))
+      o->png = true;
+    else if (is_opt(a, "--no-pdf", NULL))
+      o->no_pdf = true;
+    else if (is_opt(a, "--out", "-o"))
+      o->out_dir = val;
+    else if (is_opt(a, "--trace", NULL))
+      o->trace_path = val;
+    else if (is_opt(a, "--fontset", NULL))
+      o->fontset = val;
+    else if (is_opt(a, "--password-file", NULL))
+      o->password_file = val;
+    else if (is_opt(a, "--password-env", NULL))
+      o->password_env = val;
+    else if (is_opt(a, "--audit-log", NULL))
+      o->audit_log = val;
     else if (is_opt(a, "--password", NULL)) {
       cli_usage_error("a password on the command line would be seen by every user of the "
                       "machine: use --password-file or --password-env");
       return -1;
-    }
-    else if (is_opt(a, "--dpi", NULL)) {
+    } else if (is_opt(a, "--dpi", NULL)) {
       char *end;
       o->dpi = strtod(val, &end);
       if (*end || o->dpi < 36 || o->dpi > 1200) {
@@ -100,7 +108,8 @@ static void catch_stop_signals(bool on) {
   sa.sa_handler = on ? on_stop_signal : SIG_DFL;
   sa.sa_flags = on ? SA_RESETHAND : 0;
   sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < G_N_ELEMENTS(SIGNALS); i++) sigaction(SIGNALS[i], &sa, NULL);
+  for (size_t i = 0; i < G_N_ELEMENTS(SIGNALS); i++)
+    sigaction(SIGNALS[i], &sa, NULL);
 }
 
 /* A one-line progress bar on stderr (only when stderr is a terminal). */
@@ -108,8 +117,8 @@ static void show_progress(uint64_t done, uint64_t total, void *data) {
   (void)data;
   if (total == 0) return;
   int width = 30, filled = (int)(width * done / total);
-  fprintf(stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " letters",
-          filled, "==============================", width - filled, "", done, total);
+  fprintf(stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " letters", filled,
+          "==============================", width - filled, "", done, total);
   if (done == total) fputs("\r\033[K", stderr);
   fflush(stderr);
 }
@@ -144,7 +153,7 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
     if (!check) {
       tg_diag_free(d);
       return cli_usage_error("%s is a design: run takes a job file (tegami check works on designs)",
-                         path);
+                             path);
     }
     code = tg_check_design(path, o->fontset, d);
     cli_print_diags(d);
@@ -186,11 +195,20 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
       return TG_EXIT_SYSTEM;
     }
   }
-  tg_run_options ro = {.out_dir = o->out_dir, .force = o->force, .check_only = check,
-                       .pdf = !o->no_pdf, .png = o->png, .png_dpi = o->dpi, .trace = trace,
-                       .fontset = o->fontset, .jobs = o->jobs, .shard_index = o->shard_index,
-                       .shard_count = o->shard_count, .password_file = o->password_file,
-                       .password_env = o->password_env, .interrupt = &stop_signal};
+  tg_run_options ro = {.out_dir = o->out_dir,
+                       .force = o->force,
+                       .check_only = check,
+                       .pdf = !o->no_pdf,
+                       .png = o->png,
+                       .png_dpi = o->dpi,
+                       .trace = trace,
+                       .fontset = o->fontset,
+                       .jobs = o->jobs,
+                       .shard_index = o->shard_index,
+                       .shard_count = o->shard_count,
+                       .password_file = o->password_file,
+                       .password_env = o->password_env,
+                       .interrupt = &stop_signal};
   if (isatty(STDERR_FILENO)) ro.progress = show_progress;
   tg_summary sum;
   stop_signal = 0;
@@ -243,4 +261,3 @@ int cmd_check(int argc, char **argv) {
   cli_opts o = {.dpi = 150};
   return cmd_run_or_check(argc, argv, &o, true);
 }
-

@@ -47,7 +47,18 @@ static const cli_command COMMANDS[] = {
     {"merge", "OUT1 OUT2 ... -o DIR",
      "join the outputs of a sharded run, checking nothing is missing or doubled",
      "  -o, --out DIR      the merged folder\n  --force            replace DIR\n", cmd_merge},
-    {"evaluate", "ASSIGNMENT.csv OUTCOMES.csv", "visit rate per experiment arm, with intervals and p-values", "  -o, --out DIR      output folder (default: evaluation)\n  --window-days N    count visits up to N days after the letter date (default: no end)\n  --alpha A          1 - confidence level (default 0.05)\n  --reference ARM    the arm others are compared with (default: control, else the first)\n  --key NAME         the person's column in both files (default: KDB個人番号)\n  --date-column NAME the visit date's column (default: visit_date, else 受診日)\n  --force            replace an earlier evaluation in DIR\n  --fontset FILE     font set listing for the chart\n  --trace FILE       also write a text trace of the chart's items ('-' = stdout)\n  --no-pdf           leave the chart's PDF and PNG out (with --trace)\n", cmd_evaluate},
+    {"evaluate", "ASSIGNMENT.csv OUTCOMES.csv",
+     "visit rate per experiment arm, with intervals and p-values",
+     "  -o, --out DIR      output folder (default: evaluation)\n  --window-days N    count visits "
+     "up to N days after the letter date (default: no end)\n  --alpha A          1 - confidence "
+     "level (default 0.05)\n  --reference ARM    the arm others are compared with (default: "
+     "control, else the first)\n  --key NAME         the person's column in both files (default: "
+     "KDB個人番号)\n  --date-column NAME the visit date's column (default: visit_date, else "
+     "受診日)\n  --force            replace an earlier evaluation in DIR\n  --fontset FILE     "
+     "font set listing for the chart\n  --trace FILE       also write a text trace of the chart's "
+     "items ('-' = stdout)\n  --no-pdf           leave the chart's PDF and PNG out (with "
+     "--trace)\n",
+     cmd_evaluate},
     {"proof", "DESIGN.yaml --personas F",
      "every variant, segment and arm of a design for sample personas: PDF, PNG, index.html",
      "  --personas FILE    synthetic rows and a municipality profile (samples/personas.yaml)\n"
@@ -60,14 +71,19 @@ static const cli_command COMMANDS[] = {
      "  --no-pdf           write only the trace: no PDF, PNG or index.html\n"
      "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n",
      cmd_proof},
-    {"preflight", "FILE.pdf ...", "check PDFs as a print vendor would: sizes, fonts, missing glyphs, images",
+    {"preflight", "FILE.pdf ...",
+     "check PDFs as a print vendor would: sizes, fonts, missing glyphs, images",
      "  --size A4|WxHmm    the trim size every page must have (default: all the same)\n"
      "  --min-ppi N        lowest image resolution accepted (default 300)\n"
      "  --password-env V   the password of encrypted PDFs, from environment variable V\n",
      cmd_preflight},
-    {"audit", "verify LOG", "check that an audit log is complete and unchanged", cli_audit_options, cmd_audit},
-    {"purge", "DIR", "remove a job's output folder and temporaries; record it in the audit log", cli_purge_options, cmd_purge},
-    {"encrypt", "FILE.pdf...", "encrypt finished PDFs in place with AES-256 (password from a file or env)", cli_encrypt_options, cmd_encrypt},
+    {"audit", "verify LOG", "check that an audit log is complete and unchanged", cli_audit_options,
+     cmd_audit},
+    {"purge", "DIR", "remove a job's output folder and temporaries; record it in the audit log",
+     cli_purge_options, cmd_purge},
+    {"encrypt", "FILE.pdf...",
+     "encrypt finished PDFs in place with AES-256 (password from a file or env)",
+     cli_encrypt_options, cmd_encrypt},
 };
 
 static const cli_exit_doc EXIT_CODES[] = {

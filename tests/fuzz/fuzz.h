@@ -57,7 +57,8 @@ static inline const char *fuzz_memfile_put(fuzz_memfile *m, const uint8_t *data,
 /* Format every diagnostic (exercises the caret and span code on the same
  * hostile input) and drop them. */
 static inline void fuzz_format_diags(tg_diag *d) {
-  for (size_t i = 0; i < tg_diag_count(d); i++) free(tg_diag_format(tg_diag_get(d, i)));
+  for (size_t i = 0; i < tg_diag_count(d); i++)
+    free(tg_diag_format(tg_diag_get(d, i)));
   tg_diag_clear(d);
 }
 

@@ -106,9 +106,8 @@ static void check_ok(const tg_custbar *bc, bool extracted_by_rules) {
 }
 
 static bool same_code(const tg_custbar *a, const tg_custbar *b) {
-  return memcmp(a->symbols, b->symbols, sizeof a->symbols) == 0 &&
-         strcmp(a->bars, b->bars) == 0 && strcmp(a->data, b->data) == 0 &&
-         a->truncated == b->truncated;
+  return memcmp(a->symbols, b->symbols, sizeof a->symbols) == 0 && strcmp(a->bars, b->bars) == 0 &&
+         strcmp(a->data, b->data) == 0 && a->truncated == b->truncated;
 }
 
 static void check_geometry(const tg_custbar *bc, double size_pt, double dpi, tg_diag *d) {
@@ -116,7 +115,8 @@ static void check_geometry(const tg_custbar *bc, double size_pt, double dpi, tg_
   bool ok = tg_custbar_geometry(bc, size_pt, dpi, &g, d);
   if (!ok) return;
   if (bc->status != TG_CUSTBAR_OK) fail("geometry without a barcode", bc);
-  if (!(size_pt >= 8.0 - 1e-6 && size_pt <= 11.5 + 1e-6)) fail("geometry at a size out of range", bc);
+  if (!(size_pt >= 8.0 - 1e-6 && size_pt <= 11.5 + 1e-6))
+    fail("geometry at a size out of range", bc);
   if (!isfinite(g.width_pt) || !isfinite(g.height_pt) || g.width_pt <= 0 || g.height_pt <= 0)
     fail("bars' box not finite", bc);
   for (size_t i = 0; i < TG_CUSTBAR_BARS; i++) {
@@ -159,7 +159,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *address = nlines > 1 ? lines[1] : "";
   const char *towns[MAX_TOWNS];
   size_t ntowns = 0;
-  for (guint i = 2; i < nlines && ntowns < MAX_TOWNS; i++) towns[ntowns++] = lines[i];
+  for (guint i = 2; i < nlines && ntowns < MAX_TOWNS; i++)
+    towns[ntowns++] = lines[i];
 
   tg_custbar bc, again, other;
   tg_diag *d = tg_diag_new();
@@ -207,7 +208,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   (void)tg_custbar_is_representative(bc.postal, towns, ntowns);
   (void)tg_custbar_status_reason(bc.status);
-  for (unsigned s = 0; s < TG_CUSTBAR_SYMBOLS; s++) (void)tg_custbar_symbol_name(bc.symbols[s]);
+  for (unsigned s = 0; s < TG_CUSTBAR_SYMBOLS; s++)
+    (void)tg_custbar_symbol_name(bc.symbols[s]);
   tg_custbar_report(&bc, d, "list.csv", 2, "住所");
   check_geometry(&bc, size_pt, dpi, d);
   fuzz_format_diags(d);

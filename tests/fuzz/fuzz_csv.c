@@ -23,11 +23,11 @@
 #include <glib.h>
 #include <string.h>
 
-#define FIRST 4     /* the first rows */
-#define STRADDLE 4  /* rows crossing a multiple of the buffer size */
-#define LAST 4      /* the last rows (ring) */
-#define BUFFER (256 * 1024) /* the reader's buffer in a run */
-#define BIG (64 * 1024)
+#define FIRST    4            /* the first rows */
+#define STRADDLE 4            /* rows crossing a multiple of the buffer size */
+#define LAST     4            /* the last rows (ring) */
+#define BUFFER   (256 * 1024) /* the reader's buffer in a run */
+#define BIG      (64 * 1024)
 
 typedef struct {
   uint64_t offset, number, line;
@@ -39,7 +39,8 @@ typedef struct {
 static uint32_t row_hash(const tg_row *r) {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < r->nfields; i++) {
-    for (size_t k = 0; k < r->lengths[i]; k++) h = (h ^ (uint8_t)r->fields[i][k]) * 16777619u;
+    for (size_t k = 0; k < r->lengths[i]; k++)
+      h = (h ^ (uint8_t)r->fields[i][k]) * 16777619u;
     h = (h ^ 0xFFu) * 16777619u;
   }
   return h;
@@ -69,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if ((flags & 0x30) == 0x30 && size > 1) {
     size_t want = buffer == BUFFER ? BIG : 3 * buffer + 1;
     GByteArray *big = g_byte_array_sized_new((guint)(want + size));
-    while (big->len < want) g_byte_array_append(big, data + 1, (guint)(size - 1));
+    while (big->len < want)
+      g_byte_array_append(big, data + 1, (guint)(size - 1));
     path = fuzz_memfile_put(&mf, big->data, big->len);
     g_byte_array_free(big, TRUE);
   } else {
@@ -111,15 +113,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       uint64_t parts = tg_targets_get_header_line_count(t) + rows + tg_targets_get_blank_count(t) +
                        tg_targets_get_field_break_count(t);
       if (lines != parts) {
-        fprintf(stderr, "the list has %llu lines, its header, rows, blank lines and field breaks %llu\n",
+        fprintf(stderr,
+                "the list has %llu lines, its header, rows, blank lines and field breaks %llu\n",
                 (unsigned long long)lines, (unsigned long long)parts);
         abort();
       }
     }
     /* coming back to a row gives the same row */
-    for (size_t i = 0; i < nlast && i < LAST; i++) check_again(t, &last[i], d);
-    for (size_t i = 0; i < nstraddle; i++) check_again(t, &straddle[i], d);
-    for (size_t i = nfirst; i-- > 0;) check_again(t, &first[i], d);
+    for (size_t i = 0; i < nlast && i < LAST; i++)
+      check_again(t, &last[i], d);
+    for (size_t i = 0; i < nstraddle; i++)
+      check_again(t, &straddle[i], d);
+    for (size_t i = nfirst; i-- > 0;)
+      check_again(t, &first[i], d);
     tg_targets_free(t);
   }
   fuzz_format_diags(d);

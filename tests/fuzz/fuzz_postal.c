@@ -55,7 +55,8 @@ static void check(const tg_postal *p, const char *address, size_t len, const tg_
     if (r.ncandidates < 2 || r.code[0]) fail("an ambiguous result", &r);
     for (size_t i = 0; i < r.ncandidates && i < TG_POSTAL_MAX_CANDIDATES; i++) {
       if (!is_code(p, r.candidates[i])) fail("a candidate not in the dictionary", &r);
-      if (i && strcmp(r.candidates[i - 1], r.candidates[i]) >= 0) fail("candidates out of order", &r);
+      if (i && strcmp(r.candidates[i - 1], r.candidates[i]) >= 0)
+        fail("candidates out of order", &r);
     }
     break;
   case TG_POSTAL_NOT_FOUND:

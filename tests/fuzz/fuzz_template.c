@@ -14,15 +14,15 @@
 #include <string.h>
 
 static const char *const COLUMNS[] = {"KDB個人番号", "氏名", "氏名カナ", "郵便番号", "住所",
-                                      "生年月日", "年齢", "HbA1c", "eGFR", "健診受診日"};
+                                      "生年月日",    "年齢", "HbA1c",    "eGFR",     "健診受診日"};
 #define NCOLS (sizeof COLUMNS / sizeof COLUMNS[0])
 
 static const char *const ROWS[][NCOLS] = {
     {"14000000001", "見本　一郎", "ﾐﾎﾝ ｲﾁﾛｳ", "252-0028", "神奈川県座間市入谷東1丁目1番1号",
      "S31.05.02", "68", "5.7", "55.0", "2026-06-01"},
     {"", "", "", "", "", "", "", "", "", ""},
-    {"x", "<b>&amp;</b>{{氏名}}", "ｱ", "25200281", "=HYPERLINK(\"x\")", "R99.13.40", "-1",
-     "1e309", "NaN", "2026-02-30"},
+    {"x", "<b>&amp;</b>{{氏名}}", "ｱ", "25200281", "=HYPERLINK(\"x\")", "R99.13.40", "-1", "1e309",
+     "NaN", "2026-02-30"},
 };
 
 /* Append the input as the content of a double-quoted YAML scalar. */
@@ -62,10 +62,14 @@ static void literal(GString *y, const uint8_t *p, size_t n) {
   char *valid = g_utf8_make_valid((const gchar *)p, (gssize)n);
   for (const char *s = valid; *s; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == '\n') g_string_append(y, "\n          ");
-    else if (c < 0x20 && c != '\t') continue;
-    else if (c == 0x7F) continue;
-    else g_string_append_c(y, (char)c);
+    if (c == '\n')
+      g_string_append(y, "\n          ");
+    else if (c < 0x20 && c != '\t')
+      continue;
+    else if (c == 0x7F)
+      continue;
+    else
+      g_string_append_c(y, (char)c);
   }
   g_free(valid);
   g_string_append_c(y, '\n');
@@ -77,8 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                             "pages:\n  - blocks:\n      - type: text\n        style: body\n"
                             "        x: 10mm\n        y: 10mm\n        width: 100mm\n"
                             "        text: ");
-  if (data[0] & 1) literal(y, data + 1, size - 1);
-  else quoted(y, data + 1, size - 1);
+  if (data[0] & 1)
+    literal(y, data + 1, size - 1);
+  else
+    quoted(y, data + 1, size - 1);
   tg_diag *d = tg_diag_new();
   tg_design *ds = tg_design_load_text("fuzz.yaml", y->str, y->len, d);
   g_string_free(y, TRUE);
@@ -93,8 +99,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       tg_letter *l = tg_letter_new(m);
       size_t lengths[NCOLS];
       for (size_t r = 0; r < sizeof ROWS / sizeof ROWS[0]; r++) {
-        for (size_t c = 0; c < NCOLS; c++) lengths[c] = strlen(ROWS[r][c]);
-        tg_row row = {.number = r + 2, .line = r + 2, .nfields = NCOLS, .fields = ROWS[r],
+        for (size_t c = 0; c < NCOLS; c++)
+          lengths[c] = strlen(ROWS[r][c]);
+        tg_row row = {.number = r + 2,
+                      .line = r + 2,
+                      .nfields = NCOLS,
+                      .fields = ROWS[r],
                       .lengths = lengths};
         (void)tg_merge_row(m, &row, "list.csv", l, d);
         for (size_t s = 0; s < l->nvalues; s++) {

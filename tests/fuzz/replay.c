@@ -49,7 +49,8 @@ int main(int argc, char **argv) {
     }
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     const char *name;
-    while ((name = g_dir_read_name(dir))) g_ptr_array_add(names, g_strdup(name));
+    while ((name = g_dir_read_name(dir)))
+      g_ptr_array_add(names, g_strdup(name));
     g_dir_close(dir);
     g_ptr_array_sort(names, cmp_str);
     for (guint k = 0; k < names->len; k++) {

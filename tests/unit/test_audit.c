@@ -91,7 +91,9 @@ static void an_untouched_log_verifies_and_names_its_head(void **state) {
   char *last = g_compute_checksum_for_string(G_CHECKSUM_SHA256, lines[2], -1);
   assert_string_equal(r.head, last);
   /* the first line chains to the genesis value, each next one to its predecessor */
-  assert_non_null(strstr(lines[0], "\"prev\":\"" "0000000000000000000000000000000000000000000000000000000000000000\"}"));
+  assert_non_null(strstr(lines[0],
+                         "\"prev\":\""
+                         "0000000000000000000000000000000000000000000000000000000000000000\"}"));
   char *first = g_compute_checksum_for_string(G_CHECKSUM_SHA256, lines[0], -1);
   assert_non_null(strstr(lines[1], first));
   g_free(first);
@@ -285,7 +287,9 @@ static void files_are_listed_with_their_sha256(void **state) {
   size_t n;
   char **lines = read_lines(f.log, &n);
   /* SHA-256("abc") */
-  assert_non_null(strstr(lines[0], "\"bytes\":3,\"sha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""));
+  assert_non_null(strstr(lines[0],
+                         "\"bytes\":3,\"sha256\":"
+                         "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""));
   assert_non_null(strstr(lines[0], "\"sha256\":null"));
   g_strfreev(lines);
   g_unlink(input);

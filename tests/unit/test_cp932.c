@@ -103,8 +103,9 @@ static char *write_list(const char *name, const char *bytes, size_t n) {
   return tg_test_write_temp(name, bytes, n);
 }
 
-#define HDR_CP932 "KDB\x8C\xC2\x90\x6C\x94\xD4\x8D\x86,\x8E\x81\x96\xBC\r\n" /* KDB個人番号,氏名 \
-                                                                              */
+#define HDR_CP932                                                                                  \
+  "KDB\x8C\xC2\x90\x6C\x94\xD4\x8D\x86,\x8E\x81\x96\xBC\r\n" /* KDB個人番号,氏名             \
+                                                              */
 
 static void a_cp932_list_is_detected_and_decoded(void **state) {
   const char text[] = HDR_CP932 "1,\xFB\xFC\x8B\xB4\x81\x40\x91\xBE\x98\x59\r\n" /* 髙橋　太郎 */

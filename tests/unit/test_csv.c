@@ -23,11 +23,12 @@ static void close_fixture(fixture *f) {
 }
 
 static void header_names_the_columns(void **state) {
-  fixture f = open_text("\xEF\xBB\xBF" "KDB個人番号,氏名 ,住所\r\n");
+  fixture f = open_text("\xEF\xBB\xBF"
+                        "KDB個人番号,氏名 ,住所\r\n");
   assert_non_null(f.t);
   assert_int_equal(tg_targets_get_column_count(f.t), 3);
   assert_string_equal(tg_targets_get_column_name(f.t, 0), "KDB個人番号"); /* BOM gone */
-  assert_int_equal(tg_targets_find_column(f.t, "氏名"), 1);                /* trimmed */
+  assert_int_equal(tg_targets_find_column(f.t, "氏名"), 1);               /* trimmed */
   tg_row r;
   assert_int_equal(tg_targets_next(f.t, &r, f.d), 0);
   close_fixture(&f);
@@ -52,7 +53,7 @@ static void rows_are_numbered_like_a_spreadsheet_and_blank_lines_skipped(void **
   assert_int_equal(tg_targets_next(f.t, &r, f.d), 1);
   assert_int_equal(r.number, 2);
   assert_int_equal(tg_targets_next(f.t, &r, f.d), 1);
-  assert_int_equal(r.number, 5); /* rows 3 and 4 were blank */
+  assert_int_equal(r.number, 5);         /* rows 3 and 4 were blank */
   assert_string_equal(r.fields[1], "4"); /* no final line end needed */
   assert_int_equal(tg_targets_next(f.t, &r, f.d), 0);
   assert_int_equal(tg_targets_get_blank_count(f.t), 2);
@@ -148,7 +149,8 @@ static void every_line_is_a_header_line_a_row_a_blank_line_or_a_field_break(void
     tg_row r;
     uint64_t rows = 0;
     int st;
-    while ((st = tg_targets_next(f.t, &r, f.d)) == 1) rows++;
+    while ((st = tg_targets_next(f.t, &r, f.d)) == 1)
+      rows++;
     assert_int_equal(st, 0);
     uint64_t lines = tg_targets_get_line_count(f.t);
     assert_true(lines > 0);
@@ -164,16 +166,18 @@ static void every_line_is_a_header_line_a_row_a_blank_line_or_a_field_break(void
 static void line_ends_are_counted_across_the_reader_buffer(void **state) {
   for (int lone = 0; lone < 2; lone++) {
     GString *s = g_string_new("a,b\n");
-    while (s->len < 256 * 1024 - 1) g_string_append(s, s->len % 10 ? "x" : "\n");
+    while (s->len < 256 * 1024 - 1)
+      g_string_append(s, s->len % 10 ? "x" : "\n");
     g_string_truncate(s, 256 * 1024 - 1);
     g_string_append(s, lone ? "\r1,2\n" : "\r\n1,2\n");
     fixture f = open_text(s->str);
     tg_row r;
     uint64_t rows = 0;
-    while (tg_targets_next(f.t, &r, f.d) == 1) rows++;
-    assert_int_equal(tg_targets_get_line_count(f.t),
-                     tg_targets_get_header_line_count(f.t) + rows +
-                         tg_targets_get_blank_count(f.t) + tg_targets_get_field_break_count(f.t));
+    while (tg_targets_next(f.t, &r, f.d) == 1)
+      rows++;
+    assert_int_equal(tg_targets_get_line_count(f.t), tg_targets_get_header_line_count(f.t) + rows +
+                                                         tg_targets_get_blank_count(f.t) +
+                                                         tg_targets_get_field_break_count(f.t));
     g_string_free(s, TRUE);
     close_fixture(&f);
   }
@@ -183,7 +187,8 @@ static void line_ends_are_counted_across_the_reader_buffer(void **state) {
  * once, before a single column is built. */
 static void a_header_of_a_million_columns_is_refused(void **state) {
   GString *s = g_string_new(NULL);
-  for (int i = 0; i < 1000000; i++) g_string_append(s, "c,");
+  for (int i = 0; i < 1000000; i++)
+    g_string_append(s, "c,");
   g_string_append(s, "\n1\n");
   fixture f = open_text(s->str);
   assert_null(f.t);
@@ -196,7 +201,8 @@ static void a_header_of_a_million_columns_is_refused(void **state) {
  * design), is rejected, and the next row reads normally. */
 static void a_row_of_a_million_fields_is_rejected_and_kept_bounded(void **state) {
   GString *s = g_string_new("a,b\n");
-  for (int i = 0; i < 1000000; i++) g_string_append(s, "x,");
+  for (int i = 0; i < 1000000; i++)
+    g_string_append(s, "x,");
   g_string_append(s, "\"a\"\"b\"\n2,ok\n");
   fixture f = open_text(s->str);
   tg_row r;
@@ -204,7 +210,8 @@ static void a_row_of_a_million_fields_is_rejected_and_kept_bounded(void **state)
   assert_true(r.rejected);
   assert_string_equal(r.reject_code, "data.field-count");
   assert_true(r.nfields <= TG_TARGETS_MAX_FIELDS);
-  assert_int_equal(tg_targets_next(f.t, &r, f.d), 1); /* the quotes beyond the limit were followed */
+  assert_int_equal(tg_targets_next(f.t, &r, f.d),
+                   1); /* the quotes beyond the limit were followed */
   assert_false(r.rejected);
   assert_int_equal(r.number, 3);
   assert_string_equal(r.fields[1], "ok");
@@ -236,7 +243,8 @@ static void a_row_can_be_read_again_from_its_offset(void **state) {
 
 static void an_overlong_field_is_rejected_and_memory_stays_bounded(void **state) {
   GString *s = g_string_new("a,b\n1,");
-  for (int i = 0; i < 100000; i++) g_string_append_c(s, 'x');
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c(s, 'x');
   g_string_append(s, "\n2,ok\n");
   fixture f = open_text(s->str);
   tg_row r;

@@ -22,7 +22,7 @@ static void plain_values_are_written_as_they_are(void **state) {
   assert_field("14000000001", "14000000001");
   assert_field("", "");
   assert_field(NULL, "");
-  assert_field("a - b", "a - b");  /* a minus inside is no formula */
+  assert_field("a - b", "a - b"); /* a minus inside is no formula */
   assert_field("ｷﾐﾂ ｲﾁﾛｳ", "ｷﾐﾂ ｲﾁﾛｳ");
 }
 
@@ -47,9 +47,9 @@ static void formulas_after_blanks_are_neutralised(void **state) {
   assert_field("   @SUM(A1)", "\"'   @SUM(A1)\"");
   assert_field("\t=1", "\"'\t=1\"");
   assert_field("\n=1", "\"'\n=1\"");
-  assert_field("　=1", "\"'　=1\"");            /* ideographic space */
+  assert_field("　=1", "\"'　=1\"");             /* ideographic space */
   assert_field("\xC2\xA0+1", "\"'\xC2\xA0+1\""); /* no-break space */
-  assert_field("   ", "   ");                   /* blanks alone are no formula */
+  assert_field("   ", "   ");                    /* blanks alone are no formula */
   assert_field(" 1", " 1");
 }
 
@@ -68,7 +68,8 @@ static void full_width_formula_characters_are_neutralised(void **state) {
 /* A long run of blanks is looked at once: linear, whatever its length. */
 static void a_field_of_blanks_is_checked_in_one_pass(void **state) {
   GString *v = g_string_new(NULL);
-  for (int i = 0; i < 1000000; i++) g_string_append_c(v, ' ');
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_c(v, ' ');
   g_string_append_c(v, '=');
   char *f = field(v->str);
   assert_int_equal(strlen(f), v->len + 3);

@@ -144,28 +144,27 @@ static void static_layers_are_shared_between_selections(void **state) {
 /* A flow's child limited to some segments needs map entries only for them:
  * the copies of the flow for other segments leave it out. */
 static void a_flow_child_needs_entries_only_for_its_own_segments(void **state) {
-  static const char *const FLOW =
-      "kind: design\n"
-      "segments:\n"
-      "  highrisk:\n"
-      "    - {name: severe, when: eGFR < 45, priority: 1}\n"
-      "    - {name: mild, when: otherwise}\n"
-      "pages:\n"
-      "  - blocks:\n"
-      "      - type: flow\n"
-      "        x: 20mm\n        y: 20mm\n        width: 100mm\n"
-      "        blocks:\n"
-      "          - type: text\n"
-      "            text: {severe: すぐに, mild: 今のうちに}\n"
-      "          - type: text\n"
-      "            segments: [mild]\n"
-      "            text: {mild: お仕事の合間にも}\n";
+  static const char *const FLOW = "kind: design\n"
+                                  "segments:\n"
+                                  "  highrisk:\n"
+                                  "    - {name: severe, when: eGFR < 45, priority: 1}\n"
+                                  "    - {name: mild, when: otherwise}\n"
+                                  "pages:\n"
+                                  "  - blocks:\n"
+                                  "      - type: flow\n"
+                                  "        x: 20mm\n        y: 20mm\n        width: 100mm\n"
+                                  "        blocks:\n"
+                                  "          - type: text\n"
+                                  "            text: {severe: すぐに, mild: 今のうちに}\n"
+                                  "          - type: text\n"
+                                  "            segments: [mild]\n"
+                                  "            text: {mild: お仕事の合間にも}\n";
   tg_diag *d = tg_diag_new();
   tg_design *ds = tg_design_load_text("t.yaml", FLOW, strlen(FLOW), d);
   if (!ds) fail_msg("%s", tg_test_diag_text(d));
   assert_int_equal(tg_diag_count(d), 0);
   const tg_design_page *p = &ds->pages[0];
-  assert_int_equal(p->nblocks, 2); /* the flow per segment */
+  assert_int_equal(p->nblocks, 2);                    /* the flow per segment */
   assert_int_equal(p->blocks[0].u.flow.nchildren, 1); /* severe: the second child left out */
   assert_int_equal(p->blocks[1].u.flow.nchildren, 2);
   assert_string_equal(p->blocks[1].u.flow.children[1].u.text.text.text, "お仕事の合間にも");

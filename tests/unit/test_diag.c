@@ -36,8 +36,8 @@ static void data_errors_name_file_row_and_column(void **state) {
   tg_diag_row(d, TG_ERROR, TG_KIND_DATA, "data.encoding", "list.csv", 12, "氏名",
               "invalid UTF-8 byte 0x%02X", 0x82);
   char *text = tg_test_diag_text(d);
-  assert_string_equal(text,
-                      "list.csv: row 12, column 氏名: error: invalid UTF-8 byte 0x82 [data.encoding]\n");
+  assert_string_equal(
+      text, "list.csv: row 12, column 氏名: error: invalid UTF-8 byte 0x82 [data.encoding]\n");
   g_free(text);
   assert_int_equal(tg_diag_exit_code(d), TG_EXIT_REJECTED);
   tg_diag_free(d);

@@ -77,12 +77,12 @@ static void notes_in_parentheses_are_kept_apart(void **state) {
 static void the_flags_of_columns_10_to_13_are_kept(void **state) {
   tg_postal *p = load_quirks();
   const tg_postal_entry *e = only(p, "9999911"); /* 大通西（１～１９丁目） */
-  assert_true(e->multi_code_town);                /* 10: the town has more than one code */
+  assert_true(e->multi_code_town);               /* 10: the town has more than one code */
   assert_false(e->koaza_banchi);
-  assert_true(e->has_chome);                      /* 12: the town has 丁目 */
+  assert_true(e->has_chome); /* 12: the town has 丁目 */
   assert_false(e->multi_town_code);
-  e = only(p, "9999926");                          /* 小字町（１～１００番地） */
-  assert_true(e->koaza_banchi);                    /* 11: 番地 numbered per 小字 */
+  e = only(p, "9999926");       /* 小字町（１～１００番地） */
+  assert_true(e->koaza_banchi); /* 11: 番地 numbered per 小字 */
   size_t n;
   const tg_postal_entry *const *two = tg_postal_lookup(p, "9999906", &n);
   assert_int_equal(n, 2);
@@ -311,10 +311,11 @@ static void the_utf8_edition_with_a_bom_and_lf_is_read(void **state) {
 
 static void a_line_that_is_not_cp932_is_named(void **state) {
   /* line 2 holds 0xFF, which is no CP932 byte */
-  const char text[] = "14216,\"252  \",\"2520028\",\"\xB6\",\"\xB6\",\"\xB6\",\"\x90\x5F\",\"\x90\x5F\","
-                      "\"\x90\x5F\",0,0,0,0,0,0\r\n"
-                      "14216,\"252  \",\"2520029\",\"\xFF\",\"\xB6\",\"\xB6\",\"\x90\x5F\",\"\x90\x5F\","
-                      "\"\x90\x5F\",0,0,0,0,0,0\r\n";
+  const char text[] =
+      "14216,\"252  \",\"2520028\",\"\xB6\",\"\xB6\",\"\xB6\",\"\x90\x5F\",\"\x90\x5F\","
+      "\"\x90\x5F\",0,0,0,0,0,0\r\n"
+      "14216,\"252  \",\"2520029\",\"\xFF\",\"\xB6\",\"\xB6\",\"\x90\x5F\",\"\x90\x5F\","
+      "\"\x90\x5F\",0,0,0,0,0,0\r\n";
   char *path = tg_test_write_temp("bad.csv", text, sizeof text - 1);
   tg_diag *d = tg_diag_new();
   assert_null(tg_postal_load(path, TG_ENC_CP932, d));

@@ -25,7 +25,8 @@ static tg_merge *compile(const char *text, tg_design **ds, tg_values **v, tg_dia
 
 static const char *merge_one(tg_merge *m, const char *const *fields, tg_letter **l, tg_diag *d) {
   static size_t lengths[4];
-  for (int i = 0; i < 4; i++) lengths[i] = strlen(fields[i]);
+  for (int i = 0; i < 4; i++)
+    lengths[i] = strlen(fields[i]);
   static tg_row row;
   row = (tg_row){.number = 2, .nfields = 4, .fields = fields, .lengths = lengths};
   *l = tg_letter_new(m);
@@ -59,7 +60,8 @@ static void the_letters_arm_is_a_letter_value(void **state) {
   assert_non_null(m);
   const char *f[] = {"1", "見本　一郎", "2520028", "55.0"};
   size_t lengths[4];
-  for (int i = 0; i < 4; i++) lengths[i] = strlen(f[i]);
+  for (int i = 0; i < 4; i++)
+    lengths[i] = strlen(f[i]);
   tg_row row = {.number = 2, .nfields = 4, .fields = f, .lengths = lengths};
   tg_letter *l = tg_letter_new(m);
   l->arm_name = "gain";

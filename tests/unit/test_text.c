@@ -36,7 +36,8 @@ static GPtrArray *lines_of(tg_layout_ctx *ctx, const char *text, double width_pt
   text_style st = style("BIZ UDPGothic", 10);
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
   tg_arena_reset(ctx->arena);
-  layout_text(ctx, ctx->arena, items, "t", text, strlen(text), NULL, &st, 0, 0, width_pt, 0, 0, res);
+  layout_text(ctx, ctx->arena, items, "t", text, strlen(text), NULL, &st, 0, 0, width_pt, 0, 0,
+              res);
   GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
   double last_y = -1;
   for (guint i = 0; i < items->len; i++) {
@@ -76,7 +77,9 @@ static void no_line_breaks_kinsoku_at_any_width(void **state) {
   struct {
     const char *word, *unit;
     double fits_pt;
-  } words[] = {{"eGFR", "（eGFR）", 0}, {"130/85mmHg", "130/85mmHg", 0}, {"HbA1c", "HbA1c", 0},
+  } words[] = {{"eGFR", "（eGFR）", 0},
+               {"130/85mmHg", "130/85mmHg", 0},
+               {"HbA1c", "HbA1c", 0},
                {"5.6%", "5.6%", 0}};
   for (size_t k = 0; k < G_N_ELEMENTS(words); k++) {
     text_result res;
@@ -108,8 +111,10 @@ static void no_line_breaks_kinsoku_at_any_width(void **state) {
     char *want = g_strdup(para);
     g_strdelimit(want, " ", '\x01');
     GString *w2 = g_string_new(NULL), *a2 = g_string_new(NULL);
-    for (const char *p = want; *p; p++) if (*p != '\x01') g_string_append_c(w2, *p);
-    for (const char *p = all->str; *p; p++) if (*p != ' ') g_string_append_c(a2, *p);
+    for (const char *p = want; *p; p++)
+      if (*p != '\x01') g_string_append_c(w2, *p);
+    for (const char *p = all->str; *p; p++)
+      if (*p != ' ') g_string_append_c(a2, *p);
     assert_string_equal(a2->str, w2->str);
     g_string_free(w2, TRUE);
     g_string_free(a2, TRUE);
@@ -173,7 +178,8 @@ static void a_character_no_font_has_is_reported_not_drawn(void **state) {
   text_style st = style("BIZ UDPGothic", 10);
   const char *t = "見本\xEE\x80\x80太郎"; /* U+E000: a municipality's 外字 */
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
-  assert_false(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), NULL, &st, 0, 0, 200, 0, 0, &res));
+  assert_false(
+      layout_text(ctx, ctx->arena, items, "t", t, strlen(t), NULL, &st, 0, 0, 200, 0, 0, &res));
   assert_int_equal(res.missing_cp, 0xE000);
   assert_int_equal(items->len, 0);
   g_array_free(items, TRUE);
@@ -189,7 +195,8 @@ static void rare_kanji_fall_back_to_ipamj(void **state) {
   const char *t = "渡\xE9\x82\x89\xF3\xA0\x84\x80";
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
   text_result res;
-  assert_true(layout_text(ctx, ctx->arena, items, "t", t, strlen(t), NULL, &st, 0, 0, 200, 0, 0, &res));
+  assert_true(
+      layout_text(ctx, ctx->arena, items, "t", t, strlen(t), NULL, &st, 0, 0, 200, 0, 0, &res));
   /* the variation sequence keeps its selector in the text of the item that
    * draws it, and base + selector make one glyph */
   bool found = false;
@@ -229,8 +236,8 @@ static void a_variation_sequence_draws_its_own_glyph(void **state) {
   g_string_append_unichar(t, vs);
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
   text_result res;
-  assert_true(layout_text(ctx, ctx->arena, items, "t", t->str, t->len, NULL, &st, 0, 0, 200, 0, 0,
-                          &res));
+  assert_true(
+      layout_text(ctx, ctx->arena, items, "t", t->str, t->len, NULL, &st, 0, 0, 200, 0, 0, &res));
   bool found = false;
   for (guint i = 0; i < items->len; i++) {
     const tg_item *it = &g_array_index(items, tg_item, i);
@@ -256,17 +263,19 @@ static void overflow_is_a_result(void **state) {
   text_style st = style("BIZ UDPGothic", 10);
   const char *t = "長い文章です。長い文章です。長い文章です。長い文章です。";
   text_result res;
-  assert_true(layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), NULL, &st, 0, 0, 60, 20, 0, &res));
+  assert_true(
+      layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), NULL, &st, 0, 0, 60, 20, 0, &res));
   assert_true(res.overflow);
   assert_true(res.nlines > 1);
-  assert_true(layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), NULL, &st, 0, 0, 600, 20, 0, &res));
+  assert_true(
+      layout_text(ctx, ctx->arena, NULL, "t", t, strlen(t), NULL, &st, 0, 0, 600, 20, 0, &res));
   assert_false(res.overflow);
   tg_layout_ctx_free(ctx);
 }
 
 /* Glyph items of a text set with attributes, at width w. */
-static GArray *set(tg_layout_ctx *ctx, const char *t, const tg_attr *attrs, size_t nattrs,
-                   double w, text_result *res) {
+static GArray *set(tg_layout_ctx *ctx, const char *t, const tg_attr *attrs, size_t nattrs, double w,
+                   text_result *res) {
   text_style st = style("BIZ UDPGothic", 12);
   tg_attrs a = {nattrs, attrs};
   GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
@@ -279,7 +288,8 @@ static const tg_item *find_text(GArray *items, const char *text, bool ruby) {
   for (guint i = 0; i < items->len; i++) {
     const tg_item *it = &g_array_index(items, tg_item, i);
     if (it->type == TG_ITEM_GLYPHS && it->u.glyphs.ruby == ruby &&
-        it->u.glyphs.text_len == strlen(text) && memcmp(it->u.glyphs.text, text, it->u.glyphs.text_len) == 0)
+        it->u.glyphs.text_len == strlen(text) &&
+        memcmp(it->u.glyphs.text, text, it->u.glyphs.text_len) == 0)
       return it;
   }
   return NULL;
@@ -296,7 +306,7 @@ static void group_ruby_sits_centred_above_its_base(void **state) {
   assert_non_null(base);
   assert_non_null(ruby);
   assert_true(fabs(ruby->u.glyphs.size_pt - 6.0) < 1e-9); /* half the 12pt text */
-  assert_true(ruby->y_pt < base->y_pt - 12 * 0.7);           /* above the base glyphs */
+  assert_true(ruby->y_pt < base->y_pt - 12 * 0.7);        /* above the base glyphs */
   /* centred over the two base glyphs */
   double base_w = base->u.glyphs.glyphs[2].x_pt - base->u.glyphs.glyphs[0].x_pt;
   double centre = base->x_pt + base->u.glyphs.glyphs[0].x_pt + base_w / 2;
@@ -410,14 +420,13 @@ static void a_span_asking_for_a_missing_face_is_an_error(void **state) {
   tg_layout_ctx_free(ctx);
 }
 
-
 /* ---- line breaking with ruby, spans and 分かち書き ------------------------------------ */
 
 typedef struct {
-  GPtrArray *lines;  /* base text of each line (char*) */
-  GArray *line_y;    /* double: baseline of each line */
+  GPtrArray *lines;          /* base text of each line (char*) */
+  GArray *line_y;            /* double: baseline of each line */
   GArray *line_x0, *line_x1; /* double: extent of each line's base glyphs */
-  GArray *ruby;      /* const tg_item* of the ruby items (in the arena) */
+  GArray *ruby;              /* const tg_item* of the ruby items (in the arena) */
 } set_lines;
 
 static void set_lines_free(set_lines *sl) {
@@ -433,7 +442,8 @@ static void set_lines_free(set_lines *sl) {
 static set_lines set_with(tg_layout_ctx *ctx, GArray *items, const char *t, const tg_attrs *a,
                           const text_style *st, double w) {
   set_lines sl = {g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(double)),
-                  g_array_new(FALSE, FALSE, sizeof(double)), g_array_new(FALSE, FALSE, sizeof(double)),
+                  g_array_new(FALSE, FALSE, sizeof(double)),
+                  g_array_new(FALSE, FALSE, sizeof(double)),
                   g_array_new(FALSE, FALSE, sizeof(const tg_item *))};
   g_array_set_size(items, 0);
   tg_arena_reset(ctx->arena);
@@ -508,8 +518,9 @@ static void assert_lines_sound(const set_lines *sl, const char *para, size_t nru
 
 static void kinsoku_holds_with_ruby_and_spans_at_any_width(void **state) {
   /* 腎臓(6) の 働(3) き（eGFR）は、「検査」を 受(3) けてください。 with spans */
-  const char *para = "腎臓の働き（eGFR）は、一度低下すると戻りにくく、「今のうちに」検査を受けてください。"
-                     "特定健康診査の結果をお知らせします……ご相談ください！";
+  const char *para =
+      "腎臓の働き（eGFR）は、一度低下すると戻りにくく、「今のうちに」検査を受けてください。"
+      "特定健康診査の結果をお知らせします……ご相談ください！";
   /* byte offsets */
   const char *p = para;
   size_t o_jinzo = 0, o_hatara = strstr(p, "働") - p, o_ichido = strstr(p, "一度") - p,
@@ -532,7 +543,8 @@ static void kinsoku_holds_with_ruby_and_spans_at_any_width(void **state) {
       {(uint32_t)o_sodan + 3, (uint32_t)o_sodan + 9, TG_ATTR_RUBY, {.ruby = "そうだん"}},
   };
   size_t na = G_N_ELEMENTS(a), nruby = 0;
-  for (size_t i = 0; i < na; i++) nruby += a[i].type == TG_ATTR_RUBY;
+  for (size_t i = 0; i < na; i++)
+    nruby += a[i].type == TG_ATTR_RUBY;
   /* the text engine wants attributes sorted by start */
   for (size_t i = 1; i < na; i++)
     for (size_t j = i; j > 0 && a[j - 1].start > a[j].start; j--) {
@@ -564,11 +576,13 @@ static void easy_text_breaks_only_at_its_spaces_at_any_width(void **state) {
   const char *para = "あなたの 腎臓の 働きが 少し 弱く なって います。びょういんで 検査を "
                      "受けて ください。この 手紙を 持って、10月31日までに 行って ください。";
   const char *words[] = {"腎臓", "働", "少", "弱", "検査", "受", "手紙", "持", "行"};
-  const char *readings[] = {"じんぞう", "はたら", "すこ", "よわ", "けんさ", "う", "てがみ", "も", "い"};
+  const char *readings[] = {"じんぞう", "はたら", "すこ", "よわ", "けんさ",
+                            "う",       "てがみ", "も",   "い"};
   tg_attr a[G_N_ELEMENTS(words)];
   for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
     size_t o = strstr(para, words[i]) - para;
-    a[i] = (tg_attr){(uint32_t)o, (uint32_t)(o + strlen(words[i])), TG_ATTR_RUBY, {.ruby = readings[i]}};
+    a[i] = (tg_attr){
+        (uint32_t)o, (uint32_t)(o + strlen(words[i])), TG_ATTR_RUBY, {.ruby = readings[i]}};
   }
   tg_attrs at = {G_N_ELEMENTS(a), a};
   text_style st = style("BIZ UDPGothic", 13);
@@ -584,11 +598,12 @@ static void easy_text_breaks_only_at_its_spaces_at_any_width(void **state) {
     size_t pos = 0;
     for (guint i = 0; i < sl.lines->len; i++) {
       const char *l = g_ptr_array_index(sl.lines, i);
-      while (para[pos] == ' ') pos++;
+      while (para[pos] == ' ')
+        pos++;
       assert_memory_equal(para + pos, l, strlen(l));
       pos += strlen(l);
-      bool at_break = para[pos] == '\0' || para[pos] == ' ' ||
-                      g_str_has_suffix(l, "、") || g_str_has_suffix(l, "。");
+      bool at_break = para[pos] == '\0' || para[pos] == ' ' || g_str_has_suffix(l, "、") ||
+                      g_str_has_suffix(l, "。");
       if (!at_break) fail_msg("width %.1f: line %u ends inside a phrase: %s", w, i, l);
     }
     set_lines_free(&sl);
@@ -601,17 +616,20 @@ static void ruby_never_overlaps_other_ruby_and_stays_in_the_frame(void **state) 
   /* long readings over short bases, side by side and next to kana */
   const char *para = "第一回の一日目は、日本の一時から一人ずつ受付で、二日の夜に一言ください。"
                      "これは日のあと夜が来て人が鳥を見た日です。";
-  const char *words[] = {"一回", "一日目", "日本", "一時", "一人", "受付", "二日", "夜", "一言",
-                         "日",   "夜",     "来",   "人",   "鳥",   "見",   "日"};
-  const char *readings[] = {"いっかい", "いちにちめ", "にっぽん", "いちじ", "ひとり", "うけつけ",
-                            "ふつか",   "よる",       "ひとこと", "にちようび", "よなか",
-                            "きたるべき", "ひとびと", "ことり", "みつめ", "ひるま"};
+  const char *words[] = {"一回", "一日目", "日本", "一時", "一人", "受付", "二日", "夜",
+                         "一言", "日",     "夜",   "来",   "人",   "鳥",   "見",   "日"};
+  const char *readings[] = {"いっかい", "いちにちめ", "にっぽん", "いちじ",
+                            "ひとり",   "うけつけ",   "ふつか",   "よる",
+                            "ひとこと", "にちようび", "よなか",   "きたるべき",
+                            "ひとびと", "ことり",     "みつめ",   "ひるま"};
   tg_attr a[G_N_ELEMENTS(words)];
   const char *from = para;
   for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
     const char *q = strstr(from, words[i]);
     assert_non_null(q);
-    a[i] = (tg_attr){(uint32_t)(q - para), (uint32_t)(q - para + strlen(words[i])), TG_ATTR_RUBY,
+    a[i] = (tg_attr){(uint32_t)(q - para),
+                     (uint32_t)(q - para + strlen(words[i])),
+                     TG_ATTR_RUBY,
                      {.ruby = readings[i]}};
     from = q + strlen(words[i]);
   }
@@ -643,22 +661,22 @@ static void ruby_never_overlaps_other_ruby_and_stays_in_the_frame(void **state) 
 }
 
 static void break_classes_of_common_characters(void **state) {
-  assert_int_equal(layout_lb_class(0x8179), LB_ID);  /* 腹 (kanji fast path) */
-  assert_int_equal(layout_lb_class(0x3042), LB_ID);  /* あ */
-  assert_int_equal(layout_lb_class(0x3063), LB_NS);  /* っ small kana: never starts a line */
-  assert_int_equal(layout_lb_class(0x30C3), LB_NS);  /* ッ */
-  assert_int_equal(layout_lb_class(0x30FC), LB_NS);  /* ー */
-  assert_int_equal(layout_lb_class(0x3005), LB_NS);  /* 々 */
-  assert_int_equal(layout_lb_class(0x3002), LB_CL);  /* 。 */
-  assert_int_equal(layout_lb_class(0x300C), LB_OP);  /* 「 */
-  assert_int_equal(layout_lb_class(0x3000), LB_SP);  /* ideographic space */
+  assert_int_equal(layout_lb_class(0x8179), LB_ID); /* 腹 (kanji fast path) */
+  assert_int_equal(layout_lb_class(0x3042), LB_ID); /* あ */
+  assert_int_equal(layout_lb_class(0x3063), LB_NS); /* っ small kana: never starts a line */
+  assert_int_equal(layout_lb_class(0x30C3), LB_NS); /* ッ */
+  assert_int_equal(layout_lb_class(0x30FC), LB_NS); /* ー */
+  assert_int_equal(layout_lb_class(0x3005), LB_NS); /* 々 */
+  assert_int_equal(layout_lb_class(0x3002), LB_CL); /* 。 */
+  assert_int_equal(layout_lb_class(0x300C), LB_OP); /* 「 */
+  assert_int_equal(layout_lb_class(0x3000), LB_SP); /* ideographic space */
   assert_int_equal(layout_lb_class('5'), LB_NU);
   assert_int_equal(layout_lb_class('g'), LB_AL);
   assert_int_equal(layout_lb_class('.'), LB_IS);
   assert_int_equal(layout_lb_class('('), LB_OP);
   assert_int_equal(layout_lb_class('%'), LB_PO);
   assert_int_equal(layout_lb_class(0x20BB7), LB_ID); /* 𠮷 */
-  assert_int_equal(layout_lb_class(0xE0100), LB_CM);  /* variation selector */
+  assert_int_equal(layout_lb_class(0xE0100), LB_CM); /* variation selector */
   assert_int_equal(layout_lb_class(0xFF08), LB_OP);  /* （ */
   assert_int_equal(layout_lb_class(0xFF10), LB_NU);  /* full-width 0 */
 }

@@ -79,7 +79,8 @@ static void duplicate_keys_are_refused_with_the_first_line(void **state) {
 static void duplicate_keys_are_found_in_large_maps_too(void **state) {
   /* past a few keys the check goes through a hash index (linear time) */
   GString *y = g_string_new(NULL);
-  for (int i = 1; i <= 5000; i++) g_string_append_printf(y, "k%d: %d\n", i, i);
+  for (int i = 1; i <= 5000; i++)
+    g_string_append_printf(y, "k%d: %d\n", i, i);
   g_string_append(y, "k4321: again\n");
   tg_diag *d = tg_diag_new();
   tg_source *src;
@@ -106,8 +107,10 @@ static void duplicate_keys_are_found_in_large_maps_too(void **state) {
 
 static void nesting_is_bounded(void **state) {
   GString *s = g_string_new(NULL);
-  for (int i = 0; i < 200; i++) g_string_append_c(s, '[');
-  for (int i = 0; i < 200; i++) g_string_append_c(s, ']');
+  for (int i = 0; i < 200; i++)
+    g_string_append_c(s, '[');
+  for (int i = 0; i < 200; i++)
+    g_string_append_c(s, ']');
   tg_diag *d = tg_diag_new();
   tg_source *src;
   tg_ydoc *doc = parse(s->str, &src, d);

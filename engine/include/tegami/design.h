@@ -51,7 +51,7 @@ typedef struct tg_text {
   int guard;         /* slot of the rule that must hold for it to show, or -1 */
   uint32_t variants; /* letters it can appear in (masks of its block) */
   uint64_t segments;
-  tg_ruby_mode ruby; /* rich texts: where their ruby comes from */
+  tg_ruby_mode ruby;   /* rich texts: where their ruby comes from */
   bool not_for_reader; /* its block says `easy-japanese: false`: no easy-Japanese checks */
 } tg_text;
 
@@ -70,11 +70,11 @@ typedef struct tg_style {
   double size_pt;
   double line_height; /* multiple of the size (1.0 = solid) */
   tg_align align;
-  uint32_t color; /* 0xRRGGBBAA */
+  uint32_t color;           /* 0xRRGGBBAA */
   bool hanging_punctuation; /* let 、。 hang past the right edge */
   double ruby_size_pt;      /* furigana size; 0 = half the text size */
   tg_line_break line_break;
-  tg_ruby_mode ruby;        /* ruby of the texts set in this style (a block may override) */
+  tg_ruby_mode ruby; /* ruby of the texts set in this style (a block may override) */
   tg_span span;
 } tg_style;
 
@@ -129,7 +129,7 @@ struct tg_block {
       double min_size_pt;
     } text;
     struct {
-      double stroke_pt; /* 0 = no outline */
+      double stroke_pt;      /* 0 = no outline */
       uint32_t stroke, fill; /* fill alpha 0 = none */
       double radius_pt;
     } box;
@@ -147,9 +147,9 @@ struct tg_block {
     struct {
       size_t ncols, nrows; /* nrows includes the header row if any */
       tg_table_column *cols;
-      tg_text *cells; /* nrows * ncols, row-major */
+      tg_text *cells;    /* nrows * ncols, row-major */
       tg_text *row_when; /* per row: shown only when the rule holds (slot -1: always) */
-      bool header;    /* first row is a header */
+      bool header;       /* first row is a header */
       const tg_style *header_style;
       uint32_t header_fill;
       double stroke_pt;
@@ -178,17 +178,17 @@ struct tg_block {
       tg_image_format format;
     } image;
     struct {
-      tg_text office;    /* 差出事業所名 (「座間局」), or an empty text */
-      bool separate;     /* 料金別納 (paid in cash) rather than 料金後納 */
-      bool square;       /* a square instead of a circle */
-      bool delay;        /* 送達余裕承諾: a double line under the office name */
-    } indicia;           /* its size is width_pt = height_pt (20–30 mm) */
-    struct {                /* slots, filled by the layout stage */
-      const char *kind;   /* "customer-barcode", or the chart's kind */
+      tg_text office;   /* 差出事業所名 (「座間局」), or an empty text */
+      bool separate;    /* 料金別納 (paid in cash) rather than 料金後納 */
+      bool square;      /* a square instead of a circle */
+      bool delay;       /* 送達余裕承諾: a double line under the office name */
+    } indicia;          /* its size is width_pt = height_pt (20–30 mm) */
+    struct {            /* slots, filled by the layout stage */
+      const char *kind; /* "customer-barcode", or the chart's kind */
       size_t nvalues;
       const char *const *names; /* value names ("postal", "address", …) */
       tg_text *values;
-      double size_pt;     /* barcode: the point size (8–11.5pt) */
+      double size_pt; /* barcode: the point size (8–11.5pt) */
     } slot;
   } u;
 };
@@ -221,10 +221,10 @@ typedef struct tg_design_page {
 /* A message segment: letters of one list type whose row satisfies `when`. */
 typedef struct tg_segment {
   const char *name;
-  const char *type;  /* list type, e.g. "highrisk" */
-  tg_text when;      /* a condition; slot -1 for `when: otherwise` */
-  bool otherwise;    /* matches when no other segment of its type does */
-  int priority;      /* 0: none; 1 is chosen first among overlapping ones */
+  const char *type; /* list type, e.g. "highrisk" */
+  tg_text when;     /* a condition; slot -1 for `when: otherwise` */
+  bool otherwise;   /* matches when no other segment of its type does */
+  int priority;     /* 0: none; 1 is chosen first among overlapping ones */
   tg_span span;
 } tg_segment;
 
@@ -236,17 +236,17 @@ typedef struct tg_color {
 /* The easy-Japanese (やさしい日本語) rules `tegami check` applies to some variants
  * (`easy-japanese:`; by default the variant `easy`, limits of docs/furigana.md). */
 typedef struct tg_easy_rules {
-  uint32_t variants;      /* mask of the easy variants (0: none) */
+  uint32_t variants; /* mask of the easy variants (0: none) */
   uint32_t max_sentence_chars;
   double min_text_pt, min_ruby_pt;
-  tg_span span;           /* the `easy-japanese:` key, or none */
+  tg_span span; /* the `easy-japanese:` key, or none */
 } tg_easy_rules;
 
 typedef struct tg_design {
   const char *path;
   const char *name;
   double page_width_pt, page_height_pt;
-  size_t nstyles;  /* named styles per variant */
+  size_t nstyles;   /* named styles per variant */
   tg_style *styles; /* nvariants * nstyles: the table of variant v starts at v * nstyles */
   size_t ncolors;
   tg_color *colors;
@@ -259,8 +259,8 @@ typedef struct tg_design {
   const char *const *arms;
   size_t npages;
   tg_design_page *pages;
-  size_t ntexts;  /* number of slots */
-  tg_text **texts; /* texts[slot] */
+  size_t ntexts;               /* number of slots */
+  tg_text **texts;             /* texts[slot] */
   const tg_envelope *envelope; /* the window envelope, or NULL */
   tg_easy_rules easy;
 } tg_design;

@@ -108,12 +108,12 @@ void tg_diag_set_repeat_limit(tg_diag *d, uint32_t limit);
 void tg_diag_at(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code, tg_span span,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Report at a data location (target lists): file, 1-based row, column header. */
-void tg_diag_row(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code,
-                 const char *file, uint64_t row, const char *column, const char *fmt, ...)
+void tg_diag_row(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code, const char *file,
+                 uint64_t row, const char *column, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 /* Report without a location (system errors, summaries). */
-void tg_diag_add(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void tg_diag_add(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code, const char *fmt,
+                 ...) __attribute__((format(printf, 5, 6)));
 /* Attach a hint to the most recent diagnostic. */
 void tg_diag_hint(tg_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

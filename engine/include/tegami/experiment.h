@@ -166,7 +166,7 @@ typedef struct tg_evaluation {
   double alpha;
   int window_days; /* 0: no window end */
   size_t narms;
-  char **arms;     /* arm names, byte order */
+  char **arms;      /* arm names, byte order */
   size_t reference; /* index into arms */
   tg_eval_group overall;
   size_t nstrata;

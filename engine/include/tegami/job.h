@@ -26,9 +26,9 @@ extern "C" {
 #endif
 
 typedef struct tg_list_spec {
-  const char *file;   /* resolved relative to the job file */
-  const char *type;   /* "highrisk", "dropout" or a free word */
-  const char *design; /* resolved path; the job's design if not given */
+  const char *file;           /* resolved relative to the job file */
+  const char *type;           /* "highrisk", "dropout" or a free word */
+  const char *design;         /* resolved path; the job's design if not given */
   const char *variant;        /* the design variant for this list (NULL: the municipality's) */
   const char *variant_column; /* a column naming the variant per row (NULL: none) */
   tg_span variant_span;       /* where the variant was chosen, for messages */
@@ -104,7 +104,7 @@ typedef struct tg_job {
   const char *path;
   const char *id;
   const char *title;
-  const char *date; /* YYYY-MM-DD: the letter date and the PDF date */
+  const char *date;       /* YYYY-MM-DD: the letter date and the PDF date */
   const char *key_column; /* identifies a person in reports, e.g. KDB個人番号 */
   const char *postal;     /* KEN_ALL-format dictionary; NULL: the one in locales/ja/postal */
   tg_output_spec output;
@@ -128,6 +128,10 @@ typedef struct tg_list_summary {
   uint64_t read, rendered, excluded, rejected, blank;
   uint64_t file_rows; /* rows of the whole file (with --shard, read counts only this shard's) */
   uint64_t excluded_duplicate, excluded_list; /* excluded, by rule */
+  /* The file's lines, counted apart from the reader (0: not known), and what
+   * they are besides rows: lines = header_lines + file_rows + blank +
+   * field_breaks, or rows went missing (tg_targets_get_line_count). */
+  uint64_t lines, header_lines, field_breaks;
 } tg_list_summary;
 
 typedef struct tg_summary {
@@ -145,6 +149,10 @@ void tg_summary_clear(tg_summary *s);
 char *tg_summary_format(const tg_summary *s, bool check_only);
 /* Add a path to the outputs a summary names (copied). */
 void tg_summary_add_output(tg_summary *s, const char *path);
+/* A list's lines are all accounted for (or not known); and the whole
+ * summary: read = rendered + excluded + rejected and every list's lines. */
+bool tg_summary_lines_reconciled(const tg_list_summary *l);
+bool tg_summary_reconciled(const tg_summary *s);
 
 /* What a tegami YAML file is: "job", "design", or NULL (reported) when it
  * cannot be read or declares no known kind. */

@@ -120,14 +120,14 @@ typedef struct tg_item {
       int version;
     } qr;
     struct {
-      double w_pt, h_pt; /* the box the image is drawn into */
-      void *surface;     /* cairo_surface_t* (owned by the layout): PNG pixels, or an SVG
-                            recorded as vectors */
+      double w_pt, h_pt;   /* the box the image is drawn into */
+      void *surface;       /* cairo_surface_t* (owned by the layout): PNG pixels, or an SVG
+                              recorded as vectors */
       double src_w, src_h; /* the surface's own size, in its units */
-      const char *file;  /* as written in the design */
+      const char *file;    /* as written in the design */
     } image;
     struct {
-      const char *data;  /* "27301023-20-5B604" as the manual writes it */
+      const char *data;    /* "27301023-20-5B604" as the manual writes it */
       char check_digit[8]; /* "5", "-", "CC8" */
       const char *pattern; /* 67 letters F/A/D/T */
       size_t nbars;
@@ -197,7 +197,7 @@ typedef struct tg_frame_spec {
   double size_pt;
   double line_height; /* multiple of the size; 0 = 1.4 */
   tg_align align;
-  uint32_t color;     /* 0 = black */
+  uint32_t color; /* 0 = black */
   double x_pt, y_pt, width_pt;
   size_t max_lines;   /* 0 = unlimited */
   double min_size_pt; /* shrink down to this size to fit max_lines; 0 = no shrinking */
@@ -206,9 +206,9 @@ typedef struct tg_frame_spec {
 } tg_frame_spec;
 
 /* Set `text` as specified.  The items live in ctx and stay valid only until
- * the next tg_layout_* call on ctx (copy them to keep several frames).  Returns false (reported) when a
- * character cannot be drawn, the family is not in the font set, or the text
- * needs more than max_lines.  *height_pt receives the height used. */
+ * the next tg_layout_* call on ctx (copy them to keep several frames).  Returns false (reported)
+ * when a character cannot be drawn, the family is not in the font set, or the text needs more than
+ * max_lines.  *height_pt receives the height used. */
 bool tg_layout_frame(tg_layout_ctx *ctx, const tg_frame_spec *spec, const char *text,
                      const char *name, const tg_item **items, size_t *nitems, double *height_pt,
                      tg_diag *d);

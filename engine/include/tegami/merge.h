@@ -133,19 +133,19 @@ bool tg_merge_choose(const tg_merge *m, const tg_row *row, const char *list_path
  * variant and segment are set by tg_merge_row (as tg_merge_choose decides). */
 typedef struct tg_letter {
   const tg_row *row;
-  const char *list_path; /* for messages */
-  uint64_t seq;          /* 1-based position in the run */
-  char id[48];           /* letter id, e.g. "14999-000012" */
-  int variant;           /* index into design->variants */
-  int segment;           /* index into design->segments, or -1 */
+  const char *list_path;    /* for messages */
+  uint64_t seq;             /* 1-based position in the run */
+  char id[48];              /* letter id, e.g. "14999-000012" */
+  int variant;              /* index into design->variants */
+  int segment;              /* index into design->segments, or -1 */
   const char *variant_name; /* borrowed from the design */
   const char *segment_name; /* NULL when the design has no segments */
   bool name_in_kana;        /* the name is printed in kana (tg_merge_set_kana_fallback) */
   const char *arm_name;     /* set by the caller before tg_layout_letter: the letter's
                                experiment arm (NULL: none; the design's first arm) */
   size_t nvalues;
-  const char **values;     /* values[slot] */
-  const tg_attrs **attrs;  /* attrs[slot], never NULL (n may be 0) */
+  const char **values;    /* values[slot] */
+  const tg_attrs **attrs; /* attrs[slot], never NULL (n may be 0) */
 } tg_letter;
 
 /* Which bytes of a merged value came from which column of the row: one

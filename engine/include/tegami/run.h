@@ -32,16 +32,16 @@ extern "C" {
 #endif
 
 typedef struct tg_run_options {
-  const char *out_dir;   /* default "out" */
-  bool force;            /* replace the outputs of an earlier run */
-  bool check_only;       /* validate everything, render nothing */
-  bool pdf;              /* write the batch PDFs (default on in the CLI) */
-  bool png;              /* also write PNG proofs of every page */
+  const char *out_dir; /* default "out" */
+  bool force;          /* replace the outputs of an earlier run */
+  bool check_only;     /* validate everything, render nothing */
+  bool pdf;            /* write the batch PDFs (default on in the CLI) */
+  bool png;            /* also write PNG proofs of every page */
   double png_dpi;
-  FILE *trace;           /* also write a trace here (NULL: none) */
-  const char *fontset;   /* font set listing; NULL: <data dir>/fonts/fontset.txt */
-  unsigned jobs;         /* worker threads; 0 = one per core.  Output bytes do not depend on it */
-  unsigned shard_index;  /* 1..shard_count: render only this part of the job (0 = all) */
+  FILE *trace;          /* also write a trace here (NULL: none) */
+  const char *fontset;  /* font set listing; NULL: <data dir>/fonts/fontset.txt */
+  unsigned jobs;        /* worker threads; 0 = one per core.  Output bytes do not depend on it */
+  unsigned shard_index; /* 1..shard_count: render only this part of the job (0 = all) */
   unsigned shard_count;
   /* Called from the thread that called tg_run, about ten times a second
    * while letters are drawn (done of total), and once at the end. */

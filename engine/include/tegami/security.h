@@ -83,10 +83,10 @@ bool tg_audit_probe(const char *log_path, tg_diag *d);
 char *tg_audit_default_path(void);
 
 typedef struct tg_audit_report {
-  uint64_t entries;    /* lines read */
-  uint64_t breaks;     /* lines that do not follow their predecessor */
-  uint64_t first_bad;  /* line number of the first problem (0 = none) */
-  char head[65];       /* SHA-256 of the last line ("" for an empty log) */
+  uint64_t entries;   /* lines read */
+  uint64_t breaks;    /* lines that do not follow their predecessor */
+  uint64_t first_bad; /* line number of the first problem (0 = none) */
+  char head[65];      /* SHA-256 of the last line ("" for an empty log) */
 } tg_audit_report;
 
 /* Verify the whole chain of a log.  Every line that does not follow its
@@ -148,16 +148,15 @@ typedef struct tg_purge_options {
 } tg_purge_options;
 
 typedef struct tg_purge_result {
-  size_t nfiles;   /* files removed (or that would be) */
-  size_t ndirs;    /* folders removed, DIR included */
-  uint64_t bytes;  /* their total size */
-  char **paths;    /* NULL-terminated: each file, in removal order */
+  size_t nfiles;  /* files removed (or that would be) */
+  size_t ndirs;   /* folders removed, DIR included */
+  uint64_t bytes; /* their total size */
+  char **paths;   /* NULL-terminated: each file, in removal order */
 } tg_purge_result;
 
 bool tg_purge(const char *dir, const tg_purge_options *opt, tg_purge_result *result,
               tg_audit_entry *audit, tg_diag *d);
 void tg_purge_result_clear(tg_purge_result *r);
-
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 /* tegami/tegami.h — the whole public API, stage by stage in pipeline order:
  *
- *   diag → postal → design → targets → ruby → merge → layout → render
+ *   diag → calendar → postal → design → targets → ruby → merge → layout → render
  *        → experiment → job → security → run → qa
  *
  * Each header stands alone; this one includes them all for programs (such as
@@ -13,6 +13,7 @@
 /* in pipeline order, not sorted */
 /* clang-format off */
 #include "tegami/diag.h"
+#include "tegami/calendar.h"
 #include "tegami/postal.h"
 #include "tegami/design.h"
 #include "tegami/targets.h"

@@ -60,7 +60,7 @@ unsigned tg_cp932_from_pua(uint32_t cp);
 /* A bump allocator for work that lives for one letter: reset after each. */
 typedef struct tg_arena tg_arena;
 tg_arena *tg_arena_new(size_t block_size);
-void *tg_arena_alloc(tg_arena *a, size_t size);     /* 16-byte aligned, zeroed */
+void *tg_arena_alloc(tg_arena *a, size_t size); /* 16-byte aligned, zeroed */
 char *tg_arena_strndup(tg_arena *a, const char *s, size_t len);
 void tg_arena_reset(tg_arena *a); /* keeps the first block */
 size_t tg_arena_get_used(const tg_arena *a);
@@ -158,7 +158,6 @@ tg_ynode *tg_ymap_get(tg_ynode *map, const char *key);
 tg_ynode *tg_ymap_get_key(tg_ynode *map, const char *key); /* the key node */
 bool tg_yscalar_is(const tg_ynode *n, const char *s);
 
-
 /* ---- schema reading ---------------------------------------------------------- */
 
 /* Typed getters over a YAML map.  Each marks the key as used, reports a
@@ -180,8 +179,8 @@ bool tg_yget_int(tg_ynode *map, const char *key, bool required, long min, long m
                  tg_diag *d);
 bool tg_yget_bool(tg_ynode *map, const char *key, bool required, bool *out, tg_diag *d);
 /* One of `names` (n of them); *out gets the index. */
-bool tg_yget_enum(tg_ynode *map, const char *key, bool required, const char *const *names,
-                  size_t n, int *out, tg_diag *d);
+bool tg_yget_enum(tg_ynode *map, const char *key, bool required, const char *const *names, size_t n,
+                  int *out, tg_diag *d);
 /* "#RRGGBB" or "#RRGGBBAA" → 0xRRGGBBAA. */
 bool tg_yget_color(tg_ynode *map, const char *key, bool required, uint32_t *out, tg_diag *d);
 /* The map/sequence under key, type-checked. */

@@ -6,9 +6,9 @@
  * single quote inside the quotes, so that a spreadsheet shows it as text and
  * never runs it as a formula (CSV injection).  Spreadsheets skip leading
  * blanks and, in Japanese Excel, read the full-width ＝ ＋ － ＠ as the ASCII
- * ones, so those count too, as does a field that starts with a tab or CR.  Numbers that tegami computes
- * itself are written directly, not through these helpers, so that a negative
- * difference stays a number.
+ * ones, so those count too, as does a field that starts with a tab or CR.  Numbers that tegami
+ * computes itself are written directly, not through these helpers, so that a negative difference
+ * stays a number.
  */
 #include "base/base.h"
 
@@ -21,12 +21,19 @@ static bool needs_quotes(const char *s) { return strpbrk(s, ",\"\r\n") != NULL; 
  * Excel takes for the ASCII ones. */
 static bool formula_char(uint32_t c) {
   switch (c) {
-  case '=': case '+': case '-': case '@':
-  case 0xFF1D: case 0xFF0B: case 0xFF0D: case 0xFF20:
-  case 0xFE66: case 0xFE62: case 0xFE63: case 0xFE6B:
-    return true;
-  default:
-    return false;
+  case '=':
+  case '+':
+  case '-':
+  case '@':
+  case 0xFF1D:
+  case 0xFF0B:
+  case 0xFF0D:
+  case 0xFF20:
+  case 0xFE66:
+  case 0xFE62:
+  case 0xFE63:
+  case 0xFE6B: return true;
+  default: return false;
   }
 }
 

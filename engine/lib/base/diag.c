@@ -17,10 +17,10 @@ typedef struct {
 } entry;
 
 struct tg_diag {
-  GPtrArray *entries;       /* entry* */
-  GHashTable *code_counts;  /* code -> count seen */
-  GHashTable *summaries;    /* code -> entry* summary (owned by entries) */
-  GStringChunk *codes;      /* interned codes */
+  GPtrArray *entries;      /* entry* */
+  GHashTable *code_counts; /* code -> count seen */
+  GHashTable *summaries;   /* code -> entry* summary (owned by entries) */
+  GStringChunk *codes;     /* interned codes */
   uint32_t repeat_limit;
 };
 
@@ -63,8 +63,8 @@ void tg_diag_clear(tg_diag *d) {
 
 /* Returns the new entry, or NULL when it was only counted. */
 __attribute__((format(printf, 5, 0))) static entry *push(tg_diag *d, tg_severity sev,
-                                                          tg_diag_kind kind, const char *code,
-                                                          const char *fmt, va_list ap) {
+                                                         tg_diag_kind kind, const char *code,
+                                                         const char *fmt, va_list ap) {
   const char *icode = g_string_chunk_insert_const(d->codes, code ? code : "");
   guint seen = GPOINTER_TO_UINT(g_hash_table_lookup(d->code_counts, icode)) + 1;
   g_hash_table_insert(d->code_counts, (gpointer)icode, GUINT_TO_POINTER(seen));
@@ -81,8 +81,8 @@ __attribute__((format(printf, 5, 0))) static entry *push(tg_diag *d, tg_severity
     if (sev > sum->e.severity) sum->e.severity = sev;
     sum->e.repeats++;
     g_free(sum->message_owned);
-    sum->message_owned = g_strdup_printf("... and %" G_GUINT64_FORMAT " more like this",
-                                         sum->e.repeats);
+    sum->message_owned =
+        g_strdup_printf("... and %" G_GUINT64_FORMAT " more like this", sum->e.repeats);
     sum->e.message = sum->message_owned;
     return NULL;
   }
@@ -108,8 +108,8 @@ void tg_diag_at(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code
   }
 }
 
-void tg_diag_row(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code,
-                 const char *file, uint64_t row, const char *column, const char *fmt, ...) {
+void tg_diag_row(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code, const char *file,
+                 uint64_t row, const char *column, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   entry *en = push(d, sev, kind, code, fmt, ap);
@@ -122,8 +122,8 @@ void tg_diag_row(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *cod
   en->e.row = row;
 }
 
-void tg_diag_add(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code,
-                 const char *fmt, ...) {
+void tg_diag_add(tg_diag *d, tg_severity sev, tg_diag_kind kind, const char *code, const char *fmt,
+                 ...) {
   va_list ap;
   va_start(ap, fmt);
   push(d, sev, kind, code, fmt, ap);
@@ -148,7 +148,8 @@ size_t tg_diag_count_at_least(const tg_diag *d, tg_severity sev) {
   size_t n = 0;
   for (guint i = 0; i < d->entries->len; i++) {
     entry *en = g_ptr_array_index(d->entries, i);
-    if (en->e.severity >= sev) n += en->e.repeats ? en->e.repeats : 1; /* a summary stands for its repeats */
+    if (en->e.severity >= sev)
+      n += en->e.repeats ? en->e.repeats : 1; /* a summary stands for its repeats */
   }
   return n;
 }
@@ -181,8 +182,8 @@ void tg_diag_take(tg_diag *to, tg_diag *from) {
       if (en->e.severity > sum->e.severity) sum->e.severity = en->e.severity;
       sum->e.repeats += en->e.repeats ? en->e.repeats : 1;
       g_free(sum->message_owned);
-      sum->message_owned = g_strdup_printf("... and %" G_GUINT64_FORMAT " more like this",
-                                           sum->e.repeats);
+      sum->message_owned =
+          g_strdup_printf("... and %" G_GUINT64_FORMAT " more like this", sum->e.repeats);
       sum->e.message = sum->message_owned;
       entry_free(en);
       continue;
@@ -200,8 +201,8 @@ void tg_diag_take(tg_diag *to, tg_diag *from) {
 static bool same_entry(const tg_diag_entry *a, const tg_diag_entry *b) {
   return a->severity == b->severity && a->repeats == 0 && b->repeats == 0 &&
          g_strcmp0(a->code, b->code) == 0 && g_strcmp0(a->message, b->message) == 0 &&
-         a->span.src == b->span.src && a->span.line == b->span.line &&
-         a->span.col == b->span.col && g_strcmp0(a->file, b->file) == 0 && a->row == b->row &&
+         a->span.src == b->span.src && a->span.line == b->span.line && a->span.col == b->span.col &&
+         g_strcmp0(a->file, b->file) == 0 && a->row == b->row &&
          g_strcmp0(a->column, b->column) == 0;
 }
 
@@ -277,9 +278,12 @@ char *tg_diag_format(const tg_diag_entry *e) {
       for (size_t i = 0; i < len;) {
         uint32_t cp;
         int n = tg_utf8_decode(line + i, len - i, &cp);
-        if (cp == '\t') g_string_append_c(out, ' ');
-        else if (cp == 0xFFFD || cp < 0x20 || cp == 0x7F) g_string_append(out, "\xEF\xBF\xBD");
-        else g_string_append_len(out, line + i, n);
+        if (cp == '\t')
+          g_string_append_c(out, ' ');
+        else if (cp == 0xFFFD || cp < 0x20 || cp == 0x7F)
+          g_string_append(out, "\xEF\xBF\xBD");
+        else
+          g_string_append_len(out, line + i, n);
         i += (size_t)n;
       }
       g_string_append_c(out, '\n');
@@ -290,15 +294,18 @@ char *tg_diag_format(const tg_diag_entry *e) {
         uint32_t cp;
         const char *q = p + tg_utf8_decode(p, (size_t)(end - p), &cp);
         size_t w = cp < 0x20 || cp == 0x7F ? 1 : tg_utf8_display_width(p, (size_t)(q - p));
-        for (size_t k = 0; k < w; k++) g_string_append_c(out, ' ');
+        for (size_t k = 0; k < w; k++)
+          g_string_append_c(out, ' ');
         p = q;
       }
       const char *s = p;
-      for (uint32_t c = 0; c < (e->span.len ? e->span.len : 1) && p < end; c++) p = tg_utf8_next(p);
+      for (uint32_t c = 0; c < (e->span.len ? e->span.len : 1) && p < end; c++)
+        p = tg_utf8_next(p);
       size_t w = tg_utf8_display_width(s, (size_t)(p - s));
       if (w == 0) w = 1;
       g_string_append_c(out, '^');
-      for (size_t k = 1; k < w; k++) g_string_append_c(out, '~');
+      for (size_t k = 1; k < w; k++)
+        g_string_append_c(out, '~');
       g_string_append_c(out, '\n');
     }
   }

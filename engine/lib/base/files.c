@@ -159,8 +159,8 @@ bool tg_commit_rename(const char *temp_path, const char *final_path, tg_diag *d)
   int fd = open(temp_path, O_RDONLY);
   if (fd >= 0) {
     if (fsync(fd) != 0 && errno != EINVAL) {
-      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.sync", "cannot flush %s to disk: %s",
-                  final_path, g_strerror(errno));
+      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.sync", "cannot flush %s to disk: %s", final_path,
+                  g_strerror(errno));
       close(fd);
       unlink(temp_path);
       return false;
@@ -284,9 +284,12 @@ bool tg_remove_tree(const char *path, tg_diag *d) {
 void tg_json_string(GString *o, const char *s) {
   g_string_append_c(o, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(o, "\\%c", *p);
-    else if (*p < 0x20) g_string_append_printf(o, "\\u%04x", *p);
-    else g_string_append_c(o, (char)*p);
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf(o, "\\%c", *p);
+    else if (*p < 0x20)
+      g_string_append_printf(o, "\\u%04x", *p);
+    else
+      g_string_append_c(o, (char)*p);
   }
   g_string_append_c(o, '"');
 }
@@ -322,7 +325,8 @@ char *tg_sha256_file(const char *path, tg_diag *d) {
   GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
   unsigned char buf[65536];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) g_checksum_update(ck, buf, n);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    g_checksum_update(ck, buf, n);
   bool err = ferror(f);
   fclose(f);
   char *hex = err ? NULL : g_strdup(g_checksum_get_string(ck));

@@ -155,8 +155,8 @@ bool tg_yget_bool(tg_ynode *map, const char *key, bool required, bool *out, tg_d
   return false;
 }
 
-bool tg_yget_enum(tg_ynode *map, const char *key, bool required, const char *const *names,
-                  size_t n, int *out, tg_diag *d) {
+bool tg_yget_enum(tg_ynode *map, const char *key, bool required, const char *const *names, size_t n,
+                  int *out, tg_diag *d) {
   tg_ynode *v = lookup(map, key, required, "one of the listed words", d);
   if (!v) return false;
   if (v->type == TG_Y_SCALAR)
@@ -166,7 +166,8 @@ bool tg_yget_enum(tg_ynode *map, const char *key, bool required, const char *con
         return true;
       }
   GString *list = g_string_new(NULL);
-  for (size_t i = 0; i < n; i++) g_string_append_printf(list, "%s%s", i ? ", " : "", names[i]);
+  for (size_t i = 0; i < n; i++)
+    g_string_append_printf(list, "%s%s", i ? ", " : "", names[i]);
   tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.enum", tg_ynode_span(v),
              "'%s' must be one of: %s", key, list->str);
   g_string_free(list, TRUE);
@@ -181,7 +182,8 @@ bool tg_yget_color(tg_ynode *map, const char *key, bool required, uint32_t *out,
   const char *s = n->type == TG_Y_SCALAR ? n->value : "";
   size_t len = strlen(s);
   bool ok = s[0] == '#' && (len == 7 || len == 9);
-  for (size_t i = 1; ok && i < len; i++) ok = g_ascii_isxdigit(s[i]);
+  for (size_t i = 1; ok && i < len; i++)
+    ok = g_ascii_isxdigit(s[i]);
   if (!ok) {
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.color", tg_ynode_span(n),
                "'%s' must be a colour written #RRGGBB or #RRGGBBAA", key);
@@ -221,7 +223,8 @@ bool tg_ycheck_keys(tg_ynode *map, const char *what, const char *const *known, s
   for (size_t i = 0; i < map->n; i++) {
     const char *k = map->keys[i]->value;
     bool found = false;
-    for (size_t j = 0; j < n && !found; j++) found = strcmp(k, known[j]) == 0;
+    for (size_t j = 0; j < n && !found; j++)
+      found = strcmp(k, known[j]) == 0;
     if (found) continue;
     ok = false;
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.unknown-key", tg_ynode_span(map->keys[i]),

@@ -77,7 +77,8 @@ size_t tg_source_offset(const tg_source *src, uint32_t line, uint32_t col) {
   size_t end = src->line_start[line] - 1;
   if (end > src->len) end = src->len;
   const char *p = src->text + a;
-  for (uint32_t c = 1; c < col && (size_t)(p - src->text) < end; c++) p = tg_utf8_next(p);
+  for (uint32_t c = 1; c < col && (size_t)(p - src->text) < end; c++)
+    p = tg_utf8_next(p);
   return (size_t)(p - src->text);
 }
 

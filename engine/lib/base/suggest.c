@@ -11,8 +11,10 @@
 static size_t osa_distance(const gunichar *a, size_t n, const gunichar *b, size_t m) {
   size_t *d = g_new(size_t, (n + 1) * (m + 1));
 #define D(i, j) d[(i) * (m + 1) + (j)]
-  for (size_t i = 0; i <= n; i++) D(i, 0) = i;
-  for (size_t j = 0; j <= m; j++) D(0, j) = j;
+  for (size_t i = 0; i <= n; i++)
+    D(i, 0) = i;
+  for (size_t j = 0; j <= m; j++)
+    D(0, j) = j;
   for (size_t i = 1; i <= n; i++)
     for (size_t j = 1; j <= m; j++) {
       size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;

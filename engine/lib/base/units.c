@@ -16,10 +16,12 @@ bool tg_parse_number(const char *s, double *value) {
   const char *p = s;
   if (*p == '+' || *p == '-') p++;
   bool digits = false;
-  while (g_ascii_isdigit(*p)) p++, digits = true;
+  while (g_ascii_isdigit(*p))
+    p++, digits = true;
   if (*p == '.') {
     p++;
-    while (g_ascii_isdigit(*p)) p++, digits = true;
+    while (g_ascii_isdigit(*p))
+      p++, digits = true;
   }
   if (!digits || *p != '\0') return false;
   double v = g_ascii_strtod(s, NULL);
@@ -31,9 +33,11 @@ bool tg_parse_number(const char *s, double *value) {
 bool tg_parse_length(const char *s, double *value, tg_unit *unit) {
   if (!s) return false;
   size_t len = strlen(s);
-  while (len > 0 && s[len - 1] == ' ') len--;
+  while (len > 0 && s[len - 1] == ' ')
+    len--;
   size_t k = len;
-  while (k > 0 && (g_ascii_isalpha(s[k - 1]) || s[k - 1] == '%')) k--;
+  while (k > 0 && (g_ascii_isalpha(s[k - 1]) || s[k - 1] == '%'))
+    k--;
   char num[64];
   if (k == 0 || k >= sizeof num) return false;
   memcpy(num, s, k);

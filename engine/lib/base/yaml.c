@@ -126,14 +126,18 @@ static char starts_flow(const tg_source *src, uint32_t line) {
   const char *l = tg_source_get_line(src, line, &n);
   if (!l) return 0;
   size_t i = 0;
-  while (i < n && l[i] == ' ') i++;
-  if (i + 1 < n && l[i] == '-' && l[i + 1] == ' ') i += 2; /* a list item */
+  while (i < n && l[i] == ' ')
+    i++;
+  if (i + 1 < n && l[i] == '-' && l[i + 1] == ' ')
+    i += 2; /* a list item */
   else {
-    while (i + 1 < n && !(l[i] == ':' && l[i + 1] == ' ')) i++;
+    while (i + 1 < n && !(l[i] == ':' && l[i + 1] == ' '))
+      i++;
     if (i + 1 >= n) return 0;
     i += 2;
   }
-  while (i < n && l[i] == ' ') i++;
+  while (i < n && l[i] == ' ')
+    i++;
   return i < n && (l[i] == '[' || l[i] == '{') ? l[i] : 0;
 }
 
@@ -203,12 +207,18 @@ tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
     }
     const char *anchor = NULL, *tag = NULL;
     switch (ev.type) {
-    case YAML_SCALAR_EVENT: anchor = (const char *)ev.data.scalar.anchor;
-      tag = (const char *)ev.data.scalar.tag; break;
-    case YAML_SEQUENCE_START_EVENT: anchor = (const char *)ev.data.sequence_start.anchor;
-      tag = (const char *)ev.data.sequence_start.tag; break;
-    case YAML_MAPPING_START_EVENT: anchor = (const char *)ev.data.mapping_start.anchor;
-      tag = (const char *)ev.data.mapping_start.tag; break;
+    case YAML_SCALAR_EVENT:
+      anchor = (const char *)ev.data.scalar.anchor;
+      tag = (const char *)ev.data.scalar.tag;
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+      anchor = (const char *)ev.data.sequence_start.anchor;
+      tag = (const char *)ev.data.sequence_start.tag;
+      break;
+    case YAML_MAPPING_START_EVENT:
+      anchor = (const char *)ev.data.mapping_start.anchor;
+      tag = (const char *)ev.data.mapping_start.tag;
+      break;
     default: break;
     }
     if (anchor || ev.type == YAML_ALIAS_EVENT) {
@@ -239,8 +249,8 @@ tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
       break;
     case YAML_SCALAR_EVENT: {
       tg_ynode *n = node_new(doc, src, TG_Y_SCALAR, ev.start_mark, ev.end_mark);
-      n->value = tg_arena_strndup(doc->arena, (const char *)ev.data.scalar.value,
-                                  ev.data.scalar.length);
+      n->value =
+          tg_arena_strndup(doc->arena, (const char *)ev.data.scalar.value, ev.data.scalar.length);
       n->value_len = ev.data.scalar.length;
       n->style = ev.data.scalar.style;
       if (strlen(n->value) != n->value_len) {
@@ -346,10 +356,12 @@ tg_span tg_ynode_value_span(const tg_ynode *n, size_t off, size_t len) {
   size_t indent = 0;
   bool block = n->style == YAML_LITERAL_SCALAR_STYLE || n->style == YAML_FOLDED_SCALAR_STYLE;
   if (block) {
-    while (s < end && *s != '\n') s++; /* skip the "|" header line */
+    while (s < end && *s != '\n')
+      s++; /* skip the "|" header line */
     if (s < end) s++;
     const char *q = s;
-    while (q < end && *q == ' ') q++, indent++;
+    while (q < end && *q == ' ')
+      q++, indent++;
     s = q;
   } else if (n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
              n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
@@ -369,9 +381,11 @@ tg_span tg_ynode_value_span(const tg_ynode *n, size_t off, size_t len) {
       s++;
       v++;
       if (c == '\n' && block)
-        for (size_t k = 0; k < indent && s < end && *s == ' '; k++) s++;
+        for (size_t k = 0; k < indent && s < end && *s == ' '; k++)
+          s++;
     } else if ((c == ' ' || c == '\n') && (*s == ' ' || *s == '\n' || *s == '\r')) {
-      while (s < end && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')) s++;
+      while (s < end && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
+        s++;
       v++;
     } else {
       v = tg_utf8_next(v); /* cannot align: keep the source position */

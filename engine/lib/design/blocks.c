@@ -15,9 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const BLOCK_TYPES[] = {"text",  "box",     "rule",   "qr",
-                                          "table", "address", "flow",   "image",
-                                          "barcode", "chart", "sender", "indicia"};
+static const char *const BLOCK_TYPES[] = {"text", "box",   "rule",    "qr",    "table",  "address",
+                                          "flow", "image", "barcode", "chart", "sender", "indicia"};
 static const char *const ALIGN_NAMES[] = {"left", "center", "right", "justify"};
 static const char *const ECC_NAMES[] = {"L", "M", "Q", "H"};
 static const char *const OVERFLOW_NAMES[] = {"fail", "shrink"};
@@ -537,8 +536,8 @@ static void load_chart(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow
 }
 
 typedef void (*block_reader)(loader *L, tg_block *b, tg_ynode *m, const tg_block *flow);
-static const block_reader READERS[] = {load_text_block, load_box,     load_rule, load_qr,
-                                       load_table,      load_address, load_flow, load_image,
+static const block_reader READERS[] = {load_text_block, load_box,     load_rule,   load_qr,
+                                       load_table,      load_address, load_flow,   load_image,
                                        load_barcode,    load_chart,   load_sender, load_indicia};
 
 static bool allowed_in_flow(tg_block_type t) {

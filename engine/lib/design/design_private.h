@@ -44,7 +44,7 @@ typedef struct loader {
   int guard;     /* slot of the rule guarding texts read now, or -1 */
   int flow_ruby; /* `ruby:` of the enclosing flow (a tg_ruby_mode), or -1 */
   int use_depth;
-  int selector_errors; /* counted by design_project: the copy is not read */
+  int selector_errors;     /* counted by design_project: the copy is not read */
   tg_ynode *envelope_node; /* the design's `envelope:` value, for messages */
 } loader;
 

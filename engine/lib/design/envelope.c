@@ -161,8 +161,9 @@ static void check_address(loader *L, const tg_envelope *e, const tg_block *b) {
                "window of '%s' always shows (%s)",
                b->name, tg_pt_to_mm(b->x_pt), tg_pt_to_mm(x1), tg_pt_to_mm(b->y_pt), e->name,
                where);
-    tg_diag_hint(L->d, "that is the window less %.0f × %.0f mm of play, the insert's movement in "
-                       "the envelope",
+    tg_diag_hint(L->d,
+                 "that is the window less %.0f × %.0f mm of play, the insert's movement in "
+                 "the envelope",
                  tg_pt_to_mm(e->play_x_pt), tg_pt_to_mm(e->play_y_pt));
   }
   double a = b->u.address.barcode_pt;

@@ -20,10 +20,9 @@
 #define MAX_DESIGN_BYTES  (4u << 20)
 #define MAX_INCLUDE_DEPTH 8
 
-static const char *const TOP_KEYS[] = {"kind",     "name",      "page",     "include",
-                                       "colors",   "styles",    "variants", "segments",
-                                       "arms",     "blocks",    "furniture", "pages",
-                                       "easy-japanese", "envelope"};
+static const char *const TOP_KEYS[] = {
+    "kind",     "name", "page",   "include",   "colors", "styles",        "variants",
+    "segments", "arms", "blocks", "furniture", "pages",  "easy-japanese", "envelope"};
 static const char *const EASY_KEYS[] = {"variants", "sentence-length", "min-size", "min-ruby-size"};
 static const char *const INCLUDE_KEYS[] = {"kind", "include", "colors", "styles", "blocks"};
 static const char *const PAGE_KEYS[] = {"size", "width", "height"};
@@ -499,8 +498,10 @@ uint32_t design_get_arm_filter(loader *L, tg_ynode *m) {
                  ds->narms ? "unknown arm '%s'" : "unknown arm '%s': the design declares no arms",
                  name);
       const char *s = tg_suggest(name, ds->arms, ds->narms);
-      if (s) tg_diag_hint(L->d, "did you mean '%s'?", s);
-      else if (!ds->narms) tg_diag_hint(L->d, "declare them at the top: arms: [%s, …]", name);
+      if (s)
+        tg_diag_hint(L->d, "did you mean '%s'?", s);
+      else if (!ds->narms)
+        tg_diag_hint(L->d, "declare them at the top: arms: [%s, …]", name);
       continue;
     }
     mask |= 1u << k;
@@ -798,8 +799,7 @@ static void include_one(loader *L, tg_ynode *at, inc_state *S) {
    * be parsed, and its lines (personal data) quoted in the messages */
   if (!g_str_has_suffix(path, ".yaml") && !g_str_has_suffix(path, ".yml")) {
     tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.include-not-yaml", tg_ynode_span(at),
-               "included file '%s' is not a YAML file (.yaml or .yml); it was not read",
-               at->value);
+               "included file '%s' is not a YAML file (.yaml or .yml); it was not read", at->value);
     tg_diag_hint(L->d, "include brings styles, colours and named blocks from 'kind: blocks' "
                        "files; target lists belong in the job");
     return;

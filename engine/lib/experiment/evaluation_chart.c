@@ -88,8 +88,8 @@ static bool set_line(drawing *D, tg_frame_spec *fs, const char *s, const char *p
 
 /* Text with its baseline at y, aligned at x; shrunk (down to MIN_TEXT) to
  * fit max_w when given. */
-static void text_at(drawing *D, const char *part, const char *s, double x, double y,
-                    double size_pt, align al, double max_w) {
+static void text_at(drawing *D, const char *part, const char *s, double x, double y, double size_pt,
+                    align al, double max_w) {
   if (!D->ok || !*s) return;
   tg_frame_spec fs = {.family = FAMILY,
                       .weight = 400,

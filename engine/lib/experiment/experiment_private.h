@@ -22,7 +22,7 @@ double experiment_two_sided_p(double z);
 void experiment_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
 /* Newcombe's hybrid score interval of x1/n1 − x2/n2. */
 void experiment_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
-                     double *hi);
+                         double *hi);
 /* Two-proportion z-test (pooled), two-sided. */
 double experiment_z_test_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
 /* Fisher's exact test, two-sided. */
@@ -35,6 +35,6 @@ typedef struct {
 } experiment_mh;
 /* Mantel–Haenszel risk difference over k strata (Sato variance, CMH test). */
 void experiment_mantel_haenszel(const uint64_t *x1, const uint64_t *n1, const uint64_t *x2,
-                            const uint64_t *n2, size_t k, double z, experiment_mh *out);
+                                const uint64_t *n2, size_t k, double z, experiment_mh *out);
 
 #endif

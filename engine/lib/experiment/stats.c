@@ -67,7 +67,7 @@ void experiment_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi)
 }
 
 void experiment_newcombe(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2, double z, double *lo,
-                     double *hi) {
+                         double *hi) {
   if (n1 == 0 || n2 == 0) {
     *lo = *hi = NAN;
     return;
@@ -120,7 +120,7 @@ double experiment_fisher_p(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
 }
 
 void experiment_mantel_haenszel(const uint64_t *x1, const uint64_t *n1, const uint64_t *x2,
-                            const uint64_t *n2, size_t k, double z, experiment_mh *out) {
+                                const uint64_t *n2, size_t k, double z, experiment_mh *out) {
   double W = 0, num = 0, P = 0, Q = 0, dev = 0, var0 = 0;
   for (size_t i = 0; i < k; i++) {
     double a = (double)x1[i], b = (double)n1[i], c = (double)x2[i], e = (double)n2[i];

@@ -10,24 +10,22 @@
 #include <string.h>
 
 #define MAX_JOB_BYTES (1u << 20)
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define N(a)          (sizeof(a) / sizeof((a)[0]))
 
-static const char *const TOP_KEYS[] = {"kind",   "id",         "title",  "date",
-                                       "design", "key",        "postal", "output",
-                                       "experiment", "municipalities"};
+static const char *const TOP_KEYS[] = {"kind", "id",     "title",  "date",       "design",
+                                       "key",  "postal", "output", "experiment", "municipalities"};
 static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "arms",
                                               "block-multiple"};
-static const char *const OUTPUT_KEYS[] = {"sort",          "batch-size", "duplex",
-                                          "control-number", "postal-column", "labels",
-                                          "address-list", "encrypt", "bleed", "crop-marks",
-                                          "compact"};
+static const char *const OUTPUT_KEYS[] = {
+    "sort",         "batch-size", "duplex", "control-number", "postal-column", "labels",
+    "address-list", "encrypt",    "bleed",  "crop-marks",     "compact"};
 static const char *const ENCRYPT_KEYS[] = {"password-file", "password-env"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
 static const char *const MUNI_KEYS[] = {"id",      "name",    "sender", "values",
                                         "exclude", "variant", "lists",  "unprintable-names"};
-static const char *const LIST_KEYS[] = {"file",     "type",    "design",    "profile",
-                                        "encoding", "columns", "era_codes", "variant",
-                                        "variant-column"};
+static const char *const LIST_KEYS[] = {"file",      "type",     "design",
+                                        "profile",   "encoding", "columns",
+                                        "era_codes", "variant",  "variant-column"};
 
 typedef struct {
   tg_job pub;
@@ -131,15 +129,16 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
     mu->id = keep(J, "");
   }
   s = "";
-  if (tg_yget_string(m, "name", true, &s, d)) mu->name = keep(J, s);
-  else mu->name = keep(J, "");
+  if (tg_yget_string(m, "name", true, &s, d))
+    mu->name = keep(J, s);
+  else
+    mu->name = keep(J, "");
   tg_values_set(mu->values, "municipality.id", mu->id);
   tg_values_set(mu->values, "municipality.name", mu->name);
   /* the optional lines of a sender block: defined (empty) unless given, so
    * that designs can test them with {{#if sender.address}} */
-  static const char *const SENDER_OPTIONAL[] = {"sender.section", "sender.postal",
-                                                "sender.address", "sender.phone",
-                                                "sender.hours",   "sender.email"};
+  static const char *const SENDER_OPTIONAL[] = {"sender.section", "sender.postal", "sender.address",
+                                                "sender.phone",   "sender.hours",  "sender.email"};
   for (size_t i = 0; i < G_N_ELEMENTS(SENDER_OPTIONAL); i++)
     tg_values_set(mu->values, SENDER_OPTIONAL[i], "");
   tg_job_load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
@@ -232,8 +231,9 @@ static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
   const char *lb = NULL;
   if (tg_yget_string(m, "labels", false, &lb, d)) {
     /* a preset name (a-one-12) or a label-sheet file relative to the job */
-    char *p = strchr(lb, '/') || g_str_has_suffix(lb, ".yaml") ? tg_path_relative_to(J->pub.path, lb)
-                                                               : g_strdup(lb);
+    char *p = strchr(lb, '/') || g_str_has_suffix(lb, ".yaml")
+                  ? tg_path_relative_to(J->pub.path, lb)
+                  : g_strdup(lb);
     o->labels = keep(J, p);
     g_free(p);
   }
@@ -335,7 +335,8 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
     s = NULL;
     if (tg_yget_string(root, "date", true, &s, d)) {
       if (!tg_job_date_valid(s))
-        tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.date", tg_ynode_span(tg_ymap_get(root, "date")),
+        tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.date",
+                   tg_ynode_span(tg_ymap_get(root, "date")),
                    "'date' must be a calendar date written YYYY-MM-DD");
       job->date = keep(J, s);
     } else {
@@ -375,8 +376,7 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
           if (job->munis[k].id && job->munis[i].id && *job->munis[i].id &&
               strcmp(job->munis[k].id, job->munis[i].id) == 0)
             tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.duplicate-municipality",
-                       job->munis[i].span, "municipality id '%s' appears twice",
-                       job->munis[i].id);
+                       job->munis[i].span, "municipality id '%s' appears twice", job->munis[i].id);
       }
     }
   }
@@ -392,7 +392,8 @@ void tg_job_free(tg_job *job) {
   job_impl *J = (job_impl *)job;
   for (size_t i = 0; i < job->nmunis; i++) {
     tg_values_free(job->munis[i].values);
-    for (size_t l = 0; l < job->munis[i].nlists; l++) g_free(job->munis[i].lists[l].columns);
+    for (size_t l = 0; l < job->munis[i].nlists; l++)
+      g_free(job->munis[i].lists[l].columns);
     g_free(job->munis[i].lists);
   }
   g_free(job->munis);
@@ -409,8 +410,10 @@ const char *tg_detect_kind(const char *path, tg_diag *d) {
   const char *kind = NULL;
   if (doc) {
     tg_ynode *k = tg_ymap_get(tg_ydoc_get_root(doc), "kind");
-    if (tg_yscalar_is(k, "job")) kind = "job";
-    else if (tg_yscalar_is(k, "design")) kind = "design";
+    if (tg_yscalar_is(k, "job"))
+      kind = "job";
+    else if (tg_yscalar_is(k, "design"))
+      kind = "design";
     else
       tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "file.kind",
                  k ? tg_ynode_span(k) : (tg_span){src, 1, 1, 1},

@@ -25,18 +25,20 @@ void tg_summary_clear(tg_summary *s) {
     g_free(s->lists[i].municipality);
   }
   g_free(s->lists);
-  for (size_t i = 0; i < s->noutputs; i++) g_free(s->outputs[i]);
+  for (size_t i = 0; i < s->noutputs; i++)
+    g_free(s->outputs[i]);
   g_free(s->outputs);
   memset(s, 0, sizeof *s);
 }
 
-bool output_lines_reconciled(const tg_list_summary *l) {
+bool tg_summary_lines_reconciled(const tg_list_summary *l) {
   return l->lines == 0 || l->lines == l->header_lines + l->file_rows + l->blank + l->field_breaks;
 }
 
-bool output_summary_reconciled(const tg_summary *s) {
+bool tg_summary_reconciled(const tg_summary *s) {
   bool ok = s->read == s->rendered + s->excluded + s->rejected;
-  for (size_t i = 0; i < s->nlists; i++) ok = ok && output_lines_reconciled(&s->lists[i]);
+  for (size_t i = 0; i < s->nlists; i++)
+    ok = ok && tg_summary_lines_reconciled(&s->lists[i]);
   return ok;
 }
 
@@ -52,11 +54,14 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
   }
   g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "excluded", s->excluded);
   if (s->excluded)
-    g_string_append_printf(o, "  (duplicate person %" G_GUINT64_FORMAT ", exclusion list %" G_GUINT64_FORMAT ")",
-                           dup, lst);
+    g_string_append_printf(
+        o, "  (duplicate person %" G_GUINT64_FORMAT ", exclusion list %" G_GUINT64_FORMAT ")", dup,
+        lst);
   g_string_append_c(o, '\n');
   g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "%s\n", "rejected", s->rejected,
-                         !s->rejected ? "" : check_only ? "  (see the messages above)" : "  (see rejected.csv)");
+                         !s->rejected ? ""
+                         : check_only ? "  (see the messages above)"
+                                      : "  (see rejected.csv)");
   if (!check_only) g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "pages", s->pages);
   if (s->barcodes || s->barcodes_omitted) {
     g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "customer barcodes", s->barcodes);
@@ -87,14 +92,14 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
   for (size_t i = 0; i < s->nlists; i++) {
     const tg_list_summary *l = &s->lists[i];
     lines += l->lines;
-    if (!output_lines_reconciled(l)) unaccounted++;
+    if (!tg_summary_lines_reconciled(l)) unaccounted++;
   }
   if (lines)
     g_string_append_printf(o, "                   %s\n",
-                           unaccounted ? "MISMATCH: lines != header + rows + blank + breaks in fields"
-                                       : "lines = header + rows + blank + breaks in fields");
+                           unaccounted
+                               ? "MISMATCH: lines != header + rows + blank + breaks in fields"
+                               : "lines = header + rows + blank + breaks in fields");
   for (size_t i = 0; i < s->noutputs; i++)
     g_string_append_printf(o, "%-18s %s\n", i ? "" : "output", s->outputs[i]);
   return g_string_free(o, FALSE);
 }
-

@@ -193,8 +193,8 @@ void layout_add_rect(GArray *items, const char *block, double x, double y, doubl
   g_array_append_val(items, it);
 }
 
-void layout_add_line(GArray *items, const char *block, double x1, double y1, double x2,
-                     double y2, double width, uint32_t color, bool dashed) {
+void layout_add_line(GArray *items, const char *block, double x1, double y1, double x2, double y2,
+                     double width, uint32_t color, bool dashed) {
   tg_item it = {.type = TG_ITEM_LINE, .block = block, .x_pt = x1, .y_pt = y1, .color = color};
   it.u.line.x2_pt = x2;
   it.u.line.y2_pt = y2;
@@ -396,8 +396,8 @@ static bool address_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, con
   y += res.height_pt;
   /* a long address shrinks (down to min-size) before the letter fails */
   if (!place_text(ctx, arena, items, b, st, atext, aat, b->x_pt + indent, y, b->width_pt - indent,
-                  0, b->u.address.max_address_lines, TG_OVERFLOW_SHRINK,
-                  b->u.address.min_size_pt, scale, where, d, &res))
+                  0, b->u.address.max_address_lines, TG_OVERFLOW_SHRINK, b->u.address.min_size_pt,
+                  scale, where, d, &res))
     return false;
   y += res.height_pt + indent * 0.5;
   char *nline = g_strdup_printf("%s　%s", name, b->u.address.honorific);
@@ -451,8 +451,7 @@ static bool place_address(const layout_env *env, tg_layout_ctx *ctx, tg_arena *a
   bool ok;
   for (int k = 0;; k++) {
     f = shrink_factor(size0, k);
-    ok = address_text(ctx, arena, items, b, st, ns, postal, atext, aat, name, sel, f, where, d,
-                      &h);
+    ok = address_text(ctx, arena, items, b, st, ns, postal, atext, aat, name, sel, f, where, d, &h);
     if (!ok || room <= 0 || h <= room + 1e-6 ||
         size0 - 0.25 * (k + 1) < b->u.address.min_size_pt - 1e-9)
       break; /* what still does not fit is reported by the window check */
@@ -544,9 +543,9 @@ static bool indicia_line(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, con
                     w, 0, 1, TG_OVERFLOW_SHRINK, 4, 1, where, d, &res);
 }
 
-static bool place_indicia(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena,
-                          GArray *items, const tg_block *b, const layout_sel *sel,
-                          const err_where *where, tg_diag *d) {
+static bool place_indicia(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GArray *items,
+                          const tg_block *b, const layout_sel *sel, const err_where *where,
+                          tg_diag *d) {
   const double s = b->width_pt, stroke = 0.75;
   const text_style *st = layout_style(env, b->style);
   layout_add_rect(items, b->name, b->x_pt, b->y_pt, s, s, stroke, 0x000000FF, 0,

@@ -20,8 +20,8 @@
 
 void layout_place_custbar(const layout_env *env, tg_arena *arena, GArray *items, const char *block,
                           const char *postal, const char *address, double size_pt, double x_pt,
-                          double y_pt, const char *file, uint64_t row, tg_diag *d,
-                          uint32_t *drawn, uint32_t *omitted, double *height_pt) {
+                          double y_pt, const char *file, uint64_t row, tg_diag *d, uint32_t *drawn,
+                          uint32_t *omitted, double *height_pt) {
   *height_pt = 0;
   char code[8] = "";
   tg_postal_code_normalize(postal, strlen(postal), code);
@@ -42,14 +42,15 @@ void layout_place_custbar(const layout_env *env, tg_arena *arena, GArray *items,
     return;
   }
   if (file) tg_custbar_report(&bc, d, file, row, "住所"); /* kanji-numeral warnings */
-  tg_item it = {.type = TG_ITEM_BARS, .block = block, .x_pt = x_pt, .y_pt = y_pt,
-                .color = 0x000000FF};
+  tg_item it = {
+      .type = TG_ITEM_BARS, .block = block, .x_pt = x_pt, .y_pt = y_pt, .color = 0x000000FF};
   tg_custbar_rect *bars = tg_arena_alloc(arena, sizeof g.bars);
   memcpy(bars, g.bars, sizeof g.bars);
   it.u.bars.bars = bars;
   it.u.bars.nbars = TG_CUSTBAR_BARS;
   it.u.bars.data = tg_arena_strndup(arena, bc.data, strlen(bc.data));
-  g_strlcpy(it.u.bars.check_digit, tg_custbar_symbol_name(bc.check_digit), sizeof it.u.bars.check_digit);
+  g_strlcpy(it.u.bars.check_digit, tg_custbar_symbol_name(bc.check_digit),
+            sizeof it.u.bars.check_digit);
   it.u.bars.pattern = tg_arena_strndup(arena, bc.bars, strlen(bc.bars));
   it.u.bars.size_pt = size_pt;
   it.u.bars.w_pt = g.width_pt;

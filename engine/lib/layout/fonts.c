@@ -70,8 +70,8 @@ static bool load_face(tg_fonts *fs, const char *file, bool fallback, const char 
   /* Load it through Pango, from the private configuration only. */
   PangoFontDescription *desc = pango_font_description_new();
   pango_font_description_set_family(desc, f->families[0]);
-  pango_font_description_set_weight(desc, f->weight == 700 ? PANGO_WEIGHT_BOLD
-                                                           : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_weight(desc,
+                                    f->weight == 700 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_font_description_set_size(desc, 100 * PANGO_SCALE);
   PangoFont *pf = pango_font_map_load_font(fs->fontmap, fs->context, desc);
   pango_font_description_free(desc);
@@ -134,14 +134,15 @@ tg_fonts *tg_fonts_load(const char *listing, tg_diag *d) {
       if (*f[j]) tok[k++] = f[j];
     int role = tok[0] && strcmp(tok[0], "text") == 0       ? 0
                : tok[0] && strcmp(tok[0], "fallback") == 0 ? 1
-                                                            : -1;
+                                                           : -1;
     if (role < 0 || !tok[1]) {
       tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "fonts.listing",
                   "%s:%d: expected 'text' or 'fallback', a font file and a package", listing,
                   i + 1);
       ok = false;
     } else {
-      char *path = g_path_is_absolute(tok[1]) ? g_strdup(tok[1]) : g_build_filename(dir, tok[1], NULL);
+      char *path =
+          g_path_is_absolute(tok[1]) ? g_strdup(tok[1]) : g_build_filename(dir, tok[1], NULL);
       if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "fonts.missing", "font file %s is missing", path);
         if (tok[2]) tg_diag_hint(d, "install the Debian package %s (make deps does this)", tok[2]);

@@ -38,8 +38,8 @@ bool tg_layout_frame(tg_layout_ctx *ctx, const tg_frame_spec *spec, const char *
   text_result res;
   for (;;) {
     g_array_set_size(ctx->items, mark);
-    if (!layout_text(ctx, ctx->arena, ctx->items, block, text, strlen(text), NULL, &st,
-                     spec->x_pt, spec->y_pt, width, 0, spec->max_lines, &res)) {
+    if (!layout_text(ctx, ctx->arena, ctx->items, block, text, strlen(text), NULL, &st, spec->x_pt,
+                     spec->y_pt, width, 0, spec->max_lines, &res)) {
       g_array_set_size(ctx->items, mark);
       if (res.missing_cp)
         tg_diag_add(d, TG_ERROR, TG_KIND_LAYOUT, "layout.glyph-missing",

@@ -310,8 +310,8 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
     arm = letter->arm_name ? tg_design_find_arm(ds, letter->arm_name) : 0;
     if (arm < 0) {
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "layout.unknown-arm", w.file, w.row, NULL,
-                  "the letter's experiment arm '%s' is not an arm of design %s",
-                  letter->arm_name, ds->path);
+                  "the letter's experiment arm '%s' is not an arm of design %s", letter->arm_name,
+                  ds->path);
       out->npages = 0;
       return false;
     }
@@ -331,9 +331,8 @@ bool tg_layout_letter(const tg_layout *L, tg_layout_ctx *ctx, const tg_letter *l
       guint mark = ctx->items->len;
       ok = layout_block(&L->env, ctx, ctx->arena, ctx->items, &pg->blocks[i], &sel, &w, d);
       if (ok && p == 0 && ds->envelope)
-        ok = layout_window_check(&L->env, &pg->blocks[i],
-                                 &g_array_index(ctx->items, tg_item, mark), ctx->items->len - mark,
-                                 &w, d);
+        ok = layout_window_check(&L->env, &pg->blocks[i], &g_array_index(ctx->items, tg_item, mark),
+                                 ctx->items->len - mark, &w, d);
     }
     tg_page *page = &out->pages[p];
     page->width_pt = ds->page_width_pt;

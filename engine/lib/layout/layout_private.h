@@ -68,11 +68,11 @@ typedef struct layout_ctx_shape_cache shape_cache;
 
 struct tg_layout_ctx {
   const tg_fonts *fonts;
-  tg_arena *arena;  /* per letter */
+  tg_arena *arena; /* per letter */
   shape_cache *cache;
-  GArray *items;    /* tg_item, current page (per letter) */
+  GArray *items;                       /* tg_item, current page (per letter) */
   uint32_t barcodes, barcodes_omitted; /* customer barcodes of the current letter */
-  size_t page;      /* 0-based page being laid out (the envelope window is on page 0) */
+  size_t page; /* 0-based page being laid out (the envelope window is on page 0) */
   GArray *scratch_units;
   GArray *scratch_glyphs;
   GArray *scratch_styles; /* resolved style runs of the paragraph */
@@ -90,14 +90,14 @@ typedef struct {
   uint32_t color;
   bool hanging;
   bool break_at_spaces; /* 分かち書き: break only at spaces and after 、。 */
-  double ruby_scale; /* ruby size as a fraction of the base size (0.5) */
+  double ruby_scale;    /* ruby size as a fraction of the base size (0.5) */
 } text_style;
 
 typedef struct {
   double width_pt;  /* widest line */
   double height_pt; /* sum of the line boxes */
   size_t nlines;
-  bool overflow; /* taller than max_height or more than max_lines */
+  bool overflow;       /* taller than max_height or more than max_lines */
   uint32_t missing_cp; /* a character no font can draw (0 = none) */
   uint32_t missing_vs;
   const char *missing_family; /* an attribute asked for a face the set lacks */
@@ -112,15 +112,15 @@ typedef struct {
  * the font set lacks (res->missing_family). */
 bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char *block,
                  const char *text, size_t len, const tg_attrs *attrs, const text_style *st,
-                 double x_pt, double y_pt, double width_pt, double max_height_pt,
-                 size_t max_lines, text_result *res);
+                 double x_pt, double y_pt, double width_pt, double max_height_pt, size_t max_lines,
+                 text_result *res);
 
 /* blocks.c: append a rectangle (radius 0: square corners; fill or stroke 0:
  * none) or a line to `items`; charts draw with them too. */
 void layout_add_rect(GArray *items, const char *block, double x, double y, double w, double h,
                      double stroke_pt, uint32_t stroke, uint32_t fill, double radius);
-void layout_add_line(GArray *items, const char *block, double x1, double y1, double x2,
-                     double y2, double width, uint32_t color, bool dashed);
+void layout_add_line(GArray *items, const char *block, double x1, double y1, double x2, double y2,
+                     double width, uint32_t color, bool dashed);
 
 /* Line pitch of a style. */
 static inline double layout_pitch(const text_style *st) { return st->size_pt * st->line_height; }
@@ -154,8 +154,8 @@ typedef struct {
  * when omitted. */
 void layout_place_custbar(const layout_env *env, tg_arena *arena, GArray *items, const char *block,
                           const char *postal, const char *address, double size_pt, double x_pt,
-                          double y_pt, const char *file, uint64_t row, tg_diag *d,
-                          uint32_t *drawn, uint32_t *omitted, double *height_pt);
+                          double y_pt, const char *file, uint64_t row, tg_diag *d, uint32_t *drawn,
+                          uint32_t *omitted, double *height_pt);
 
 /* The address as it is set (blocks.c): with a line break before its
  * building when it does not fit on one line of w_pt (arena copy), else
@@ -170,7 +170,7 @@ const text_style *layout_style(const layout_env *env, const tg_style *st);
 typedef struct {
   const char *file; /* list file, for row-named errors (NULL: static content) */
   uint64_t row;
-  tg_span span;     /* design location, for static content */
+  tg_span span; /* design location, for static content */
 } err_where;
 
 /* window.c: the items [0, n) that block b placed on the first page, against
@@ -178,7 +178,6 @@ typedef struct {
  * span for a static block, at the row for a letter) and returns false. */
 bool layout_window_check(const layout_env *env, const tg_block *b, const tg_item *items, size_t n,
                          const err_where *where, tg_diag *d);
-
 
 /* What a letter shows: its variant and segment, the merged values
  * (values[slot], attrs[slot]) that decide `when:` rules, and its experiment
@@ -222,7 +221,7 @@ bool layout_chart(const layout_env *env, tg_layout_ctx *ctx, tg_arena *arena, GA
 /* ---- images (images.c) ----------------------------------------------------------- */
 
 typedef struct {
-  void *surface; /* cairo_surface_t* */
+  void *surface;        /* cairo_surface_t* */
   double width, height; /* in the surface's units (pixels, or SVG user units) */
 } layout_image;
 

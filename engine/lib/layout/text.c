@@ -34,7 +34,7 @@
 #define MAX_FALLBACKS 8
 /* Each of the cache's two generations holds at most this much. */
 #define CACHE_MAX_ENTRIES 16384
-#define CACHE_MAX_BYTES (3u << 20)
+#define CACHE_MAX_BYTES   (3u << 20)
 
 /* ---- shaping cache ------------------------------------------------------------ */
 
@@ -70,7 +70,8 @@ struct layout_ctx_shape_cache {
 static guint ckey_hash(gconstpointer p) {
   const ckey *k = p;
   guint h = 2166136261u ^ (guint)(uintptr_t)k->face;
-  for (size_t i = 0; i < k->len; i++) h = (h ^ (unsigned char)k->text[i]) * 16777619u;
+  for (size_t i = 0; i < k->len; i++)
+    h = (h ^ (unsigned char)k->text[i]) * 16777619u;
   return h;
 }
 
@@ -236,17 +237,17 @@ static bool style_runs(tg_layout_ctx *ctx, size_t p0, size_t p1, const tg_attrs 
 
 /* A unit is one HarfBuzz cluster: the smallest piece a line may break around. */
 typedef struct {
-  uint32_t start, end;       /* bytes in the paragraph */
-  uint32_t gstart, ng;       /* glyphs in ctx->scratch_glyphs */
-  double adv_pt;             /* advance of its glyphs */
+  uint32_t start, end;          /* bytes in the paragraph */
+  uint32_t gstart, ng;          /* glyphs in ctx->scratch_glyphs */
+  double adv_pt;                /* advance of its glyphs */
   double pad_before, pad_after; /* room made for a ruby wider than its base */
   /* the part of a wide ruby that overhangs a neighbouring kana: room it
    * needs as well when the unit starts (ends) a line and has no neighbour */
   double edge_before, edge_after;
   uint32_t first_cp, last_cp;
   uint8_t lb_first, lb_last;
-  uint16_t rs;               /* style run index */
-  int32_t ruby;              /* ruby group index, or -1 */
+  uint16_t rs;  /* style run index */
+  int32_t ruby; /* ruby group index, or -1 */
   const tg_face *face;
 } unit;
 
@@ -288,8 +289,8 @@ static const tg_face *pick_face(const tg_face *first, const tg_face *const *fb, 
 }
 
 /* Shape p[a, b) with `face` at size_pt and append its units (style run rs). */
-static void flush_chunk(tg_layout_ctx *ctx, const char *p, size_t a, size_t b,
-                        const tg_face *face, double size_pt, uint16_t rs) {
+static void flush_chunk(tg_layout_ctx *ctx, const char *p, size_t a, size_t b, const tg_face *face,
+                        double size_pt, uint16_t rs) {
   GArray *units = ctx->scratch_units, *glyphs = ctx->scratch_glyphs;
   const cval *v = shape_chunk(ctx->cache, face, p + a, b - a);
   double k = size_pt / face->upem;
@@ -340,7 +341,8 @@ static bool build_units(tg_layout_ctx *ctx, const char *p, size_t n, text_result
   guint rs = 0, run_rs = 0;
   size_t i = 0;
   while (i < n) {
-    while (rs + 1 < nruns && i >= runs[rs].end) rs++;
+    while (rs + 1 < nruns && i >= runs[rs].end)
+      rs++;
     uint32_t cp, vs = 0;
     size_t j = i + (size_t)tg_utf8_decode(p + i, n - i, &cp);
     while (j < n) {
@@ -401,12 +403,15 @@ static bool build_ruby(tg_layout_ctx *ctx, size_t p0, size_t p1, const tg_attrs 
       continue;
     uint32_t s = (uint32_t)(at->start - p0), e = (uint32_t)(at->end - p0);
     size_t us = 0;
-    while (us < nu && u[us].start < s) us++;
+    while (us < nu && u[us].start < s)
+      us++;
     size_t ue = us;
-    while (ue < nu && u[ue].end <= e) ue++;
+    while (ue < nu && u[ue].end <= e)
+      ue++;
     if (us >= ue || u[us].start != s || u[ue - 1].end != e) continue; /* not on unit edges */
     bool taken = false;
-    for (size_t k = us; k < ue; k++) taken |= u[k].ruby >= 0;
+    for (size_t k = us; k < ue; k++)
+      taken |= u[k].ruby >= 0;
     if (taken) continue; /* the first ruby over a base wins */
     rgroup g = {us, ue, at->u.ruby, strlen(at->u.ruby), NULL, 0, 0, 0, 0};
     g.size_pt = runs[u[us].rs].size_pt * (st->ruby_scale > 0 ? st->ruby_scale : 0.5);
@@ -415,7 +420,8 @@ static bool build_ruby(tg_layout_ctx *ctx, size_t p0, size_t p1, const tg_attrs 
     const tg_face *cands[MAX_FALLBACKS + 1];
     size_t nc = 0;
     cands[nc++] = runs[u[us].rs].face;
-    for (size_t k = 0; k < nfb; k++) cands[nc++] = fb[k];
+    for (size_t k = 0; k < nfb; k++)
+      cands[nc++] = fb[k];
     for (size_t k = 0; k < nc && !g.face; k++) {
       bool all = true;
       for (const char *q = g.ruby; *q && all;) {
@@ -437,7 +443,8 @@ static bool build_ruby(tg_layout_ctx *ctx, size_t p0, size_t p1, const tg_attrs 
     }
     g.ng = (uint32_t)v->n;
     double base_w = 0;
-    for (size_t q = us; q < ue; q++) base_w += u[q].adv_pt;
+    for (size_t q = us; q < ue; q++)
+      base_w += u[q].adv_pt;
     if (g.width_pt > base_w) {
       /* the reading may overhang a neighbouring kana without ruby by up to one
        * ruby character (JIS X 4051); beyond that the base is padded */
@@ -450,7 +457,8 @@ static bool build_ruby(tg_layout_ctx *ctx, size_t p0, size_t p1, const tg_attrs 
       u[ue - 1].pad_after += half - orr;
       u[ue - 1].edge_after += orr;
     }
-    for (size_t q = us; q < ue; q++) u[q].ruby = (int32_t)groups->len;
+    for (size_t q = us; q < ue; q++)
+      u[q].ruby = (int32_t)groups->len;
     g_array_append_val(groups, g);
   }
   return true;
@@ -523,23 +531,25 @@ static void break_lines(const unit *u, size_t n, double width_pt, bool hanging, 
        * keeping closing punctuation off the line start and ruby bases whole
        * where possible */
       end = j;
-      while (end > s + 1 &&
-             (layout_kinsoku_no_start(u[end].first_cp) || u[end].lb_first == LB_CM ||
-              layout_kinsoku_no_end(u[end - 1].last_cp) ||
-              (u[end].ruby >= 0 && u[end].ruby == u[end - 1].ruby)))
+      while (end > s + 1 && (layout_kinsoku_no_start(u[end].first_cp) || u[end].lb_first == LB_CM ||
+                             layout_kinsoku_no_end(u[end - 1].last_cp) ||
+                             (u[end].ruby >= 0 && u[end].ruby == u[end - 1].ruby)))
         end--;
       if (end <= s) end = j > s ? j : s + 1;
     }
     /* drop trailing spaces from the drawn part */
     size_t draw_end = end;
-    while (draw_end > s && unit_is_space(&u[draw_end - 1])) draw_end--;
+    while (draw_end > s && unit_is_space(&u[draw_end - 1]))
+      draw_end--;
     double lw = 0;
-    for (size_t k = s; k < draw_end; k++) lw += unit_width(&u[k]);
+    for (size_t k = s; k < draw_end; k++)
+      lw += unit_width(&u[k]);
     if (draw_end > s) lw += u[s].edge_before + u[draw_end - 1].edge_after;
     line ln = {s, draw_end, lw, end >= n};
     g_array_append_val(lines, ln);
     s = end;
-    while (s < n && unit_is_space(&u[s])) s++; /* spaces do not start a line */
+    while (s < n && unit_is_space(&u[s]))
+      s++; /* spaces do not start a line */
     if (s >= n) g_array_index(lines, line, lines->len - 1).last = true;
   }
 }
@@ -572,11 +582,10 @@ static vmetrics line_metrics(const unit *u, const line *ln, const rstyle *runs,
   return (vmetrics){box, top + asc};
 }
 
-static void push_glyph_item(tg_arena *arena, GArray *items, const char *block, double x,
-                            double y, const tg_face *face, double size, uint32_t color,
-                            const pglyph *pg, size_t ng, const double *gx, const char *text,
-                            size_t text_len, const tg_cluster *clusters, size_t nclusters,
-                            double width, bool ruby) {
+static void push_glyph_item(tg_arena *arena, GArray *items, const char *block, double x, double y,
+                            const tg_face *face, double size, uint32_t color, const pglyph *pg,
+                            size_t ng, const double *gx, const char *text, size_t text_len,
+                            const tg_cluster *clusters, size_t nclusters, double width, bool ruby) {
   tg_item it = {0};
   it.type = TG_ITEM_GLYPHS;
   it.block = block;
@@ -640,7 +649,8 @@ static void justify_line(const unit *u, const line *ln, double size_pt, double e
    * that the offsets repeat along the line; the remainder goes to the last */
   double milli_em = size_pt / 1000.0;
   double gap = floor(extra / (double)(count - 1) / milli_em) * milli_em;
-  for (size_t i = 0; i + 1 < count; i++) after[i] += gap;
+  for (size_t i = 0; i + 1 < count; i++)
+    after[i] += gap;
   after[count - 2] += extra - gap * (double)(count - 1);
 }
 
@@ -715,7 +725,8 @@ static void emit_line(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const 
     if (u[q].ruby < 0 || (q > ln->start && u[q - 1].ruby == u[q].ruby)) continue;
     const rgroup *g = &groups[u[q].ruby];
     size_t last = q;
-    while (last + 1 < ln->end && u[last + 1].ruby == u[q].ruby) last++;
+    while (last + 1 < ln->end && u[last + 1].ruby == u[q].ruby)
+      last++;
     double bx0 = ux[q - ln->start], bx1 = ux[last - ln->start] + u[last].adv_pt;
     double rx = (bx0 + bx1) / 2 - g->width_pt / 2;
     const rstyle *r = &runs[u[q].rs];
@@ -737,10 +748,11 @@ static void emit_line(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const 
 
 bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char *block,
                  const char *text, size_t len, const tg_attrs *attrs, const text_style *st,
-                 double x_pt, double y_pt, double width_pt, double max_height_pt,
-                 size_t max_lines, text_result *res) {
+                 double x_pt, double y_pt, double width_pt, double max_height_pt, size_t max_lines,
+                 text_result *res) {
   memset(res, 0, sizeof *res);
-  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) len--;
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+    len--;
   /* a frame with ruby anywhere reserves room for it on every line */
   double ruby_h = 0;
   if (attrs)
@@ -756,12 +768,14 @@ bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char 
   bool ok = true;
   for (;;) {
     size_t pend = pstart;
-    while (pend < len && text[pend] != '\n') pend++;
+    while (pend < len && text[pend] != '\n')
+      pend++;
     size_t plen = pend - pstart;
     if (plen > 0 && text[pend - 1] == '\r') plen--;
     const char *p = text + pstart;
     if (!style_runs(ctx, pstart, pstart + plen, attrs, st, res) ||
-        !build_units(ctx, p, plen, res) || !build_ruby(ctx, pstart, pstart + plen, attrs, st, res)) {
+        !build_units(ctx, p, plen, res) ||
+        !build_ruby(ctx, pstart, pstart + plen, attrs, st, res)) {
       ok = false;
       break;
     }
@@ -773,7 +787,8 @@ bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char 
       const line *ln = &g_array_index(lines, line, l);
       vmetrics vm = line_metrics(u, ln, (const rstyle *)ctx->scratch_styles->data, st, ruby_h);
       if (ln->width_pt > res->width_pt) res->width_pt = ln->width_pt;
-      if (items) emit_line(ctx, arena, items, block, p, u, ln, st, x_pt, y + vm.baseline_pt, width_pt);
+      if (items)
+        emit_line(ctx, arena, items, block, p, u, ln, st, x_pt, y + vm.baseline_pt, width_pt);
       y += vm.box_pt;
       res->nlines++;
     }

@@ -56,8 +56,7 @@ static bool box_overlaps(tg_box a, tg_box b) {
 }
 
 /* "<what> (x a–b mm, y c–d mm)", at the block (static) or the row. */
-static void report(tg_diag *d, const err_where *w, const char *code, const char *what,
-                   tg_box box) {
+static void report(tg_diag *d, const err_where *w, const char *code, const char *what, tg_box box) {
   char msg[384];
   g_snprintf(msg, sizeof msg, "%s (x %.1f–%.1f mm, y %.1f–%.1f mm)", what, tg_pt_to_mm(box.x0_pt),
              tg_pt_to_mm(box.x1_pt), tg_pt_to_mm(box.y0_pt), tg_pt_to_mm(box.y1_pt));
@@ -81,9 +80,10 @@ bool layout_window_check(const layout_env *env, const tg_block *b, const tg_item
     const char *type = tg_block_type_name(b->type);
     if (!addressing) {
       if (!box_overlaps(box, visible)) continue;
-      g_snprintf(what, sizeof what,
-                 "%s block '%s' shows through the window of '%s', which can show this part of the page",
-                 type, b->name, e->name);
+      g_snprintf(
+          what, sizeof what,
+          "%s block '%s' shows through the window of '%s', which can show this part of the page",
+          type, b->name, e->name);
       report(d, where, "layout.window-shows", what, visible);
       tg_diag_hint(d, "only the address belongs in the window; move the block out of it");
       return false;
@@ -91,10 +91,11 @@ bool layout_window_check(const layout_env *env, const tg_block *b, const tg_item
     bool bars = it->type == TG_ITEM_BARS;
     if (box_inside(box, bars ? bars_area : text_area)) continue;
     if (bars)
-      g_snprintf(what, sizeof what,
-                 "the customer barcode of %s block '%s' is not where the window of '%s' always shows "
-                 "it with 2 mm around",
-                 type, b->name, e->name);
+      g_snprintf(
+          what, sizeof what,
+          "the customer barcode of %s block '%s' is not where the window of '%s' always shows "
+          "it with 2 mm around",
+          type, b->name, e->name);
     else
       g_snprintf(what, sizeof what,
                  "the address of %s block '%s' reaches out of what the window of '%s' always shows",

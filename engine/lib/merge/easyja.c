@@ -194,7 +194,8 @@ size_t tg_easyja_check_size(const tg_easyja_rules *r, double text_pt, double rub
   return warned;
 }
 
-/* ---- the walk over a design's compiled texts --------------------------------------------------- */
+/* ---- the walk over a design's compiled texts ---------------------------------------------------
+ */
 
 /* A text as the easy-Japanese checks see it: its literal text with ruby and
  * span sizes, placeholders left out, every branch of a conditional on lines

@@ -215,7 +215,6 @@ void merge_flatten_spans(const GArray *spans, GArray *out) {
 
 /* ---- slots ------------------------------------------------------------------------------ */
 
-
 static bool node_is_static(const tnode *n) {
   switch (n->kind) {
   case N_TEXT:
@@ -224,7 +223,8 @@ static bool node_is_static(const tnode *n) {
   case N_SPAN: return merge_seq_is_static(&n->kids);
   case N_IF:
     for (size_t i = 0; i < n->nbr; i++)
-      if ((n->br[i].cond && !merge_cond_is_static(n->br[i].cond)) || !merge_seq_is_static(&n->br[i].body))
+      if ((n->br[i].cond && !merge_cond_is_static(n->br[i].cond)) ||
+          !merge_seq_is_static(&n->br[i].body))
         return false;
     return true;
   }
@@ -236,7 +236,6 @@ bool merge_seq_is_static(const tseq *s) {
     if (!node_is_static(&s->v[i])) return false;
   return true;
 }
-
 
 static void node_columns(const tnode *n, bool *used, size_t ncols) {
   if (n->kind == N_VALUE && n->val.kind == OPD_FIELD && n->val.col >= 0 &&
@@ -257,7 +256,7 @@ void merge_seq_columns(const tseq *s, bool *used, size_t ncols) {
 /* Evaluate a slot for E into out/spans (cleared first); sources (may be
  * NULL) receives the ranges that came from columns. */
 bool merge_eval_slot(const slot *sl, const merge_env *E, GString *out, GArray *spans,
-                      GArray *sources) {
+                     GArray *sources) {
   g_string_truncate(out, 0);
   g_array_set_size(spans, 0);
   if (sources) g_array_set_size(sources, 0);

@@ -99,9 +99,7 @@ bool merge_parse_date(const char *in, size_t len, int *y, int *m, int *d, const 
   merge_trim(&in, &len);
   tg_date dt;
   switch (tg_date_parse(in, len, NULL, &dt)) {
-  case TG_DATE_OK:
-    *y = dt.year, *m = dt.month, *d = dt.day;
-    return true;
+  case TG_DATE_OK: *y = dt.year, *m = dt.month, *d = dt.day; return true;
   case TG_DATE_INVALID: *why = "is not a calendar date"; break;
   case TG_DATE_OUT_OF_ERA: *why = "is a date outside its era"; break;
   case TG_DATE_UNKNOWN_ERA:

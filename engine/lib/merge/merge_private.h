@@ -40,7 +40,6 @@ const tg_filter_def *tg_filter_find(const char *name);
 /* All filters, sorted by name. */
 const tg_filter_def *tg_filter_list(size_t *n);
 
-
 /* A decimal number written with ASCII or full-width digits, optional sign,
  * spaces ignored.  False for anything else (and for an empty value). */
 bool merge_parse_decimal(const char *in, size_t len, double *v);

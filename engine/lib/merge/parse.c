@@ -579,8 +579,8 @@ tseq merge_parse_text(mparser *P, bool rich, GArray *faces) {
   g_ptr_array_free(T.open, TRUE);
   g_ptr_array_free(T.forgive, TRUE);
   if (tm.kind == END_CLOSE)
-    merge_error(P, tm.off, tm.len, TG_KIND_SYNTAX, "markup.mismatch",
-                "'[/%s]' closes no open span", tm.name);
+    merge_error(P, tm.off, tm.len, TG_KIND_SYNTAX, "markup.mismatch", "'[/%s]' closes no open span",
+                tm.name);
   else if (tm.kind != END_TEXT)
     merge_error(P, tm.off, tm.len, TG_KIND_SYNTAX, "template.if", "'%.*s' without '{{#if}}'",
                 (int)tm.len, P->s + tm.off);

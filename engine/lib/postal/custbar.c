@@ -675,7 +675,8 @@ void tg_custbar_report(const tg_custbar *bc, tg_diag *d, const char *file, uint6
     tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "barcode.town-not-found", file, row, column,
                 "the address does not contain the town name (町域) of its postal code: "
                 "no customer barcode");
-    tg_diag_hint(d, "check that the postal code and the address agree; `tegami barcode` shows how they are read");
+    tg_diag_hint(d, "check that the postal code and the address agree; `tegami barcode` shows how "
+                    "they are read");
     break;
   }
   for (uint32_t i = 0; i < bc->nwarnings && i < TG_CUSTBAR_MAX_WARNINGS; i++)

@@ -20,8 +20,8 @@ tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d) {
   tg_merge_options mo = {.furigana = furigana};
   tg_merge *m = tg_merge_new_full(ds, NULL, 0, consts, &mo, d);
   if (m) tg_merge_check_easy(m, d);
-  char *fs_path = fontset ? g_strdup(fontset)
-                          : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
+  char *fs_path =
+      fontset ? g_strdup(fontset) : g_build_filename(tg_data_dir(), "fonts", "fontset.txt", NULL);
   tg_fonts *fonts = m ? tg_fonts_load(fs_path, d) : NULL;
   g_free(fs_path);
   tg_layout *L = fonts ? tg_layout_new(ds, m, fonts, 0, d) : NULL;

@@ -63,7 +63,9 @@ typedef struct {
   const unsigned char *p, *end;
 } lexer;
 
-static bool is_ws(int c) { return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' '; }
+static bool is_ws(int c) {
+  return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+}
 static bool is_delim(int c) { return c && strchr("()<>[]{}/%", c) != NULL; }
 
 static int hexval(int c) {
@@ -77,9 +79,11 @@ static int hexval(int c) {
 static bool next_token(lexer *L, token *t) {
   g_string_truncate(t->text, 0);
   for (;;) {
-    while (L->p < L->end && is_ws(*L->p)) L->p++;
+    while (L->p < L->end && is_ws(*L->p))
+      L->p++;
     if (L->p < L->end && *L->p == '%') {
-      while (L->p < L->end && *L->p != '\n' && *L->p != '\r') L->p++;
+      while (L->p < L->end && *L->p != '\n' && *L->p != '\r')
+        L->p++;
       continue;
     }
     break;
@@ -88,7 +92,8 @@ static bool next_token(lexer *L, token *t) {
   int c = *L->p;
   if (c == '/') {
     L->p++;
-    while (L->p < L->end && !is_ws(*L->p) && !is_delim(*L->p)) g_string_append_c(t->text, (char)*L->p++);
+    while (L->p < L->end && !is_ws(*L->p) && !is_delim(*L->p))
+      g_string_append_c(t->text, (char)*L->p++);
     t->type = T_NAME;
   } else if (c == '(') {
     int depth = 1;
@@ -136,7 +141,8 @@ static bool next_token(lexer *L, token *t) {
     while (L->p < L->end && *L->p != '>') {
       int v = hexval(*L->p++);
       if (v < 0) continue;
-      if (hi < 0) hi = v;
+      if (hi < 0)
+        hi = v;
       else {
         g_string_append_c(t->text, (char)(hi * 16 + v));
         hi = -1;
@@ -156,11 +162,13 @@ static bool next_token(lexer *L, token *t) {
     t->type = T_OTHER;
   } else {
     const unsigned char *s = L->p;
-    while (L->p < L->end && !is_ws(*L->p) && !is_delim(*L->p)) L->p++;
+    while (L->p < L->end && !is_ws(*L->p) && !is_delim(*L->p))
+      L->p++;
     g_string_append_len(t->text, (const char *)s, L->p - s);
     char *endp;
     double v = g_ascii_strtod(t->text->str, &endp);
-    if (t->text->len && *endp == '\0' && (isdigit(t->text->str[0]) || strchr("+-.", t->text->str[0]))) {
+    if (t->text->len && *endp == '\0' &&
+        (isdigit(t->text->str[0]) || strchr("+-.", t->text->str[0]))) {
       t->type = T_NUM;
       t->num = v;
     } else {
@@ -174,7 +182,8 @@ static bool next_token(lexer *L, token *t) {
 static void skip_inline_image(lexer *L) {
   if (L->p < L->end) L->p++; /* the single whitespace after ID */
   while (L->p + 2 < L->end) {
-    if (is_ws(L->p[0]) && L->p[1] == 'E' && L->p[2] == 'I' && (L->p + 3 >= L->end || is_ws(L->p[3]) || is_delim(L->p[3]))) {
+    if (is_ws(L->p[0]) && L->p[1] == 'E' && L->p[2] == 'I' &&
+        (L->p + 3 >= L->end || is_ws(L->p[3]) || is_delim(L->p[3]))) {
       L->p += 3;
       return;
     }
@@ -191,11 +200,11 @@ typedef struct {
   bool type3;             /* glyphs are drawing procedures: no .notdef to draw */
   unsigned char *cid2gid; /* CIDToGIDMap stream, or NULL (identity) */
   size_t cid2gid_len;
-  char *name;             /* BaseFont */
+  char *name; /* BaseFont */
   bool reported;
   unsigned char *program; /* the embedded font program (FontFile2/3), or NULL */
   size_t program_len;
-  GHashTable *used;       /* glyph ids (CID fonts) or codes (simple fonts) drawn */
+  GHashTable *used; /* glyph ids (CID fonts) or codes (simple fonts) drawn */
 } font_info;
 
 typedef struct {
@@ -283,9 +292,10 @@ static void check_string(checker *C, font_info *f, const GString *s) {
     unsigned code = f->cid ? ((unsigned char)s->str[i] << 8) | (unsigned char)s->str[i + 1]
                            : (unsigned char)s->str[i];
     unsigned gid = code;
-    if (f->cid && f->cid2gid) gid = 2 * (size_t)code + 1 < f->cid2gid_len
-                                        ? (unsigned)(f->cid2gid[2 * code] << 8 | f->cid2gid[2 * code + 1])
-                                        : 0;
+    if (f->cid && f->cid2gid)
+      gid = 2 * (size_t)code + 1 < f->cid2gid_len
+                ? (unsigned)(f->cid2gid[2 * code] << 8 | f->cid2gid[2 * code + 1])
+                : 0;
     if (gid == 0) {
       if (C->rep->notdef_glyphs++ == 0)
         tg_diag_add(C->d, TG_ERROR, TG_KIND_DATA, "preflight.notdef",
@@ -332,12 +342,14 @@ static void do_xobject(checker *C, qpdf_oh resources, const char *name, matrix c
   matrix fm = IDENTITY;
   qpdf_oh marr = qpdf_oh_get_key(q, dict, "/Matrix");
   if (qpdf_oh_is_array(q, marr) && qpdf_oh_get_array_n_items(q, marr) == 6)
-    for (int i = 0; i < 6; i++) fm.m[i] = qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, marr, i));
+    for (int i = 0; i < 6; i++)
+      fm.m[i] = qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, marr, i));
   qpdf_oh res = qpdf_oh_get_key(q, dict, "/Resources");
   unsigned char *buf = NULL;
   size_t blen = 0;
   if (qpdf_oh_get_stream_data(q, x, qpdf_dl_generalized, NULL, &buf, &blen) == QPDF_SUCCESS)
-    walk(C, buf, blen, qpdf_oh_is_dictionary(q, res) ? res : resources, mat_mul(fm, ctm), depth + 1);
+    walk(C, buf, blen, qpdf_oh_is_dictionary(q, res) ? res : resources, mat_mul(fm, ctm),
+         depth + 1);
   free(buf);
 }
 
@@ -376,7 +388,8 @@ static void walk(checker *C, const unsigned char *data, size_t len, qpdf_oh reso
         }
       } else if (strcmp(op, "cm") == 0 && nums->len >= 6) {
         matrix m;
-        for (int i = 0; i < 6; i++) m.m[i] = g_array_index(nums, double, nums->len - 6 + i);
+        for (int i = 0; i < 6; i++)
+          m.m[i] = g_array_index(nums, double, nums->len - 6 + i);
         ctm = mat_mul(m, ctm);
       } else if (strcmp(op, "Tf") == 0 && last_name) {
         qpdf_oh fonts = qpdf_oh_get_key_if_dict(q, resources, "/Font");
@@ -386,7 +399,8 @@ static void walk(checker *C, const unsigned char *data, size_t len, qpdf_oh reso
         font = qpdf_oh_is_dictionary(q, f) ? font_for(C, f) : NULL;
       } else if (strcmp(op, "Tj") == 0 || strcmp(op, "TJ") == 0 || strcmp(op, "'") == 0 ||
                  strcmp(op, "\"") == 0) {
-        for (guint i = 0; i < strs->len; i++) check_string(C, font, g_ptr_array_index(strs, i));
+        for (guint i = 0; i < strs->len; i++)
+          check_string(C, font, g_ptr_array_index(strs, i));
       } else if (strcmp(op, "Do") == 0 && last_name) {
         do_xobject(C, resources, last_name, ctm, depth);
       } else if (strcmp(op, "ID") == 0) {
@@ -420,8 +434,10 @@ static bool same_outline(const FT_Outline *a, const FT_Outline *b) {
 /* The glyph a simple font's code selects in its embedded program. */
 static FT_UInt simple_glyph(FT_Face face, unsigned code) {
   FT_UInt g = 0;
-  if (FT_Select_Charmap(face, FT_ENCODING_MS_SYMBOL) == 0) g = FT_Get_Char_Index(face, 0xF000 + code);
-  if (!g && FT_Select_Charmap(face, FT_ENCODING_APPLE_ROMAN) == 0) g = FT_Get_Char_Index(face, code);
+  if (FT_Select_Charmap(face, FT_ENCODING_MS_SYMBOL) == 0)
+    g = FT_Get_Char_Index(face, 0xF000 + code);
+  if (!g && FT_Select_Charmap(face, FT_ENCODING_APPLE_ROMAN) == 0)
+    g = FT_Get_Char_Index(face, code);
   if (!g && FT_Select_Charmap(face, FT_ENCODING_UNICODE) == 0) g = FT_Get_Char_Index(face, code);
   return g;
 }
@@ -445,7 +461,8 @@ static void check_notdef_outlines(checker *C, FT_Library ft, font_info *f) {
     unsigned k = GPOINTER_TO_UINT(key) - 1;
     FT_UInt gid = f->cid ? k : simple_glyph(face, k);
     if (gid == 0 || FT_Load_Glyph(face, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) != 0) continue;
-    if (face->glyph->format == FT_GLYPH_FORMAT_OUTLINE && same_outline(&face->glyph->outline, &notdef)) {
+    if (face->glyph->format == FT_GLYPH_FORMAT_OUTLINE &&
+        same_outline(&face->glyph->outline, &notdef)) {
       if (C->rep->notdef_glyphs++ == 0)
         tg_diag_add(C->d, TG_ERROR, TG_KIND_DATA, "preflight.notdef",
                     "%s: page %u draws the .notdef glyph (a missing character box) in font %s",
@@ -462,7 +479,8 @@ static bool page_box(qpdf_data q, qpdf_oh page, const char *key, double box[4]) 
   for (int depth = 0; depth < 32 && qpdf_oh_is_dictionary(q, node); depth++) {
     qpdf_oh b = qpdf_oh_get_key(q, node, key);
     if (qpdf_oh_is_array(q, b) && qpdf_oh_get_array_n_items(q, b) == 4) {
-      for (int i = 0; i < 4; i++) box[i] = qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, b, i));
+      for (int i = 0; i < 4; i++)
+        box[i] = qpdf_oh_get_numeric_value(q, qpdf_oh_get_array_item(q, b, i));
       return true;
     }
     node = qpdf_oh_get_key(q, node, "/Parent");
@@ -486,8 +504,10 @@ tg_exit tg_preflight(const char *path, const tg_preflight_options *opt, tg_prefl
   if (qpdf_is_encrypted(q))
     tg_diag_add(d, TG_NOTE, TG_KIND_DATA, "preflight.encrypted",
                 "%s is encrypted: the vendor needs its password", path);
-  checker C = {q, d, path, g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, font_info_free),
-               rep, opt && opt->min_image_ppi > 0 ? opt->min_image_ppi : 300, 0};
+  checker C = {q,    d,
+               path, g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, font_info_free),
+               rep,  opt && opt->min_image_ppi > 0 ? opt->min_image_ppi : 300,
+               0};
   int n = qpdf_get_num_pages(q);
   rep->pages = n > 0 ? (size_t)n : 0;
   double first[2] = {0, 0};
@@ -495,7 +515,8 @@ tg_exit tg_preflight(const char *path, const tg_preflight_options *opt, tg_prefl
     C.page = (unsigned)i + 1;
     qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
     double box[4];
-    if (!page_box(q, page, "/TrimBox", box) && !page_box(q, page, "/MediaBox", box)) box[0] = box[1] = box[2] = box[3] = 0;
+    if (!page_box(q, page, "/TrimBox", box) && !page_box(q, page, "/MediaBox", box))
+      box[0] = box[1] = box[2] = box[3] = 0;
     double w = box[2] - box[0], h = box[3] - box[1];
     if (i == 0) {
       first[0] = w;
@@ -525,12 +546,13 @@ tg_exit tg_preflight(const char *path, const tg_preflight_options *opt, tg_prefl
     GHashTableIter it;
     gpointer key, val;
     g_hash_table_iter_init(&it, C.fonts);
-    while (g_hash_table_iter_next(&it, &key, &val)) check_notdef_outlines(&C, ft, val);
+    while (g_hash_table_iter_next(&it, &key, &val))
+      check_notdef_outlines(&C, ft, val);
     FT_Done_FreeType(ft);
   }
   if (rep->notdef_glyphs > 1)
-    tg_diag_add(d, TG_ERROR, TG_KIND_DATA, "preflight.notdef",
-                "%s: %zu .notdef glyphs in all", path, rep->notdef_glyphs);
+    tg_diag_add(d, TG_ERROR, TG_KIND_DATA, "preflight.notdef", "%s: %zu .notdef glyphs in all",
+                path, rep->notdef_glyphs);
   g_hash_table_destroy(C.fonts);
   qpdf_cleanup(&q);
   return tg_diag_count_at_least(d, TG_ERROR) > errors_before ? TG_EXIT_INVALID : TG_EXIT_OK;

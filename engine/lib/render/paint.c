@@ -39,8 +39,8 @@ static gboolean key_equal(gconstpointer a, gconstpointer b) {
 
 font_cache *render_font_cache_new(void) {
   font_cache *c = g_new0(font_cache, 1);
-  c->table = g_hash_table_new_full(key_hash, key_equal, g_free,
-                                   (GDestroyNotify)cairo_scaled_font_destroy);
+  c->table =
+      g_hash_table_new_full(key_hash, key_equal, g_free, (GDestroyNotify)cairo_scaled_font_destroy);
   c->options = cairo_font_options_create();
   cairo_font_options_set_hint_metrics(c->options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style(c->options, CAIRO_HINT_STYLE_NONE);
@@ -126,7 +126,8 @@ static void paint_qr(cairo_t *cr, const tg_item *it) {
         continue;
       }
       int x0 = x;
-      while (x < m && it->u.qr.dark[y * m + x]) x++;
+      while (x < m && it->u.qr.dark[y * m + x])
+        x++;
       cairo_move_to(q, x0, y + 0.5);
       cairo_line_to(q, x, y + 0.5);
     }
@@ -181,19 +182,17 @@ static tg_item into_bleed(const tg_item *it, const paint_bleed *b) {
 
 /* The bars in ems of a/10 mm, so that one font serves every size a: taken
  * from the encoder's own geometry at a = 10, where an em is 1 mm. */
-static struct {
-  double bar, pitch, lng, semi, ext, timing;
-} bar_em;
+static struct { double bar, pitch, lng, semi, ext, timing; } bar_em;
 
 static cairo_status_t bar_glyph(cairo_scaled_font_t *sf, unsigned long glyph, cairo_t *cr,
                                 cairo_text_extents_t *ext) {
   (void)sf;
   double top = 0, h = 0;
   switch (glyph) {
-  case 1: top = 0, h = bar_em.lng; break;              /* F: long bar */
-  case 2: top = 0, h = bar_em.semi; break;             /* A: ascender */
-  case 3: top = bar_em.ext, h = bar_em.semi; break;    /* D: descender */
-  case 4: top = bar_em.ext, h = bar_em.timing; break;  /* T: tracker */
+  case 1: top = 0, h = bar_em.lng; break;             /* F: long bar */
+  case 2: top = 0, h = bar_em.semi; break;            /* A: ascender */
+  case 3: top = bar_em.ext, h = bar_em.semi; break;   /* D: descender */
+  case 4: top = bar_em.ext, h = bar_em.timing; break; /* T: tracker */
   default: break;
   }
   if (h > 0) {
@@ -269,7 +268,8 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
       }
       if (it->u.rect.hatch_pt > 0) paint_hatch(cr, it);
       if (it->u.rect.stroke_pt > 0 && (it->u.rect.stroke & 0xFF)) {
-        rounded_rect(cr, it->x_pt, it->y_pt, it->u.rect.w_pt, it->u.rect.h_pt, it->u.rect.radius_pt);
+        rounded_rect(cr, it->x_pt, it->y_pt, it->u.rect.w_pt, it->u.rect.h_pt,
+                     it->u.rect.radius_pt);
         set_rgba(cr, it->u.rect.stroke);
         cairo_set_line_width(cr, it->u.rect.stroke_pt);
         cairo_stroke(cr);

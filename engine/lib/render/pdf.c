@@ -26,14 +26,14 @@ typedef struct {
   cairo_surface_t *surface;
   cairo_t *cr;
   font_cache *fonts;
-  GHashTable *recordings; /* layer id -> cairo_surface_t* */
-  double w_pt, h_pt;       /* the current trim size */
+  GHashTable *recordings;     /* layer id -> cairo_surface_t* */
+  double w_pt, h_pt;          /* the current trim size */
   double bleed_pt, margin_pt; /* around the trim: bleed, and bleed + marks */
   bool marks, compact;
-  GArray *trims;           /* double[2] per page: its trim size, for TrimBox */
+  GArray *trims; /* double[2] per page: its trim size, for TrimBox */
   char *path;
-  FILE *file;              /* what Cairo writes to (pdf_write) */
-  int write_errno;         /* the first failed write's errno, 0 if none */
+  FILE *file;      /* what Cairo writes to (pdf_write) */
+  int write_errno; /* the first failed write's errno, 0 if none */
 } pdf_sink;
 
 /* Cairo's output: our own stream, so that a failed write (disk full, a file
@@ -108,10 +108,10 @@ static void draw_crop_marks(cairo_t *cr, double w, double h, double bleed, doubl
   /* centre marks: a line from the sheet edge to the bleed, crossed */
   double mid = -bleed - len / 2, half = len / 2;
   const double centre[][4] = {
-      {w / 2, far, w / 2, -bleed},         {w / 2 - half, mid, w / 2 + half, mid},
-      {w / 2, h - far, w / 2, h + bleed},  {w / 2 - half, h - mid, w / 2 + half, h - mid},
-      {far, h / 2, -bleed, h / 2},         {mid, h / 2 - half, mid, h / 2 + half},
-      {w - far, h / 2, w + bleed, h / 2},  {w - mid, h / 2 - half, w - mid, h / 2 + half},
+      {w / 2, far, w / 2, -bleed},        {w / 2 - half, mid, w / 2 + half, mid},
+      {w / 2, h - far, w / 2, h + bleed}, {w / 2 - half, h - mid, w / 2 + half, h - mid},
+      {far, h / 2, -bleed, h / 2},        {mid, h / 2 - half, mid, h / 2 + half},
+      {w - far, h / 2, w + bleed, h / 2}, {w - mid, h / 2 - half, w - mid, h / 2 + half},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(centre); i++) {
     cairo_move_to(cr, centre[i][0], centre[i][1]);
@@ -181,7 +181,8 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
   bool ok = !(qpdf_read(q, p->path, NULL) & QPDF_ERRORS);
   size_t n = ok ? (size_t)qpdf_get_num_pages(q) : 0;
   for (size_t i = 0; ok && p->margin_pt > 0 && i < n && 2 * i + 1 < p->trims->len; i++) {
-    double w = g_array_index(p->trims, double, 2 * i), h = g_array_index(p->trims, double, 2 * i + 1);
+    double w = g_array_index(p->trims, double, 2 * i),
+           h = g_array_index(p->trims, double, 2 * i + 1);
     double m = p->margin_pt, b = p->bleed_pt;
     qpdf_oh page = qpdf_get_page_n(q, i);
     char *box = pdf_box(m, m, m + w, m + h);
@@ -278,7 +279,8 @@ tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d
   }
   cairo_pdf_surface_restrict_to_version(p->surface, CAIRO_PDF_VERSION_1_5);
   if (opt) {
-    if (opt->title) cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, opt->title);
+    if (opt->title)
+      cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, opt->title);
     if (opt->subject)
       cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, opt->subject);
     if (opt->date) {

@@ -44,7 +44,8 @@ static bool png_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   tg_atomic *a = tg_atomic_open(final_path, d);
   bool ok = a != NULL;
   if (ok) {
-    cairo_status_t st = cairo_surface_write_to_png_stream(img, write_png_bytes, tg_atomic_get_file(a));
+    cairo_status_t st =
+        cairo_surface_write_to_png_stream(img, write_png_bytes, tg_atomic_get_file(a));
     if (st != CAIRO_STATUS_SUCCESS) {
       tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "render.png", "cannot write %s: %s", final_path,
                   cairo_status_to_string(st));

@@ -32,9 +32,12 @@ static void quoted(GString *s, const char *text, size_t len) {
   g_string_append_c(s, '"');
   for (size_t i = 0; i < len; i++) {
     char c = text[i];
-    if (c == '"' || c == '\\') g_string_append_c(s, '\\'), g_string_append_c(s, c);
-    else if (c == '\n') g_string_append(s, "\\n");
-    else g_string_append_c(s, c);
+    if (c == '"' || c == '\\')
+      g_string_append_c(s, '\\'), g_string_append_c(s, c);
+    else if (c == '\n')
+      g_string_append(s, "\\n");
+    else
+      g_string_append_c(s, c);
   }
   g_string_append_c(s, '"');
 }
@@ -142,7 +145,8 @@ static bool trace_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   if (L && !g_hash_table_contains(t->seen_layers, GUINT_TO_POINTER(L->id))) {
     g_hash_table_add(t->seen_layers, GUINT_TO_POINTER(L->id));
     fprintf(t->out, "layer L%u items=%zu\n", L->id, L->nitems);
-    for (size_t i = 0; i < L->nitems; i++) item_line(t, &L->items[i]);
+    for (size_t i = 0; i < L->nitems; i++)
+      item_line(t, &L->items[i]);
   }
   GString *h = t->line;
   g_string_truncate(h, 0);
@@ -153,7 +157,8 @@ static bool trace_page(tg_sink *s, const tg_page *page, tg_diag *d) {
   if (L) g_string_append_printf(h, " layer=L%u", L->id);
   g_string_append_c(h, '\n');
   fwrite(h->str, 1, h->len, t->out);
-  for (size_t i = 0; i < page->nitems; i++) item_line(t, &page->items[i]);
+  for (size_t i = 0; i < page->nitems; i++)
+    item_line(t, &page->items[i]);
   if (ferror(t->out)) {
     tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "render.trace", "cannot write the trace");
     return false;

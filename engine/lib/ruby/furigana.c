@@ -350,10 +350,10 @@ typedef struct {
   GArray *tok; /* token */
   GStringChunk *readings;
   mecab_lattice_t *lat;
-  bool *tb;       /* byte positions where a token starts or ends */
-  bool *cb;       /* byte positions where the character class changes */
-  bool *is_start; /* byte positions where a character starts (and len) */
-  tg_char_class *cls;  /* class of the character starting at a byte */
+  bool *tb;           /* byte positions where a token starts or ends */
+  bool *cb;           /* byte positions where the character class changes */
+  bool *is_start;     /* byte positions where a character starts (and len) */
+  tg_char_class *cls; /* class of the character starting at a byte */
 } annot;
 
 static bool overlaps_fixed(const annot *A, uint32_t s, uint32_t e) {
@@ -669,7 +669,7 @@ bool tg_furigana_annotate(const tg_furigana *f, const char *text, size_t len, ui
       continue;
     g_array_set_size(pieces, 0);
     if (!ruby_align_reading(text + t->start, t->end - t->start, t->reading, strlen(t->reading),
-                             true, pieces))
+                            true, pieces))
       continue;
     for (guint k = 0; k < pieces->len; k++) {
       const ruby_piece *p = &g_array_index(pieces, ruby_piece, k);

@@ -205,9 +205,9 @@ static GArray *segment(const char *s, size_t len) {
     size_t at = i;
     i += (size_t)tg_utf8_decode(s + i, len - i, &cp);
     tg_char_class c = tg_char_get_class(cp);
-    seg_kind k = c == TG_CHAR_KANJI                                  ? SEG_KANJI
+    seg_kind k = c == TG_CHAR_KANJI                                 ? SEG_KANJI
                  : (c == TG_CHAR_HIRAGANA || c == TG_CHAR_KATAKANA) ? SEG_KANA
-                                                                      : SEG_OPAQUE;
+                                                                    : SEG_OPAQUE;
     seg *last = segs->len ? &g_array_index(segs, seg, segs->len - 1) : NULL;
     if (last && (tg_char_is_mark(cp) || last->kind == k)) {
       last->end = (uint32_t)i;
@@ -253,7 +253,7 @@ char *tg_kana_to_katakana(const char *s, size_t len) {
 }
 
 bool ruby_align_reading(const char *surface, size_t len, const char *reading, size_t rlen,
-                         bool allow_opaque, GArray *pieces) {
+                        bool allow_opaque, GArray *pieces) {
   GArray *segs = segment(surface, len);
   bool ok = segs->len > 0 && rlen > 0;
   for (guint k = 0; k < segs->len && ok; k++)
@@ -287,8 +287,7 @@ bool ruby_align_reading(const char *surface, size_t len, const char *reading, si
       for (size_t k = 0; k < n; k++) {
         const seg *sg = &M.segs[k];
         if (sg->kind == SEG_KANJI) {
-          ruby_piece p = {sg->start, sg->end, (uint32_t)roff[rp],
-                                (uint32_t)roff[rp + M.take[k]]};
+          ruby_piece p = {sg->start, sg->end, (uint32_t)roff[rp], (uint32_t)roff[rp + M.take[k]]};
           g_array_append_val(pieces, p);
         }
         rp += M.take[k];

@@ -104,8 +104,7 @@ static size_t *char_starts(const char *s, size_t len, size_t *n) {
   return v;
 }
 
-static void group_add_ruby(ruby_group *g, size_t start, size_t end, const char *r,
-                           size_t rlen) {
+static void group_add_ruby(ruby_group *g, size_t start, size_t end, const char *r, size_t rlen) {
   ruby_span sp = {(uint32_t)start, (uint32_t)end, g_strndup(r, rlen)};
   g_array_append_val(g->ruby, sp);
 }
@@ -122,7 +121,7 @@ void ruby_group_clear(ruby_group *g) {
 }
 
 bool ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate, void *user,
-                            tg_diag *d, ruby_group *out, size_t *end_out) {
+                      tg_diag *d, ruby_group *out, size_t *end_out) {
   parser PP = {.s = s, .len = len, .locate = locate, .user = user, .d = d, .ok = true};
   parser *P = &PP;
   memset(out, 0, sizeof *out);

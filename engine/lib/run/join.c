@@ -126,8 +126,8 @@ static bool load_shard(shard *s, const char *dir, tg_diag *d) {
   g_free(path);
   if (!ok) return false;
   JsonObject *root = root_of(s);
-  JsonObject *sh = json_object_has_member(root, "shard") ? json_object_get_object_member(root, "shard")
-                                                         : NULL;
+  JsonObject *sh =
+      json_object_has_member(root, "shard") ? json_object_get_object_member(root, "shard") : NULL;
   s->index = sh ? (unsigned)json_object_get_int_member(sh, "index") : 1;
   s->count = sh ? (unsigned)json_object_get_int_member(sh, "count") : 1;
   s->manifest = csv_body(dir, "manifest.csv", d);
@@ -195,7 +195,8 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
   }
   for (unsigned k = 1; k <= count; k++)
     if (!seen[k] && tg_diag_count_at_least(d, TG_ERROR) == errors_before)
-      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "merge.shards", "shard %u of %u is missing", k, count);
+      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "merge.shards", "shard %u of %u is missing", k,
+                  count);
   g_free(seen);
 
   /* letters and rejections: nothing twice */
@@ -281,11 +282,15 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
         g_string_append_printf(man, "%" G_GUINT64_FORMAT "%s\r\n", ++seq, rest ? rest : "");
         char *batch = field(*l, 7);
         bool have = false;
-        for (guint q = 0; q < pdfs->len && !have; q++) have = strcmp(pdfs->pdata[q], batch) == 0;
-        if (!have) g_ptr_array_add(pdfs, batch);
-        else g_free(batch);
+        for (guint q = 0; q < pdfs->len && !have; q++)
+          have = strcmp(pdfs->pdata[q], batch) == 0;
+        if (!have)
+          g_ptr_array_add(pdfs, batch);
+        else
+          g_free(batch);
       }
-      for (char **l = sh[i].rejected; *l; l++) g_string_append_printf(rej, "%s\r\n", *l);
+      for (char **l = sh[i].rejected; *l; l++)
+        g_string_append_printf(rej, "%s\r\n", *l);
       for (guint q = 0; q < pdfs->len && ok; q++) {
         char *from = g_build_filename(sh[i].dir, (char *)pdfs->pdata[q], NULL);
         char *to = g_build_filename(stage, (char *)pdfs->pdata[q], NULL);
@@ -307,10 +312,11 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
     tg_json_string(j, date);
     g_string_append_printf(j,
                            ",\n  \"merged_shards\": %u,\n"
-                           "  \"totals\": {\"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
-                           ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
-                           ", \"blank\": %" G_GUINT64_FORMAT ", \"pages\": %" G_GUINT64_FORMAT
-                           ", \"barcodes\": %" G_GUINT64_FORMAT ", \"barcodes_omitted\": %" G_GUINT64_FORMAT
+                           "  \"totals\": {\"read\": %" G_GUINT64_FORMAT
+                           ", \"rendered\": %" G_GUINT64_FORMAT ", \"excluded\": %" G_GUINT64_FORMAT
+                           ", \"rejected\": %" G_GUINT64_FORMAT ", \"blank\": %" G_GUINT64_FORMAT
+                           ", \"pages\": %" G_GUINT64_FORMAT ", \"barcodes\": %" G_GUINT64_FORMAT
+                           ", \"barcodes_omitted\": %" G_GUINT64_FORMAT
                            "},\n  \"reconciled\": true\n}\n",
                            count, sum->read, sum->rendered, sum->excluded, sum->rejected,
                            sum->blank, sum->pages, sum->barcodes, sum->barcodes_omitted);
@@ -327,8 +333,10 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
     for (guint i = 0; i < files->len && ok; i++) {
       char *path = g_build_filename(stage, (char *)files->pdata[i], NULL);
       char *hex = tg_sha256_file(path, d);
-      if (hex) g_string_append_printf(sums, "%s  %s\n", hex, (char *)files->pdata[i]);
-      else ok = false;
+      if (hex)
+        g_string_append_printf(sums, "%s  %s\n", hex, (char *)files->pdata[i]);
+      else
+        ok = false;
       g_free(hex);
       g_free(path);
     }
@@ -336,7 +344,8 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
     g_string_free(sums, TRUE);
   }
   if (ok)
-    for (guint i = 0; i < files->len; i++) tg_summary_add_output(sum, files->pdata[i]);
+    for (guint i = 0; i < files->len; i++)
+      tg_summary_add_output(sum, files->pdata[i]);
   g_ptr_array_free(files, TRUE);
   return ok;
 }
@@ -352,7 +361,8 @@ tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, b
   }
   shard *sh = g_new0(shard, n + 1);
   bool ok = true;
-  for (size_t i = 0; i < n; i++) ok = load_shard(&sh[i], dirs[i], d) && ok;
+  for (size_t i = 0; i < n; i++)
+    ok = load_shard(&sh[i], dirs[i], d) && ok;
   char *stage = g_strdup_printf("%s.tegami-tmp-%ld", out_dir, (long)getpid());
   if (ok) {
     char *parent = g_path_get_dirname(out_dir);
@@ -363,12 +373,13 @@ tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, b
   if (ok) {
     if (g_file_test(out_dir, G_FILE_TEST_EXISTS)) ok = tg_remove_tree(out_dir, d);
     if (ok && rename(stage, out_dir) != 0) {
-      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.rename", "cannot move the merged output into %s: %s",
-                  out_dir, g_strerror(errno));
+      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.rename",
+                  "cannot move the merged output into %s: %s", out_dir, g_strerror(errno));
       ok = false;
     }
   }
-  if (!ok) tg_remove_tree(stage, d);
+  if (!ok)
+    tg_remove_tree(stage, d);
   else
     for (size_t i = 0; i < sum->noutputs; i++) {
       char *p = g_build_filename(out_dir, sum->outputs[i], NULL);
@@ -376,7 +387,8 @@ tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, b
       sum->outputs[i] = p;
     }
   g_free(stage);
-  for (size_t i = 0; i < n; i++) shard_clear(&sh[i]);
+  for (size_t i = 0; i < n; i++)
+    shard_clear(&sh[i]);
   g_free(sh);
   if (ok) return sum->rejected ? TG_EXIT_REJECTED : TG_EXIT_OK;
   tg_exit e = tg_diag_exit_code(d);

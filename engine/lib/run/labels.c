@@ -19,9 +19,9 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const SHEET_KEYS[] = {"kind",  "name",  "columns", "rows",  "label-width",
-                                         "label-height", "left", "top", "gap-x", "gap-y",
-                                         "padding", "page-width", "page-height"};
+static const char *const SHEET_KEYS[] = {
+    "kind", "name",  "columns", "rows",    "label-width", "label-height", "left",
+    "top",  "gap-x", "gap-y",   "padding", "page-width",  "page-height"};
 
 bool run_label_sheet_load(const char *path, run_label_sheet *out, tg_diag *d) {
   memset(out, 0, sizeof *out);
@@ -34,7 +34,8 @@ bool run_label_sheet_load(const char *path, run_label_sheet *out, tg_diag *d) {
     if (tg_yexpect_map(m, "a label sheet", d)) {
       const char *kind = NULL, *name = NULL;
       if (tg_yget_string(m, "kind", true, &kind, d) && strcmp(kind, "label-sheet") != 0)
-        tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "labels.kind", tg_ynode_span(tg_ymap_get(m, "kind")),
+        tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "labels.kind",
+                   tg_ynode_span(tg_ymap_get(m, "kind")),
                    "this file is a '%s', not a label sheet (expected kind: label-sheet)", kind);
       out->name = g_strdup(tg_yget_string(m, "name", false, &name, d) ? name : path);
       long cols = 2, rows = 6;
@@ -61,7 +62,8 @@ bool run_label_sheet_load(const char *path, run_label_sheet *out, tg_diag *d) {
       if (tg_diag_count_at_least(d, TG_ERROR) == errors_before &&
           (right > out->page_w_pt + 0.01 || bottom > out->page_h_pt + 0.01))
         tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "labels.off-page", tg_ynode_span(m),
-                   "the label grid is %.1f x %.1f mm from the corner: it does not fit the %.1f x %.1f mm sheet",
+                   "the label grid is %.1f x %.1f mm from the corner: it does not fit the %.1f x "
+                   "%.1f mm sheet",
                    tg_pt_to_mm(right), tg_pt_to_mm(bottom), tg_pt_to_mm(out->page_w_pt),
                    tg_pt_to_mm(out->page_h_pt));
     }
@@ -95,8 +97,10 @@ static bool frame(tg_layout_ctx *ctx, const tg_frame_spec *fs, const char *text,
 }
 
 static void postal_text(const char postal[8], char *out, size_t n) {
-  if (postal[0]) g_snprintf(out, n, "〒%.3s-%.4s", postal, postal + 3);
-  else g_strlcpy(out, "", n);
+  if (postal[0])
+    g_snprintf(out, n, "〒%.3s-%.4s", postal, postal + 3);
+  else
+    g_strlcpy(out, "", n);
 }
 
 /* One label's texts at (x, y). */
@@ -106,9 +110,15 @@ static bool label_items(const run_label_sheet *s, tg_layout_ctx *ctx, const run_
   double small = s->h_pt < tg_mm_to_pt(36) ? 8.5 : 9.5;
   char pline[32];
   postal_text(a->postal, pline, sizeof pline);
-  tg_frame_spec fs = {.family = "BIZ UDPGothic", .weight = 400, .size_pt = small,
-                      .line_height = 1.3, .x_pt = x + pad, .y_pt = y + pad, .width_pt = w,
-                      .max_lines = 1, .min_size_pt = 6};
+  tg_frame_spec fs = {.family = "BIZ UDPGothic",
+                      .weight = 400,
+                      .size_pt = small,
+                      .line_height = 1.3,
+                      .x_pt = x + pad,
+                      .y_pt = y + pad,
+                      .width_pt = w,
+                      .max_lines = 1,
+                      .min_size_pt = 6};
   if (!frame(ctx, &fs, pline, "label postal code", items, &h, d)) return false;
   fs.y_pt += h;
   fs.x_pt = x + pad + small;
@@ -128,8 +138,7 @@ static bool label_items(const run_label_sheet *s, tg_layout_ctx *ctx, const run_
 }
 
 bool run_write_labels(const run_label_sheet *s, const tg_fonts *fonts, GArray *addresses,
-                         const char *pdf_path, const tg_pdf_options *po, FILE *trace,
-                         tg_diag *d) {
+                      const char *pdf_path, const tg_pdf_options *po, FILE *trace, tg_diag *d) {
   tg_sink *pdf = tg_sink_pdf_new(pdf_path, po, d);
   if (!pdf) return false;
   tg_sink *tr = trace ? tg_sink_trace_new(trace) : NULL;
@@ -144,8 +153,8 @@ bool run_write_labels(const run_label_sheet *s, const tg_fonts *fonts, GArray *a
       int col = k % s->columns, row = k / s->columns;
       double x = s->left_pt + col * (s->w_pt + s->gap_x_pt);
       double y = s->top_pt + row * (s->h_pt + s->gap_y_pt);
-      ok = label_items(s, ctx, &g_array_index(addresses, run_address, i + (guint)k), x, y,
-                       items, d);
+      ok =
+          label_items(s, ctx, &g_array_index(addresses, run_address, i + (guint)k), x, y, items, d);
     }
     tg_page page = {s->page_w_pt, s->page_h_pt, NULL, items->len, (const tg_item *)items->data};
     if (ok) ok = tg_sink_page(pdf, &page, d);
@@ -161,7 +170,7 @@ bool run_write_labels(const run_label_sheet *s, const tg_fonts *fonts, GArray *a
 }
 
 bool run_write_address_list(GArray *addresses, const tg_fonts *fonts, const char *csv_path,
-                               const char *pdf_path, const tg_pdf_options *po, tg_diag *d) {
+                            const char *pdf_path, const tg_pdf_options *po, tg_diag *d) {
   /* the CSV */
   GString *o = g_string_new("sequence,letter_id,postal_code,address,name\r\n");
   for (guint i = 0; i < addresses->len; i++) {
@@ -211,14 +220,23 @@ bool run_write_address_list(GArray *addresses, const tg_fonts *fonts, const char
       const char *cells[] = {seq, a ? a->letter_id : "", pc, a ? a->address : "", a ? a->name : ""};
       double x = left, y = top + (r + 1) * row_h;
       for (size_t c = 0; c < N(cols) && ok; c++) {
-        tg_frame_spec fs = {.family = "BIZ UDPGothic", .weight = r < 0 ? 700 : 400,
-                            .size_pt = 8, .line_height = 1.2, .x_pt = x + 2, .y_pt = y + 2,
-                            .width_pt = cols[c] - 4, .max_lines = 2, .min_size_pt = 5};
+        tg_frame_spec fs = {.family = "BIZ UDPGothic",
+                            .weight = r < 0 ? 700 : 400,
+                            .size_pt = 8,
+                            .line_height = 1.2,
+                            .x_pt = x + 2,
+                            .y_pt = y + 2,
+                            .width_pt = cols[c] - 4,
+                            .max_lines = 2,
+                            .min_size_pt = 5};
         ok = frame(ctx, &fs, r < 0 ? heads[c] : cells[c], "address list", items, NULL, d);
         x += cols[c];
       }
-      tg_item line = {.type = TG_ITEM_LINE, .block = "address list", .x_pt = left,
-                      .y_pt = y + row_h, .color = 0x808080FF};
+      tg_item line = {.type = TG_ITEM_LINE,
+                      .block = "address list",
+                      .x_pt = left,
+                      .y_pt = y + row_h,
+                      .color = 0x808080FF};
       line.u.line.x2_pt = page_w - left;
       line.u.line.y2_pt = y + row_h;
       line.u.line.width_pt = r < 0 ? 0.8 : 0.3;

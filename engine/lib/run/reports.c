@@ -179,8 +179,8 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
                          ", \"rendered\": %" G_GUINT64_FORMAT ", \"excluded\": %" G_GUINT64_FORMAT
                          ", \"rejected\": %" G_GUINT64_FORMAT ", \"blank\": %" G_GUINT64_FORMAT
                          ", \"pages\": %" G_GUINT64_FORMAT ", \"batches\": %u"
-                         ", \"barcodes\": %" G_GUINT64_FORMAT ", \"barcodes_omitted\": %" G_GUINT64_FORMAT
-                         "},\n  \"lists\": [",
+                         ", \"barcodes\": %" G_GUINT64_FORMAT
+                         ", \"barcodes_omitted\": %" G_GUINT64_FORMAT "},\n  \"lists\": [",
                          s->read, s->rendered, s->excluded, s->rejected, s->blank, s->pages,
                          R->batches->len, s->barcodes, s->barcodes_omitted);
   for (size_t i = 0; i < s->nlists; i++) {
@@ -192,17 +192,17 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
     tg_json_string(j, l->type);
     g_string_append(j, ", \"file\": ");
     tg_json_string(j, l->file);
-    g_string_append_printf(j,
-                           ", \"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
-                           ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
-                           ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT
-                           ", \"excluded_by_rule\": {\"duplicate\": %" G_GUINT64_FORMAT
-                           ", \"exclusion-list\": %" G_GUINT64_FORMAT "}"
-                           ", \"lines\": %" G_GUINT64_FORMAT ", \"header_lines\": %" G_GUINT64_FORMAT
-                           ", \"field_breaks\": %" G_GUINT64_FORMAT "}",
-                           l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows,
-                           l->excluded_duplicate, l->excluded_list, l->lines, l->header_lines,
-                           l->field_breaks);
+    g_string_append_printf(
+        j,
+        ", \"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
+        ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
+        ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT
+        ", \"excluded_by_rule\": {\"duplicate\": %" G_GUINT64_FORMAT
+        ", \"exclusion-list\": %" G_GUINT64_FORMAT "}"
+        ", \"lines\": %" G_GUINT64_FORMAT ", \"header_lines\": %" G_GUINT64_FORMAT
+        ", \"field_breaks\": %" G_GUINT64_FORMAT "}",
+        l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows,
+        l->excluded_duplicate, l->excluded_list, l->lines, l->header_lines, l->field_breaks);
   }
   g_string_append(j, "\n  ],\n  \"letters\": [");
   for (guint i = 0; i < cells->len; i++) {
@@ -214,11 +214,12 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
       g_string_append_printf(j, "%s\"%s\": ", k ? ", " : "", keys[k]);
       tg_json_string(j, vals[k]);
     }
-    g_string_append_printf(j, ", \"letters\": %" G_GUINT64_FORMAT ", \"pages\": %" G_GUINT64_FORMAT "}",
-                           c->letters, c->pages);
+    g_string_append_printf(
+        j, ", \"letters\": %" G_GUINT64_FORMAT ", \"pages\": %" G_GUINT64_FORMAT "}", c->letters,
+        c->pages);
   }
   g_string_append(j, "\n  ],\n  \"reconciled\": ");
-  g_string_append(j, output_summary_reconciled(s) ? "true" : "false");
+  g_string_append(j, tg_summary_reconciled(s) ? "true" : "false");
   g_string_append(j, "\n}\n");
   bool ok = write_file(R, "summary.json", j);
   g_string_free(j, TRUE);
@@ -229,9 +230,9 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
   g_string_append(t, "letters per municipality, type, segment, variant and arm:\n");
   for (guint i = 0; i < cells->len; i++) {
     const cell *c = g_ptr_array_index(cells, i);
-    g_string_append_printf(t, "  %s %s %s %s %s: %" G_GUINT64_FORMAT " letters, %" G_GUINT64_FORMAT " pages\n",
-                           c->municipality, c->type, c->segment, c->variant, c->arm, c->letters,
-                           c->pages);
+    g_string_append_printf(
+        t, "  %s %s %s %s %s: %" G_GUINT64_FORMAT " letters, %" G_GUINT64_FORMAT " pages\n",
+        c->municipality, c->type, c->segment, c->variant, c->arm, c->letters, c->pages);
   }
   ok = ok && write_file(R, "summary.txt", t);
   g_string_free(t, TRUE);
@@ -259,7 +260,8 @@ static bool write_checksums(run_state *R) {
           inner->pdata[m] = inner->pdata[m - 1];
           inner->pdata[m - 1] = tmp;
         }
-      for (guint k = 0; k < inner->len; k++) g_ptr_array_add(files, g_strdup(inner->pdata[k]));
+      for (guint k = 0; k < inner->len; k++)
+        g_ptr_array_add(files, g_strdup(inner->pdata[k]));
       g_ptr_array_free(inner, TRUE);
     } else {
       g_ptr_array_add(files, g_strdup(name));
@@ -271,8 +273,10 @@ static bool write_checksums(run_state *R) {
     const char *name = g_ptr_array_index(files, i);
     char *path = g_build_filename(R->stage_dir, name, NULL);
     char *hex = tg_sha256_file(path, R->d);
-    if (hex) g_string_append_printf(o, "%s  %s\n", hex, name);
-    else ok = false;
+    if (hex)
+      g_string_append_printf(o, "%s  %s\n", hex, name);
+    else
+      ok = false;
     g_free(hex);
     g_free(path);
   }

@@ -48,7 +48,7 @@ typedef struct {
   int key_col, postal_col, address_col, name_col;
   tg_targets_options read_opt; /* how to read the list (again, in the render phase) */
   tg_era_codes era_codes;
-  int vlist;                   /* the list's index in the validator */
+  int vlist; /* the list's index in the validator */
 } plan;
 
 static void rejection_clear(gpointer p) {
@@ -89,7 +89,8 @@ static void run_release(run_state *R) {
   tg_assign_free(R->assign);
   tg_validator_free(R->validator);
   if (R->exclusions)
-    for (size_t m = 0; m < R->job->nmunis; m++) tg_exclusions_free(R->exclusions[m]);
+    for (size_t m = 0; m < R->job->nmunis; m++)
+      tg_exclusions_free(R->exclusions[m]);
   g_free(R->exclusions);
   tg_postal_free(R->postal);
   tg_secret_free(R->password);
@@ -162,7 +163,8 @@ static void open_experiment(run_state *R) {
     len = strlen(v);
   }
   tg_arm arms[16];
-  for (size_t i = 0; i < e->narms; i++) arms[i] = (tg_arm){e->arms[i].name, e->arms[i].ratio};
+  for (size_t i = 0; i < e->narms; i++)
+    arms[i] = (tg_arm){e->arms[i].name, e->arms[i].ratio};
   tg_assign_options ao = {(const uint8_t *)salt, len, arms, e->narms, e->block_multiple};
   R->assign = tg_assign_new(&ao, R->d);
   memset(salt, 0, len);
@@ -201,8 +203,8 @@ static bool check_phase(run_state *R) {
   char *postal = job->postal ? g_strdup(job->postal) : tg_postal_default_path(tg_data_dir());
   R->postal = tg_postal_load(postal, TG_ENC_AUTO, R->d);
   g_free(postal);
-  tg_validator_options vo = {.key_column = job->key_column, .reference_date = job->date,
-                             .postal = R->postal};
+  tg_validator_options vo = {
+      .key_column = job->key_column, .reference_date = job->date, .postal = R->postal};
   R->validator = tg_validator_new(&vo, R->d);
   R->exclusions = g_new0(tg_exclusions *, job->nmunis + 1);
   if (job->output.labels) {
@@ -219,10 +221,18 @@ static bool check_phase(run_state *R) {
     if (mu->exclude) R->exclusions[m] = tg_exclusions_load(mu->exclude, job->key_column, R->d);
     for (size_t l = 0; l < mu->nlists; l++) {
       const tg_list_spec *ls = &mu->lists[l];
-      plan p = {.muni = mu, .list = ls, .list_no = (uint32_t)l + 1, .key_col = -1,
-                .postal_col = -1, .address_col = -1, .name_col = -1, .vlist = -1};
-      p.read_opt = (tg_targets_options){.encoding = ls->encoding, .profile = ls->profile,
-                                        .columns = ls->columns, .ncolumns = ls->ncolumns};
+      plan p = {.muni = mu,
+                .list = ls,
+                .list_no = (uint32_t)l + 1,
+                .key_col = -1,
+                .postal_col = -1,
+                .address_col = -1,
+                .name_col = -1,
+                .vlist = -1};
+      p.read_opt = (tg_targets_options){.encoding = ls->encoding,
+                                        .profile = ls->profile,
+                                        .columns = ls->columns,
+                                        .ncolumns = ls->ncolumns};
       tg_era_codes_default(&p.era_codes);
       if (ls->era_codes) tg_era_codes_parse(&p.era_codes, ls->era_codes);
       bool first_use;
@@ -250,7 +260,8 @@ static bool check_phase(run_state *R) {
         p.postal_col = tg_targets_find_column(p.targets, job->output.postal_column);
         p.address_col = tg_targets_find_column(p.targets, "住所");
         p.name_col = tg_targets_find_column(p.targets, "氏名");
-        if ((job->output.labels || job->output.address_list) && (p.address_col < 0 || p.name_col < 0))
+        if ((job->output.labels || job->output.address_list) &&
+            (p.address_col < 0 || p.name_col < 0))
           tg_diag_at(R->d, TG_ERROR, TG_KIND_SCHEMA, "job.no-address-columns", ls->span,
                      "%s needs columns 住所 and 氏名 for address labels and the mailing list",
                      ls->file);
@@ -259,9 +270,8 @@ static bool check_phase(run_state *R) {
                      "%s has no column '%s': its letters keep the order of the list", ls->file,
                      job->output.postal_column);
       }
-      if (p.merge &&
-          !tg_merge_set_variant(p.merge, ls->variant ? ls->variant : mu->variant,
-                                ls->variant_column, ls->variant_span, R->d)) {
+      if (p.merge && !tg_merge_set_variant(p.merge, ls->variant ? ls->variant : mu->variant,
+                                           ls->variant_column, ls->variant_span, R->d)) {
         tg_merge_free(p.merge);
         p.merge = NULL;
       }
@@ -315,10 +325,12 @@ static void reject(const run_state *R, uint32_t plan_no, const tg_row *row, cons
              strcmp(row->reject_column, key_name) != 0 &&
              g_utf8_validate(row->fields[p->key_col], (gssize)row->lengths[p->key_col], NULL);
   }
-  run_rejection r = {plan_no, row->number,
-                        g_strdup(key_ok ? row->fields[p->key_col] : ""),
-                        g_strdup(e && e->column ? e->column : ""),
-                        g_strdup(e ? e->code : "unknown"), g_strdup(e ? e->message : "")};
+  run_rejection r = {plan_no,
+                     row->number,
+                     g_strdup(key_ok ? row->fields[p->key_col] : ""),
+                     g_strdup(e && e->column ? e->column : ""),
+                     g_strdup(e ? e->code : "unknown"),
+                     g_strdup(e ? e->message : "")};
   g_array_append_val(into, r);
   rejected[plan_no]++;
 }
@@ -368,7 +380,8 @@ static bool in_shard(const run_state *R, const plan *p, const tg_row *row) {
   g_hmac_get_digest(h, digest, &len);
   g_hmac_unref(h);
   uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v = (v << 8) | digest[i];
+  for (int i = 0; i < 8; i++)
+    v = (v << 8) | digest[i];
   return v % n == R->opt->shard_index - 1;
 }
 
@@ -379,9 +392,7 @@ static char *stratum_of(const run_state *R, const plan *p, const run_letter *rec
 }
 
 /* Has a signal asked the run to stop? */
-static bool interrupted(const run_state *R) {
-  return R->opt->interrupt && *R->opt->interrupt;
-}
+static bool interrupted(const run_state *R) { return R->opt->interrupt && *R->opt->interrupt; }
 
 /* Read every row of every list once.  Rows that cannot be read are rejected;
  * the others become letter records. */
@@ -416,11 +427,15 @@ static bool scan_phase(run_state *R) {
         reject(R, pi, &row, rd, R->rejections, rejected);
       } else if (vd.kind == TG_VERDICT_EXCLUDED) {
         ls->excluded++;
-        if (vd.rule && strcmp(vd.rule, "duplicate") == 0) ls->excluded_duplicate++;
-        else ls->excluded_list++;
+        if (vd.rule && strcmp(vd.rule, "duplicate") == 0)
+          ls->excluded_duplicate++;
+        else
+          ls->excluded_list++;
       } else {
-        run_letter rec = {.plan = (uint16_t)pi, .offset = row.offset,
-                             .row = (uint32_t)row.number, .line = (uint32_t)row.line};
+        run_letter rec = {.plan = (uint16_t)pi,
+                          .offset = row.offset,
+                          .row = (uint32_t)row.number,
+                          .line = (uint32_t)row.line};
         rec.variant = intern(R, p->design->variants[variant]);
         rec.segment = segment >= 0 ? intern(R, p->design->segments[segment].name) : 0;
         if (p->postal_col >= 0) rec.postal = postal_number(row.fields[p->postal_col]);
@@ -444,7 +459,7 @@ static bool scan_phase(run_state *R) {
       ls->lines = tg_targets_get_line_count(p->targets);
       ls->header_lines = tg_targets_get_header_line_count(p->targets);
       ls->field_breaks = tg_targets_get_field_break_count(p->targets);
-      if (!output_lines_reconciled(ls)) {
+      if (!tg_summary_lines_reconciled(ls)) {
         tg_diag_add(rd, TG_ERROR, TG_KIND_SCHEMA, "run.lines-unaccounted",
                     "%s has %" G_GUINT64_FORMAT " lines but its header, rows, blank lines and "
                     "line breaks inside fields account for %" G_GUINT64_FORMAT
@@ -455,7 +470,8 @@ static bool scan_phase(run_state *R) {
       }
     }
   }
-  for (guint pi = 0; pi < R->plans->len; pi++) R->sum->lists[pi].rejected += rejected[pi];
+  for (guint pi = 0; pi < R->plans->len; pi++)
+    R->sum->lists[pi].rejected += rejected[pi];
   g_free(rejected);
   if (ok) tg_validator_finish(R->validator, rd);
   tg_diag_take(R->d, rd);
@@ -505,7 +521,8 @@ static bool assign_phase(run_state *R) {
     tg_diag_free(rd);
   }
   g_array_set_size(R->letters, kept);
-  for (guint pi = 0; pi < R->plans->len; pi++) R->sum->lists[pi].rejected += rejected[pi];
+  for (guint pi = 0; pi < R->plans->len; pi++)
+    R->sum->lists[pi].rejected += rejected[pi];
   g_free(rejected);
   tg_diag_take(R->d, ad);
   tg_diag_free(ad);
@@ -545,15 +562,16 @@ static void plan_phase(run_state *R) {
   while (i < n) {
     const run_letter *first = &g_array_index(R->letters, run_letter, i);
     size_t end = i;
-    while (end < n && group_cmp(first, &g_array_index(R->letters, run_letter, end)) == 0) end++;
+    while (end < n && group_cmp(first, &g_array_index(R->letters, run_letter, end)) == 0)
+      end++;
     const plan *p = &g_array_index(R->plans, plan, first->plan);
     size_t per = o->batch_size ? o->batch_size : end - i;
     for (size_t s = i, k = 1; s < end; s += per, k++) {
       GString *name = g_string_new(NULL);
       g_string_append_printf(name, "%s_%s_%s", p->muni->id, p->list->type,
                              (const char *)g_ptr_array_index(R->names, first->variant));
-      if (first->arm) g_string_append_printf(name, "_%s",
-                                             (const char *)g_ptr_array_index(R->names, first->arm));
+      if (first->arm)
+        g_string_append_printf(name, "_%s", (const char *)g_ptr_array_index(R->names, first->arm));
       if (R->opt->shard_count > 1 && R->opt->shard_index)
         g_string_append_printf(name, "_s%uof%u", R->opt->shard_index, R->opt->shard_count);
       g_string_append_printf(name, "_%03zu.pdf", k);
@@ -623,8 +641,12 @@ static bool with_control_number(const run_state *R, worker *w, const tg_page *pa
   if (!cn->enabled || (cn->first_page_only && pg > 0)) return true;
   char text[96];
   g_snprintf(text, sizeof text, "%s %zu/%zu", id, pg + 1, npages);
-  tg_frame_spec fs = {.family = "BIZ UDPGothic", .weight = 400, .size_pt = cn->size_pt,
-                      .line_height = 1.0, .x_pt = cn->x_pt, .y_pt = cn->y_pt - cn->size_pt};
+  tg_frame_spec fs = {.family = "BIZ UDPGothic",
+                      .weight = 400,
+                      .size_pt = cn->size_pt,
+                      .line_height = 1.0,
+                      .x_pt = cn->x_pt,
+                      .y_pt = cn->y_pt - cn->size_pt};
   const tg_item *items;
   size_t n;
   if (!tg_layout_frame(w->ctx, &fs, text, "control-number", &items, &n, NULL, w->rd)) return false;
@@ -644,8 +666,12 @@ static tg_sink *open_batch_pdf(const run_state *R, const char *path, tg_diag *d)
   char date[32];
   tg_pdf_date(R->job->date, date, sizeof date);
   const tg_output_spec *o = &R->job->output;
-  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date,
-                       .bleed_pt = o->bleed_pt, .crop_marks = o->crop_marks, .compact = o->compact};
+  tg_pdf_options po = {.title = R->job->title,
+                       .subject = R->job->id,
+                       .date = date,
+                       .bleed_pt = o->bleed_pt,
+                       .crop_marks = o->crop_marks,
+                       .compact = o->compact};
   return tg_sink_pdf_new(path, &po, d);
 }
 
@@ -670,8 +696,10 @@ static bool write_address_sheets(const run_state *R, const run_batch *b, GArray 
     g_free(name);
   }
   if (ok && o->address_list) {
-    char *csv = g_strdup_printf("%s_addresses.csv", stem), *pdf = g_strdup_printf("%s_addresses.pdf", stem);
-    char *csv_path = g_build_filename(R->stage_dir, csv, NULL), *pdf_path = g_build_filename(R->stage_dir, pdf, NULL);
+    char *csv = g_strdup_printf("%s_addresses.csv", stem),
+         *pdf = g_strdup_printf("%s_addresses.pdf", stem);
+    char *csv_path = g_build_filename(R->stage_dir, csv, NULL),
+         *pdf_path = g_build_filename(R->stage_dir, pdf, NULL);
     ok = tg_create_private(pdf_path, d) &&
          run_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d) &&
          (!R->password || tg_pdf_encrypt(pdf_path, R->password, d));
@@ -691,11 +719,11 @@ static bool write_address_sheets(const run_state *R, const run_batch *b, GArray 
 /* What one batch produced; merged into the run in batch order, so the result
  * does not depend on which thread rendered which batch. */
 typedef struct {
-  GArray *manifest;   /* run_manifest_entry */
-  GArray *rejections; /* run_rejection */
-  GPtrArray *assign_keys; /* the key of each manifest entry (experiment) */
-  GStringChunk *keys;     /* holds them */
-  GPtrArray *files;   /* address sheets written (file names) */
+  GArray *manifest;              /* run_manifest_entry */
+  GArray *rejections;            /* run_rejection */
+  GPtrArray *assign_keys;        /* the key of each manifest entry (experiment) */
+  GStringChunk *keys;            /* holds them */
+  GPtrArray *files;              /* address sheets written (file names) */
   uint64_t *rendered, *rejected; /* per plan */
   uint64_t pages, barcodes, barcodes_omitted;
   tg_diag *diag;
@@ -745,8 +773,10 @@ static void render_batch(const run_state *R, worker *w, uint32_t batch_no, batch
     char *path = g_build_filename(R->stage_dir, b->name, NULL);
     pdf = open_batch_pdf(R, path, res->diag);
     g_free(path);
-    if (!pdf) res->ok = false;
-    else sinks[nsinks++] = pdf;
+    if (!pdf)
+      res->ok = false;
+    else
+      sinks[nsinks++] = pdf;
   }
   if (res->ok && render && R->opt->png) {
     char *pdir = g_build_filename(R->stage_dir, "proofs", NULL);
@@ -754,8 +784,10 @@ static void render_batch(const run_state *R, worker *w, uint32_t batch_no, batch
     png = tg_sink_png_new(pdir, prefix, R->opt->png_dpi, res->diag);
     g_free(prefix);
     g_free(pdir);
-    if (!png) res->ok = false;
-    else sinks[nsinks++] = png;
+    if (!png)
+      res->ok = false;
+    else
+      sinks[nsinks++] = png;
   }
   if (res->ok && R->opt->trace) {
     trace_mem = open_memstream(&res->trace, &res->trace_len);
@@ -792,12 +824,21 @@ static void render_batch(const run_state *R, worker *w, uint32_t batch_no, batch
     if (!good) {
       reject(R, rec->plan, &row, w->rd, res->rejections, res->rejected);
     } else {
-      run_manifest_entry me = {(uint32_t)i, batch_no, page_in_batch + 1,
-                                  (uint16_t)pages.npages, 0,
-                                  pages.barcodes ? 1 : pages.barcodes_omitted ? 0 : -1};
-      tg_letter_info info = {res->manifest->len + 1, letter->id, p->list->file, row.number,
+      run_manifest_entry me = {(uint32_t)i,
+                               batch_no,
+                               page_in_batch + 1,
+                               (uint16_t)pages.npages,
+                               0,
+                               pages.barcodes           ? 1
+                               : pages.barcodes_omitted ? 0
+                                                        : -1};
+      tg_letter_info info = {res->manifest->len + 1,
+                             letter->id,
+                             p->list->file,
+                             row.number,
                              p->design->nvariants > 1 ? letter->variant_name : NULL,
-                             letter->segment_name, letter->arm_name};
+                             letter->segment_name,
+                             letter->arm_name};
       bool pad = R->job->output.duplex && pages.npages % 2 == 1;
       tg_page blank = {pages.pages[0].width_pt, pages.pages[0].height_pt, NULL, 0, NULL};
       for (size_t s = 0; s < nsinks && res->ok; s++) {
@@ -810,8 +851,9 @@ static void render_batch(const run_state *R, worker *w, uint32_t batch_no, batch
       page_in_batch += me.page_count + me.blank_pages;
       g_array_append_val(res->manifest, me);
       if (sheets) {
-        run_address ad = {g_strdup(letter->id), g_strdup(p->address_col >= 0 ? row.fields[p->address_col] : ""),
-                             g_strdup(p->name_col >= 0 ? row.fields[p->name_col] : ""), ""};
+        run_address ad = {g_strdup(letter->id),
+                          g_strdup(p->address_col >= 0 ? row.fields[p->address_col] : ""),
+                          g_strdup(p->name_col >= 0 ? row.fields[p->name_col] : ""), ""};
         run_postal_text(rec->postal, ad.postal);
         g_array_append_val(addresses, ad);
       }
@@ -904,14 +946,16 @@ static bool render_phase(run_state *R) {
   if (jobs > nb) jobs = nb ? nb : 1;
   pool P = {.R = R, .results = g_new0(batch_result, nb + 1), .running = (gint)jobs};
   GThread **threads = g_new0(GThread *, jobs);
-  for (unsigned t = 0; t < jobs; t++) threads[t] = g_thread_new("tegami-render", pool_thread, &P);
+  for (unsigned t = 0; t < jobs; t++)
+    threads[t] = g_thread_new("tegami-render", pool_thread, &P);
   uint64_t total = R->letters->len;
   while (g_atomic_int_get(&P.running) > 0) {
     if (R->opt->progress)
       R->opt->progress((uint64_t)g_atomic_int_get(&P.letters_done), total, R->opt->progress_data);
     g_usleep(100000);
   }
-  for (unsigned t = 0; t < jobs; t++) g_thread_join(threads[t]);
+  for (unsigned t = 0; t < jobs; t++)
+    g_thread_join(threads[t]);
   g_free(threads);
   if (R->opt->progress)
     R->opt->progress((uint64_t)g_atomic_int_get(&P.letters_done), total, R->opt->progress_data);
@@ -940,8 +984,7 @@ static bool render_phase(run_state *R) {
     R->sum->barcodes_omitted += r->barcodes_omitted;
     if (R->opt->trace && r->trace_len) fwrite(r->trace, 1, r->trace_len, R->opt->trace);
     if (r->ok && !R->opt->check_only && R->opt->pdf)
-      g_ptr_array_add(R->outputs,
-                      g_strdup(g_array_index(R->batches, run_batch, bi).name));
+      g_ptr_array_add(R->outputs, g_strdup(g_array_index(R->batches, run_batch, bi).name));
     for (guint i = 0; r->ok && i < r->files->len; i++)
       g_ptr_array_add(R->outputs, g_strdup(g_ptr_array_index(r->files, i)));
     batch_result_clear(r); /* merged: free it now, not with the last batch */
@@ -952,7 +995,8 @@ static bool render_phase(run_state *R) {
     ok = false;
   }
   if (!R->opt->check_only && R->opt->png) g_ptr_array_add(R->outputs, g_strdup("proofs"));
-  for (guint bi = 0; bi < nb; bi++) batch_result_clear(&P.results[bi]);
+  for (guint bi = 0; bi < nb; bi++)
+    batch_result_clear(&P.results[bi]);
   g_free(P.results);
   return ok;
 }
@@ -972,7 +1016,7 @@ static void remove_stale_siblings(run_state *R) {
       const char *rest = name + bl;
       const char *pid_s = g_str_has_prefix(rest, ".tegami-tmp-")   ? rest + 12
                           : g_str_has_prefix(rest, ".tegami-old-") ? rest + 12
-                                                                    : NULL;
+                                                                   : NULL;
       if (!pid_s) continue;
       long pid = (long)g_ascii_strtoll(pid_s, NULL, 10);
       if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue; /* still running */
@@ -991,8 +1035,9 @@ static bool prepare_output(run_state *R) {
   if (lstat(R->out_dir, &st) == 0) {
     if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
       tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, S_ISLNK(st.st_mode) ? "io.symlink" : "io.not-dir",
-                  S_ISLNK(st.st_mode) ? "output folder %s is a symbolic link; refusing to write through it"
-                                      : "%s exists and is not a folder",
+                  S_ISLNK(st.st_mode)
+                      ? "output folder %s is a symbolic link; refusing to write through it"
+                      : "%s exists and is not a folder",
                   R->out_dir);
       return false;
     }
@@ -1056,8 +1101,8 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
   memset(sum, 0, sizeof *sum);
   run_state R = {.job = job, .opt = opt, .sum = sum, .d = d};
   R.out_dir = opt->out_dir ? opt->out_dir : "out";
-  R.designs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                    (GDestroyNotify)tg_design_free);
+  R.designs =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)tg_design_free);
   R.plans = g_array_new(FALSE, TRUE, sizeof(plan));
   R.letters = g_array_new(FALSE, TRUE, sizeof(run_letter));
   R.rejections = g_array_new(FALSE, TRUE, sizeof(run_rejection));
@@ -1088,8 +1133,8 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
     sum->blank += sum->lists[i].blank;
   }
   if (interrupted(&R)) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "run.interrupted",
-                "interrupted by signal %d: %s", (int)*opt->interrupt,
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "run.interrupted", "interrupted by signal %d: %s",
+                (int)*opt->interrupt,
                 opt->check_only ? "the check did not finish" : "nothing was written");
     ok = false;
   }

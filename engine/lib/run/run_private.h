@@ -30,14 +30,14 @@ typedef struct {
 /* One letter to render: where its row is, and what orders and groups it.
  * Kept small: a run holds one per letter. */
 typedef struct {
-  uint64_t offset;  /* byte offset of the row in its list */
-  uint32_t row;     /* its spreadsheet row */
-  uint32_t line;    /* its first physical line */
+  uint64_t offset; /* byte offset of the row in its list */
+  uint32_t row;    /* its spreadsheet row */
+  uint32_t line;   /* its first physical line */
   uint32_t batch;
-  uint32_t postal;  /* the 7 digits as a number, plus one; 0: none (run_postal_text) */
-  uint16_t plan;    /* the list (index into the run's plans) */
+  uint32_t postal; /* the 7 digits as a number, plus one; 0: none (run_postal_text) */
+  uint16_t plan;   /* the list (index into the run's plans) */
   uint16_t variant, segment, arm; /* indexes into the run's names; 0 = "-" */
-} run_letter; /* 32 bytes */
+} run_letter;                     /* 32 bytes */
 
 /* The postal code of a letter as 7 digits, or "" when it has none. */
 void run_postal_text(uint32_t postal, char out[8]);
@@ -67,7 +67,7 @@ typedef struct {
 } run_manifest_entry;
 
 /* The header of manifest.csv (docs/vendor-handoff.md), shared by runs and merges. */
-#define RUN_MANIFEST_HEADER                                                                     \
+#define RUN_MANIFEST_HEADER                                                                        \
   "sequence,letter_id,municipality,target_type,segment,variant,arm,batch_file,first_page,"         \
   "page_count,blank_pages,postal_code,customer_barcode\r\n"
 
@@ -92,10 +92,10 @@ typedef struct {
   tg_postal *postal;   /* postal-code dictionary */
   tg_validator *validator;
   tg_exclusions **exclusions; /* per municipality (NULL entries: none) */
-  run_label_sheet labels;  /* label sheet, when the job asks for labels */
-  GPtrArray *assign_keys; /* experiment: the person's key of manifest entry i */
-  GPtrArray *key_chunks;  /* GStringChunk*: the keys' storage */
-  tg_furigana *furigana; /* loaded once, when a design asks for `ruby: auto` */
+  run_label_sheet labels;     /* label sheet, when the job asks for labels */
+  GPtrArray *assign_keys;     /* experiment: the person's key of manifest entry i */
+  GPtrArray *key_chunks;      /* GStringChunk*: the keys' storage */
+  tg_furigana *furigana;      /* loaded once, when a design asks for `ruby: auto` */
   bool furigana_failed;
 } run_state;
 
@@ -110,9 +110,9 @@ bool run_label_sheet_load(const char *path, run_label_sheet *out, tg_diag *d);
 void run_label_sheet_clear(run_label_sheet *s);
 void run_address_clear(gpointer p);
 bool run_write_labels(const run_label_sheet *s, const tg_fonts *fonts, GArray *addresses,
-                         const char *pdf_path, const tg_pdf_options *po, FILE *trace, tg_diag *d);
+                      const char *pdf_path, const tg_pdf_options *po, FILE *trace, tg_diag *d);
 bool run_write_address_list(GArray *addresses, const tg_fonts *fonts, const char *csv_path,
-                               const char *pdf_path, const tg_pdf_options *po, tg_diag *d);
+                            const char *pdf_path, const tg_pdf_options *po, tg_diag *d);
 
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool run_write_reports(run_state *R);

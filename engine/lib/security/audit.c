@@ -28,11 +28,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-#define SEQ_PREFIX "{\"seq\":"
-#define PREV_PREFIX ",\"prev\":\""
+#define GENESIS         "0000000000000000000000000000000000000000000000000000000000000000"
+#define SEQ_PREFIX      "{\"seq\":"
+#define PREV_PREFIX     ",\"prev\":\""
 #define PREV_SUFFIX_LEN (sizeof PREV_PREFIX - 1 + 64 + 2) /* ,"prev":"<64>"} */
-#define MAX_LINE_BYTES (16u << 20)
+#define MAX_LINE_BYTES  (16u << 20)
 
 struct tg_audit_entry {
   char *command;
@@ -50,9 +50,12 @@ static void json_str(GString *o, const char *s) {
   char *valid = g_utf8_make_valid(s ? s : "", -1);
   g_string_append_c(o, '"');
   for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(o, "\\%c", *p);
-    else if (*p < 0x20 || *p == 0x7F) g_string_append_printf(o, "\\u%04x", *p);
-    else g_string_append_c(o, (char)*p);
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf(o, "\\%c", *p);
+    else if (*p < 0x20 || *p == 0x7F)
+      g_string_append_printf(o, "\\u%04x", *p);
+    else
+      g_string_append_c(o, (char)*p);
   }
   g_string_append_c(o, '"');
   g_free(valid);
@@ -214,8 +217,7 @@ bool tg_audit_entry_add_file(tg_audit_entry *e, const char *role, const char *pa
   } else {
     g_string_append(e->files, ",\"sha256\":null}");
     tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.hash",
-                "cannot read %s to record its SHA-256 in the audit log: %s", path,
-                g_strerror(err));
+                "cannot read %s to record its SHA-256 in the audit log: %s", path, g_strerror(err));
   }
   g_free(abs);
   return ok;
@@ -318,8 +320,8 @@ static void sha256_hex(const char *data, size_t len, char out[65]) {
 static bool read_tail(int fd, const char *path, uint64_t *seq, char head[65], tg_diag *d) {
   struct stat st;
   if (fstat(fd, &st) != 0) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io", "cannot read the audit log %s: %s",
-                path, g_strerror(errno));
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io", "cannot read the audit log %s: %s", path,
+                g_strerror(errno));
     return false;
   }
   if (st.st_size == 0) {
@@ -375,8 +377,8 @@ static bool read_tail(int fd, const char *path, uint64_t *seq, char head[65], tg
   } else if (ok) {
     sha256_hex(line, len, head);
   } else {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io", "cannot read the audit log %s: %s",
-                path, g_strerror(errno));
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io", "cannot read the audit log %s: %s", path,
+                g_strerror(errno));
   }
   g_free(line);
   return ok;
@@ -386,8 +388,8 @@ static bool read_tail(int fd, const char *path, uint64_t *seq, char head[65], tg
 static int open_log(const char *path, bool *created, tg_diag *d) {
   char *dir = g_path_get_dirname(path);
   if (!g_file_test(dir, G_FILE_TEST_IS_DIR) && g_mkdir_with_parents(dir, 0700) != 0) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io", "cannot create the folder of the audit log %s: %s",
-                path, g_strerror(errno));
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io",
+                "cannot create the folder of the audit log %s: %s", path, g_strerror(errno));
     g_free(dir);
     return -1;
   }
@@ -411,8 +413,8 @@ static int open_log(const char *path, bool *created, tg_diag *d) {
   if ((st.st_mode & 077) != 0 && st.st_uid == geteuid()) fchmod(fd, 0600);
   while (flock(fd, LOCK_EX) != 0) {
     if (errno != EINTR) {
-      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io", "cannot lock the audit log %s: %s",
-                  path, g_strerror(errno));
+      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "audit.io", "cannot lock the audit log %s: %s", path,
+                  g_strerror(errno));
       close(fd);
       return -1;
     }
@@ -518,12 +520,12 @@ static bool parse_anchor(const char *anchor, uint64_t *seq, char hex[65]) {
     if (!g_ascii_isxdigit(colon[1 + i])) return false;
   *seq = v;
   g_strlcpy(hex, colon + 1, 65);
-  for (int i = 0; i < 64; i++) hex[i] = g_ascii_tolower(hex[i]);
+  for (int i = 0; i < 64; i++)
+    hex[i] = g_ascii_tolower(hex[i]);
   return true;
 }
 
-tg_exit tg_audit_verify(const char *log_path, const char *anchor, tg_audit_report *r,
-                        tg_diag *d) {
+tg_exit tg_audit_verify(const char *log_path, const char *anchor, tg_audit_report *r, tg_diag *d) {
   memset(r, 0, sizeof *r);
   uint64_t anchor_seq = 0;
   char anchor_hex[65] = "";
@@ -542,11 +544,11 @@ tg_exit tg_audit_verify(const char *log_path, const char *anchor, tg_audit_repor
   ssize_t n;
   uint64_t lineno = 0;
   bool anchor_seen = false;
-#define PROBLEM(code, ...)                                                                     \
-  do {                                                                                         \
-    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, code, __VA_ARGS__);                              \
-    r->breaks++;                                                                               \
-    if (!r->first_bad) r->first_bad = lineno;                                                  \
+#define PROBLEM(code, ...)                                                                         \
+  do {                                                                                             \
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, code, __VA_ARGS__);                                   \
+    r->breaks++;                                                                                   \
+    if (!r->first_bad) r->first_bad = lineno;                                                      \
   } while (0)
   while ((n = getline(&line, &cap, f)) > 0) {
     lineno++;
@@ -603,7 +605,8 @@ tg_exit tg_audit_verify(const char *log_path, const char *anchor, tg_audit_repor
   if (anchor_seq && !anchor_seen) {
     lineno++;
     PROBLEM("audit.anchor-missing",
-            "%s: the log has %" G_GUINT64_FORMAT " entries but the anchor names entry %" G_GUINT64_FORMAT
+            "%s: the log has %" G_GUINT64_FORMAT
+            " entries but the anchor names entry %" G_GUINT64_FORMAT
             ": entries were removed from the end",
             log_path, lineno - 1, anchor_seq);
   }

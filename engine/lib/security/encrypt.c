@@ -25,7 +25,7 @@
 
 #define MIN_PASSWORD_CHARS 12
 #define MAX_PASSWORD_BYTES 127 /* R6 uses at most 127 bytes of the password */
-#define SECRET_CAP 1024
+#define SECRET_CAP         1024
 
 struct tg_secret {
   char *buf; /* NUL-terminated, SECRET_CAP bytes, locked when possible */
@@ -85,8 +85,8 @@ tg_secret *tg_secret_from_file(const char *path, tg_diag *d) {
   }
   if (fd < 0) {
     tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open the password file %s: %s",
-                path, g_strerror(errno));
+                errno == ENOENT ? "io.not-found" : "io.open",
+                "cannot open the password file %s: %s", path, g_strerror(errno));
     return NULL;
   }
   struct stat st;
@@ -110,8 +110,7 @@ tg_secret *tg_secret_from_file(const char *path, tg_diag *d) {
   while (len < SECRET_CAP - 1 && (n = read(fd, s->buf + len, SECRET_CAP - 1 - len)) != 0) {
     if (n < 0) {
       if (errno == EINTR) continue;
-      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.read", "cannot read the password file %s",
-                  path);
+      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.read", "cannot read the password file %s", path);
       close(fd);
       tg_secret_free(s);
       return NULL;
@@ -234,8 +233,10 @@ bool tg_pdf_encrypt(const char *path, const tg_secret *password, tg_diag *d) {
     qpdf_cleanup(&c);
   }
   if (ok) chmod(temp, 0600);
-  if (ok) ok = tg_commit_rename(temp, path, d);
-  else if (created) unlink(temp);
+  if (ok)
+    ok = tg_commit_rename(temp, path, d);
+  else if (created)
+    unlink(temp);
   g_free(temp);
   return ok;
 }

@@ -32,9 +32,11 @@ static bool is_temporary(const char *name) {
   if (!t || t == name) return false;
   const char *p = t + 5;
   if (!g_ascii_isdigit(*p)) return false;
-  while (g_ascii_isdigit(*p)) p++;
+  while (g_ascii_isdigit(*p))
+    p++;
   if (*p++ != '-' || !g_ascii_isdigit(*p)) return false;
-  while (g_ascii_isdigit(*p)) p++;
+  while (g_ascii_isdigit(*p))
+    p++;
   return *p == '\0';
 }
 
@@ -60,7 +62,7 @@ static bool is_tegami_summary(int dirfd) {
 }
 
 typedef struct {
-  bool remove;          /* second walk */
+  bool remove; /* second walk */
   bool any_temporary;
   size_t unknown;
   tg_purge_result *res;
@@ -120,21 +122,26 @@ static bool walk_dir(walk *W, int fd, const char *path, int depth) {
                   g_strerror(errno));
       ok = false;
     } else if (S_ISLNK(st.st_mode)) {
-      if (!W->remove) unknown(W, child, "a symbolic link");
-      else ok = false; /* appeared between the walks */
+      if (!W->remove)
+        unknown(W, child, "a symbolic link");
+      else
+        ok = false; /* appeared between the walks */
     } else if (S_ISDIR(st.st_mode)) {
       int sub = depth < MAX_DEPTH ? open_dir_at(fd, name) : -1;
       if (sub < 0) {
-        if (!W->remove) unknown(W, child, depth < MAX_DEPTH ? "a folder that cannot be opened"
-                                                            : "a folder nested too deep");
-        else ok = false;
+        if (!W->remove)
+          unknown(W, child,
+                  depth < MAX_DEPTH ? "a folder that cannot be opened"
+                                    : "a folder nested too deep");
+        else
+          ok = false;
       } else {
         ok = walk_dir(W, sub, child, depth + 1);
         close(sub);
         if (ok && W->remove) {
           if (unlinkat(fd, name, AT_REMOVEDIR) != 0) {
-            tg_diag_add(W->d, TG_ERROR, TG_KIND_SYSTEM, "purge.io", "cannot remove %s: %s",
-                        child, g_strerror(errno));
+            tg_diag_add(W->d, TG_ERROR, TG_KIND_SYSTEM, "purge.io", "cannot remove %s: %s", child,
+                        g_strerror(errno));
             ok = false;
           } else {
             W->res->ndirs++;
@@ -142,11 +149,15 @@ static bool walk_dir(walk *W, int fd, const char *path, int depth) {
         }
       }
     } else if (!S_ISREG(st.st_mode)) {
-      if (!W->remove) unknown(W, child, "a special file");
-      else ok = false;
+      if (!W->remove)
+        unknown(W, child, "a special file");
+      else
+        ok = false;
     } else if (!is_output_name(name)) {
-      if (!W->remove) unknown(W, child, "a file");
-      else ok = false;
+      if (!W->remove)
+        unknown(W, child, "a file");
+      else
+        ok = false;
     } else {
       if (is_temporary(name)) W->any_temporary = true;
       if (W->remove) {
@@ -187,8 +198,7 @@ bool tg_purge(const char *dir, const tg_purge_options *opt, tg_purge_result *res
   }
   if (S_ISLNK(st.st_mode)) {
     tg_diag_add(d, TG_ERROR, TG_KIND_USAGE, "purge.symlink",
-                "%s is a symbolic link; purge does not follow links (name the folder itself)",
-                dir);
+                "%s is a symbolic link; purge does not follow links (name the folder itself)", dir);
     return false;
   }
   if (!S_ISDIR(st.st_mode)) {

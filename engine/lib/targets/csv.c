@@ -125,7 +125,8 @@ static void count_line_ends(tg_targets *t) {
   const char *b = t->buf + from, *e = t->buf + t->len;
   /* a CR at the end of the bytes counted before: alone unless an LF follows */
   if (t->cr_pending && *b != '\n') t->line_ends++;
-  for (const char *p = b; (p = memchr(p, '\n', (size_t)(e - p))); p++) t->line_ends++;
+  for (const char *p = b; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+    t->line_ends++;
   for (const char *p = b; (p = memchr(p, '\r', (size_t)(e - p))); p++)
     if (p + 1 < e && p[1] != '\n') t->line_ends++;
   t->cr_pending = e[-1] == '\r';
@@ -523,7 +524,8 @@ static const char *binary_kind(const unsigned char *b, size_t n) {
   for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++)
     if (n >= kinds[k].len && memcmp(b, kinds[k].magic, kinds[k].len) == 0) return kinds[k].what;
   bool nul = false;
-  for (size_t i = 0; i < n && b[i] != '\n' && !nul; i++) nul = b[i] == 0;
+  for (size_t i = 0; i < n && b[i] != '\n' && !nul; i++)
+    nul = b[i] == 0;
   if (!nul) return NULL;
   /* UTF-16 (little or big endian): separators are 2-byte units, a comma
    * or tab beside a NUL, at even offsets */
@@ -835,8 +837,8 @@ static int header_record(tg_targets *t, tg_diag *d, bool report) {
   build_fields(t);
   if (t->rec_too_many_fields) {
     if (report)
-      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.too-many-columns", t->path, t->number,
-                  NULL, "the header row has more than %d columns, more than a spreadsheet holds",
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.too-many-columns", t->path, t->number, NULL,
+                  "the header row has more than %d columns, more than a spreadsheet holds",
                   TG_TARGETS_MAX_FIELDS);
     return -1;
   }
@@ -1010,7 +1012,7 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
                   ") runs over %" G_GUINT64_FORMAT " line end%s and %s: the rows after it cannot "
                   "be told apart, so the list is not read",
                   row->line, t->rec_breaks, t->rec_breaks == 1 ? "" : "s",
-                  st == REC_UNTERMINATED      ? "never closes"
+                  st == REC_UNTERMINATED    ? "never closes"
                   : t->rec_text_after_quote ? "closes in the middle of a field"
                                             : "leaves the row with the wrong number of fields");
       tg_diag_hint(d, "close the quote (or write a quote inside a quoted value as \"\") and "

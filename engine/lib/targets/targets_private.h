@@ -2,10 +2,10 @@
  *
  * The stage is split by concern: csv.c reads records (encodings, grouped
  * headers; Windows-31J is decoded by base/cp932.c), profiles.c knows
- * the canonical columns and the KDB list profiles, normalize.c and wareki.c
- * hold the public normalisation functions, validate.c the exclusion list and
- * the validator (the KEN_ALL dictionary is the postal stage's).  This header
- * is what they share; nothing here is visible outside the stage.
+ * the canonical columns and the KDB list profiles, normalize.c holds
+ * the public normalisation functions (dates are the calendar stage's), validate.c the exclusion
+ * list and the validator (the KEN_ALL dictionary is the postal stage's).  This header is what they
+ * share; nothing here is visible outside the stage.
  */
 #ifndef TG_TARGETS_PRIVATE_H
 #define TG_TARGETS_PRIVATE_H

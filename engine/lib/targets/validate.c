@@ -505,7 +505,8 @@ static void check_values(tg_validator *v, ctx *c) {
       if (!tg_parse_decimal(s, len, &x) ||
           (b->def->kind == TARGETS_COL_AGE && x != (double)(long)x)) {
         problem(c, "data.number", b->col,
-                b->def->kind == TARGETS_COL_AGE ? "the value is not a whole number of years" : "the value is not a number");
+                b->def->kind == TARGETS_COL_AGE ? "the value is not a whole number of years"
+                                                : "the value is not a number");
         break;
       }
       if (x < b->def->min || x > b->def->max) {

@@ -9,7 +9,8 @@
  * were lunisolar and are converted by year offset only, which no living
  * person's birth date needs.
  */
-#include "targets/targets_private.h"
+#include "base/base.h"
+#include "tegami/calendar.h"
 
 #include <string.h>
 
