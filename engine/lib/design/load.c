@@ -731,11 +731,13 @@ static char *shown_name(tg_ynode *at) {
   char *joined =
       strcmp(dir, ".") == 0 ? g_strdup(at->value) : g_build_filename(dir, at->value, NULL);
   g_free(dir);
+  /* canonicalised against "/" so that a relative name stays relative: back
+   * to a relative name only when it was one (an including design given by
+   * its absolute path, /srv/jobs/layouts/a.yaml, keeps its leading '/') */
+  bool relative = !g_path_is_absolute(joined);
   char *canon = g_canonicalize_filename(joined, "/");
   g_free(joined);
-  /* back to a relative name when it was one */
-  char *rel = g_str_has_prefix(canon, "/") && !g_path_is_absolute(at->value) ? g_strdup(canon + 1)
-                                                                             : g_strdup(canon);
+  char *rel = relative && g_str_has_prefix(canon, "/") ? g_strdup(canon + 1) : g_strdup(canon);
   g_free(canon);
   return rel;
 }

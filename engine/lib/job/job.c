@@ -138,7 +138,8 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
   /* the optional lines of a sender block: defined (empty) unless given, so
    * that designs can test them with {{#if sender.address}} */
   static const char *const SENDER_OPTIONAL[] = {"sender.section", "sender.postal", "sender.address",
-                                                "sender.phone",   "sender.hours",  "sender.email"};
+                                                "sender.phone",   "sender.hours",  "sender.email",
+                                                "sender.fax"};
   for (size_t i = 0; i < G_N_ELEMENTS(SENDER_OPTIONAL); i++)
     tg_values_set(mu->values, SENDER_OPTIONAL[i], "");
   tg_job_load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);

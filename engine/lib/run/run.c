@@ -221,6 +221,8 @@ static bool check_phase(run_state *R) {
     if (mu->exclude) R->exclusions[m] = tg_exclusions_load(mu->exclude, job->key_column, R->d);
     for (size_t l = 0; l < mu->nlists; l++) {
       const tg_list_spec *ls = &mu->lists[l];
+      tg_diag *run_d = R->d; /* a shared design's mistakes are told once */
+      R->d = tg_diag_new();
       plan p = {.muni = mu,
                 .list = ls,
                 .list_no = (uint32_t)l + 1,
@@ -289,6 +291,9 @@ static bool check_phase(run_state *R) {
         }
       }
       g_array_append_val(R->plans, p);
+      tg_diag_take_unique(run_d, R->d);
+      tg_diag_free(R->d);
+      R->d = run_d;
     }
   }
   /* one summary line per list, in job order */
