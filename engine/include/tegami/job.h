@@ -100,6 +100,20 @@ typedef struct tg_experiment_spec {
   unsigned block_multiple;
 } tg_experiment_spec;
 
+/* The Japan Post mailing plan (the job's `mailing:`; docs/job-format.md): the
+ * envelope and what a piece weighs and measures, for mailing-plan.csv/.pdf. */
+typedef struct tg_mailing_spec {
+  bool enabled;                        /* the job has a `mailing:` section */
+  const char *envelope;                /* naga3 (default), naga4, naga40, kaku2, or custom */
+  double envelope_w_mm, envelope_l_mm; /* short and long side */
+  double envelope_g, envelope_mm;      /* the empty envelope: weight and thickness */
+  double paper_gsm;                    /* g/m² of the letter paper (sheet = page area) */
+  double sheet_g;                      /* g per sheet, when given (else from paper_gsm) */
+  double paper_mm;                     /* thickness of one sheet */
+  unsigned panels;                     /* a sheet folded into this many panels (三つ折り: 3) */
+  double insert_g, insert_mm;          /* other enclosures per piece (返信用封筒 …) */
+} tg_mailing_spec;
+
 typedef struct tg_job {
   const char *path;
   const char *id;
@@ -109,6 +123,7 @@ typedef struct tg_job {
   const char *postal;     /* KEN_ALL-format dictionary; NULL: the one in locales/ja/postal */
   tg_output_spec output;
   tg_experiment_spec experiment;
+  tg_mailing_spec mailing;
   size_t nmunis;
   tg_municipality *munis;
 } tg_job;

@@ -50,6 +50,7 @@ typedef struct tg_postal_entry {
   const char *building; /* 高層ビル rows: the building (霞が関ビル), else "" */
   int floor;            /* 高層ビル rows: the floor, -1 for 地階・階層不明; else 0 */
   uint64_t row;         /* first row of the entry in the file */
+  char kubun[6];        /* 郵便区番号: column 2, the old 3- or 5-digit code ("" when empty) */
 } tg_postal_entry;
 
 /* Load a KEN_ALL-format file (encoding AUTO: detected).  NULL with
@@ -66,6 +67,10 @@ size_t tg_postal_get_code_count(const tg_postal *p);
 /* The entries of a 7-digit code (ASCII digits, as normalised above), in file
  * order; NULL and *n = 0 when the code does not exist.  Borrowed. */
 const tg_postal_entry *const *tg_postal_lookup(const tg_postal *p, const char *code7, size_t *n);
+/* The 郵便区番号 of a 7-digit code (区分郵便物 sort on it) into out: column 2
+ * of its first entry; true.  Without one (not in the file, or column 2 empty
+ * as in the vendored dictionary): the first 3 digits, and false. */
+bool tg_postal_kubun(const tg_postal *p, const char *code7, char out[6]);
 
 /* Where an address stands with respect to a postal code. */
 typedef enum {
@@ -268,6 +273,23 @@ typedef struct tg_custbar_geom {
 #define TG_CUSTBAR_MAX_DPI 9600
 bool tg_custbar_geometry(const tg_custbar *bc, double size_pt, double dpi, tg_custbar_geom *g,
                          tg_diag *d);
+
+/* ---- Japan Post mail classes (mailing.c; rules in docs/vendor-handoff.md) -------- */
+
+typedef enum { TG_MAIL_TEIKEI_25, TG_MAIL_TEIKEI_50, TG_MAIL_TEIKEIGAI } tg_mail_class;
+typedef struct tg_mail_piece {
+  double width_mm, length_mm; /* the envelope, short and long side */
+  double thickness_mm, weight_g;
+} tg_mail_piece;
+/* 定形 (90–120 × 140–235 mm, ≤ 10 mm thick, ≤ 50 g): up to 25 g or 50 g;
+ * anything else is 定形外.  Sides are swapped if given the other way. */
+tg_mail_class tg_mail_classify(const tg_mail_piece *p);
+/* "定形25g", "定形50g", "定形外". */
+const char *tg_mail_class_name(tg_mail_class c);
+/* The barcode discount's piece rule: 定形 and at most 6 mm thick. */
+bool tg_mail_barcode_machinable(const tg_mail_piece *p);
+#define TG_MAIL_BARCODE_MIN_PIECES 1000 /* of one shape and weight in one posting */
+#define TG_MAIL_KUBUN_MIN_PIECES   2000 /* 区分郵便物, sorted by 郵便区番号 */
 
 #ifdef __cplusplus
 }

@@ -12,8 +12,9 @@
 #define MAX_JOB_BYTES (1u << 20)
 #define N(a)          (sizeof(a) / sizeof((a)[0]))
 
-static const char *const TOP_KEYS[] = {"kind", "id",     "title",  "date",       "design",
-                                       "key",  "postal", "output", "experiment", "municipalities"};
+static const char *const TOP_KEYS[] = {"kind",       "id",      "title",         "date",
+                                       "design",     "key",     "postal",        "output",
+                                       "experiment", "mailing", "municipalities"};
 static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "arms",
                                               "block-multiple"};
 static const char *const OUTPUT_KEYS[] = {
@@ -359,6 +360,7 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
     }
     load_output(J, root, d);
     load_experiment(J, root, d);
+    job_load_mailing(root, &job->mailing, d);
     tg_ynode *munis = tg_yget_seq(root, "municipalities", true, d);
     tg_ycheck_keys(root, "the job", TOP_KEYS, N(TOP_KEYS), d);
     if (munis) {

@@ -286,6 +286,12 @@ static bool take_line(tg_postal *P, pending *pd, char **f, size_t nf, uint64_t r
   e->prefecture = g_string_chunk_insert_const(P->strings, f[6]);
   e->city = g_string_chunk_insert_const(P->strings, f[7]);
   e->row = row;
+  /* 郵便区番号: "252  " (3 digits and 2 spaces) or "25201"; anything else is
+   * left empty, as the derived dictionaries leave it */
+  size_t kl = strlen(f[1]);
+  while (kl > 0 && f[1][kl - 1] == ' ')
+    kl--;
+  if ((kl == 3 || kl == 5) && all_digits(f[1], kl)) memcpy(e->kubun, f[1], kl);
   if (nf >= 13) {
     e->multi_code_town = f[9][0] == '1';
     e->koaza_banchi = f[10][0] == '1';
@@ -500,4 +506,16 @@ tg_postal_match tg_postal_match_address(const tg_postal *p, const char *code7, c
     split->town_matched = best_rank == 2;
   }
   return TG_POSTAL_MATCH;
+}
+
+bool tg_postal_kubun(const tg_postal *p, const char *code7, char out[6]) {
+  size_t n;
+  const tg_postal_entry *const *es = tg_postal_lookup(p, code7, &n);
+  for (size_t i = 0; i < n; i++)
+    if (es[i]->kubun[0]) {
+      g_strlcpy(out, es[i]->kubun, 6);
+      return true;
+    }
+  g_strlcpy(out, code7, 4);
+  return false;
 }

@@ -10,6 +10,7 @@
  *   summary.json  counts per list and per municipality × type × segment ×
  *   summary.txt   variant × arm, and the reconciliation (the figures the
  *                 事業実施報告書 needs)
+ *   mailing-plan  the Japan Post postings (run/mailing.c), with `mailing:`
  *   SHA256SUMS    the hash of every other file (`sha256sum -c SHA256SUMS`)
  *
  * Every CSV value goes through tg_csv_append_field, which neutralises spreadsheet
@@ -325,7 +326,7 @@ static bool write_assignment(run_state *R) {
 bool run_write_reports(run_state *R) {
   GPtrArray *cells = breakdown(R);
   bool ok = write_rejected(R) && write_manifest(R) && write_assignment(R) &&
-            write_summaries(R, cells) && write_checksums(R);
+            run_write_mailing_plan(R) && write_summaries(R, cells) && write_checksums(R);
   g_ptr_array_free(cells, TRUE);
   return ok;
 }

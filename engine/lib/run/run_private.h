@@ -1,6 +1,7 @@
 /* run/run_private.h — the state of a run, shared by run.c (the phases),
- * reports.c (the files written at the end), labels.c (address sheets) and
- * join.c (joining the folders of a sharded run). */
+ * reports.c (the files written at the end), labels.c (address sheets),
+ * mailing.c (the Japan Post mailing plan) and join.c (joining the folders of
+ * a sharded run). */
 #ifndef TG_RUN_PRIVATE_H
 #define TG_RUN_PRIVATE_H
 
@@ -113,6 +114,9 @@ bool run_write_labels(const run_label_sheet *s, const tg_fonts *fonts, GArray *a
                       const char *pdf_path, const tg_pdf_options *po, FILE *trace, tg_diag *d);
 bool run_write_address_list(GArray *addresses, const tg_fonts *fonts, const char *csv_path,
                             const char *pdf_path, const tg_pdf_options *po, tg_diag *d);
+
+/* mailing.c: mailing-plan.csv and .pdf, when the job has `mailing:`. */
+bool run_write_mailing_plan(run_state *R);
 
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool run_write_reports(run_state *R);
