@@ -77,17 +77,22 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
     g_string_append(o, "per list:\n");
     for (size_t i = 0; i < s->nlists; i++) {
       const tg_list_summary *l = &s->lists[i];
-      g_string_append_printf(o,
-                             "  %s %s %s: read %" G_GUINT64_FORMAT ", rendered %" G_GUINT64_FORMAT
-                             ", excluded %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT "\n",
-                             l->municipality, l->type, l->file, l->read, l->rendered, l->excluded,
-                             l->rejected);
+      /* a check renders nothing: its letters are "ready", as in the total above */
+      g_string_append_printf(
+          o,
+          check_only ? "  %s %s %s: read %" G_GUINT64_FORMAT ", ready %" G_GUINT64_FORMAT
+                       ", excluded %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT "\n"
+                     : "  %s %s %s: read %" G_GUINT64_FORMAT ", rendered %" G_GUINT64_FORMAT
+                       ", excluded %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT "\n",
+          l->municipality, l->type, l->file, l->read, l->rendered, l->excluded, l->rejected);
     }
   }
   bool balanced = s->read == s->rendered + s->excluded + s->rejected;
   g_string_append_printf(o, "reconciliation:    %s\n",
-                         balanced ? "read = rendered + excluded + rejected"
-                                  : "MISMATCH: read != rendered + excluded + rejected");
+                         check_only ? (balanced ? "read = ready + excluded + rejected"
+                                                : "MISMATCH: read != ready + excluded + rejected")
+                         : balanced ? "read = rendered + excluded + rejected"
+                                    : "MISMATCH: read != rendered + excluded + rejected");
   uint64_t lines = 0, unaccounted = 0;
   for (size_t i = 0; i < s->nlists; i++) {
     const tg_list_summary *l = &s->lists[i];

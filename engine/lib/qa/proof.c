@@ -454,19 +454,41 @@ static bool render_letter(proof_run *P, const tg_pages *pages, const char *id,
   return ok;
 }
 
+/* The values a letter of group g sees besides its row: the municipality's,
+ * and job.* and list.* as a run sets them. */
+static tg_values *group_consts(const personas_file *pf, const tg_design *ds, const group *g) {
+  tg_values *consts = tg_values_new();
+  for (size_t i = 0; i < tg_values_get_count(pf->values); i++) {
+    const char *k = tg_values_get_key(pf->values, i);
+    tg_values_set(consts, k, tg_values_get(pf->values, k));
+  }
+  tg_values_set(consts, "job.id", "proof");
+  tg_values_set(consts, "job.title", ds->name);
+  tg_values_set(consts, "job.date", pf->date);
+  tg_values_set(consts, "list.type", g->type);
+  return consts;
+}
+
+/* Whether the design's templates compile against the columns of group g: a
+ * design without segments names no list type, so the personas it can take
+ * are those whose columns it uses. */
+static bool group_fits(const personas_file *pf, const tg_design *ds, const group *g) {
+  tg_values *consts = group_consts(pf, ds, g);
+  tg_diag *scratch = tg_diag_new();
+  tg_merge *m =
+      tg_merge_new(ds, (const char *const *)g->columns->pdata, g->columns->len, consts, scratch);
+  bool fits = m && tg_diag_count_at_least(scratch, TG_ERROR) == 0;
+  tg_merge_free(m);
+  tg_diag_free(scratch);
+  tg_values_free(consts);
+  return fits;
+}
+
 /* Every persona of group g in every variant and arm. */
 static bool render_group(proof_run *P, guint gi, uint32_t *layer_base) {
   const group *g = g_ptr_array_index(P->pf->groups, gi);
   const tg_design *ds = P->design;
-  tg_values *consts = tg_values_new();
-  for (size_t i = 0; i < tg_values_get_count(P->pf->values); i++) {
-    const char *k = tg_values_get_key(P->pf->values, i);
-    tg_values_set(consts, k, tg_values_get(P->pf->values, k));
-  }
-  tg_values_set(consts, "job.id", "proof");
-  tg_values_set(consts, "job.title", ds->name);
-  tg_values_set(consts, "job.date", P->pf->date);
-  tg_values_set(consts, "list.type", g->type);
+  tg_values *consts = group_consts(P->pf, ds, g);
   bool ok = true;
   tg_merge *m =
       tg_merge_new(ds, (const char *const *)g->columns->pdata, g->columns->len, consts, P->d);
@@ -759,10 +781,16 @@ bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_sum
 
   /* the groups the design takes: its segments' list types (or --type) */
   GArray *chosen = g_array_new(FALSE, FALSE, sizeof(guint));
+  /* a design without segments takes the groups whose columns it uses (all
+   * of them when none fits, so that the messages say what is missing) */
+  size_t fitting = 0;
+  for (guint gi = 0; ok && !opt->type && !ds->nsegments && gi < pf->groups->len; gi++)
+    fitting += group_fits(pf, ds, g_ptr_array_index(pf->groups, gi));
   for (guint gi = 0; ok && gi < pf->groups->len; gi++) {
     const group *g = g_ptr_array_index(pf->groups, gi);
-    bool take = opt->type ? strcmp(opt->type, g->type) == 0
-                          : !ds->nsegments || tg_design_segment_mask(ds, g->type) != 0;
+    bool take = opt->type       ? strcmp(opt->type, g->type) == 0
+                : ds->nsegments ? tg_design_segment_mask(ds, g->type) != 0
+                                : !fitting || group_fits(pf, ds, g);
     if (take && opt->persona) {
       /* only one persona: the others of its group are dropped */
       for (guint i = g->personas->len; i-- > 0;)
