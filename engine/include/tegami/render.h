@@ -28,6 +28,11 @@ extern "C" {
 
 typedef struct tg_sink tg_sink;
 
+/* Where a finished PDF goes instead of its file: `pdf` (len bytes) is the
+ * whole document, `path` names it (for the file to write, and messages). */
+typedef bool (*tg_pdf_write_fn)(const uint8_t *pdf, size_t len, const char *path, void *data,
+                                tg_diag *d);
+
 typedef struct tg_pdf_options {
   const char *title;
   const char *subject;
@@ -41,6 +46,11 @@ typedef struct tg_pdf_options {
   /* Rewrite the finished file with object streams (libqpdf): about a fifth
    * smaller, byte-for-byte deterministic. */
   bool compact;
+  /* The PDF is built in memory and written once, finished: NULL, to `path`
+   * (0600, a temporary renamed); else given to write_out (with
+   * write_out_data), e.g. to encrypt it before it touches the disk. */
+  tg_pdf_write_fn write_out;
+  void *write_out_data;
 } tg_pdf_options;
 
 /* The date for tg_pdf_options.date (ISO 8601, at least 20 bytes):
@@ -48,7 +58,7 @@ typedef struct tg_pdf_options {
  * the clock, so the same inputs give the same bytes. */
 void tg_pdf_date(const char *day, char *date, size_t n);
 
-/* Write a PDF to `path` (the caller chooses a temporary path and renames). */
+/* Write a PDF to `path` when it is closed (see tg_pdf_options.write_out). */
 tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d);
 /* Write one PNG per page into `dir`, named <prefix>-<page number>.png. */
 tg_sink *tg_sink_png_new(const char *dir, const char *prefix, double dpi, tg_diag *d);

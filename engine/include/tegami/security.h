@@ -2,15 +2,16 @@
  *
  * Separate from the run loop so that every command can use them; see
  * docs/security.md for what each answers in the customer's requirements.
- * The run encrypts its PDFs with tg_pdf_encrypt() before they get their
- * final names; the CLI records every command in the audit log (a job and
- * its summary, job.h) and purges output folders it recognises as tegami's.
+ * The run encrypts its PDFs in memory with tg_pdf_write_encrypted(): no
+ * unencrypted PDF of an encrypted job ever reaches the disk; the CLI records every command in the
+ * audit log (a job and its summary, job.h) and purges output folders it recognises as tegami's.
  */
 #ifndef TEGAMI_SECURITY_H
 #define TEGAMI_SECURITY_H
 
 #include "tegami/diag.h"
 #include "tegami/job.h"
+#include "tegami/render.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -126,6 +127,12 @@ void tg_secret_free(tg_secret *s);
  * the path holds either the old file or the complete encrypted one.  Refuses
  * symbolic links and files that are already encrypted. */
 bool tg_pdf_encrypt(const char *path, const tg_secret *password, tg_diag *d);
+/* Encrypt a PDF held in memory and write it to `path` (0600, a temporary
+ * renamed): only encrypted bytes touch the disk.  `password` is a
+ * tg_secret*; the signature is a tg_pdf_write_fn (tegami/render.h), for
+ * tg_pdf_options.write_out. */
+bool tg_pdf_write_encrypted(const uint8_t *pdf, size_t len, const char *path, void *password,
+                            tg_diag *d);
 
 /* ---- purge ---------------------------------------------------------------------------
  *

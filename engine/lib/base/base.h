@@ -112,9 +112,37 @@ char *tg_temp_path_for(const char *final_path);
 /* Rename a finished temporary into place with fsync of file and directory. */
 bool tg_commit_rename(const char *temp_path, const char *final_path, tg_diag *d);
 
-/* Remove a file or a folder tree.  Never follows symbolic links (a link is
- * removed, not its target).  Returns false (reported) on the first failure. */
-bool tg_remove_tree(const char *path, tg_diag *d);
+/* Folders tegami owns (outdir.c): a marker, TG_OWNED_MARKER, lists what
+ * tegami wrote into the folder.  tg_owned_begin() starts its journal: from
+ * then on every file or folder created under `dir` through the helpers above
+ * (tg_atomic_open, tg_temp_path_for, tg_create_private, tg_mkdir_private) is
+ * listed before it exists; tg_owned_seal() writes the final marker (sizes,
+ * SHA-256) and frees; tg_owned_abort() removes what was listed and frees. */
+#define TG_OWNED_MARKER ".tegami-output"
+typedef struct tg_owned_dir tg_owned_dir;
+tg_owned_dir *tg_owned_begin(const char *dir, const char *job, tg_diag *d);
+bool tg_owned_seal(tg_owned_dir *o, tg_diag *d);
+void tg_owned_abort(tg_owned_dir *o, tg_diag *d);
+/* List `path` in the journal of the owned folder it is under, if any. */
+void tg_outdir_claim(const char *path, bool is_dir);
+/* May `dir` be replaced?  It has a marker, holds nothing the marker does not
+ * list, and nothing listed was changed (output.not-owned, output.foreign-file,
+ * output.changed). */
+bool tg_owned_check(const char *dir, tg_diag *d);
+/* Remove what dir's marker lists, then the marker and dir; anything else
+ * stays (with dir), with a warning naming it.  Never walks a tree. */
+bool tg_owned_remove(const char *dir, tg_diag *d);
+
+/* Writing an output folder (outlock.c): the lock "<out>.tegami-lock", the
+ * check of what is there (with `force`: only an earlier output of tegami,
+ * unchanged, may be replaced), and the staging folder, marked. */
+typedef struct tg_outdir tg_outdir;
+tg_outdir *tg_outdir_open(const char *out, const char *job, bool force, tg_diag *d);
+const char *tg_outdir_get_stage(const tg_outdir *o);
+/* Seal the staging folder and move it into place (false: reported). */
+bool tg_outdir_commit(tg_outdir *o, tg_diag *d);
+/* Remove an uncommitted staging folder (its own files), release the lock. */
+void tg_outdir_close(tg_outdir *o, tg_diag *d);
 
 /* Append `value` as a JSON string (quoted, escaped). */
 void tg_json_string(GString *out, const char *value);

@@ -92,6 +92,7 @@ tg_source *tg_source_load(const char *path, size_t max_bytes, tg_diag *d) {
 }
 
 bool tg_create_private(const char *path, tg_diag *d) {
+  tg_outdir_claim(path, false);
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
@@ -116,6 +117,7 @@ bool tg_mkdir_private(const char *path, tg_diag *d) {
     }
     return true;
   }
+  tg_outdir_claim(path, true);
   char *parent = g_path_get_dirname(path);
   if (strcmp(parent, path) != 0 && strcmp(parent, ".") != 0 && strcmp(parent, "/") != 0 &&
       g_mkdir_with_parents(parent, 0700) != 0) {
@@ -136,6 +138,7 @@ bool tg_mkdir_private(const char *path, tg_diag *d) {
 
 char *tg_temp_path_for(const char *final_path) {
   static gint counter;
+  tg_outdir_claim(final_path, false);
   char *dir = g_path_get_dirname(final_path);
   char *base = g_path_get_basename(final_path);
   char *p = g_strdup_printf("%s/.%s.tmp-%ld-%d", dir, base, (long)getpid(),
@@ -252,33 +255,6 @@ void tg_atomic_abort(tg_atomic *a) {
   fclose(a->f);
   unlink(a->temp_path);
   atomic_release(a);
-}
-
-bool tg_remove_tree(const char *path, tg_diag *d) {
-  struct stat st;
-  if (lstat(path, &st) != 0) return errno == ENOENT;
-  if (S_ISDIR(st.st_mode)) {
-    GDir *dir = g_dir_open(path, 0, NULL);
-    if (dir) {
-      const char *name;
-      while ((name = g_dir_read_name(dir))) {
-        char *child = g_build_filename(path, name, NULL);
-        bool ok = tg_remove_tree(child, d);
-        g_free(child);
-        if (!ok) {
-          g_dir_close(dir);
-          return false;
-        }
-      }
-      g_dir_close(dir);
-    }
-    if (rmdir(path) == 0) return true;
-  } else if (unlink(path) == 0) {
-    return true;
-  }
-  tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.remove", "cannot remove %s: %s", path,
-              g_strerror(errno));
-  return false;
 }
 
 void tg_json_string(GString *o, const char *s) {

@@ -816,6 +816,7 @@ bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_sum
   char *index_path = g_build_filename(opt->out_dir, "index.html", NULL);
   P.pages_dir = g_build_filename(opt->out_dir, "pages", NULL);
   bool files = opt->pdf || opt->png;
+  tg_owned_dir *pages_owner = NULL;
   if (ok && files) {
     if (g_file_test(index_path, G_FILE_TEST_EXISTS) && !opt->force) {
       tg_diag_add(d, TG_ERROR, TG_KIND_USAGE, "output.exists",
@@ -823,8 +824,12 @@ bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_sum
       tg_diag_hint(d, "choose another folder with -o, or replace them with --force");
       ok = false;
     }
-    if (ok && g_file_test(P.pages_dir, G_FILE_TEST_EXISTS)) ok = tg_remove_tree(P.pages_dir, d);
+    /* pages/ is marked as tegami's (base/outdir.c): only what it lists goes */
+    if (ok && g_file_test(P.pages_dir, G_FILE_TEST_EXISTS))
+      ok = tg_owned_check(P.pages_dir, d) && tg_owned_remove(P.pages_dir, d);
     ok = ok && tg_mkdir_private(opt->out_dir, d) && tg_mkdir_private(P.pages_dir, d);
+    pages_owner = ok ? tg_owned_begin(P.pages_dir, "proof", d) : NULL;
+    ok = ok && pages_owner;
   }
   if (ok && opt->trace) P.trace = tg_sink_trace_new(opt->trace);
   P.ctx = ok ? tg_layout_ctx_new(P.fonts) : NULL;
@@ -871,6 +876,7 @@ bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_sum
       }
     }
   }
+  if (pages_owner) ok = tg_owned_seal(pages_owner, d) && ok;
   if (P.trace) {
     ok = tg_sink_close(P.trace, d) && ok;
     tg_sink_free(P.trace);

@@ -10,6 +10,14 @@
  * crop marks (トンボ); Cairo cannot write TrimBox and BleedBox, so the
  * finished file then goes once through libqpdf, which adds them — and which,
  * asked to compact, also packs the objects into object streams.
+ *
+ * A PDF is built in memory and touches the disk once, finished: Cairo writes
+ * into a byte array, the finishing pass reads it from there and writes into
+ * memory, and the final bytes go either to the file (a private temporary,
+ * renamed) or to the caller's write_out function — which the run uses to
+ * encrypt them first, so no unencrypted PDF of an encrypted job is ever on
+ * disk, not even for a moment before a kill.  One batch is in memory at a
+ * time per worker.
  */
 #include "render/render_private.h"
 
@@ -32,35 +40,32 @@ typedef struct {
   bool marks, compact;
   GArray *trims; /* double[2] per page: its trim size, for TrimBox */
   char *path;
-  FILE *file;      /* what Cairo writes to (pdf_write) */
-  int write_errno; /* the first failed write's errno, 0 if none */
+  GByteArray *bytes; /* what Cairo writes (pdf_write): the whole PDF, in memory */
+  tg_pdf_write_fn write_out;
+  void *write_out_data;
 } pdf_sink;
 
-/* Cairo's output: our own stream, so that a failed write (disk full, a file
- * size limit) is known with its reason and stops the run, rather than
- * leaving a truncated file for libqpdf or the vendor to find. */
+/* Cairo's output: into memory; the file is written once, finished. */
 static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length) {
   pdf_sink *p = closure;
-  if (p->write_errno) return CAIRO_STATUS_WRITE_ERROR;
-  if (fwrite(data, 1, length, p->file) != length) {
-    p->write_errno = errno ? errno : EIO;
-    return CAIRO_STATUS_WRITE_ERROR;
-  }
+  g_byte_array_append(p->bytes, data, length);
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* Flush and close the output stream; false (with the reason) if any write
- * failed. */
-static bool pdf_close_file(pdf_sink *p, tg_diag *d) {
-  if (!p->file) return true;
-  errno = 0;
-  if (fflush(p->file) != 0 && !p->write_errno) p->write_errno = errno ? errno : EIO;
-  if (fclose(p->file) != 0 && !p->write_errno) p->write_errno = errno ? errno : EIO;
-  p->file = NULL;
-  if (!p->write_errno) return true;
-  tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.write", "cannot write %s: %s", p->path,
-              g_strerror(p->write_errno));
-  return false;
+/* The finished bytes to their place: the caller's function, else the file
+ * (0600, a temporary renamed).  A failed write (disk full, a file size
+ * limit) is reported with its reason and leaves no file. */
+static bool pdf_deliver(pdf_sink *p, const uint8_t *pdf, size_t len, tg_diag *d) {
+  if (p->write_out) return p->write_out(pdf, len, p->path, p->write_out_data, d);
+  tg_atomic *a = tg_atomic_open(p->path, d);
+  if (!a) return false;
+  if (fwrite(pdf, 1, len, tg_atomic_get_file(a)) != len) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.write", "cannot write %s: %s", p->path,
+                g_strerror(errno ? errno : EIO));
+    tg_atomic_abort(a);
+    return false;
+  }
+  return tg_atomic_commit(a, d);
 }
 
 #define MARK_AREA_MM 10.0 /* room for the crop marks beyond the bleed */
@@ -164,23 +169,10 @@ static char *pdf_box(double x0, double y0, double x1, double y1) {
   return g_string_free(s, FALSE);
 }
 
-/* The finished file once more through libqpdf: TrimBox and BleedBox on
- * every page, object streams when compacting.  Written beside it, then
- * renamed over it. */
-static bool pdf_finish(pdf_sink *p, tg_diag *d) {
-  qpdf_data q = qpdf_init();
-  qpdf_silence_errors(q);
-  qpdf_set_suppress_warnings(q, QPDF_TRUE);
-  /* private like the file it replaces: created 0600, qpdf writes into it */
-  char *tmp = tg_temp_path_for(p->path);
-  if (!tg_create_private(tmp, d)) {
-    qpdf_cleanup(&q);
-    g_free(tmp);
-    return false;
-  }
-  bool ok = !(qpdf_read(q, p->path, NULL) & QPDF_ERRORS);
-  size_t n = ok ? (size_t)qpdf_get_num_pages(q) : 0;
-  for (size_t i = 0; ok && p->margin_pt > 0 && i < n && 2 * i + 1 < p->trims->len; i++) {
+/* TrimBox and BleedBox on every page set on a larger sheet. */
+static void pdf_set_boxes(pdf_sink *p, qpdf_data q) {
+  size_t n = (size_t)qpdf_get_num_pages(q);
+  for (size_t i = 0; p->margin_pt > 0 && i < n && 2 * i + 1 < p->trims->len; i++) {
     double w = g_array_index(p->trims, double, 2 * i),
            h = g_array_index(p->trims, double, 2 * i + 1);
     double m = p->margin_pt, b = p->bleed_pt;
@@ -192,7 +184,20 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
     qpdf_oh_replace_key(q, page, "/BleedBox", qpdf_oh_parse(q, box));
     g_free(box);
   }
-  ok = ok && !(qpdf_init_write(q, tmp) & QPDF_ERRORS);
+}
+
+/* The finishing pass: Cairo's bytes once through libqpdf, memory to memory
+ * (no file to read back), then delivered.  Its steps work on the parsed
+ * document `q` in turn; a step that changes the document goes between the
+ * boxes and the write. */
+static bool pdf_finish(pdf_sink *p, tg_diag *d) {
+  qpdf_data q = qpdf_init();
+  qpdf_silence_errors(q);
+  qpdf_set_suppress_warnings(q, QPDF_TRUE);
+  bool ok = !(qpdf_read_memory(q, p->path, (const char *)p->bytes->data, p->bytes->len, NULL) &
+              QPDF_ERRORS);
+  if (ok) pdf_set_boxes(p, q);
+  ok = ok && !(qpdf_init_write_memory(q) & QPDF_ERRORS);
   if (ok) {
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     qpdf_set_stream_data_mode(q, qpdf_s_preserve);
@@ -203,12 +208,12 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
     const char *why = qpdf_has_error(q) ? qpdf_get_error_full_text(q, qpdf_get_error(q))
                                         : "libqpdf reported an error";
     tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "render.pdf", "cannot finish %s: %s", p->path, why);
+  } else {
+    g_byte_array_free(p->bytes, TRUE); /* Cairo's bytes are no longer needed */
+    p->bytes = g_byte_array_new();
+    ok = pdf_deliver(p, qpdf_get_buffer(q), qpdf_get_buffer_length(q), d);
   }
   qpdf_cleanup(&q);
-  /* the rewritten file takes the original's place */
-  ok = ok && tg_commit_rename(tmp, p->path, d);
-  if (!ok) unlink(tmp);
-  g_free(tmp);
   return ok;
 }
 
@@ -218,14 +223,13 @@ static bool pdf_close(tg_sink *s, tg_diag *d) {
   p->cr = NULL;
   cairo_surface_finish(p->surface);
   cairo_status_t st = cairo_surface_status(p->surface);
-  if (!pdf_close_file(p, d)) return false;
   if (st != CAIRO_STATUS_SUCCESS) {
     tg_diag_add(d, TG_ERROR, st == CAIRO_STATUS_WRITE_ERROR ? TG_KIND_SYSTEM : TG_KIND_LIBRARY,
                 "render.pdf", "cannot finish %s: %s", p->path, cairo_status_to_string(st));
     return false;
   }
   if (p->margin_pt > 0 || p->compact) return pdf_finish(p, d);
-  return true;
+  return pdf_deliver(p, p->bytes->data, p->bytes->len, d);
 }
 
 static void pdf_free(tg_sink *s) {
@@ -234,7 +238,7 @@ static void pdf_free(tg_sink *s) {
   g_hash_table_destroy(p->recordings);
   g_array_free(p->trims, TRUE);
   if (p->surface) cairo_surface_destroy(p->surface);
-  if (p->file) fclose(p->file);
+  g_byte_array_free(p->bytes, TRUE);
   render_font_cache_free(p->fonts);
   g_free(p->path);
   g_free(p);
@@ -258,15 +262,10 @@ tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d
   p->recordings = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                         (GDestroyNotify)cairo_surface_destroy);
   p->fonts = render_font_cache_new();
-  /* created 0600 by the caller; O_CREAT 0600 should it not be */
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  p->file = fd >= 0 ? fdopen(fd, "wb") : NULL;
-  if (!p->file) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", path,
-                g_strerror(errno));
-    if (fd >= 0) close(fd);
-    pdf_free(&p->base);
-    return NULL;
+  p->bytes = g_byte_array_new();
+  if (opt) {
+    p->write_out = opt->write_out;
+    p->write_out_data = opt->write_out_data;
   }
   p->surface = cairo_pdf_surface_create_for_stream(pdf_write, p, p->w_pt + 2 * p->margin_pt,
                                                    p->h_pt + 2 * p->margin_pt);

@@ -15,7 +15,8 @@
  * It then writes the merged folder like a run's: the batch PDFs (hard-linked
  * when possible, else copied), manifest.csv re-sequenced in shard order,
  * rejected.csv, summary.json/txt with summed counts, and SHA256SUMS — staged
- * beside the destination and moved into place when complete.
+ * beside the destination and moved into place when complete, under the
+ * destination's lock and marked as tegami's like a run's output.
  */
 #include "run/run_private.h"
 
@@ -137,6 +138,7 @@ static bool load_shard(shard *s, const char *dir, tg_diag *d) {
 
 /* Link (or copy) a file into the staging folder. */
 static bool bring(const char *from, const char *to, tg_diag *d) {
+  tg_outdir_claim(to, false);
   if (link(from, to) == 0) return true;
   gchar *data = NULL;
   gsize len = 0;
@@ -356,37 +358,26 @@ tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, b
   if (g_file_test(out_dir, G_FILE_TEST_EXISTS) && !force) {
     tg_diag_add(d, TG_ERROR, TG_KIND_USAGE, "output.exists", "%s exists; nothing was changed",
                 out_dir);
-    tg_diag_hint(d, "choose another folder with -o, or replace it with --force");
+    tg_diag_hint(d, "choose another folder with -o, or replace an earlier output of tegami with "
+                    "--force");
     return TG_EXIT_USAGE;
   }
   shard *sh = g_new0(shard, n + 1);
   bool ok = true;
   for (size_t i = 0; i < n; i++)
     ok = load_shard(&sh[i], dirs[i], d) && ok;
-  char *stage = g_strdup_printf("%s.tegami-tmp-%ld", out_dir, (long)getpid());
-  if (ok) {
-    char *parent = g_path_get_dirname(out_dir);
-    ok = tg_mkdir_private(parent, d) && tg_mkdir_private(stage, d);
-    g_free(parent);
-  }
-  ok = ok && merge_into(sh, n, stage, sum, d);
-  if (ok) {
-    if (g_file_test(out_dir, G_FILE_TEST_EXISTS)) ok = tg_remove_tree(out_dir, d);
-    if (ok && rename(stage, out_dir) != 0) {
-      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.rename",
-                  "cannot move the merged output into %s: %s", out_dir, g_strerror(errno));
-      ok = false;
-    }
-  }
-  if (!ok)
-    tg_remove_tree(stage, d);
-  else
+  /* locked, checked and staged like a run's output (base/outlock.c) */
+  tg_outdir *od =
+      ok ? tg_outdir_open(out_dir, json_object_get_string_member(root_of(&sh[0]), "job"), force, d)
+         : NULL;
+  ok = od && merge_into(sh, n, tg_outdir_get_stage(od), sum, d) && tg_outdir_commit(od, d);
+  tg_outdir_close(od, d);
+  if (ok)
     for (size_t i = 0; i < sum->noutputs; i++) {
       char *p = g_build_filename(out_dir, sum->outputs[i], NULL);
       g_free(sum->outputs[i]);
       sum->outputs[i] = p;
     }
-  g_free(stage);
   for (size_t i = 0; i < n; i++)
     shard_clear(&sh[i]);
   g_free(sh);

@@ -21,7 +21,9 @@
  * Outputs are written into a staging folder beside the output folder and
  * moved into place only when the whole run succeeded, so an interrupted run
  * leaves nothing that looks complete; summary.json and SHA256SUMS are written
- * last.  Stale staging folders of dead runs are removed at the next run.
+ * last.  The run holds a lock on its output folder, and --force replaces only
+ * an earlier output of tegami (base/outlock.c); what dead runs left is
+ * removed at the next run, their own files only.
  */
 #include "run/run_private.h"
 
@@ -665,9 +667,9 @@ static bool with_control_number(const run_state *R, worker *w, const tg_page *pa
   return true;
 }
 
-/* Create a batch PDF privately (0600) before Cairo opens it. */
+/* A batch PDF: built in memory, written once finished (encrypted first when
+ * the job asks: nothing unencrypted touches the disk). */
 static tg_sink *open_batch_pdf(const run_state *R, const char *path, tg_diag *d) {
-  if (!tg_create_private(path, d)) return NULL;
   char date[32];
   tg_pdf_date(R->job->date, date, sizeof date);
   const tg_output_spec *o = &R->job->output;
@@ -676,7 +678,9 @@ static tg_sink *open_batch_pdf(const run_state *R, const char *path, tg_diag *d)
                        .date = date,
                        .bleed_pt = o->bleed_pt,
                        .crop_marks = o->crop_marks,
-                       .compact = o->compact};
+                       .compact = o->compact,
+                       .write_out = R->password ? tg_pdf_write_encrypted : NULL,
+                       .write_out_data = R->password};
   return tg_sink_pdf_new(path, &po, d);
 }
 
@@ -686,16 +690,18 @@ static bool write_address_sheets(const run_state *R, const run_batch *b, GArray 
   const tg_output_spec *o = &R->job->output;
   char date[32];
   tg_pdf_date(R->job->date, date, sizeof date);
-  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
+  tg_pdf_options po = {.title = R->job->title,
+                       .subject = R->job->id,
+                       .date = date,
+                       .write_out = R->password ? tg_pdf_write_encrypted : NULL,
+                       .write_out_data = R->password};
   char *stem = g_strndup(b->name, strlen(b->name) - 4);
   bool ok = true;
   if (o->labels) {
     char *name = g_strdup_printf("%s_labels.pdf", stem);
     char *path = g_build_filename(R->stage_dir, name, NULL);
     if (trace) fprintf(trace, "labels %s sheet=%s\n", name, R->labels.name);
-    ok = tg_create_private(path, d) &&
-         run_write_labels(&R->labels, R->fonts, addresses, path, &po, trace, d) &&
-         (!R->password || tg_pdf_encrypt(path, R->password, d));
+    ok = run_write_labels(&R->labels, R->fonts, addresses, path, &po, trace, d);
     if (ok) g_ptr_array_add(files, g_strdup(name));
     g_free(path);
     g_free(name);
@@ -705,9 +711,7 @@ static bool write_address_sheets(const run_state *R, const run_batch *b, GArray 
          *pdf = g_strdup_printf("%s_addresses.pdf", stem);
     char *csv_path = g_build_filename(R->stage_dir, csv, NULL),
          *pdf_path = g_build_filename(R->stage_dir, pdf, NULL);
-    ok = tg_create_private(pdf_path, d) &&
-         run_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d) &&
-         (!R->password || tg_pdf_encrypt(pdf_path, R->password, d));
+    ok = run_write_address_list(addresses, R->fonts, csv_path, pdf_path, &po, d);
     if (ok) {
       g_ptr_array_add(files, g_strdup(csv));
       g_ptr_array_add(files, g_strdup(pdf));
@@ -882,12 +886,6 @@ static void render_batch(const run_state *R, worker *w, uint32_t batch_no, batch
   if (pdf) {
     res->ok = tg_sink_close(pdf, res->diag) && res->ok;
     tg_sink_free(pdf);
-    /* encrypted in the staging folder: no unencrypted PDF ever has its final name */
-    if (res->ok && R->password) {
-      char *path = g_build_filename(R->stage_dir, b->name, NULL);
-      res->ok = tg_pdf_encrypt(path, R->password, res->diag);
-      g_free(path);
-    }
   }
   if (res->ok && sheets && addresses->len)
     res->ok = write_address_sheets(R, b, addresses, trace_mem, res->files, res->diag);
@@ -1008,96 +1006,12 @@ static bool render_phase(run_state *R) {
 
 /* ---- the output folder --------------------------------------------------------------- */
 
-/* Remove staging and old folders left beside `out` by runs that died. */
-static void remove_stale_siblings(run_state *R) {
-  char *parent = g_path_get_dirname(R->out_dir);
-  char *base = g_path_get_basename(R->out_dir);
-  GDir *dir = g_dir_open(parent, 0, NULL);
-  if (dir) {
-    const char *name;
-    size_t bl = strlen(base);
-    while ((name = g_dir_read_name(dir))) {
-      if (strncmp(name, base, bl) != 0) continue;
-      const char *rest = name + bl;
-      const char *pid_s = g_str_has_prefix(rest, ".tegami-tmp-")   ? rest + 12
-                          : g_str_has_prefix(rest, ".tegami-old-") ? rest + 12
-                                                                   : NULL;
-      if (!pid_s) continue;
-      long pid = (long)g_ascii_strtoll(pid_s, NULL, 10);
-      if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) continue; /* still running */
-      char *path = g_build_filename(parent, name, NULL);
-      tg_remove_tree(path, R->d);
-      g_free(path);
-    }
-    g_dir_close(dir);
-  }
-  g_free(parent);
-  g_free(base);
-}
-
+/* Lock the output folder, check it may be written, create the marked
+ * staging folder (base/outlock.c). */
 static bool prepare_output(run_state *R) {
-  struct stat st;
-  if (lstat(R->out_dir, &st) == 0) {
-    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
-      tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, S_ISLNK(st.st_mode) ? "io.symlink" : "io.not-dir",
-                  S_ISLNK(st.st_mode)
-                      ? "output folder %s is a symbolic link; refusing to write through it"
-                      : "%s exists and is not a folder",
-                  R->out_dir);
-      return false;
-    }
-    GDir *dir = g_dir_open(R->out_dir, 0, NULL);
-    bool empty = !dir || !g_dir_read_name(dir);
-    if (dir) g_dir_close(dir);
-    if (!empty && !R->opt->force) {
-      tg_diag_add(R->d, TG_ERROR, TG_KIND_USAGE, "output.exists",
-                  "%s is not empty; nothing was changed", R->out_dir);
-      tg_diag_hint(R->d, "choose another folder with -o, or replace its contents with --force");
-      return false;
-    }
-  }
-  char *parent = g_path_get_dirname(R->out_dir);
-  bool ok = tg_mkdir_private(parent, R->d);
-  g_free(parent);
-  if (!ok) return false;
-  remove_stale_siblings(R);
-  R->stage_dir = g_strdup_printf("%s.tegami-tmp-%ld", R->out_dir, (long)getpid());
-  if (mkdir(R->stage_dir, 0700) != 0) {
-    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.mkdir", "cannot create %s: %s", R->stage_dir,
-                g_strerror(errno));
-    g_free(R->stage_dir);
-    R->stage_dir = NULL;
-    return false;
-  }
-  return true;
-}
-
-/* Move the finished staging folder into place (replacing the old output with
- * --force). */
-static bool commit_output(run_state *R) {
-  struct stat st;
-  char *old = NULL;
-  if (lstat(R->out_dir, &st) == 0) {
-    old = g_strdup_printf("%s.tegami-old-%ld", R->out_dir, (long)getpid());
-    if (rename(R->out_dir, old) != 0) {
-      tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.rename", "cannot move %s aside: %s",
-                  R->out_dir, g_strerror(errno));
-      g_free(old);
-      return false;
-    }
-  }
-  if (rename(R->stage_dir, R->out_dir) != 0) {
-    tg_diag_add(R->d, TG_ERROR, TG_KIND_SYSTEM, "io.rename", "cannot move the output into %s: %s",
-                R->out_dir, g_strerror(errno));
-    if (old) rename(old, R->out_dir); /* put the earlier output back */
-    g_free(old);
-    return false;
-  }
-  g_free(R->stage_dir);
-  R->stage_dir = NULL;
-  bool ok = !old || tg_remove_tree(old, R->d);
-  g_free(old);
-  return ok;
+  R->outdir = tg_outdir_open(R->out_dir, R->job->id, R->opt->force, R->d);
+  if (R->outdir) R->stage_dir = g_strdup(tg_outdir_get_stage(R->outdir));
+  return R->outdir != NULL;
 }
 
 /* ---- the run ------------------------------------------------------------------------ */
@@ -1143,14 +1057,14 @@ tg_exit tg_run(const tg_job *job, const tg_run_options *opt, tg_summary *sum, tg
                 opt->check_only ? "the check did not finish" : "nothing was written");
     ok = false;
   }
-  if (ok && !opt->check_only) ok = run_write_reports(&R) && commit_output(&R);
+  if (ok && !opt->check_only) ok = run_write_reports(&R) && tg_outdir_commit(R.outdir, d);
   if (ok && !opt->check_only)
     for (guint i = 0; i < R.outputs->len; i++) {
       char *path = g_build_filename(R.out_dir, (const char *)g_ptr_array_index(R.outputs, i), NULL);
       tg_summary_add_output(sum, path);
       g_free(path);
     }
-  if (R.stage_dir) tg_remove_tree(R.stage_dir, d); /* a failed run leaves nothing behind */
+  tg_outdir_close(R.outdir, d); /* a failed run leaves nothing of its own behind */
   run_release(&R);
   if (!ok) {
     tg_exit e = tg_diag_exit_code(d);

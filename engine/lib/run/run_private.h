@@ -88,6 +88,7 @@ typedef struct {
   GPtrArray *outputs;  /* file names written into the staging folder */
   const char *out_dir;
   char *stage_dir;     /* where outputs are written until the run succeeds */
+  tg_outdir *outdir;   /* the lock and the marked staging folder */
   tg_assign *assign;   /* the experiment, when the job has one */
   tg_secret *password; /* the PDFs are encrypted with it, when the job asks */
   tg_postal *postal;   /* postal-code dictionary */

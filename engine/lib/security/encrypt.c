@@ -172,21 +172,12 @@ static qpdf_data quiet_qpdf(void) {
   return q;
 }
 
-bool tg_pdf_encrypt(const char *path, const tg_secret *password, tg_diag *d) {
-  struct stat st;
-  if (lstat(path, &st) != 0) {
-    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s: %s", path,
-                g_strerror(errno));
-    return false;
-  }
-  if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.symlink",
-                "%s is not a regular file (a symbolic link?); refusing to replace it", path);
-    return false;
-  }
+/* Encrypt `len` bytes of PDF and write the result to `path` once, checked
+ * first: it must open with the password, and only with it. */
+static bool encrypt_to_file(const uint8_t *pdf, size_t len, const char *path,
+                            const tg_secret *password, tg_diag *d) {
   qpdf_data q = quiet_qpdf();
-  QPDF_ERROR_CODE rc = qpdf_read(q, path, NULL);
+  QPDF_ERROR_CODE rc = qpdf_read_memory(q, path, (const char *)pdf, len, NULL);
   /* a password error means the file is encrypted already */
   qpdf_error err = qpdf_has_error(q) ? qpdf_get_error(q) : NULL;
   bool locked = err && qpdf_get_error_code(q, err) == qpdf_e_password;
@@ -200,43 +191,66 @@ bool tg_pdf_encrypt(const char *path, const tg_secret *password, tg_diag *d) {
     ok = false;
   }
   if (ok && pages < 0) ok = !qpdf_failed(q, QPDF_ERRORS, path, "read the pages of", d);
-  char *temp = ok ? tg_temp_path_for(path) : NULL;
-  if (ok) {
-    /* the temporary is created private before libqpdf opens it */
-    int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.create", "cannot create %s: %s", temp,
-                  g_strerror(errno));
-      ok = false;
-    } else {
-      close(fd);
-    }
-  }
-  bool created = ok;
-  if (ok) ok = !qpdf_failed(q, qpdf_init_write(q, temp), path, "encrypt", d);
+  if (ok) ok = !qpdf_failed(q, qpdf_init_write_memory(q), path, "encrypt", d);
   if (ok) {
     qpdf_set_r6_encryption_parameters2(q, password->buf, password->buf, QPDF_TRUE, QPDF_TRUE,
                                        QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, QPDF_TRUE, qpdf_r3p_full,
                                        QPDF_TRUE);
     ok = !qpdf_failed(q, qpdf_write(q), path, "encrypt", d);
   }
-  qpdf_cleanup(&q);
-  /* the result must open with the password, and only with it */
+  const unsigned char *out = ok ? qpdf_get_buffer(q) : NULL;
+  size_t out_len = ok ? qpdf_get_buffer_length(q) : 0;
   if (ok) {
     qpdf_data c = quiet_qpdf();
-    ok = !qpdf_failed(c, qpdf_read(c, temp, password->buf), path, "check the encrypted", d);
+    ok = !qpdf_failed(c, qpdf_read_memory(c, path, (const char *)out, out_len, password->buf), path,
+                      "check the encrypted", d);
     if (ok && (!qpdf_is_encrypted(c) || qpdf_get_num_pages(c) != pages)) {
       tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "encrypt.qpdf",
-                  "the encrypted copy of %s did not check out; the original was kept", path);
+                  "the encrypted copy of %s did not check out; nothing was written", path);
       ok = false;
     }
     qpdf_cleanup(&c);
   }
-  if (ok) chmod(temp, 0600);
-  if (ok)
-    ok = tg_commit_rename(temp, path, d);
-  else if (created)
-    unlink(temp);
-  g_free(temp);
+  /* one write, of encrypted bytes only: a private temporary, renamed */
+  tg_atomic *a = ok ? tg_atomic_open(path, d) : NULL;
+  if (a && fwrite(out, 1, out_len, tg_atomic_get_file(a)) != out_len) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.write", "cannot write %s: %s", path,
+                g_strerror(errno ? errno : EIO));
+    tg_atomic_abort(a);
+    a = NULL;
+  }
+  ok = a && tg_atomic_commit(a, d);
+  qpdf_cleanup(&q);
+  return ok;
+}
+
+bool tg_pdf_write_encrypted(const uint8_t *pdf, size_t len, const char *path, void *password,
+                            tg_diag *d) {
+  return encrypt_to_file(pdf, len, path, password, d);
+}
+
+bool tg_pdf_encrypt(const char *path, const tg_secret *password, tg_diag *d) {
+  struct stat st;
+  if (lstat(path, &st) != 0) {
+    tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
+                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s: %s", path,
+                g_strerror(errno));
+    return false;
+  }
+  if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.symlink",
+                "%s is not a regular file (a symbolic link?); refusing to replace it", path);
+    return false;
+  }
+  gchar *pdf = NULL;
+  gsize len = 0;
+  GError *err = NULL;
+  if (!g_file_get_contents(path, &pdf, &len, &err)) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.read", "cannot read %s: %s", path, err->message);
+    g_error_free(err);
+    return false;
+  }
+  bool ok = encrypt_to_file((const uint8_t *)pdf, len, path, password, d);
+  g_free(pdf);
   return ok;
 }

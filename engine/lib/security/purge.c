@@ -42,7 +42,8 @@ static bool is_temporary(const char *name) {
 
 static bool is_output_name(const char *name) {
   if (is_temporary(name)) return true;
-  if (strcmp(name, "SHA256SUMS") == 0) return true; /* the checksums every run writes last */
+  if (strcmp(name, "SHA256SUMS") == 0) return true;    /* the checksums every run writes last */
+  if (strcmp(name, TG_OWNED_MARKER) == 0) return true; /* what tegami wrote (base/outdir.c) */
   if (name[0] == '.') return false;
   for (size_t i = 0; i < G_N_ELEMENTS(OUTPUT_EXTENSIONS); i++)
     if (g_str_has_suffix(name, OUTPUT_EXTENSIONS[i]) && strlen(name) > strlen(OUTPUT_EXTENSIONS[i]))
