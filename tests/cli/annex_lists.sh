@@ -87,3 +87,18 @@ for m in csv.DictReader(open("manifest.csv", encoding="utf-8")):
 assert len(seen) == 12 and "14103333333" not in seen, seen
 PY
 pass "12 letters + 1 excluded by the key list; every postal code derived from 住所 (one overridden) and right"
+
+# 3. the example job of docs/targets.md ("Postal codes from addresses") runs
+# as it is written, from a jobs/ folder beside layouts/ and locales/
+mkdir -p "$WORK/doc/jobs"
+ln -s "$TEGAMI_SRC/layouts" "$WORK/doc/layouts"
+ln -s "$TEGAMI_SRC/locales" "$WORK/doc/locales"
+for f in "$A"/*.tsv "$A"/*.csv; do ln -s "$f" "$WORK/doc/jobs/"; done
+awk '/<!-- annex-job -->/ {on = 1; next} on && /^```yaml/ {in_block = 1; next}
+     in_block && /^```/ {exit} in_block {print}' "$TEGAMI_SRC/docs/targets.md" >"$WORK/doc/jobs/job.yaml"
+grep -q 'postal-overrides: hatano-postal.csv' "$WORK/doc/jobs/job.yaml" || fail "the example is not found"
+expect_exit 0 "$TEGAMI" run "$WORK/doc/jobs/job.yaml" -o "$WORK/doc/out" --no-pdf
+grep -c ',derived.$' "$WORK/doc/out/manifest.csv" | grep -qx 11 || fail "expected 11 derived codes"
+grep -q ',257-0016,[a-z]*,overridden.$' "$WORK/doc/out/manifest.csv" || fail "the override is not used"
+[ "$(wc -l <"$WORK/doc/out/rejected.csv")" = 1 ] || fail "the documented job rejects rows"
+pass "the documented job runs: 12 letters, 11 codes derived and 1 overridden, nobody rejected"
