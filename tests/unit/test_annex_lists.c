@@ -209,12 +209,46 @@ static void ages_are_checked_at_the_lists_date(void **state) {
   tg_postal_free(p);
 }
 
+/* An age printed in a letter is the age on the letter date, from 生年月日:
+ * {{letter.age}}; the list's 年齢 is as of its extraction. */
+static void the_letter_prints_the_age_on_the_letter_date(void **state) {
+  tg_diag *d = tg_diag_new();
+  const char *yaml = "kind: design\npages:\n  - blocks:\n      - type: text\n"
+                     "        x: 10mm\n        y: 10mm\n        width: 100mm\n"
+                     "        text: \"{{年齢}}歳 → {{letter.age}}歳\"\n";
+  tg_design *ds = tg_design_load_text("t.yaml", yaml, strlen(yaml), d);
+  assert_non_null(ds);
+  tg_values *v = tg_values_new();
+  tg_values_set(v, "job.date", "2026-01-15");
+  const char *cols[] = {"KDB個人番号", "年齢", "生年月日"};
+  tg_merge *m = tg_merge_new(ds, cols, 3, v, d);
+  assert_non_null(m);
+  const char *f[] = {"14006666666", "72", "S27.09.20"};
+  size_t lengths[3] = {strlen(f[0]), strlen(f[1]), strlen(f[2])};
+  tg_row row = {.number = 9, .nfields = 3, .fields = f, .lengths = lengths};
+  tg_letter *l = tg_letter_new(m);
+  assert_true(tg_merge_row(m, &row, "list.tsv", l, d));
+  assert_string_equal(l->values[0], "72歳 → 73歳");
+  tg_letter_free(l);
+  tg_merge_free(m);
+  /* without 生年月日 there is no age to compute: said when the design loads */
+  const char *no_birth[] = {"KDB個人番号", "年齢"};
+  assert_null(tg_merge_new(ds, no_birth, 2, v, d));
+  char *text = tg_test_diag_text(d);
+  assert_non_null(strstr(text, "template.letter-value"));
+  g_free(text);
+  tg_values_free(v);
+  tg_design_free(ds);
+  tg_diag_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_title_line_gives_the_date_of_the_list),
       cmocka_unit_test(the_annex_lists_are_read_with_their_grouped_headers),
       cmocka_unit_test(postal_codes_are_derived_overridden_or_left_undecided),
       cmocka_unit_test(ages_are_checked_at_the_lists_date),
+      cmocka_unit_test(the_letter_prints_the_age_on_the_letter_date),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
