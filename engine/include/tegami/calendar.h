@@ -76,6 +76,11 @@ void tg_date_format_iso(tg_date d, char *buf, size_t size);
 int tg_age_at(tg_date birth, tg_date at);
 /* Days since 1970-01-01 (for comparisons). */
 int64_t tg_date_to_days(tg_date d);
+/* The date a list was made, as its title lines write it: 令和07年09月作成,
+ * 令和7年9月30日現在, 2025年9月時点 (full width too; 作成, 現在, 時点 or 抽出
+ * right after it).  first..last is the day, or the whole month when no day is
+ * written.  False when the text holds no such date. */
+bool tg_date_find_list_date(const char *text, size_t len, tg_date *first, tg_date *last);
 
 #ifdef __cplusplus
 }

@@ -41,6 +41,7 @@ typedef struct tg_list_spec {
   /* Era-code map for 7-digit dates ("1=M,2=T,3=S,4=H,5=R"), NULL: default;
    * parse with tg_era_codes_parse() into tg_list_rules.era_codes. */
   const char *era_codes;
+  const char *reference_date; /* YYYY-MM-DD: the date 年齢 is as of; NULL: the job's */
 } tg_list_spec;
 
 typedef struct tg_municipality {
@@ -56,6 +57,7 @@ typedef struct tg_municipality {
   size_t nlists;
   tg_list_spec *lists;
   tg_span span;
+  const char *postal_overrides; /* CSV: KDB個人番号 → 郵便番号 for addresses that decide none */
 } tg_municipality;
 
 /* How the vendor wants the output cut and marked (the job's `output:`). */
@@ -120,12 +122,15 @@ typedef struct tg_job {
   const char *title;
   const char *date;       /* YYYY-MM-DD: the letter date and the PDF date */
   const char *key_column; /* identifies a person in reports, e.g. KDB個人番号 */
-  const char *postal;     /* KEN_ALL-format dictionary; NULL: the one in locales/ja/postal */
+  const char *postal; /* postal-dictionary: KEN_ALL-format; NULL: the one in locales/ja/postal */
   tg_output_spec output;
   tg_experiment_spec experiment;
   tg_mailing_spec mailing;
   size_t nmunis;
   tg_municipality *munis;
+  /* YYYY-MM-DD: the date the lists' 年齢 are as of (NULL: each list's title
+   * date, else the letter date with a year's tolerance) */
+  const char *reference_date;
 } tg_job;
 
 tg_job *tg_job_load(const char *path, tg_diag *d);

@@ -43,6 +43,10 @@ typedef struct tg_column_map {
   const char *header; /* header text in the file, e.g. 対象者氏名 */
 } tg_column_map;
 
+/* The municipality's postal codes for people whose address does not decide
+ * one (below, "postal codes from addresses"). */
+typedef struct tg_postal_overrides tg_postal_overrides;
+
 typedef struct tg_targets_options {
   tg_encoding encoding;   /* AUTO: detect (BOM, then the first 256 KiB) */
   char delimiter;         /* 0: ',' — or tab for .tsv files and tab-only headers */
@@ -65,6 +69,13 @@ typedef struct tg_targets_options {
   /* The read buffer (and the encoding sample): 0 = 256 KiB.  Smaller only in
    * tests, so that rows cross a buffer refill in a small input (fuzz_csv). */
   size_t buffer_bytes;
+  /* With a dictionary, 郵便番号 is derived from 住所 where the list has no
+   * such column (added last) or an empty value; overrides (by key_column,
+   * default KDB個人番号) win.  NULL: read as it is.  docs/targets.md */
+  const tg_postal *derive_postal;
+  const tg_postal_overrides *postal_overrides;
+  const char *key_column;
+  tg_postal_hint postal_hint; /* what addresses leave out (prefecture, city) */
 } tg_targets_options;
 
 /* The most fields a row may hold (a spreadsheet's column limit): a header
@@ -82,6 +93,11 @@ typedef struct tg_row {
   bool rejected;             /* the row could not be read faithfully */
   const char *reject_code;   /* e.g. "data.field-count" (reported to the diag) */
   const char *reject_column; /* canonical column concerned, or NULL */
+  /* Where 郵便番号 came from; UNDECIDED: empty, the address fits several
+   * codes or none (outcome, candidates): the row must be held. */
+  int postal_source; /* tg_postal_source */
+  tg_postal_outcome postal_outcome;
+  size_t postal_candidates;
 } tg_row;
 
 typedef struct tg_targets tg_targets;
@@ -97,16 +113,15 @@ uint64_t tg_targets_get_blank_count(const tg_targets *t);
  * are all ASCII reports UTF8). */
 tg_encoding tg_targets_get_encoding(const tg_targets *t);
 char tg_targets_get_delimiter(const tg_targets *t);
-/* The profile in use ("" for none). */
 const char *tg_targets_get_profile(const tg_targets *t);
+/* The date the list was made, from its title lines (令和07年09月作成: the whole month). */
+bool tg_targets_get_list_date(const tg_targets *t, tg_date *first, tg_date *last);
 /* Lines before the first person: preamble (titles) and header rows. */
 uint64_t tg_targets_get_header_row_count(const tg_targets *t);
 size_t tg_targets_get_column_count(const tg_targets *t);
-/* Canonical column name (what designs and diagnostics use). */
 const char *tg_targets_get_column_name(const tg_targets *t, size_t i);
 /* The header as written in the file; grouped headers joined with " / ". */
 const char *tg_targets_get_column_header(const tg_targets *t, size_t i);
-/* Index of a column by its canonical name, or -1. */
 int tg_targets_find_column(const tg_targets *t, const char *name);
 /* All canonical column names (borrowed array of get_column_count entries). */
 const char *const *tg_targets_get_column_names(const tg_targets *t);
@@ -139,7 +154,7 @@ const char *tg_encoding_name(tg_encoding e);
 /* "auto", "utf-8"/"utf8", "cp932"/"windows-31j"/"shift_jis"/"sjis" (case
  * ignored).  False for anything else. */
 bool tg_encoding_parse(const char *s, tg_encoding *out);
-/* The built-in profile names, NULL-terminated: "kdb-highrisk", "kdb-dropout". */
+/* The built-in profile names ("kdb-highrisk", "kdb-dropout"), NULL-terminated. */
 const char *const *tg_targets_profile_names(void);
 
 /* ---- normalisation --------------------------------------------------------- */
@@ -175,6 +190,23 @@ typedef enum {
   TG_MARK_FILLED = 2
 } tg_mark;
 tg_mark tg_mark_parse(const char *s, size_t len);
+
+/* ---- postal codes from addresses ------------------------------------------- */
+
+typedef enum {
+  TG_POSTAL_SOURCE_NONE = 0,   /* no postal code, and none derived */
+  TG_POSTAL_SOURCE_GIVEN,      /* as the list gives it */
+  TG_POSTAL_SOURCE_DERIVED,    /* derived from 住所 through the dictionary */
+  TG_POSTAL_SOURCE_OVERRIDDEN, /* from the municipality's overrides file */
+  TG_POSTAL_SOURCE_UNDECIDED,  /* the address decides no single code: held */
+} tg_postal_source;
+
+const char *tg_postal_source_name(tg_postal_source s);
+
+/* CSV/TSV with a header: the key (KDB個人番号 by default) and 郵便番号. */
+tg_postal_overrides *tg_postal_overrides_load(const char *path, const char *key_column, tg_diag *d);
+void tg_postal_overrides_free(tg_postal_overrides *o);
+size_t tg_postal_overrides_get_count(const tg_postal_overrides *o);
 
 /* ---- exclusion list (spec 6(4)) ------------------------------------------ */
 
@@ -232,6 +264,9 @@ typedef struct tg_list_rules {
   /* Further canonical columns that must not be empty in any row. */
   const char *const *required_values;
   size_t nrequired_values;
+  /* The date 年齢 is as of (YYYY-MM-DD, reference-date:); NULL: the list's
+   * title date, else the validator's reference date ± a year. */
+  const char *list_date;
 } tg_list_rules;
 
 typedef struct tg_validator_counts {

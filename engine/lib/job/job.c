@@ -12,9 +12,10 @@
 #define MAX_JOB_BYTES (1u << 20)
 #define N(a)          (sizeof(a) / sizeof((a)[0]))
 
-static const char *const TOP_KEYS[] = {"kind",       "id",      "title",         "date",
-                                       "design",     "key",     "postal",        "output",
-                                       "experiment", "mailing", "municipalities"};
+static const char *const TOP_KEYS[] = {
+    "kind",          "id",     "title",      "date",    "design",         "key",
+    "postal",        "output", "experiment", "mailing", "municipalities", "postal-dictionary",
+    "reference-date"};
 static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "arms",
                                               "block-multiple"};
 static const char *const OUTPUT_KEYS[] = {
@@ -22,11 +23,18 @@ static const char *const OUTPUT_KEYS[] = {
     "address-list", "encrypt",    "bleed",  "crop-marks",     "compact"};
 static const char *const ENCRYPT_KEYS[] = {"password-file", "password-env"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
-static const char *const MUNI_KEYS[] = {"id",      "name",    "sender", "values",
-                                        "exclude", "variant", "lists",  "unprintable-names"};
-static const char *const LIST_KEYS[] = {"file",      "type",     "design",
-                                        "profile",   "encoding", "columns",
-                                        "era_codes", "variant",  "variant-column"};
+static const char *const MUNI_KEYS[] = {"id",
+                                        "name",
+                                        "sender",
+                                        "values",
+                                        "exclude",
+                                        "variant",
+                                        "lists",
+                                        "unprintable-names",
+                                        "postal-overrides"};
+static const char *const LIST_KEYS[] = {"file",           "type",          "design",    "profile",
+                                        "encoding",       "columns",       "era_codes", "variant",
+                                        "variant-column", "reference-date"};
 
 typedef struct {
   tg_job pub;
@@ -66,6 +74,19 @@ void tg_job_load_values(struct tg_ynode *map, const char *prefix, tg_values *v, 
 static const char *const PROFILES[] = {"kdb-highrisk", "kdb-dropout", "none"};
 static const char *const ENCODINGS[] = {"auto", "utf-8", "cp932", "shift_jis", "windows-31j"};
 
+/* `reference-date:` of a job or a list: YYYY-MM-DD, or NULL. */
+static const char *job_reference_date(job_impl *J, tg_ynode *map, tg_diag *d) {
+  const char *s = NULL;
+  if (!tg_yget_string(map, "reference-date", false, &s, d)) return NULL;
+  if (!tg_job_date_valid(s)) {
+    tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.date",
+               tg_ynode_span(tg_ymap_get(map, "reference-date")),
+               "'reference-date' must be a calendar date written YYYY-MM-DD");
+    return NULL;
+  }
+  return keep(J, s);
+}
+
 /* How to read a list: profile, encoding, column mapping, era codes. */
 static void load_list_reading(job_impl *J, tg_ynode *l, tg_list_spec *ls, tg_diag *d) {
   int i;
@@ -96,6 +117,7 @@ static void load_list_reading(job_impl *J, tg_ynode *l, tg_list_spec *ls, tg_dia
     else
       ls->era_codes = keep(J, era);
   }
+  ls->reference_date = job_reference_date(J, l, d);
 }
 
 /* Municipality ids and list types name the batch files
@@ -145,6 +167,12 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
     tg_values_set(mu->values, SENDER_OPTIONAL[i], "");
   tg_job_load_values(tg_yget_map(m, "sender", false, d), "sender", mu->values, d);
   tg_job_load_values(tg_yget_map(m, "values", false, d), "municipality", mu->values, d);
+  const char *po = NULL;
+  if (tg_yget_string(m, "postal-overrides", false, &po, d)) {
+    char *p = tg_path_relative_to(J->pub.path, po);
+    mu->postal_overrides = keep(J, p);
+    g_free(p);
+  }
   const char *ex = NULL;
   if (tg_yget_string(m, "exclude", false, &ex, d)) {
     char *p = tg_path_relative_to(J->pub.path, ex);
@@ -347,11 +375,13 @@ tg_job *tg_job_load(const char *path, tg_diag *d) {
     s = NULL;
     job->key_column = keep(J, tg_yget_string(root, "key", false, &s, d) ? s : "KDB個人番号");
     s = NULL;
-    if (tg_yget_string(root, "postal", false, &s, d)) {
+    if (tg_yget_string(root, "postal", false, &s, d) ||
+        tg_yget_string(root, "postal-dictionary", false, &s, d)) {
       char *p = tg_path_relative_to(path, s);
       job->postal = keep(J, p);
       g_free(p);
     }
+    job->reference_date = job_reference_date(J, root, d);
     const char *design = NULL, *dflt = NULL;
     if (tg_yget_string(root, "design", false, &design, d)) {
       char *p = tg_path_relative_to(path, design);

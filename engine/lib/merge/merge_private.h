@@ -68,7 +68,17 @@ typedef enum {
   OPD_LETTER, /* letter.id, letter.seq, letter.variant, letter.segment */
 } opd_kind;
 
-typedef enum { LV_ID, LV_SEQ, LV_VARIANT, LV_SEGMENT, LV_NAME_IN_KANA, LV_ARM } letter_value;
+/* LV_AGE: the age on the letter date (job.date) from 生年月日 — not the
+ * list's 年齢, which is as of the extraction (docs/targets.md). */
+typedef enum {
+  LV_ID,
+  LV_SEQ,
+  LV_VARIANT,
+  LV_SEGMENT,
+  LV_NAME_IN_KANA,
+  LV_ARM,
+  LV_AGE
+} letter_value;
 
 typedef struct {
   opd_kind kind;
@@ -218,6 +228,10 @@ struct tg_merge {
   int kana_name_col, kana_kana_col;
   tg_can_draw_fn can_draw;
   void *can_draw_user;
+  /* letter.age: the 生年月日 column (-1: none) and the letter date */
+  int birth_col;
+  bool have_letter_date;
+  tg_date letter_date;
 };
 
 /* A span or ruby as evaluation finds it, before flattening: its attribute

@@ -48,7 +48,7 @@ static void suggest_name(mparser *P, const char *name) {
     cands[k++] = tg_values_get_key(P->constants, i);
   static const char *const LETTER[] = {"letter.id",      "letter.seq",          "letter.variant",
                                        "letter.segment", "letter.name-in-kana", "letter.arm",
-                                       "page.number",    "page.count"};
+                                       "letter.age",     "page.number",         "page.count"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     cands[k++] = LETTER[i];
   const char *s = tg_suggest(name, cands, k);
@@ -73,6 +73,19 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
     o->kind = OPD_TEXT;
     o->text = g_strdup(cv);
     o->len = strlen(cv);
+    return true;
+  }
+  if (strcmp(name, "letter.age") == 0) { /* known from the row: segments may use it */
+    if (m->columns && m->birth_col < 0) {
+      merge_error(P, name_off, name_len, TG_KIND_SCHEMA, "template.letter-value",
+                  "'letter.age' is the age on the letter date from 生年月日, and the list has no "
+                  "column 生年月日");
+      return false;
+    }
+    o->kind = OPD_LETTER;
+    o->lv = LV_AGE;
+    o->text = g_strdup(name);
+    o->len = nlen;
     return true;
   }
   /* in letter_value order */
@@ -396,7 +409,19 @@ bool merge_operand_value(const operand *o, const merge_env *E, GString *out, GSt
     n = o->len;
     break;
   case OPD_LETTER:
-    if (E->letter) {
+    if (o->lv == LV_AGE) {
+      const tg_merge *m = E->m;
+      tg_date birth;
+      buf[0] = '\0';
+      if (E->row && m->have_letter_date && m->birth_col >= 0 &&
+          (size_t)m->birth_col < E->row->nfields &&
+          tg_date_parse(E->row->fields[m->birth_col], E->row->lengths[m->birth_col], NULL,
+                        &birth) == TG_DATE_OK &&
+          tg_age_at(birth, m->letter_date) >= 0)
+        g_snprintf(buf, sizeof buf, "%d", tg_age_at(birth, m->letter_date));
+      v = buf;
+      n = strlen(v);
+    } else if (E->letter) {
       switch (o->lv) {
       case LV_ID: v = E->letter->id; break;
       case LV_SEQ:
@@ -407,6 +432,7 @@ bool merge_operand_value(const operand *o, const merge_env *E, GString *out, GSt
       case LV_SEGMENT: v = E->letter->segment_name ? E->letter->segment_name : ""; break;
       case LV_NAME_IN_KANA: v = E->letter->name_in_kana ? "1" : ""; break;
       case LV_ARM: v = E->letter->arm_name ? E->letter->arm_name : ""; break;
+      case LV_AGE: break; /* above */
       }
       n = strlen(v);
     }

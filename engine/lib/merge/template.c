@@ -220,6 +220,12 @@ tg_merge *tg_merge_new_full(const tg_design *design, const char *const *columns,
   m->nslots = design->ntexts;
   m->slots = g_new0(slot, m->nslots + 1);
   m->variant_col = -1;
+  m->birth_col = -1;
+  for (size_t i = 0; i < m->ncols && m->birth_col < 0; i++)
+    if (!strcmp(columns[i], "生年月日")) m->birth_col = (int)i;
+  const char *letter_date = tg_values_get(constants, "job.date");
+  m->have_letter_date = letter_date && tg_date_parse(letter_date, strlen(letter_date), NULL,
+                                                     &m->letter_date) == TG_DATE_OK;
   size_t errors_before = tg_diag_count_at_least(d, TG_ERROR);
   m->list_type = tg_values_get(constants, "list.type");
   m->segment_mask = TG_ALL_SEGMENTS;

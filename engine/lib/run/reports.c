@@ -114,7 +114,9 @@ static bool write_manifest(run_state *R) {
     char pc[8];
     run_postal_text(l->postal, pc);
     if (pc[0]) g_string_append_printf(o, "%.3s-%.4s", pc, pc + 3);
-    g_string_append(o, e->barcode > 0 ? ",yes\r\n" : e->barcode == 0 ? ",no\r\n" : ",\r\n");
+    g_string_append(o, e->barcode > 0 ? ",yes," : e->barcode == 0 ? ",no," : ",,");
+    g_string_append(o, tg_postal_source_name((tg_postal_source)l->postal_source));
+    g_string_append(o, "\r\n");
   }
   return report_close(&rep);
 }

@@ -94,6 +94,7 @@ static void run_release(run_state *R) {
     for (size_t m = 0; m < R->job->nmunis; m++)
       tg_exclusions_free(R->exclusions[m]);
   g_free(R->exclusions);
+  run_lists_release(R);
   tg_postal_free(R->postal);
   tg_secret_free(R->password);
   run_label_sheet_clear(&R->labels);
@@ -237,6 +238,7 @@ static bool check_phase(run_state *R) {
                                         .profile = ls->profile,
                                         .columns = ls->columns,
                                         .ncolumns = ls->ncolumns};
+      run_list_read_options(R, m, &p.read_opt);
       tg_era_codes_default(&p.era_codes);
       if (ls->era_codes) tg_era_codes_parse(&p.era_codes, ls->era_codes);
       bool first_use;
@@ -250,7 +252,9 @@ static bool check_phase(run_state *R) {
       }
       p.targets = tg_targets_open(ls->file, &p.read_opt, R->d);
       if (p.targets && R->validator) {
-        tg_list_rules rules = {.exclusions = R->exclusions[m], .era_codes = &p.era_codes};
+        tg_list_rules rules = {.exclusions = R->exclusions[m],
+                               .era_codes = &p.era_codes,
+                               .list_date = run_list_date(R, ls)};
         p.vlist = tg_validator_add_list(R->validator, p.targets, &rules, R->d);
       }
       p.constants = constants_for(job, mu, ls);
@@ -445,7 +449,8 @@ static bool scan_phase(run_state *R) {
                           .line = (uint32_t)row.line};
         rec.variant = intern(R, p->design->variants[variant]);
         rec.segment = segment >= 0 ? intern(R, p->design->segments[segment].name) : 0;
-        if (p->postal_col >= 0) rec.postal = postal_number(row.fields[p->postal_col]);
+        if (p->postal_col >= 0) rec.postal = postal_number(row.fields[p->postal_col]) & 0xFFFFFF;
+        rec.postal_source = (uint32_t)row.postal_source;
         if (R->assign) {
           /* person i of the assignment is letter i of the scan */
           char *stratum = stratum_of(R, p, &rec);

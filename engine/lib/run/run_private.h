@@ -35,8 +35,9 @@ typedef struct {
   uint32_t row;    /* its spreadsheet row */
   uint32_t line;   /* its first physical line */
   uint32_t batch;
-  uint32_t postal; /* the 7 digits as a number, plus one; 0: none (run_postal_text) */
-  uint16_t plan;   /* the list (index into the run's plans) */
+  uint32_t postal : 24;       /* the 7 digits as a number, plus one; 0: none (run_postal_text) */
+  uint32_t postal_source : 8; /* tg_postal_source: given, derived, overridden */
+  uint16_t plan;              /* the list (index into the run's plans) */
   uint16_t variant, segment, arm; /* indexes into the run's names; 0 = "-" */
 } run_letter;                     /* 32 bytes */
 
@@ -70,7 +71,7 @@ typedef struct {
 /* The header of manifest.csv (docs/vendor-handoff.md), shared by runs and merges. */
 #define RUN_MANIFEST_HEADER                                                                        \
   "sequence,letter_id,municipality,target_type,segment,variant,arm,batch_file,first_page,"         \
-  "page_count,blank_pages,postal_code,customer_barcode\r\n"
+  "page_count,blank_pages,postal_code,customer_barcode,postal_source\r\n"
 
 typedef struct {
   const tg_job *job;
@@ -99,6 +100,7 @@ typedef struct {
   GPtrArray *key_chunks;      /* GStringChunk*: the keys' storage */
   tg_furigana *furigana;      /* loaded once, when a design asks for `ruby: auto` */
   bool furigana_failed;
+  tg_postal_overrides **postal_overrides; /* per municipality (lists.c) */
 } run_state;
 
 const char *run_plan_list_file(const run_state *R, uint32_t plan_no);
@@ -106,6 +108,13 @@ const char *run_plan_list_type(const run_state *R, uint32_t plan_no);
 const char *run_plan_municipality(const run_state *R, uint32_t plan_no);
 /* "<municipality>-<list>-<row, 6 digits>": stable, and leads staff to the row. */
 void run_letter_id(const run_state *R, const run_letter *l, char *buf, size_t size);
+
+/* lists.c: how to read the lists of municipality m — postal codes derived
+ * from addresses (the municipality's overrides loaded once) — and the date
+ * their 年齢 are as of. */
+void run_list_read_options(run_state *R, size_t m, tg_targets_options *o);
+const char *run_list_date(const run_state *R, const tg_list_spec *ls);
+void run_lists_release(run_state *R);
 
 /* labels.c: address label sheets and the mailing list. */
 bool run_label_sheet_load(const char *path, run_label_sheet *out, tg_diag *d);

@@ -74,7 +74,11 @@ struct tg_targets {
   uint64_t line_ends, counted_to;
   bool cr_pending, ends_with_eol, count_gap;
   /* header */
-  size_t ncols;
+  size_t ncols;     /* the list's own columns */
+  size_t ncols_all; /* and the added 郵便番号 (derive.c) */
+  targets_postal_state postal;
+  bool have_list_date; /* the date of its title lines */
+  tg_date list_first, list_last;
   char **cols;    /* canonical names */
   char **headers; /* as written */
   /* current record */
@@ -449,18 +453,24 @@ tg_encoding tg_targets_get_encoding(const tg_targets *t) { return t->enc; }
 char tg_targets_get_delimiter(const tg_targets *t) { return t->opt.delimiter; }
 const char *tg_targets_get_profile(const tg_targets *t) { return t->profile; }
 uint64_t tg_targets_get_header_row_count(const tg_targets *t) { return t->header_rows; }
-size_t tg_targets_get_column_count(const tg_targets *t) { return t->ncols; }
+size_t tg_targets_get_column_count(const tg_targets *t) { return t->ncols_all; }
 const char *tg_targets_get_column_name(const tg_targets *t, size_t i) {
-  return i < t->ncols ? t->cols[i] : NULL;
+  return i < t->ncols_all ? t->cols[i] : NULL;
 }
 const char *tg_targets_get_column_header(const tg_targets *t, size_t i) {
-  return i < t->ncols ? t->headers[i] : NULL;
+  return i < t->ncols_all ? t->headers[i] : NULL;
+}
+bool tg_targets_get_list_date(const tg_targets *t, tg_date *first, tg_date *last) {
+  if (!t->have_list_date) return false;
+  *first = t->list_first;
+  *last = t->list_last;
+  return true;
 }
 const char *const *tg_targets_get_column_names(const tg_targets *t) {
   return (const char *const *)t->cols;
 }
 int tg_targets_find_column(const tg_targets *t, const char *name) {
-  for (size_t i = 0; i < t->ncols; i++)
+  for (size_t i = 0; i < t->ncols_all; i++)
     if (strcmp(t->cols[i], name) == 0) return (int)i;
   return -1;
 }
@@ -502,6 +512,7 @@ static tg_targets *new_reader(const char *path, FILE *f, const tg_targets_option
   t->converted = g_string_new(NULL);
   t->line = 1;
   t->data_line = 1;
+  t->postal.postal_col = -1;
   return t;
 }
 
@@ -740,9 +751,9 @@ static bool name_columns(tg_targets *t, GPtrArray *hrows, const targets_profile 
     }
   }
   /* 3. names */
-  t->ncols = ncols;
-  t->cols = g_new0(char *, ncols + 1);
-  t->headers = g_new0(char *, ncols + 1);
+  t->ncols = t->ncols_all = ncols;
+  t->cols = g_new0(char *, ncols + 2);
+  t->headers = g_new0(char *, ncols + 2);
   bool plain = !prof && hrows->len == 1;
   GPtrArray *first = g_ptr_array_index(hrows, 0);
   for (size_t c = 0; c < ncols; c++) {
@@ -753,6 +764,22 @@ static bool name_columns(tg_targets *t, GPtrArray *hrows, const targets_profile 
     else
       t->cols[c] = g_strdup(paths[c].composite);
     t->headers[c] = g_strdup(paths[c].display);
+  }
+  if (opt && (opt->derive_postal || opt->postal_overrides)) { /* derive.c */
+    t->postal.postal_col = -1;
+    bool address = false;
+    for (size_t c = 0; c < ncols; c++) {
+      if (!strcmp(t->cols[c], "郵便番号") && t->postal.postal_col < 0)
+        t->postal.postal_col = (int)c;
+      address = address || !strcmp(t->cols[c], "住所");
+    }
+    if (t->postal.postal_col < 0 && address) {
+      t->cols[ncols] = g_strdup("郵便番号");
+      t->headers[ncols] = g_strdup("郵便番号 (住所から)");
+      t->postal.postal_col = (int)ncols;
+      t->postal.added = true;
+      t->ncols_all = ncols + 1;
+    }
   }
   /* 4. required columns */
   GPtrArray *required = g_ptr_array_new();
@@ -919,6 +946,10 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
       if (decode_fields(t, DECODE_QUIET, &code, d) >= 0) continue; /* a title in another script */
       anchor = prof ? find_anchor(t, (const char *const *)anchors->pdata, anchors->len) : 0;
       found = anchor >= 0;
+      for (guint i = 0; !found && !t->have_list_date && i < t->fieldv->len; i++)
+        t->have_list_date =
+            tg_date_find_list_date(t->fieldv->pdata[i], g_array_index(t->lengths, size_t, i),
+                                   &t->list_first, &t->list_last);
     }
     if (ok && !found) {
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
@@ -967,6 +998,14 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
   t->data_line = t->line;
   if (ok) ok = name_columns(t, hrows, prof, opt, d);
   g_ptr_array_free(hrows, TRUE);
+  if (ok && t->postal.postal_col >= 0) {
+    t->postal.postal = opt->derive_postal;
+    t->postal.overrides = opt->postal_overrides;
+    t->postal.hint = opt->postal_hint;
+    t->postal.address_col = tg_targets_find_column(t, "住所");
+    t->postal.key_col =
+        tg_targets_find_column(t, opt->key_column ? opt->key_column : "KDB個人番号");
+  }
   if (!ok) {
     tg_targets_free(t);
     return NULL;
@@ -1051,6 +1090,7 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
         col = (size_t)bad < t->ncols ? t->cols[bad] : NULL;
       }
     }
+    targets_postal_apply(&t->postal, t->ncols, t->fieldv, t->lengths, row);
     row->nfields = t->fieldv->len;
     row->fields = (const char *const *)t->fieldv->pdata;
     row->lengths = (const size_t *)t->lengths->data;
@@ -1097,5 +1137,6 @@ void tg_targets_free(tg_targets *t) {
   g_ptr_array_free(t->fieldv, TRUE);
   g_array_free(t->lengths, TRUE);
   g_string_free(t->converted, TRUE);
+  targets_postal_clear(&t->postal);
   g_free(t);
 }

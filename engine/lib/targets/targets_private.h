@@ -71,4 +71,24 @@ bool targets_path_matches(const char *const *labels, size_t nlabels, const char 
 /* A header cell that explains marks (「○」受診 …) rather than naming a column. */
 bool targets_label_is_legend(const char *label);
 
+/* ---- postal codes from addresses (derive.c) ---------------------------------- */
+
+typedef struct {
+  const tg_postal *postal; /* NULL: nothing derived */
+  const tg_postal_overrides *overrides;
+  tg_postal_hint hint;
+  int postal_col; /* 郵便番号: the list's own or the added one; -1: off */
+  int address_col, key_col;
+  bool added; /* the list has no 郵便番号: the column was added after its own */
+  GString *value, *key;
+} targets_postal_state;
+
+/* Fill the row's 郵便番号 (derived, overridden or given) once its fields are
+ * read; `file_cols` is the number of the list's own columns. */
+void targets_postal_apply(targets_postal_state *s, size_t file_cols, GPtrArray *fields,
+                          GArray *lengths, tg_row *row);
+void targets_postal_clear(targets_postal_state *s);
+/* A key as compared everywhere: folded, leading zeros of digit keys dropped. */
+void targets_normalize_key(GString *out, const char *s, size_t len);
+
 #endif
