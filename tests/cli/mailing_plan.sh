@@ -131,6 +131,15 @@ if got != want:
             break
     print(len(got), "rows, wanted", len(want), file=sys.stderr)
     sys.exit(1)
+# letters are in 区分 order within each batch: 郵便区番号, then postal code
+# (藤沢市's 5-digit 郵便区 would otherwise sit inside 252 and 251), so each
+# 郵便区 of a batch is one run of the manifest
+for b in {r["batch_file"] for r in rows}:
+    keys = [(kubun[r["postal_code"].replace("-", "")], r["postal_code"]) for r in rows if r["batch_file"] == b]
+    assert keys == sorted(keys), "batch %s is not in 郵便区 order" % b
+for w in want:
+    if w[0] == "kubun":
+        assert int(w[8]) - int(w[7]) + 1 == int(w[9]), w
 # what the test set out to show
 verdicts = {(w[2], w[13]) for w in want if w[0] == "posting"}
 assert ("14901", "yes") in verdicts or ("14901", "set-aside") in verdicts, verdicts

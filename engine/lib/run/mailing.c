@@ -560,3 +560,46 @@ bool run_write_mailing_plan(run_state *R) {
   g_ptr_array_free(postings, TRUE);
   return ok;
 }
+
+/* ---- letters in 郵便区 order ---------------------------------------------------- */
+
+typedef struct {
+  GHashTable *order; /* postal + 1 -> 郵便区 order: "252" < "25200" < "25201" < "253" */
+  int (*group_cmp)(const run_letter *, const run_letter *);
+} kubun_sort;
+
+static int kubun_letter_cmp(gconstpointer a, gconstpointer b, gpointer data) {
+  const run_letter *x = a, *y = b;
+  const kubun_sort *ks = data;
+  int g = ks->group_cmp(x, y);
+  if (g) return g;
+  guint kx = GPOINTER_TO_UINT(g_hash_table_lookup(ks->order, GUINT_TO_POINTER(x->postal)));
+  guint ky = GPOINTER_TO_UINT(g_hash_table_lookup(ks->order, GUINT_TO_POINTER(y->postal)));
+  if (kx != ky) return kx < ky ? -1 : 1;
+  if (x->postal != y->postal) return x->postal < y->postal ? -1 : 1;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+bool run_sort_by_kubun(run_state *R, int (*group_cmp)(const run_letter *, const run_letter *)) {
+  if (!R->postal) return false;
+  kubun_sort ks = {g_hash_table_new(g_direct_hash, g_direct_equal), group_cmp};
+  bool five = false;
+  for (guint i = 0; i < R->letters->len; i++) {
+    uint32_t postal = g_array_index(R->letters, run_letter, i).postal;
+    if (!postal || g_hash_table_contains(ks.order, GUINT_TO_POINTER(postal))) continue;
+    char code[8], k[6];
+    run_postal_text(postal, code);
+    tg_postal_kubun(R->postal, code, k); /* or its first 3 digits */
+    /* 252 → 252000, 25200 → 252001, 25201 → 252002: 3 digits before the
+     * 5-digit 郵便区 that start with them, as strcmp orders them */
+    guint v = (guint)g_ascii_strtoull(k, NULL, 10), order = v * 1000;
+    if (strlen(k) == 5) {
+      five = true;
+      order = v / 100 * 1000 + v % 100 + 1;
+    }
+    g_hash_table_insert(ks.order, GUINT_TO_POINTER(postal), GUINT_TO_POINTER(order + 1));
+  }
+  if (five) g_array_sort_with_data(R->letters, kubun_letter_cmp, &ks);
+  g_hash_table_destroy(ks.order);
+  return five;
+}
