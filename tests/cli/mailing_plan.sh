@@ -131,6 +131,15 @@ if got != want:
             break
     print(len(got), "rows, wanted", len(want), file=sys.stderr)
     sys.exit(1)
+# letters are in 区分 order within each batch: 郵便区番号, then postal code
+# (藤沢市's 5-digit 郵便区 would otherwise sit inside 252 and 251), so each
+# 郵便区 of a batch is one run of the manifest
+for b in {r["batch_file"] for r in rows}:
+    keys = [(kubun[r["postal_code"].replace("-", "")], r["postal_code"]) for r in rows if r["batch_file"] == b]
+    assert keys == sorted(keys), "batch %s is not in 郵便区 order" % b
+for w in want:
+    if w[0] == "kubun":
+        assert int(w[8]) - int(w[7]) + 1 == int(w[9]), w
 # what the test set out to show
 verdicts = {(w[2], w[13]) for w in want if w[0] == "posting"}
 assert ("14901", "yes") in verdicts or ("14901", "set-aside") in verdicts, verdicts
@@ -158,3 +167,19 @@ sha256sum -c SHA256SUMS >/dev/null || fail "SHA256SUMS does not verify"
 pass "the plan is in SHA256SUMS, private"
 # the batch PDFs are big: spare the suite's glyph sweep (the plan's page stays)
 rm -f "$out"/14*.pdf
+
+# pieces over the 定形 limits are planned as 定形外 with a warning, not an
+# error; the same job gives the same plan, byte for byte
+mkdir "$WORK/small"
+cp "$TEGAMI_SRC"/tests/golden/customer-barcode/job.yaml "$TEGAMI_SRC"/tests/golden/customer-barcode/design.yaml \
+  "$TEGAMI_SRC"/tests/golden/customer-barcode/list.csv "$WORK/small/"
+printf 'mailing: {envelope: naga3, sheet-grams: 46}\n' >>"$WORK/small/job.yaml"
+expect_exit 0 "$TEGAMI" run "$WORK/small/job.yaml" -o "$WORK/s1"
+grep -q 'warning: posting 1 (municipality 14999): 6 letters .* 定形外 .*\[mailing.teikeigai\]' "$WORK/last.err" \
+  || { cat "$WORK/last.err" >&2; fail "no 定形外 warning"; }
+grep -q '^posting,1,14999,長形3号,定形外,,,1,6,6,4,51.0,0.67,no,no' "$WORK/s1/mailing-plan.csv" \
+  || fail "the heavy pieces are not planned as 定形外"
+expect_exit 0 "$TEGAMI" run "$WORK/small/job.yaml" -o "$WORK/s2"
+cmp "$WORK/s1/mailing-plan.csv" "$WORK/s2/mailing-plan.csv" && cmp "$WORK/s1/mailing-plan.pdf" "$WORK/s2/mailing-plan.pdf" \
+  || fail "the plan differs between two runs of the same job"
+pass "over 50 g: 定形外 with a warning; the plan is deterministic"

@@ -293,6 +293,8 @@ typedef struct {
 #define LEFT_PT  tg_mm_to_pt(15)
 #define WIDTH_PT tg_mm_to_pt(180)
 #define FOOT_PT  tg_mm_to_pt(272) /* where the notes at the bottom start */
+/* what a line of 郵便区 at 7.5 pt holds, and a little less */
+#define KUBUN_LINE_BYTES 90
 
 /* A line (or paragraph) at x, moving y down unless `keep_y`. */
 static double put(page_writer *w, double x_pt, double width_pt, double size_pt, int weight,
@@ -380,11 +382,13 @@ static bool plan_page(const run_state *R, GPtrArray *postings, uint64_t derived,
   char *eg = fmt1(m->envelope_g), *emm = fmt2(m->envelope_mm), *pmm = fmt2(m->paper_mm),
        *ig = fmt1(m->insert_g);
   char *sg = m->sheet_g > 0 ? fmt1(m->sheet_g) : fmt1(m->paper_gsm);
+  char folds[32] = "折らず";
+  if (m->panels > 1) g_snprintf(folds, sizeof folds, "%u つ折り", m->panels);
   g_string_printf(s,
-                  "封筒 %s（%d×%d mm）%s g・%s mm／用紙 %s %s・厚さ %s mm・%u つ折り／同封物 %s "
+                  "封筒 %s（%d×%d mm）%s g・%s mm／用紙 %s %s・厚さ %s mm・%s／同封物 %s "
                   "g／%s%" G_GUINT64_FORMAT " 通、%u 差出",
                   envelope_name(m), (int)(m->envelope_w_mm + 0.5), (int)(m->envelope_l_mm + 0.5),
-                  eg, emm, sg, m->sheet_g > 0 ? "g/枚" : "g/m²", pmm, m->panels, ig,
+                  eg, emm, sg, m->sheet_g > 0 ? "g/枚" : "g/m²", pmm, folds, ig,
                   R->job->output.duplex ? "両面印刷／" : "", total, postings->len);
   g_free(eg);
   g_free(emm);
@@ -401,6 +405,11 @@ static bool plan_page(const run_state *R, GPtrArray *postings, uint64_t derived,
   rule(&w, 0.3);
   for (guint p = 0; p < postings->len && w.ok; p++) {
     const posting *ps = g_ptr_array_index(postings, p);
+    if (w.y_pt > FOOT_PT - 60) { /* the page is full: the CSV has the rest */
+      g_string_printf(s, "ほか %u 差出（mailing-plan.csv）", postings->len - p);
+      put(&w, LEFT_PT, WIDTH_PT, 8, 400, s->str, 1, false);
+      break;
+    }
     char no[16], pieces[32], bc[32];
     g_snprintf(no, sizeof no, "%u", p + 1);
     g_snprintf(pieces, sizeof pieces, "%" G_GUINT64_FORMAT, ps->pieces);
@@ -433,7 +442,14 @@ static bool plan_page(const run_state *R, GPtrArray *postings, uint64_t derived,
     put(&w, LEFT_PT, WIDTH_PT, 9, 700, s->str, 2, false);
     /* 252: 640 (…_001: 500 | …_002: 140) where a 郵便区 runs over a batch's end */
     g_string_assign(s, "郵便区番号順: ");
-    for (guint k = 0; k < ps->kubun->len;) {
+    /* the room left, shared by the postings still to come */
+    int lines = (int)((FOOT_PT - 10 - w.y_pt) / (postings->len - p) / (7.5 * 1.3)) - 4;
+    lines = lines < 2 ? 2 : lines > 40 ? 40 : lines;
+    guint shown = 0, total_kubun = 0;
+    for (guint k = 0; k < ps->kubun->len; k++)
+      total_kubun += k == 0 || strcmp(g_array_index(ps->kubun, kubun_row, k).kubun,
+                                      g_array_index(ps->kubun, kubun_row, k - 1).kubun) != 0;
+    for (guint k = 0; k < ps->kubun->len && s->len < (gsize)lines * KUBUN_LINE_BYTES; shown++) {
       const kubun_row *kr = &g_array_index(ps->kubun, kubun_row, k);
       guint end = k;
       uint64_t n = 0;
@@ -451,7 +467,9 @@ static bool plan_page(const run_state *R, GPtrArray *postings, uint64_t derived,
       if (end - k > 1) g_string_append(s, "）");
       k = end;
     }
-    put(&w, LEFT_PT + 8, WIDTH_PT - 8, 7.5, 400, s->str, 8, false);
+    if (shown < total_kubun)
+      g_string_append_printf(s, "　ほか %u 郵便区（mailing-plan.csv）", total_kubun - shown);
+    put(&w, LEFT_PT + 8, WIDTH_PT - 8, 7.5, 400, s->str, (size_t)lines + 2, false);
     if (ps->missing->len) {
       g_string_printf(s, "カスタマバーコードの無い %u 通（別差出）: ", ps->missing->len);
       for (guint k = 0; k < ps->missing->len && k < 12; k++) {
@@ -541,4 +559,47 @@ bool run_write_mailing_plan(run_state *R) {
   g_free(path);
   g_ptr_array_free(postings, TRUE);
   return ok;
+}
+
+/* ---- letters in 郵便区 order ---------------------------------------------------- */
+
+typedef struct {
+  GHashTable *order; /* postal + 1 -> 郵便区 order: "252" < "25200" < "25201" < "253" */
+  int (*group_cmp)(const run_letter *, const run_letter *);
+} kubun_sort;
+
+static int kubun_letter_cmp(gconstpointer a, gconstpointer b, gpointer data) {
+  const run_letter *x = a, *y = b;
+  const kubun_sort *ks = data;
+  int g = ks->group_cmp(x, y);
+  if (g) return g;
+  guint kx = GPOINTER_TO_UINT(g_hash_table_lookup(ks->order, GUINT_TO_POINTER(x->postal)));
+  guint ky = GPOINTER_TO_UINT(g_hash_table_lookup(ks->order, GUINT_TO_POINTER(y->postal)));
+  if (kx != ky) return kx < ky ? -1 : 1;
+  if (x->postal != y->postal) return x->postal < y->postal ? -1 : 1;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+bool run_sort_by_kubun(run_state *R, int (*group_cmp)(const run_letter *, const run_letter *)) {
+  if (!R->postal) return false;
+  kubun_sort ks = {g_hash_table_new(g_direct_hash, g_direct_equal), group_cmp};
+  bool five = false;
+  for (guint i = 0; i < R->letters->len; i++) {
+    uint32_t postal = g_array_index(R->letters, run_letter, i).postal;
+    if (!postal || g_hash_table_contains(ks.order, GUINT_TO_POINTER(postal))) continue;
+    char code[8], k[6];
+    run_postal_text(postal, code);
+    tg_postal_kubun(R->postal, code, k); /* or its first 3 digits */
+    /* 252 → 252000, 25200 → 252001, 25201 → 252002: 3 digits before the
+     * 5-digit 郵便区 that start with them, as strcmp orders them */
+    guint v = (guint)g_ascii_strtoull(k, NULL, 10), order = v * 1000;
+    if (strlen(k) == 5) {
+      five = true;
+      order = v / 100 * 1000 + v % 100 + 1;
+    }
+    g_hash_table_insert(ks.order, GUINT_TO_POINTER(postal), GUINT_TO_POINTER(order + 1));
+  }
+  if (five) g_array_sort_with_data(R->letters, kubun_letter_cmp, &ks);
+  g_hash_table_destroy(ks.order);
+  return five;
 }

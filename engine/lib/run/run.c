@@ -569,7 +569,8 @@ static int letter_cmp_input(gconstpointer a, gconstpointer b) {
  * letters.  Batch files are named <municipality>_<list type>_<variant>[_<arm>]_<nnn>.pdf. */
 static void plan_phase(run_state *R) {
   const tg_output_spec *o = &R->job->output;
-  g_array_sort(R->letters, o->sort == TG_SORT_POSTAL ? letter_cmp_postal : letter_cmp_input);
+  if (o->sort != TG_SORT_POSTAL || !run_sort_by_kubun(R, group_cmp)) /* 郵便区 first: mailing.c */
+    g_array_sort(R->letters, o->sort == TG_SORT_POSTAL ? letter_cmp_postal : letter_cmp_input);
   size_t n = R->letters->len, i = 0;
   while (i < n) {
     const run_letter *first = &g_array_index(R->letters, run_letter, i);

@@ -127,6 +127,10 @@ bool run_write_address_list(GArray *addresses, const tg_fonts *fonts, const char
 
 /* mailing.c: mailing-plan.csv and .pdf, when the job has `mailing:`. */
 bool run_write_mailing_plan(run_state *R);
+/* Sort the letters by group (group_cmp), then 郵便区番号, postal code and
+ * row — the order 区分郵便物 asks for.  False (nothing done) when no letter
+ * has a 5-digit 郵便区: then postal-code order is that order already. */
+bool run_sort_by_kubun(run_state *R, int (*group_cmp)(const run_letter *, const run_letter *));
 
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool run_write_reports(run_state *R);
