@@ -9,7 +9,8 @@
  * For print production a page can be set on a larger sheet with bleed and
  * crop marks (トンボ); Cairo cannot write TrimBox and BleedBox, so the
  * finished file then goes once through libqpdf, which adds them — and which,
- * asked to compact, also packs the objects into object streams.
+ * asked to compact, also packs the objects into object streams.  That pass
+ * always runs: it also rewrites Cairo's RGB black as K only (color.c).
  */
 #include "render/render_private.h"
 
@@ -179,6 +180,9 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
     return false;
   }
   bool ok = !(qpdf_read(q, p->path, NULL) & QPDF_ERRORS);
+  render_color color;
+  render_color_init(&color, q);
+  ok = ok && render_color_rewrite(&color, d);
   size_t n = ok ? (size_t)qpdf_get_num_pages(q) : 0;
   for (size_t i = 0; ok && p->margin_pt > 0 && i < n && 2 * i + 1 < p->trims->len; i++) {
     double w = g_array_index(p->trims, double, 2 * i),
@@ -196,6 +200,7 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
   if (ok) {
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     qpdf_set_stream_data_mode(q, qpdf_s_preserve);
+    qpdf_set_compress_streams(q, QPDF_TRUE); /* the rewritten content streams */
     if (p->compact) qpdf_set_object_stream_mode(q, qpdf_o_generate);
     ok = !(qpdf_write(q) & QPDF_ERRORS);
   }
@@ -204,6 +209,7 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
                                         : "libqpdf reported an error";
     tg_diag_add(d, TG_ERROR, TG_KIND_LIBRARY, "render.pdf", "cannot finish %s: %s", p->path, why);
   }
+  render_color_clear(&color);
   qpdf_cleanup(&q);
   /* the rewritten file takes the original's place */
   ok = ok && tg_commit_rename(tmp, p->path, d);
@@ -224,8 +230,8 @@ static bool pdf_close(tg_sink *s, tg_diag *d) {
                 "render.pdf", "cannot finish %s: %s", p->path, cairo_status_to_string(st));
     return false;
   }
-  if (p->margin_pt > 0 || p->compact) return pdf_finish(p, d);
-  return true;
+  /* always: black is rewritten to K only (color.c) */
+  return pdf_finish(p, d);
 }
 
 static void pdf_free(tg_sink *s) {
