@@ -18,6 +18,29 @@ static bool parse_size(const char *s, double *w_pt, double *h_pt) {
   return false;
 }
 
+/* The colour part of the ok line: spaces, black, Type 3 fonts, output
+ * intent, page boxes. */
+static void print_color(const tg_preflight_report *r) {
+  static const char *const SPACES[] = {"DeviceGray", "DeviceRGB", "DeviceCMYK",
+                                       "ICCBased",   "spot",      "Indexed",
+                                       "CIE",        "Pattern",   "DeviceRGB images"};
+  printf("; colours:");
+  for (size_t i = 0; i < sizeof SPACES / sizeof *SPACES; i++)
+    if (r->color_spaces & (1u << i)) printf(" %s", SPACES[i]);
+  if (!r->color_spaces) printf(" none");
+  printf(", no rich black");
+  if (r->type3_fonts) printf(", %zu Type 3 font%s", r->type3_fonts, r->type3_fonts > 1 ? "s" : "");
+  if (r->output_intent)
+    printf(", output intent (%s)%s",
+           r->intent_components == 4   ? "CMYK"
+           : r->intent_components == 3 ? "RGB"
+                                       : "no profile",
+           r->pdfx ? ", PDF/X" : "");
+  else
+    printf(", no output intent");
+  printf(", TrimBox on %zu of %zu pages", r->trim_boxes, r->pages);
+}
+
 int cmd_preflight(int argc, char **argv) {
   tg_preflight_options po = {0};
   int first_file = -1;
@@ -52,6 +75,7 @@ int cmd_preflight(int argc, char **argv) {
       printf("%s: ok — %zu pages of %.0f x %.0f mm, %zu fonts all embedded, no missing glyphs",
              argv[i], r.pages, r.page_w_pt * 25.4 / 72, r.page_h_pt * 25.4 / 72, r.fonts);
       if (r.images) printf(", %zu images (lowest %.0f ppi)", r.images, r.min_image_ppi);
+      print_color(&r);
       printf("\n");
     }
     if (code > worst) worst = code;

@@ -8,6 +8,7 @@ cd "$TEGAMI_SRC"
 expect_exit 0 "$TEGAMI" run samples/job.yaml -o "$WORK/out"
 expect_exit 0 "$TEGAMI" preflight --size A4 "$WORK"/out/*.pdf
 grep -q 'ok — .* fonts all embedded, no missing glyphs' "$WORK/last.out" || fail "no ok line"
+grep -q 'no rich black' "$WORK/last.out" || fail "our letters are not free of rich black"
 pass "the sample letters pass preflight"
 
 python3 - "$WORK" <<'PY'
@@ -29,7 +30,23 @@ def pdf(path, content, font, media=(595.28, 841.89)):
 helv = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 pdf(w + "/unembedded.bad.pdf", b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET", helv)
 pdf(w + "/letter-size.bad.pdf", b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET", helv, (612, 792))
+# rules in rich black: CMYK black with C/M/Y, and Cairo's RGB black
+pdf(w + "/cmyk-rich-black.bad.pdf", b"0.6 0.5 0.5 1 K 2 w 72 72 m 300 72 l S", helv)
+pdf(w + "/rgb-black.bad.pdf", b"0 0 0 RG 72 72 m 300 72 l S 0 G 72 80 m 300 80 l S", helv)
+pdf(w + "/k-only.pdf", b"0 0 0 1 K 72 72 m 300 72 l S 0 G 72 80 m 300 80 l S", helv)
 PY
+expect_exit 3 "$TEGAMI" preflight "$WORK/cmyk-rich-black.bad.pdf"
+grep -q 'page 1 draws a line in rich black (C60 M50 Y50 K100): black must be K only \[preflight.rich-black\]' \
+  "$WORK/last.err" || fail "CMYK rich black is not reported"
+expect_exit 3 "$TEGAMI" preflight "$WORK/rgb-black.bad.pdf"
+grep -q 'page 1 draws a line in RGB black or grey (0 0 0 rg).*\[preflight.rich-black\]' "$WORK/last.err" \
+  || fail "RGB black is not reported"
+expect_exit 0 "$TEGAMI" preflight "$WORK/k-only.pdf"
+grep -q 'colours: DeviceGray DeviceCMYK, no rich black, no output intent, TrimBox on 0 of 1 pages' \
+  "$WORK/last.out" || fail "colour summary: $(cat "$WORK/last.out")"
+grep -q 'declares no output intent.*\[preflight.no-output-intent\]' "$WORK/last.err" \
+  || fail "the missing output intent is not noted"
+pass "rich black in lines (CMYK with C/M/Y, RGB black) is rejected; K-only black passes"
 expect_exit 3 "$TEGAMI" preflight "$WORK/unembedded.bad.pdf"
 grep -q 'font Helvetica, which is not embedded \[preflight.font-not-embedded\]' "$WORK/last.err" || fail "the unembedded font is not reported"
 expect_exit 3 "$TEGAMI" preflight --size A4 "$WORK/letter-size.bad.pdf"

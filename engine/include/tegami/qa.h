@@ -80,11 +80,32 @@ typedef struct tg_preflight_report {
   size_t fonts, fonts_embedded;
   size_t notdef_glyphs; /* glyphs drawn as .notdef (missing characters) */
   size_t images;
-  double min_image_ppi; /* 0: no image */
+  double min_image_ppi;  /* 0: no image */
+  unsigned color_spaces; /* TG_CS_* bits: every colour space set or used by an image */
+  size_t rich_black;     /* text or strokes in rich black (RGB black, CMYK black with C/M/Y) */
+  size_t type3_fonts;    /* fonts whose glyphs are PDF procedures */
+  bool output_intent;    /* /OutputIntents in the catalog */
+  int intent_components; /* of its DestOutputProfile: 4 for CMYK, 0 if none */
+  bool pdfx;             /* GTS_PDFXVersion in the document information */
+  size_t trim_boxes, bleed_boxes; /* pages with a TrimBox, with a BleedBox */
 } tg_preflight_report;
 
-/* Check a PDF as a print vendor would: page sizes, embedded fonts, .notdef
- * glyphs, image resolution.  Errors (exit 3) are what a vendor would reject. */
+enum {
+  TG_CS_GRAY = 1 << 0,
+  TG_CS_RGB = 1 << 1,
+  TG_CS_CMYK = 1 << 2,
+  TG_CS_ICC = 1 << 3,
+  TG_CS_SPOT = 1 << 4, /* Separation, DeviceN */
+  TG_CS_INDEXED = 1 << 5,
+  TG_CS_CIE = 1 << 6, /* Lab, CalRGB, CalGray */
+  TG_CS_PATTERN = 1 << 7,
+  TG_CS_IMAGE_RGB = 1 << 8, /* DeviceRGB images */
+};
+
+/* Check a PDF as a print vendor would: page sizes and boxes, embedded fonts,
+ * .notdef glyphs, image resolution, colour spaces, rich black in text and
+ * thin strokes, Type 3 fonts, the output intent.  Errors (exit 3) are what a
+ * vendor would reject. */
 tg_exit tg_preflight(const char *pdf_path, const tg_preflight_options *opt,
                      tg_preflight_report *report, tg_diag *d);
 

@@ -13,7 +13,12 @@
  *     embedded font program with FreeType and compared with that font's own
  *     .notdef outline (glyph 0); identical outlines are a missing character;
  *   - images: the effective resolution of every placed image, from its pixel
- *     size and the transformation in force where it is painted.
+ *     size and the transformation in force where it is painted;
+ *   - colour: the colour spaces set (and those of images); rich black —
+ *     black or grey in RGB, or CMYK black with cyan, magenta or yellow —
+ *     in text or in stroked lines (rules, thin bars), which misregisters on
+ *     press; Type 3 fonts; the output intent and PDF/X identification;
+ *   - page boxes: TrimBox and BleedBox, nested inside the MediaBox.
  *
  * Problems a vendor would reject are errors (exit 3); the rest are notes.
  * The content tokenizer below is just enough PDF syntax for these operators:
@@ -207,6 +212,17 @@ typedef struct {
   GHashTable *used; /* glyph ids (CID fonts) or codes (simple fonts) drawn */
 } font_info;
 
+/* A colour as set by g/rg/k (n = 1, 3, 4) or sc/scn in a device space;
+ * n = 0 for anything else (ICC, spot, pattern). */
+typedef struct {
+  double v[4];
+  int n;
+} paint;
+
+typedef struct {
+  paint fill, stroke;
+} paints;
+
 typedef struct {
   qpdf_data q;
   tg_diag *d;
@@ -266,6 +282,7 @@ static font_info *font_for(checker *C, qpdf_oh font) {
   } else if (qpdf_oh_is_name_and_equals(q, sub, "/Type3")) {
     f->embedded = true; /* glyphs are procedures inside the PDF */
     f->type3 = true;
+    C->rep->type3_fonts++;
   } else {
     qpdf_oh desc = qpdf_oh_get_key(q, font, "/FontDescriptor");
     f->embedded = descriptor_embeds(q, desc);
@@ -315,6 +332,98 @@ static void check_string(checker *C, font_info *f, const GString *s) {
 static void walk(checker *C, const unsigned char *data, size_t len, qpdf_oh resources, matrix ctm,
                  int depth);
 
+/* ---- colour ------------------------------------------------------------------ */
+
+static unsigned array_space_bit(checker *C, qpdf_oh cs, int *ncomp) {
+  qpdf_data q = C->q;
+  *ncomp = 0;
+  if (!qpdf_oh_is_array(q, cs) || qpdf_oh_get_array_n_items(q, cs) < 1) return 0;
+  qpdf_oh family = qpdf_oh_get_array_item(q, cs, 0);
+  if (!qpdf_oh_is_name(q, family)) return 0;
+  const char *f = qpdf_oh_get_name(q, family);
+  if (strcmp(f, "/ICCBased") == 0) return TG_CS_ICC;
+  if (strcmp(f, "/Separation") == 0 || strcmp(f, "/DeviceN") == 0) return TG_CS_SPOT;
+  if (strcmp(f, "/Indexed") == 0) return TG_CS_INDEXED;
+  if (strcmp(f, "/Pattern") == 0) return TG_CS_PATTERN;
+  if (strcmp(f, "/Lab") == 0 || strcmp(f, "/CalRGB") == 0 || strcmp(f, "/CalGray") == 0)
+    return TG_CS_CIE;
+  return 0;
+}
+
+/* The colour space a cs/CS operand or an image's /ColorSpace name selects;
+ * *ncomp is set for the device spaces (1, 3, 4), else 0. */
+static unsigned space_bit(checker *C, qpdf_oh resources, const char *name, int *ncomp) {
+  if (name[0] == '/') name++;
+  *ncomp = 0;
+  if (strcmp(name, "DeviceGray") == 0 || strcmp(name, "G") == 0) return *ncomp = 1, TG_CS_GRAY;
+  if (strcmp(name, "DeviceRGB") == 0 || strcmp(name, "RGB") == 0) return *ncomp = 3, TG_CS_RGB;
+  if (strcmp(name, "DeviceCMYK") == 0 || strcmp(name, "CMYK") == 0) return *ncomp = 4, TG_CS_CMYK;
+  if (strcmp(name, "Pattern") == 0) return TG_CS_PATTERN;
+  if (!resources) return 0;
+  qpdf_oh spaces = qpdf_oh_get_key_if_dict(C->q, resources, "/ColorSpace");
+  char key[256];
+  g_snprintf(key, sizeof key, "/%s", name);
+  qpdf_oh cs = qpdf_oh_get_key_if_dict(C->q, spaces, key);
+  if (qpdf_oh_is_name(C->q, cs)) {
+    const char *inner = qpdf_oh_get_name(C->q, cs);
+    if (strcmp(inner + 1, name) != 0) return space_bit(C, 0, inner, ncomp);
+    return 0;
+  }
+  return array_space_bit(C, cs, ncomp);
+}
+
+/* Black (or a grey) that separates into more than the K plate. */
+static bool rich_black(const paint *p) {
+  if (p->n == 3) return p->v[0] == p->v[1] && p->v[1] == p->v[2] && p->v[0] < 1;
+  if (p->n != 4) return false;
+  double c = p->v[0], m = p->v[1], y = p->v[2], k = p->v[3];
+  return (c > 0 || m > 0 || y > 0) && (k >= 0.8 || (c >= 0.5 && m >= 0.5 && y >= 0.5 && k >= 0.5));
+}
+
+static void check_black(checker *C, const paint *p, const char *what) {
+  if (!rich_black(p)) return;
+  if (C->rep->rich_black++ > 0) return;
+  if (p->n == 3)
+    tg_diag_add(C->d, TG_ERROR, TG_KIND_DATA, "preflight.rich-black",
+                "%s: page %u draws %s in RGB black or grey (%.3g %.3g %.3g rg), which separates "
+                "into four inks: black must be K only",
+                C->file, C->page, what, p->v[0], p->v[1], p->v[2]);
+  else
+    tg_diag_add(C->d, TG_ERROR, TG_KIND_DATA, "preflight.rich-black",
+                "%s: page %u draws %s in rich black (C%.0f M%.0f Y%.0f K%.0f): black must be K "
+                "only",
+                C->file, C->page, what, p->v[0] * 100, p->v[1] * 100, p->v[2] * 100, p->v[3] * 100);
+}
+
+/* A colour operator with its numeric operands. */
+static void color_op(checker *C, const char *op, const GArray *nums, const char *name,
+                     qpdf_oh resources, paints *ps, int *fill_n, int *stroke_n) {
+  bool stroke = g_ascii_isupper(op[0]);
+  paint *p = stroke ? &ps->stroke : &ps->fill;
+  int *space_n = stroke ? stroke_n : fill_n;
+  char o = g_ascii_tolower(op[0]);
+  int want = 0;
+  if (strcmp(op, "g") == 0 || strcmp(op, "G") == 0) want = 1, C->rep->color_spaces |= TG_CS_GRAY;
+  if (strcmp(op, "rg") == 0 || strcmp(op, "RG") == 0) want = 3, C->rep->color_spaces |= TG_CS_RGB;
+  if (strcmp(op, "k") == 0 || strcmp(op, "K") == 0) want = 4, C->rep->color_spaces |= TG_CS_CMYK;
+  if (want) {
+    *space_n = want;
+  } else if (o == 'c' && op[1] == 's' && op[2] == '\0') {
+    if (name) C->rep->color_spaces |= space_bit(C, resources, name, space_n);
+    p->n = 0;
+    return;
+  } else if (o == 's' && op[1] == 'c') { /* sc, scn: in the current space */
+    want = *space_n;
+  }
+  if (want == 0 || (int)nums->len < want) {
+    p->n = 0;
+    return;
+  }
+  p->n = want;
+  for (int i = 0; i < want; i++)
+    p->v[i] = g_array_index(nums, double, nums->len - want + i);
+}
+
 static void do_xobject(checker *C, qpdf_oh resources, const char *name, matrix ctm, int depth) {
   qpdf_data q = C->q;
   qpdf_oh xobjs = qpdf_oh_get_key_if_dict(q, resources, "/XObject");
@@ -331,6 +440,11 @@ static void do_xobject(checker *C, qpdf_oh resources, const char *name, matrix c
     if (w_in <= 0 || h_in <= 0) return;
     double ppi = fmin(w_px / w_in, h_px / h_in);
     C->rep->images++;
+    qpdf_oh cs = qpdf_oh_get_key(q, dict, "/ColorSpace");
+    int ncomp = 0;
+    unsigned bit = qpdf_oh_is_name(q, cs) ? space_bit(C, resources, qpdf_oh_get_name(q, cs), &ncomp)
+                                          : array_space_bit(C, cs, &ncomp);
+    C->rep->color_spaces |= bit == TG_CS_RGB ? TG_CS_IMAGE_RGB : bit;
     if (C->rep->min_image_ppi == 0 || ppi < C->rep->min_image_ppi) C->rep->min_image_ppi = ppi;
     if (ppi < C->min_ppi)
       tg_diag_add(C->d, TG_WARNING, TG_KIND_DATA, "preflight.image-resolution",
@@ -363,6 +477,9 @@ static void walk(checker *C, const unsigned char *data, size_t len, qpdf_oh reso
   GArray *nums = g_array_new(FALSE, FALSE, sizeof(double));
   GPtrArray *strs = g_ptr_array_new_with_free_func(gstring_free);
   GArray *stack = g_array_new(FALSE, FALSE, sizeof(matrix));
+  GArray *colors = g_array_new(FALSE, FALSE, sizeof(paints));
+  paints ps = {{{0}, 1}, {{0}, 1}}; /* black in DeviceGray, as every content stream starts */
+  int fill_n = 1, stroke_n = 1;
   char *last_name = NULL;
   font_info *font = NULL;
   int in_array = 0;
@@ -381,11 +498,22 @@ static void walk(checker *C, const unsigned char *data, size_t len, qpdf_oh reso
       const char *op = t.text->str;
       if (strcmp(op, "q") == 0) {
         g_array_append_val(stack, ctm);
+        g_array_append_val(colors, ps);
       } else if (strcmp(op, "Q") == 0) {
         if (stack->len) {
           ctm = g_array_index(stack, matrix, stack->len - 1);
           g_array_set_size(stack, stack->len - 1);
+          ps = g_array_index(colors, paints, colors->len - 1);
+          g_array_set_size(colors, colors->len - 1);
         }
+      } else if (strcmp(op, "g") == 0 || strcmp(op, "G") == 0 || strcmp(op, "k") == 0 ||
+                 strcmp(op, "K") == 0 || strcmp(op, "rg") == 0 || strcmp(op, "RG") == 0 ||
+                 strcmp(op, "cs") == 0 || strcmp(op, "CS") == 0 || strcmp(op, "sc") == 0 ||
+                 strcmp(op, "SC") == 0 || strcmp(op, "scn") == 0 || strcmp(op, "SCN") == 0) {
+        color_op(C, op, nums, last_name, resources, &ps, &fill_n, &stroke_n);
+      } else if (strcmp(op, "S") == 0 || strcmp(op, "s") == 0 || strcmp(op, "B") == 0 ||
+                 strcmp(op, "B*") == 0 || strcmp(op, "b") == 0 || strcmp(op, "b*") == 0) {
+        check_black(C, &ps.stroke, "a line");
       } else if (strcmp(op, "cm") == 0 && nums->len >= 6) {
         matrix m;
         for (int i = 0; i < 6; i++)
@@ -401,6 +529,7 @@ static void walk(checker *C, const unsigned char *data, size_t len, qpdf_oh reso
                  strcmp(op, "\"") == 0) {
         for (guint i = 0; i < strs->len; i++)
           check_string(C, font, g_ptr_array_index(strs, i));
+        check_black(C, &ps.fill, font && font->type3 ? "Type 3 glyphs (a barcode?)" : "text");
       } else if (strcmp(op, "Do") == 0 && last_name) {
         do_xobject(C, resources, last_name, ctm, depth);
       } else if (strcmp(op, "ID") == 0) {
@@ -416,6 +545,7 @@ static void walk(checker *C, const unsigned char *data, size_t len, qpdf_oh reso
   }
   g_free(last_name);
   g_array_free(stack, TRUE);
+  g_array_free(colors, TRUE);
   g_ptr_array_free(strs, TRUE);
   g_array_free(nums, TRUE);
   g_string_free(t.text, TRUE);
@@ -488,6 +618,53 @@ static bool page_box(qpdf_data q, qpdf_oh page, const char *key, double box[4]) 
   return false;
 }
 
+/* TrimBox inside BleedBox inside MediaBox. */
+static void check_boxes(checker *C, qpdf_oh page) {
+  double media[4], bleed[4], trim[4];
+  if (!page_box(C->q, page, "/MediaBox", media)) return;
+  bool has_bleed = page_box(C->q, page, "/BleedBox", bleed),
+       has_trim = page_box(C->q, page, "/TrimBox", trim);
+  C->rep->bleed_boxes += has_bleed;
+  C->rep->trim_boxes += has_trim;
+  if (!has_bleed) memcpy(bleed, media, sizeof bleed);
+  if (!has_trim) memcpy(trim, bleed, sizeof trim);
+  const double e = 0.01;
+  bool inside = bleed[0] >= media[0] - e && bleed[1] >= media[1] - e && bleed[2] <= media[2] + e &&
+                bleed[3] <= media[3] + e && trim[0] >= bleed[0] - e && trim[1] >= bleed[1] - e &&
+                trim[2] <= bleed[2] + e && trim[3] <= bleed[3] + e;
+  if (!inside)
+    tg_diag_add(C->d, TG_ERROR, TG_KIND_DATA, "preflight.page-boxes",
+                "%s: page %u's TrimBox, BleedBox and MediaBox are not nested", C->file, C->page);
+}
+
+/* The output intent and PDF/X identification. */
+static void check_intent(checker *C) {
+  qpdf_data q = C->q;
+  tg_preflight_report *rep = C->rep;
+  qpdf_oh root = qpdf_get_root(q);
+  qpdf_oh intents = qpdf_oh_get_key(q, root, "/OutputIntents");
+  if (qpdf_oh_is_array(q, intents) && qpdf_oh_get_array_n_items(q, intents) > 0) {
+    rep->output_intent = true;
+    qpdf_oh oi = qpdf_oh_get_array_item(q, intents, 0);
+    qpdf_oh prof = qpdf_oh_get_key(q, oi, "/DestOutputProfile");
+    if (qpdf_oh_is_stream(q, prof)) {
+      qpdf_oh n = qpdf_oh_get_key(q, qpdf_oh_get_dict(q, prof), "/N");
+      rep->intent_components = qpdf_oh_is_integer(q, n) ? qpdf_oh_get_int_value_as_int(q, n) : 0;
+    }
+  }
+  const char *x = qpdf_get_info_key(q, "/GTS_PDFXVersion");
+  rep->pdfx = x != NULL;
+  if (!rep->output_intent)
+    tg_diag_add(C->d, rep->pdfx ? TG_ERROR : TG_NOTE, TG_KIND_DATA, "preflight.no-output-intent",
+                "%s declares no output intent: the vendor does not know the printing condition "
+                "its colours are meant for",
+                C->file);
+  if (rep->pdfx && rep->trim_boxes < rep->pages)
+    tg_diag_add(C->d, TG_ERROR, TG_KIND_DATA, "preflight.page-boxes",
+                "%s claims PDF/X but %zu of its %zu pages have no TrimBox", C->file,
+                rep->pages - rep->trim_boxes, rep->pages);
+}
+
 tg_exit tg_preflight(const char *path, const tg_preflight_options *opt, tg_preflight_report *rep,
                      tg_diag *d) {
   memset(rep, 0, sizeof *rep);
@@ -531,6 +708,7 @@ tg_exit tg_preflight(const char *path, const tg_preflight_options *opt, tg_prefl
                   tg_pt_to_mm(w), tg_pt_to_mm(h),
                   tg_pt_to_mm(opt && opt->page_w_pt > 0 ? opt->page_w_pt : first[0]),
                   tg_pt_to_mm(opt && opt->page_w_pt > 0 ? opt->page_h_pt : first[1]));
+    check_boxes(&C, page);
     unsigned char *buf = NULL;
     size_t len = 0;
     if (qpdf_oh_get_page_content_data(q, page, &buf, &len) == QPDF_SUCCESS) {
@@ -550,6 +728,7 @@ tg_exit tg_preflight(const char *path, const tg_preflight_options *opt, tg_prefl
       check_notdef_outlines(&C, ft, val);
     FT_Done_FreeType(ft);
   }
+  check_intent(&C);
   if (rep->notdef_glyphs > 1)
     tg_diag_add(d, TG_ERROR, TG_KIND_DATA, "preflight.notdef", "%s: %zu .notdef glyphs in all",
                 path, rep->notdef_glyphs);

@@ -18,6 +18,9 @@
  * encrypt them first, so no unencrypted PDF of an encrypted job is ever on
  * disk, not even for a moment before a kill.  One batch is in memory at a
  * time per worker.
+ *
+ * That pass always runs: it also rewrites Cairo's RGB black as K only
+ * (color.c).
  */
 #include "render/render_private.h"
 
@@ -196,11 +199,15 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
   qpdf_set_suppress_warnings(q, QPDF_TRUE);
   bool ok = !(qpdf_read_memory(q, p->path, (const char *)p->bytes->data, p->bytes->len, NULL) &
               QPDF_ERRORS);
+  render_color color;
+  render_color_init(&color, q);
+  ok = ok && render_color_rewrite(&color, d);
   if (ok) pdf_set_boxes(p, q);
   ok = ok && !(qpdf_init_write_memory(q) & QPDF_ERRORS);
   if (ok) {
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     qpdf_set_stream_data_mode(q, qpdf_s_preserve);
+    qpdf_set_compress_streams(q, QPDF_TRUE); /* the rewritten content streams */
     if (p->compact) qpdf_set_object_stream_mode(q, qpdf_o_generate);
     ok = !(qpdf_write(q) & QPDF_ERRORS);
   }
@@ -213,6 +220,7 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
     p->bytes = g_byte_array_new();
     ok = pdf_deliver(p, qpdf_get_buffer(q), qpdf_get_buffer_length(q), d);
   }
+  render_color_clear(&color);
   qpdf_cleanup(&q);
   return ok;
 }
@@ -228,8 +236,8 @@ static bool pdf_close(tg_sink *s, tg_diag *d) {
                 "render.pdf", "cannot finish %s: %s", p->path, cairo_status_to_string(st));
     return false;
   }
-  if (p->margin_pt > 0 || p->compact) return pdf_finish(p, d);
-  return pdf_deliver(p, p->bytes->data, p->bytes->len, d);
+  /* always: black is rewritten to K only (color.c) */
+  return pdf_finish(p, d);
 }
 
 static void pdf_free(tg_sink *s) {

@@ -8,6 +8,7 @@
 #define TG_RENDER_PRIVATE_H
 
 #include <cairo.h>
+#include <qpdf/qpdf-c.h>
 
 #include "base/base.h"
 #include "tegami/render.h"
@@ -39,5 +40,28 @@ typedef struct paint_bleed {
 /* Paint items onto cr (page coordinates in points); bleed may be NULL. */
 void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n,
                         const paint_bleed *bleed);
+
+/* The finishing pass's colour rewrite (color.c, color_cmyk.c): black and
+ * greys as K only, other colours to CMYK when asked. */
+typedef struct render_color {
+  qpdf_data q;
+  GHashTable *done;        /* object ids of the streams already rewritten */
+  void *transform;         /* sRGB → the CMYK profile (cmsHTRANSFORM), or NULL: keep RGB */
+  GHashTable *cmyk;        /* "r g b" → its CMYK operands, so each colour is converted once */
+  size_t grays, converted; /* operators rewritten */
+  size_t streams;          /* content streams replaced */
+} render_color;
+
+void render_color_init(render_color *c, qpdf_data q);
+void render_color_clear(render_color *c);
+/* Rewrite every content stream of the document: pages, forms, tiling
+ * patterns, Type 3 glyph procedures. */
+bool render_color_rewrite(render_color *c, tg_diag *d);
+/* One content stream: true (and the whole new stream in out) if anything
+ * changed. */
+bool render_color_rewrite_stream(render_color *c, const unsigned char *s, size_t n, GString *out);
+/* An RGB colour that is not a grey: its CMYK operator into out (true), or
+ * false to keep it RGB. */
+bool render_color_convert(render_color *c, const double rgb[3], bool stroke, GString *out);
 
 #endif
