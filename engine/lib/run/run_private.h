@@ -114,6 +114,15 @@ bool run_write_labels(const run_label_sheet *s, const tg_fonts *fonts, GArray *a
 bool run_write_address_list(GArray *addresses, const tg_fonts *fonts, const char *csv_path,
                             const char *pdf_path, const tg_pdf_options *po, tg_diag *d);
 
+/* The municipality of a list, and how the list is read (staff.c reads the
+ * rows of printed letters again for the staff record). */
+const tg_municipality *run_plan_muni(const run_state *R, uint32_t plan_no);
+const tg_targets_options *run_plan_read_options(const run_state *R, uint32_t plan_no);
+
+/* staff.c: the staff folder (people.csv, followup.json, SHA256SUMS; the
+ * experiment's assignment.csv is written there by reports.c). */
+bool run_write_staff(run_state *R, bool with_assignment);
+
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool run_write_reports(run_state *R);
 
