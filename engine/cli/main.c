@@ -57,7 +57,9 @@ static const cli_command COMMANDS[] = {
      "受診日)\n  --force            replace an earlier evaluation in DIR\n  --fontset FILE     "
      "font set listing for the chart\n  --trace FILE       also write a text trace of the chart's "
      "items ('-' = stdout)\n  --no-pdf           leave the chart's PDF and PNG out (with "
-     "--trace)\n",
+     "--trace)\n  --returns OUT      leave out people whose letter came back "
+     "(OUT/staff/returns.csv)\n"
+     "  --calls DIR        secondary analysis: people a follow-up call reached vs not\n",
      cmd_evaluate},
     {"proof", "DESIGN.yaml --personas F",
      "every variant, segment and arm of a design for sample personas: PDF, PNG, index.html",

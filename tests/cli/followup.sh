@@ -159,6 +159,14 @@ expect_exit 3 "$TEGAMI" report other --calls calls -o other.pdf
 grep -q 'report.reconcile' last.err || fail "a ledger of another run is not caught"
 [ ! -e other.pdf ] || fail "a report was written although it did not reconcile"
 
+# the evaluation leaves returned letters out and splits by call reached (secondary)
+expect_exit 0 "$TEGAMI" evaluate out/staff/assignment.csv "$TEGAMI_SRC/samples/outcomes.csv" \
+  --returns out --calls calls -o ev
+grep -q '^returned letters: 2 people left out' last.out || fail "returned letters are not left out"
+grep -q '^evaluation: 58 people' last.out || fail "the evaluated population is not 60 - 2"
+grep -q '^secondary (not randomised): people a follow-up call reached' last.out || fail "no call split"
+grep -q '^call-reached,' ev/evaluation.csv || fail "evaluation.csv has no call split"
+
 # purge removes the calls folder (call sheets hold names and numbers)
 expect_exit 0 "$TEGAMI" purge calls
 [ ! -e calls ] || fail "purge left the calls folder"
