@@ -167,7 +167,19 @@ grep -q '^evaluation: 58 people' last.out || fail "the evaluated population is n
 grep -q '^secondary (not randomised): people a follow-up call reached' last.out || fail "no call split"
 grep -q '^call-reached,' ev/evaluation.csv || fail "evaluation.csv has no call split"
 
-# purge removes the calls folder (call sheets hold names and numbers)
+# call sheets are encrypted when asked (as the job's letters would be)
+printf 'follow-up-sheets-pw-0123\n' >pw && chmod 600 pw
+expect_exit 0 "$TEGAMI" calls plan out --phones "$DATA/phones.csv" -o calls-enc --password-file pw
+if command -v pdfinfo >/dev/null; then
+  pdfinfo calls-enc/14999_calls_r1.pdf >/dev/null 2>&1 && fail "the call sheet is not encrypted"
+  pdfinfo -upw follow-up-sheets-pw-0123 calls-enc/14999_calls_r1.pdf | grep -q 'Encrypted: *yes' ||
+    fail "the call sheet does not open with its password"
+fi
+
+# purge removes the calls folders and the run with its staff folder
 expect_exit 0 "$TEGAMI" purge calls
-[ ! -e calls ] || fail "purge left the calls folder"
+expect_exit 0 "$TEGAMI" purge calls-enc
+expect_exit 0 "$TEGAMI" purge out
+[ ! -e calls ] && [ ! -e calls-enc ] && [ ! -e out ] || fail "purge left a folder"
+grep -q '"command":"purge".*staff/people.csv' audit.log || fail "the purge of the staff record is not in the audit log"
 pass "follow-up: plan, record, returns, report"
