@@ -369,7 +369,7 @@ tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, b
     ok = tg_mkdir_private(parent, d) && tg_mkdir_private(stage, d);
     g_free(parent);
   }
-  ok = ok && merge_into(sh, n, stage, sum, d);
+  ok = ok && merge_into(sh, n, stage, sum, d) && run_join_staff(dirs, n, stage, verify_sums, d);
   if (ok) {
     if (g_file_test(out_dir, G_FILE_TEST_EXISTS)) ok = tg_remove_tree(out_dir, d);
     if (ok && rename(stage, out_dir) != 0) {

@@ -122,6 +122,10 @@ const tg_targets_options *run_plan_read_options(const run_state *R, uint32_t pla
 /* staff.c: the staff folder (people.csv, followup.json, SHA256SUMS; the
  * experiment's assignment.csv is written there by reports.c). */
 bool run_write_staff(run_state *R, bool with_assignment);
+/* The staff folders of shards joined into stage/staff (join.c), after
+ * checking each against its SHA256SUMS with `verify`. */
+bool run_join_staff(const char *const *dirs, size_t n, const char *stage,
+                    bool (*verify)(const char *dir, tg_diag *d), tg_diag *d);
 
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool run_write_reports(run_state *R);

@@ -172,3 +172,87 @@ bool run_write_staff(run_state *R, bool with_assignment) {
   g_free(dir);
   return ok;
 }
+
+/* The body lines of a staff CSV (after its header); the header into *header. */
+static char **staff_lines(const char *path, char **header) {
+  gchar *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL)) return NULL;
+  char **lines = g_strsplit(text, "\n", -1);
+  g_free(text);
+  if (header && !*header && lines[0]) *header = g_strdup(lines[0]);
+  return lines;
+}
+
+bool run_join_staff(const char *const *dirs, size_t n, const char *stage,
+                    bool (*verify)(const char *dir, tg_diag *d), tg_diag *d) {
+  static const char *const csvs[] = {"people.csv", "assignment.csv"};
+  char *first = g_build_filename(dirs[0], "staff", NULL);
+  bool any = g_file_test(first, G_FILE_TEST_IS_DIR);
+  g_free(first);
+  if (!any) return true; /* shards of an older tegami: no staff record */
+  char *to = g_build_filename(stage, "staff", NULL);
+  bool ok = tg_mkdir_private(to, d);
+  for (size_t i = 0; i < n && ok; i++) {
+    char *dir = g_build_filename(dirs[i], "staff", NULL);
+    ok = verify(dir, d);
+    g_free(dir);
+  }
+  GString *sums = g_string_new(NULL);
+  for (size_t c = 0; c < G_N_ELEMENTS(csvs) + 1 && ok; c++) {
+    const char *name = c < G_N_ELEMENTS(csvs) ? csvs[c] : "followup.json";
+    char *header = NULL;
+    GString *all = g_string_new(NULL);
+    bool present = false;
+    for (size_t i = 0; i < n; i++) {
+      char *path = g_build_filename(dirs[i], "staff", name, NULL);
+      if (c == G_N_ELEMENTS(csvs)) { /* followup.json: the same in every shard */
+        gchar *text = NULL;
+        if (!present && g_file_get_contents(path, &text, NULL, NULL)) {
+          g_string_append(all, text);
+          present = true;
+        }
+        g_free(text);
+      } else {
+        char **lines = staff_lines(path, &header);
+        for (size_t k = 1; lines && lines[k]; k++)
+          if (*g_strchomp(lines[k])) g_string_append_printf(all, "%s\r\n", lines[k]);
+        present = present || lines;
+        g_strfreev(lines);
+      }
+      g_free(path);
+    }
+    if (header) {
+      g_string_prepend(all, "\r\n");
+      g_string_prepend(all, g_strchomp(header));
+    }
+    if (present) {
+      char *path = g_build_filename(to, name, NULL);
+      tg_atomic *a = tg_atomic_open(path, d);
+      ok = a != NULL;
+      if (a) {
+        fwrite(all->str, 1, all->len, tg_atomic_get_file(a));
+        ok = tg_atomic_commit(a, d);
+      }
+      char *hex = ok ? tg_sha256_file(path, d) : NULL;
+      if (hex) g_string_append_printf(sums, "%s  %s\n", hex, name);
+      ok = ok && hex;
+      g_free(hex);
+      g_free(path);
+    }
+    g_free(header);
+    g_string_free(all, TRUE);
+  }
+  if (ok) {
+    char *path = g_build_filename(to, "SHA256SUMS", NULL);
+    tg_atomic *a = tg_atomic_open(path, d);
+    ok = a != NULL;
+    if (a) {
+      fwrite(sums->str, 1, sums->len, tg_atomic_get_file(a));
+      ok = tg_atomic_commit(a, d);
+    }
+    g_free(path);
+  }
+  g_string_free(sums, TRUE);
+  g_free(to);
+  return ok;
+}
