@@ -31,6 +31,12 @@ for f in calls/14999_calls_r1.pdf calls/14999_calls_r1.csv calls/people.csv call
   [ "$(stat -c %a "$f")" = 600 ] || fail "$f is not 0600"
 done
 grep -q '"command":"calls-plan"' audit.log || fail "calls plan is not in the audit log"
+# deterministic: the same records give the same bytes
+expect_exit 0 "$TEGAMI" calls plan out --phones "$DATA/phones.csv" -o calls-again
+for f in 14999_calls_r1.pdf 14999_calls_r1.csv people.csv summary.json; do
+  cmp -s "calls/$f" "calls-again/$f" || fail "$f differs between two identical plans"
+done
+expect_exit 2 "$TEGAMI" calls plan out --phones "$DATA/phones.csv" -o out/staff
 # most urgent first: eGFR ascending among people with a number, no-number last
 awk -F, 'NR > 1 && $9 != "電話番号なし" { print $16 }' calls/14999_calls_r1.csv >egfr
 sort -n egfr | cmp -s - egfr || fail "the sheet is not ordered by eGFR"

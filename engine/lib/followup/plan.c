@@ -80,11 +80,6 @@ static char *history_text(const fu_person *x, const char *sep, bool full) {
   return g_string_free(h, FALSE);
 }
 
-static char *letter_text(const fu_person *x) {
-  return g_strdup_printf("%s%s%s%s%s%s%s", x->type, *x->segment ? " / " : "", x->segment,
-                         *x->variant ? " / " : "", x->variant, *x->arm ? " / 群 " : "", x->arm);
-}
-
 /* ---- the sheet ---------------------------------------------------------------------------- */
 
 static void sheet_head(fu_doc *D, const char *muni, unsigned round, const char *date, int page,
@@ -148,16 +143,19 @@ static void sheet_row(fu_doc *D, const fu_person *x, unsigned no, double y, cons
     fu_text(D, "calls/returned", r, cx[2] + 3, y + 50, 7.5, FU_LEFT, COL_W[2] - 6, true);
     g_free(r);
   }
-  /* the letter */
-  char *lt = letter_text(x);
-  fu_text(D, "calls/letter", lt, cx[3] + 3, y + 12, 7.5, FU_LEFT, COL_W[3] - 6, false);
-  g_free(lt);
+  /* the letter: type / segment, variant / arm, its date, the deadline */
+  char *l1 = g_strdup_printf("%s%s%s", x->type, *x->segment ? " / " : "", x->segment);
+  char *l2 = g_strdup_printf("%s%s%s", x->variant, *x->arm ? " / 群 " : "", x->arm);
+  fu_text(D, "calls/letter", l1, cx[3] + 3, y + 10, 7, FU_LEFT, COL_W[3] - 6, false);
+  fu_text(D, "calls/letter", l2, cx[3] + 3, y + 20, 7, FU_LEFT, COL_W[3] - 6, false);
+  g_free(l1);
+  g_free(l2);
   char *sent = g_strdup_printf("通知日 %s", x->letter_date);
-  fu_text(D, "calls/letter-date", sent, cx[3] + 3, y + 26, 7.5, FU_LEFT, COL_W[3] - 6, false);
+  fu_text(D, "calls/letter-date", sent, cx[3] + 3, y + 35, 7.5, FU_LEFT, COL_W[3] - 6, false);
   g_free(sent);
   if (*x->deadline) {
     char *dl = g_strdup_printf("受診の目安 %s まで", x->deadline);
-    fu_text(D, "calls/deadline", dl, cx[3] + 3, y + 40, 7.5, FU_LEFT, COL_W[3] - 6, false);
+    fu_text(D, "calls/deadline", dl, cx[3] + 3, y + 48, 7.5, FU_LEFT, COL_W[3] - 6, false);
     g_free(dl);
   }
   /* results, history */
