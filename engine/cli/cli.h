@@ -88,6 +88,14 @@ extern const char cli_audit_options[];
 extern const char cli_purge_options[];
 extern const char cli_encrypt_options[];
 
+/* follow-up commands (cmd_calls.c, cmd_report.c) and their option texts */
+int cmd_calls(int argc, char **argv);
+int cmd_returns(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+extern const char cli_calls_options[];
+extern const char cli_returns_options[];
+extern const char cli_report_options[];
+
 /* The audit log to write: `option` (--audit-log) or tg_audit_default_path().
  * Newly allocated (free()). */
 char *cli_audit_log_path(const char *option);

@@ -16,7 +16,7 @@
 #include "cli.h"
 
 typedef struct {
-  const char *out_dir, *reference, *key, *date_column, *fontset, *trace;
+  const char *out_dir, *reference, *key, *date_column, *fontset, *trace, *returns, *calls;
   bool force, no_pdf;
   int window_days;
   double alpha;
@@ -33,7 +33,8 @@ static int parse(int argc, char **argv, eval_opts *o, const char **pos, int *npo
     bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--window-days", NULL) ||
                       is_opt(a, "--alpha", NULL) || is_opt(a, "--reference", NULL) ||
                       is_opt(a, "--key", NULL) || is_opt(a, "--date-column", NULL) ||
-                      is_opt(a, "--fontset", NULL) || is_opt(a, "--trace", NULL);
+                      is_opt(a, "--fontset", NULL) || is_opt(a, "--trace", NULL) ||
+                      is_opt(a, "--returns", NULL) || is_opt(a, "--calls", NULL);
     const char *val = NULL;
     if (with_value) {
       if (i + 1 >= argc) return cli_usage_error("%s needs a value", a);
@@ -45,6 +46,10 @@ static int parse(int argc, char **argv, eval_opts *o, const char **pos, int *npo
       o->no_pdf = true;
     } else if (is_opt(a, "--trace", NULL)) {
       o->trace = val;
+    } else if (is_opt(a, "--returns", NULL)) {
+      o->returns = val;
+    } else if (is_opt(a, "--calls", NULL)) {
+      o->calls = val;
     } else if (is_opt(a, "--out", "-o")) {
       o->out_dir = val;
     } else if (is_opt(a, "--reference", NULL)) {
@@ -93,7 +98,22 @@ int cmd_evaluate(int argc, char **argv) {
                         .window_days = o.window_days,
                         .alpha = o.alpha};
   tg_diag *d = tg_diag_new();
-  tg_evaluation *e = tg_evaluate(pos[0], pos[1], &eo, d);
+  /* the follow-up: returned letters (OUT/staff/returns.csv) and calls (CALLS) */
+  char **returned = NULL, **reached = NULL;
+  if (o.returns) {
+    const char *runs[] = {o.returns};
+    returned = tg_followup_returned_keys(runs, 1, d);
+    eo.returned_keys = (const char *const *)returned;
+  }
+  if (o.calls) {
+    reached = tg_followup_reached_keys(o.calls, d);
+    eo.reached_keys = (const char *const *)reached;
+  }
+  tg_evaluation *e = (!o.returns || returned) && (!o.calls || reached)
+                         ? tg_evaluate(pos[0], pos[1], &eo, d)
+                         : NULL;
+  tg_followup_keys_free(returned);
+  tg_followup_keys_free(reached);
   free(pos);
   if (!e) {
     cli_print_diags(d);

@@ -57,7 +57,9 @@ static const cli_command COMMANDS[] = {
      "受診日)\n  --force            replace an earlier evaluation in DIR\n  --fontset FILE     "
      "font set listing for the chart\n  --trace FILE       also write a text trace of the chart's "
      "items ('-' = stdout)\n  --no-pdf           leave the chart's PDF and PNG out (with "
-     "--trace)\n",
+     "--trace)\n  --returns OUT      leave out people whose letter came back "
+     "(OUT/staff/returns.csv)\n"
+     "  --calls DIR        secondary analysis: people a follow-up call reached vs not\n",
      cmd_evaluate},
     {"proof", "DESIGN.yaml --personas F",
      "every variant, segment and arm of a design for sample personas: PDF, PNG, index.html",
@@ -81,6 +83,13 @@ static const cli_command COMMANDS[] = {
      cmd_audit},
     {"purge", "DIR", "remove a job's output folder and temporaries; record it in the audit log",
      cli_purge_options, cmd_purge},
+    {"calls", "plan OUT --phones FILE | record CALLS FILE",
+     "nurses' call sheets after the letters, and the outcomes of the calls", cli_calls_options,
+     cmd_calls},
+    {"returns", "record OUT FILE", "record letters returned undelivered (宛所不明 …)",
+     cli_returns_options, cmd_returns},
+    {"report", "OUT... -o FILE.pdf", "the 第1号様式 事業実施報告書 of runs and their calls",
+     cli_report_options, cmd_report},
     {"encrypt", "FILE.pdf...",
      "encrypt finished PDFs in place with AES-256 (password from a file or env)",
      cli_encrypt_options, cmd_encrypt},

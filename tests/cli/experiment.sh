@@ -22,9 +22,9 @@ grep -q 'TEGAMI_TEST_SALT' "$WORK/last.err" || fail "a missing salt is not repor
 export TEGAMI_TEST_SALT=0123456789abcdef-test-salt
 expect_exit 1 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/a"
 grep -q 'data.required\|assign.unassigned' "$WORK/a/rejected.csv" || fail "the row without a key is not rejected"
-[ "$(tail -n +2 "$WORK/a/assignment.csv" | wc -l)" = 41 ] || fail "assignment.csv should list 41 letters"
-loss=$(tail -n +2 "$WORK/a/assignment.csv" | grep -c ',loss,')
-gain=$(tail -n +2 "$WORK/a/assignment.csv" | grep -c ',gain,')
+[ "$(tail -n +2 "$WORK/a/staff/assignment.csv" | wc -l)" = 41 ] || fail "assignment.csv should list 41 letters"
+loss=$(tail -n +2 "$WORK/a/staff/assignment.csv" | grep -c ',loss,')
+gain=$(tail -n +2 "$WORK/a/staff/assignment.csv" | grep -c ',gain,')
 [ $((loss - gain)) -le 1 ] && [ $((gain - loss)) -le 1 ] || fail "arms are not balanced: $loss vs $gain"
 ls "$WORK/a"/14999_highrisk_standard_loss_001.pdf "$WORK/a"/14999_highrisk_standard_gain_001.pdf >/dev/null \
   || fail "no batch per arm"
@@ -33,8 +33,8 @@ pass "41 letters: $loss loss / $gain gain, one batch per arm, salt never written
 
 expect_exit 1 "$TEGAMI" run "$WORK/job-r.yaml" -o "$WORK/r"
 arms() { tail -n +2 "$1" | awk -F, '{ print $2, $7 }' | sort; }
-arms "$WORK/a/assignment.csv" >"$WORK/arms-a"; arms "$WORK/r/assignment.csv" >"$WORK/arms-r"
+arms "$WORK/a/staff/assignment.csv" >"$WORK/arms-a"; arms "$WORK/r/staff/assignment.csv" >"$WORK/arms-r"
 cmp -s "$WORK/arms-a" "$WORK/arms-r" || fail "the arms depend on the order of the list"
 TEGAMI_TEST_SALT=another-salt-0123456789 "$TEGAMI" run "$WORK/job.yaml" -o "$WORK/b" >/dev/null 2>&1 || true
-arms "$WORK/b/assignment.csv" | cmp -s - "$WORK/arms-a" && fail "a different salt gave the same assignment"
+arms "$WORK/b/staff/assignment.csv" | cmp -s - "$WORK/arms-a" && fail "a different salt gave the same assignment"
 pass "same arms whatever the row order; another salt, another assignment"

@@ -37,7 +37,7 @@ cp "$pdf" "$WORK/plain.pdf" && chmod 600 "$WORK/plain.pdf"
 expect_exit 0 "$TEGAMI" encrypt "$WORK/plain.pdf" --password-file "$WORK/pw"
 cd "$WORK"
 printf 'KDB個人番号,visit_date\r\n%011d,2026-11-01\r\n' 14000000001 >outcomes.csv
-expect_exit 0 "$TEGAMI" evaluate out/assignment.csv outcomes.csv -o ev --window-days 180
+expect_exit 0 "$TEGAMI" evaluate out/staff/assignment.csv outcomes.csv -o ev --window-days 180
 
 # every path tegami made, and nothing else: the inputs this script wrote are
 # left out by name
@@ -47,7 +47,7 @@ made=$(find "$WORK" -mindepth 1 ! -name list.csv ! -name job.yaml ! -name pw \
   || fail "a trace was not written"
 [ -n "$(find "$WORK/out" -name '*.png')" ] && [ -n "$(find "$WORK/proofs" -name '*.png')" ] \
   && [ -f "$WORK/ev/evaluation.png" ] || fail "a PNG was not written"
-ls "$WORK/out"/*label* "$WORK/out/assignment.csv" >/dev/null 2>&1 || fail "no labels or assignment"
+ls "$WORK/out"/*label* "$WORK/out/staff/assignment.csv" >/dev/null 2>&1 || fail "no labels or assignment"
 bad=$(echo "$made" | while read -r p; do
   m=$(stat -c %a "$p")
   if [ -d "$p" ]; then want=700; else want=600; fi

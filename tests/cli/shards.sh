@@ -37,6 +37,9 @@ ids "$WORK/merged/manifest.csv" | cmp -s - "$WORK/all.ids" || fail "the merged m
 grep -q '"rendered": 80' "$WORK/merged/summary.json" || fail "merged summary does not count 80 letters"
 (cd "$WORK/merged" && sha256sum -c SHA256SUMS >/dev/null) || fail "merged SHA256SUMS does not verify"
 [ "$(tail -n +2 "$WORK/merged/manifest.csv" | cut -d, -f1 | sort -n | uniq | wc -l)" = 80 ] || fail "sequence numbers are not 1..80"
+(cd "$WORK/merged/staff" && sha256sum -c SHA256SUMS >/dev/null) || fail "merged staff/SHA256SUMS does not verify"
+tail -n +2 "$WORK/merged/staff/people.csv" | cut -d, -f1 | sort | cmp -s - "$WORK/all.ids" ||
+  fail "the merged staff record is not the 80 letters"
 pass "merge joins the 4 shards into the whole job"
 expect_exit 3 "$TEGAMI" merge "$WORK/s1" "$WORK/s2" "$WORK/s3" -o "$WORK/m3"
 grep -q 'shard 4 of 4 is missing' "$WORK/last.err" || fail "a missing shard is not named"

@@ -143,6 +143,12 @@ typedef struct tg_eval_options {
   const char *reference;   /* reference arm; NULL: "control" if present, else the first by name */
   int window_days;         /* count visits up to this many days after the letter date; 0: no end */
   double alpha;            /* 0 → 0.05; intervals are (1 − alpha) */
+  /* The follow-up (docs/followup.md), NULL-terminated keys or NULL:
+   * people whose letter came back undelivered are left out of the delivered
+   * population; people a call reached are compared with the rest as a
+   * secondary, non-randomised analysis. */
+  const char *const *returned_keys;
+  const char *const *reached_keys;
 } tg_eval_options;
 
 typedef struct tg_eval_arm {
@@ -178,7 +184,10 @@ typedef struct tg_evaluation {
   uint64_t assignment_rows, people, duplicate_rows, conflicting_people, unassigned_rows;
   uint64_t outcome_rows, outcome_matched, outcome_unknown, outcome_before, outcome_after,
       outcome_bad;
-  char *last_letter_date; /* latest letter date in assignment.csv (YYYY-MM-DD) */
+  char *last_letter_date;     /* latest letter date in assignment.csv (YYYY-MM-DD) */
+  uint64_t returned_excluded; /* people left out: their letter came back undelivered */
+  bool has_calls;             /* reached/not_reached hold the secondary analysis */
+  tg_eval_group reached, not_reached;
 } tg_evaluation;
 
 /* NULL (reported) when a file cannot be read or lacks a required column.

@@ -25,6 +25,7 @@
 #include "tegami/job.h"
 #include "tegami/security.h"
 #include "tegami/run.h"
+#include "tegami/followup.h"
 #include "tegami/qa.h"
 /* clang-format on */
 

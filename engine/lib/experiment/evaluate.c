@@ -327,6 +327,15 @@ static bool compute(eval *E) {
   }
   if (!found) e->reference = 0;
 
+  /* the follow-up: returned letters out, calls reached as a secondary split */
+  GHashTable *returned = g_hash_table_new(g_str_hash, g_str_equal);
+  GHashTable *reached = g_hash_table_new(g_str_hash, g_str_equal);
+  for (const char *const *k = E->opt->returned_keys; k && *k; k++)
+    g_hash_table_add(returned, (gpointer)*k);
+  for (const char *const *k = E->opt->reached_keys; k && *k; k++)
+    g_hash_table_add(reached, (gpointer)*k);
+  uint64_t *cn = g_new0(uint64_t, 4 * na), *cv = cn + na, *xn = cn + 2 * na, *xv = cn + 3 * na;
+
   /* counts[stratum][arm] */
   uint64_t *n = g_new0(uint64_t, ns * na + na), *v = g_new0(uint64_t, ns * na + na);
   uint64_t *tn = n + ns * na, *tv = v + ns * na; /* totals */
@@ -339,7 +348,14 @@ static bool compute(eval *E) {
       e->conflicting_people++;
       continue;
     }
+    if (g_hash_table_contains(returned, k)) {
+      e->returned_excluded++;
+      continue;
+    }
     size_t s = stratum_pos[u->stratum], a = arm_pos[u->arm];
+    bool r = g_hash_table_contains(reached, k);
+    (r ? cn : xn)[a]++;
+    if (u->visited) (r ? cv : xv)[a]++;
     e->people++;
     n[s * na + a]++;
     tn[a]++;
@@ -349,6 +365,14 @@ static bool compute(eval *E) {
     }
   }
   fill_group(&e->overall, e, tn, tv, z);
+  e->has_calls = E->opt->reached_keys != NULL;
+  if (e->has_calls) {
+    fill_group(&e->reached, e, cn, cv, z);
+    fill_group(&e->not_reached, e, xn, xv, z);
+  }
+  g_free(cn);
+  g_hash_table_destroy(returned);
+  g_hash_table_destroy(reached);
   e->nstrata = ns;
   e->strata = g_new0(tg_eval_group, ns);
   for (size_t s = 0; s < ns; s++) {
@@ -453,6 +477,8 @@ void tg_evaluation_free(tg_evaluation *e) {
   if (!e) return;
   group_clear(&e->overall);
   group_clear(&e->stratified);
+  group_clear(&e->reached);
+  group_clear(&e->not_reached);
   for (size_t s = 0; s < e->nstrata; s++)
     group_clear(&e->strata[s]);
   g_free(e->strata);
@@ -610,6 +636,17 @@ char *tg_evaluation_format(const tg_evaluation *e) {
       format_group(o, e, &e->strata[s]);
     }
   }
+  if (e->has_calls) {
+    g_string_append(o, "\nsecondary (not randomised): people a follow-up call reached\n");
+    format_group(o, e, &e->reached);
+    g_string_append(o, "secondary (not randomised): people no call reached (or not called)\n");
+    format_group(o, e, &e->not_reached);
+  }
+  if (e->returned_excluded)
+    g_string_append_printf(o,
+                           "\nreturned letters: %" G_GUINT64_FORMAT
+                           " people left out (letter returned undelivered)\n",
+                           e->returned_excluded);
   g_string_append_printf(
       o,
       "\ndata\n  assignment: %" G_GUINT64_FORMAT " rows, %" G_GUINT64_FORMAT
@@ -670,6 +707,10 @@ bool tg_evaluation_write_csv(const tg_evaluation *e, const char *path, tg_diag *
   if (e->nstrata > 1) csv_group(o, e, "stratified", &e->stratified);
   for (size_t s = 0; s < e->nstrata; s++)
     csv_group(o, e, "stratum", &e->strata[s]);
+  if (e->has_calls) { /* secondary, not randomised (docs/evaluation.md) */
+    csv_group(o, e, "call-reached", &e->reached);
+    csv_group(o, e, "call-not-reached", &e->not_reached);
+  }
   tg_atomic *a = tg_atomic_open(path, d);
   if (!a) {
     g_string_free(o, TRUE);

@@ -370,7 +370,8 @@ tg_exit tg_join_shards(const char *const *dirs, size_t n, const char *out_dir, b
   tg_outdir *od =
       ok ? tg_outdir_open(out_dir, json_object_get_string_member(root_of(&sh[0]), "job"), force, d)
          : NULL;
-  ok = od && merge_into(sh, n, tg_outdir_get_stage(od), sum, d) && tg_outdir_commit(od, d);
+  ok = od && merge_into(sh, n, tg_outdir_get_stage(od), sum, d) &&
+       run_join_staff(dirs, n, tg_outdir_get_stage(od), verify_sums, d) && tg_outdir_commit(od, d);
   tg_outdir_close(od, d);
   if (ok)
     for (size_t i = 0; i < sum->noutputs; i++) {

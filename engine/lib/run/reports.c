@@ -11,7 +11,9 @@
  *   summary.txt   variant × arm, and the reconciliation (the figures the
  *                 事業実施報告書 needs)
  *   mailing-plan  the Japan Post postings (run/mailing.c), with `mailing:`
- *   SHA256SUMS    the hash of every other file (`sha256sum -c SHA256SUMS`)
+ *   SHA256SUMS    the hash of every other file of the vendor's folder
+ *                 (`sha256sum -c SHA256SUMS`); the staff/ folder (staff.c:
+ *                 the staff record, assignment.csv) has SHA256SUMS of its own
  *
  * Every CSV value goes through tg_csv_append_field, which neutralises spreadsheet
  * formulas.  SHA256SUMS is written last.
@@ -249,6 +251,7 @@ static bool write_checksums(run_state *R) {
   GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < R->outputs->len; i++) {
     const char *name = g_ptr_array_index(R->outputs, i);
+    if (g_str_has_prefix(name, "staff/")) continue; /* not the vendor's: staff/SHA256SUMS */
     char *path = g_build_filename(R->stage_dir, name, NULL);
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
       GDir *dir = g_dir_open(path, 0, NULL);
@@ -289,10 +292,15 @@ static bool write_checksums(run_state *R) {
   return ok;
 }
 
-/* assignment.csv: the experiment's arm of every letter, for the evaluator. */
+/* staff/assignment.csv: the experiment's arm of every letter, for the
+ * evaluator (listed in staff/SHA256SUMS by run_write_staff). */
 static bool write_assignment(run_state *R) {
   if (!R->assign) return true;
-  char *path = g_build_filename(R->stage_dir, "assignment.csv", NULL);
+  char *dir = g_build_filename(R->stage_dir, "staff", NULL);
+  bool made = tg_mkdir_private(dir, R->d);
+  g_free(dir);
+  if (!made) return false;
+  char *path = g_build_filename(R->stage_dir, "staff", "assignment.csv", NULL);
   tg_assignment_writer *w = tg_assignment_writer_open(path, R->job->key_column, R->d);
   g_free(path);
   if (!w) return false;
@@ -321,14 +329,14 @@ static bool write_assignment(run_state *R) {
   }
   bool ok = tg_assignment_writer_close(w, R->d);
   tg_assignment_writer_free(w);
-  if (ok) g_ptr_array_add(R->outputs, g_strdup("assignment.csv"));
   return ok;
 }
 
 bool run_write_reports(run_state *R) {
   GPtrArray *cells = breakdown(R);
   bool ok = write_rejected(R) && write_manifest(R) && write_assignment(R) &&
-            run_write_mailing_plan(R) && write_summaries(R, cells) && write_checksums(R);
+            run_write_mailing_plan(R) && run_write_staff(R, R->assign != NULL) &&
+            write_summaries(R, cells) && write_checksums(R);
   g_ptr_array_free(cells, TRUE);
   return ok;
 }

@@ -1094,3 +1094,9 @@ void run_letter_id(const run_state *R, const run_letter *l, char *buf, size_t si
 const char *run_plan_municipality(const run_state *R, uint32_t plan_no) {
   return g_array_index(R->plans, plan, plan_no).muni->id;
 }
+const tg_municipality *run_plan_muni(const run_state *R, uint32_t plan_no) {
+  return g_array_index(R->plans, plan, plan_no).muni;
+}
+const tg_targets_options *run_plan_read_options(const run_state *R, uint32_t plan_no) {
+  return &g_array_index(R->plans, plan, plan_no).read_opt;
+}

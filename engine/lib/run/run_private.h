@@ -132,6 +132,19 @@ bool run_write_mailing_plan(run_state *R);
  * has a 5-digit 郵便区: then postal-code order is that order already. */
 bool run_sort_by_kubun(run_state *R, int (*group_cmp)(const run_letter *, const run_letter *));
 
+/* The municipality of a list, and how the list is read (staff.c reads the
+ * rows of printed letters again for the staff record). */
+const tg_municipality *run_plan_muni(const run_state *R, uint32_t plan_no);
+const tg_targets_options *run_plan_read_options(const run_state *R, uint32_t plan_no);
+
+/* staff.c: the staff folder (people.csv, followup.json, SHA256SUMS; the
+ * experiment's assignment.csv is written there by reports.c). */
+bool run_write_staff(run_state *R, bool with_assignment);
+/* The staff folders of shards joined into stage/staff (join.c), after
+ * checking each against its SHA256SUMS with `verify`. */
+bool run_join_staff(const char *const *dirs, size_t n, const char *stage,
+                    bool (*verify)(const char *dir, tg_diag *d), tg_diag *d);
+
 /* reports.c: rejected.csv, manifest.csv, summary.{json,txt}, SHA256SUMS. */
 bool run_write_reports(run_state *R);
 
