@@ -16,8 +16,8 @@
 
 static void report_not_file(const char *path, const char *what, mode_t mode, tg_diag *d) {
   tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "io.not-file", "%s%s is %s", what, path,
-              S_ISDIR(mode) ? "a folder, not a file"
-                            : "not a regular file (a device, pipe or socket)");
+              S_ISDIR(mode) ? _("a folder, not a file")
+                            : _("not a regular file (a device, pipe or socket)"));
 }
 
 FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {

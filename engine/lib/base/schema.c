@@ -33,7 +33,7 @@ static tg_ynode *lookup(tg_ynode *map, const char *key, bool required, const cha
     for (size_t i = 0; i < map->n; i++)
       if (tg_suggest(map->keys[i]->value, want, 1)) return NULL;
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.missing-key", tg_ynode_span(map),
-               "missing required key '%s' (%s)", key, expect);
+               "missing required key '%s' (%s)", key, _(expect));
   }
   return NULL;
 }

@@ -347,7 +347,7 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
       int n;
       nchar++;
       if (f[k] == 0) {
-        g_snprintf(what, sizeof what, "a NUL byte inside the field");
+        g_snprintf(what, sizeof what, _("a NUL byte inside the field"));
         break;
       }
       if (cp932) {
@@ -355,19 +355,20 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
         if (n == 0) {
           if (k + 1 < len && tg_cp932_lead_index(f[k]) >= 0)
             g_snprintf(what, sizeof what,
-                       "invalid CP932 byte sequence 0x%02X 0x%02X at byte %zu of the field", f[k],
-                       f[k + 1], k + 1);
+                       _("invalid CP932 byte sequence 0x%02X 0x%02X at byte %zu of the field"),
+                       f[k], f[k + 1], k + 1);
           else
-            g_snprintf(what, sizeof what, "invalid CP932 byte 0x%02X at byte %zu of the field",
+            g_snprintf(what, sizeof what, _("invalid CP932 byte 0x%02X at byte %zu of the field"),
                        f[k], k + 1);
           break;
         }
         if (cp >= 0xE000 && cp <= 0xE757) {
           this_code = "data.gaiji";
-          g_snprintf(what, sizeof what,
-                     "user-defined character %02X%02X (外字) at character %zu: it has no standard "
-                     "form and cannot be printed",
-                     f[k], f[k + 1], nchar);
+          g_snprintf(
+              what, sizeof what,
+              _("user-defined character %02X%02X (外字) at character %zu: it has no standard "
+                "form and cannot be printed"),
+              f[k], f[k + 1], nchar);
           break;
         }
         tg_utf8_append(t->converted, cp);
@@ -378,8 +379,8 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
         }
         gunichar c = g_utf8_get_char_validated((const char *)f + k, (gssize)(len - k));
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-          g_snprintf(what, sizeof what, "invalid UTF-8 byte 0x%02X at byte %zu of the field", f[k],
-                     k + 1);
+          g_snprintf(what, sizeof what, _("invalid UTF-8 byte 0x%02X at byte %zu of the field"),
+                     f[k], k + 1);
           break;
         }
         n = g_unichar_to_utf8(c, NULL);
@@ -394,8 +395,8 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
                 (unsigned)c, sj, nchar);
           else
             g_snprintf(what, sizeof what,
-                       "private-use character U+%04X (外字) at character %zu: it has no standard "
-                       "form and cannot be printed",
+                       _("private-use character U+%04X (外字) at character %zu: it has no standard "
+                         "form and cannot be printed"),
                        (unsigned)c, nchar);
           break;
         }
@@ -921,11 +922,10 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
       found = anchor >= 0;
     }
     if (ok && !found) {
-      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
-                  "no row among the first %" G_GUINT64_FORMAT
-                  " names the column %s: this is not a %s list (%s)",
-                  t->number, prof ? prof->anchor : "", prof ? prof->name : "",
-                  prof ? prof->title : "");
+      tg_diag_row(
+          d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
+          "no row among the first %" PRIu64 " names the column %s: this is not a %s list (%s)",
+          t->number, prof ? prof->anchor : "", prof ? prof->name : "", prof ? prof->title : "");
       tg_diag_hint(d, "map the column with columns: in the job if the list calls it otherwise");
       ok = false;
     }
@@ -1008,13 +1008,13 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
        * ends: the lines it took in may be rows of their own, and nobody can
        * tell which — refuse the list rather than lose people silently */
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.broken-quote", t->path, row->number, NULL,
-                  "a quote opened in this row (line %" G_GUINT64_FORMAT
-                  ") runs over %" G_GUINT64_FORMAT " line end%s and %s: the rows after it cannot "
+                  "a quote opened in this row (line %" PRIu64 ") runs over %" PRIu64
+                  " line end%s and %s: the rows after it cannot "
                   "be told apart, so the list is not read",
                   row->line, t->rec_breaks, t->rec_breaks == 1 ? "" : "s",
-                  st == REC_UNTERMINATED    ? "never closes"
-                  : t->rec_text_after_quote ? "closes in the middle of a field"
-                                            : "leaves the row with the wrong number of fields");
+                  st == REC_UNTERMINATED    ? _("never closes")
+                  : t->rec_text_after_quote ? _("closes in the middle of a field")
+                                            : _("leaves the row with the wrong number of fields"));
       tg_diag_hint(d, "close the quote (or write a quote inside a quoted value as \"\") and "
                       "export the list again");
       return -1;
