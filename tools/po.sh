@@ -22,7 +22,8 @@ mode=${1:-update}
 # keywords: the function and the argument holding the message
 KEYWORDS="-k_ -kN_ -ktg_gettext
   -ktg_diag_at:6 -ktg_diag_row:8 -ktg_diag_add:5 -ktg_diag_hint:2
-  -kcli_usage_error:1 -kcli_error:1 -kproblem:4 -kperr:6 -kmerge_error:6 -kdict_err:6"
+  -kcli_usage_error:1 -kcli_error:1 -kproblem:4 -kperr:6 -kmerge_error:6 -kdict_err:6
+  -ktg_ycheck_keys:2 -ktg_yexpect_map:2 -ktg_open_input:2 -ktg_input_is_file:2"
 FLAGS="--flag=tg_diag_at:6:c-format --flag=tg_diag_row:8:c-format
   --flag=tg_diag_add:5:c-format --flag=tg_diag_hint:2:c-format
   --flag=cli_usage_error:1:c-format --flag=cli_error:1:c-format --flag=problem:4:c-format
@@ -36,10 +37,13 @@ SPECIAL="-kreport:4 --flag=report:4:c-format engine/lib/layout/chart.c
 extract() {
   out=$1
   files=$(find engine -name '*.c' | LC_ALL=C sort)
+  # (tg_open_input(path, "", d) is not a message: its warning is dropped)
   # shellcheck disable=SC2086
   xgettext --from-code=UTF-8 --language=C --sort-by-file --no-wrap \
     --package-name=tegami --msgid-bugs-address=tegami@example.jp \
-    $KEYWORDS $FLAGS -o "$out" $files
+    $KEYWORDS $FLAGS -o "$out" $files 2>"$out.warnings" || { cat "$out.warnings" >&2; exit 1; }
+  grep -v 'Empty msgid\|gettext("") returns\|meta information' "$out.warnings" >&2 || true
+  rm -f "$out.warnings"
   echo "$SPECIAL" | while read -r line; do
     # shellcheck disable=SC2086
     xgettext --from-code=UTF-8 --language=C --sort-by-file --no-wrap -j \

@@ -516,11 +516,11 @@ static const char *binary_kind(const unsigned char *b, size_t n) {
     size_t len;
     const char *what;
   } kinds[] = {
-      {"PK\3\4", 4, "an Excel workbook (.xlsx) or another zip archive"},
-      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old Excel workbook (.xls)"},
-      {"%PDF-", 5, "a PDF"},
-      {"\x89PNG\r\n\x1A\n", 8, "a PNG picture"},
-      {"\xFF\xD8\xFF", 3, "a JPEG picture"},
+      {"PK\3\4", 4, N_("an Excel workbook (.xlsx) or another zip archive")},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, N_("an old Excel workbook (.xls)")},
+      {"%PDF-", 5, N_("a PDF")},
+      {"\x89PNG\r\n\x1A\n", 8, N_("a PNG picture")},
+      {"\xFF\xD8\xFF", 3, N_("a JPEG picture")},
   };
   for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++)
     if (n >= kinds[k].len && memcmp(b, kinds[k].magic, kinds[k].len) == 0) return kinds[k].what;
@@ -535,8 +535,8 @@ static const char *binary_kind(const unsigned char *b, size_t n) {
     le += (b[i] == ',' || b[i] == '\t') && b[i + 1] == 0;
     be += b[i] == 0 && (b[i + 1] == ',' || b[i + 1] == '\t');
   }
-  return le >= 2 || be >= 2 ? "UTF-16 text without a byte-order mark"
-                            : "a binary file (its first line holds a NUL byte)";
+  return le >= 2 || be >= 2 ? N_("UTF-16 text without a byte-order mark")
+                            : N_("a binary file (its first line holds a NUL byte)");
 }
 
 /* BOM, encoding and delimiter.  False (reported) for UTF-16 and binary
@@ -556,7 +556,7 @@ static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
     return false;
   } else if (binary) {
     tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.not-text", t->path, 1, NULL,
-                "the file is not a text list: it looks like %s", binary);
+                "the file is not a text list: it looks like %s", _(binary));
     tg_diag_hint(d, "save the list from Excel as \"CSV UTF-8\" or \"CSV (comma delimited)\"");
     return false;
   } else if (wanted == TG_ENC_AUTO) {
