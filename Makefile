@@ -1,7 +1,10 @@
 # Thin wrapper around CMake and ctest: the two commands of README.md.
 #   make demo   install what is missing, build (Release), render samples/ into out/
 #   make test   install what is missing, build with ASan+UBSan, run every test
-# Other targets: deps, build, install, deb, bench, fuzz, format, clean.
+# Other targets: deps, build, install, deb, bench, fuzz, format, po, clean.
+#   make po     refresh locales/tegami.pot from the sources and merge it into
+#               locales/*/tegami.po; says how many messages are left to translate
+#               (docs/i18n.md; tests check there are none)
 #   make install  build (Release) and install into PREFIX (default /usr/local;
 #               PREFIX=$$HOME/.local needs no root); DESTDIR=/stage is honoured
 #   make deb    build a Debian package with CPack in build-deb/ (docs/install.md)
@@ -23,7 +26,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS  += --no-print-directory
 TEGAMI      = $(BUILD)/engine/tegami
 
-.PHONY: all deps build demo test install deb bench fuzz format clean
+.PHONY: all deps build demo test install deb bench fuzz format po clean
 
 all: build
 
@@ -69,6 +72,9 @@ fuzz: deps
 
 format:
 	@. tests/style/sources.sh && for pass in 1 2; do clang-format -i --style=file $$(style_sources .); done
+
+po:
+	@tools/po.sh update
 
 clean:
 	rm -rf $(BUILD) $(BUILD_TEST) $(BUILD_FUZZ) $(BUILD_DEB) out

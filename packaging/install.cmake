@@ -7,6 +7,8 @@
 #   P/share/tegami/     fonts/fontset.txt, locales/ (with the postal dictionary
 #                       locales/ja/postal/), layouts/ (designs, envelopes/,
 #                       labels/), samples/ (the sample jobs)
+#   P/share/locale/LANG/LC_MESSAGES/tegami.mo  the message catalogues
+#                       (packaging/i18n.cmake)
 #   P/share/man/man1/tegami.1
 #   P/share/bash-completion/completions/tegami
 #   P/share/doc/tegami/ README.md and docs/
@@ -37,7 +39,8 @@ add_custom_target(tegami_docs ALL DEPENDS ${tg_man} ${tg_completion})
 
 install(TARGETS tegami_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES fonts/fontset.txt fonts/README.md DESTINATION ${TG_INSTALL_DATADIR}/fonts)
-install(DIRECTORY locales/ DESTINATION ${TG_INSTALL_DATADIR}/locales)
+install(DIRECTORY locales/ DESTINATION ${TG_INSTALL_DATADIR}/locales PATTERN "*.po" EXCLUDE
+        PATTERN "*.pot" EXCLUDE)
 install(DIRECTORY layouts/ DESTINATION ${TG_INSTALL_DATADIR}/layouts)
 install(DIRECTORY samples/ DESTINATION ${TG_INSTALL_DATADIR}/samples)
 install(FILES ${tg_man} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

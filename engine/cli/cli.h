@@ -14,6 +14,11 @@
 
 #include "tegami/tegami.h"
 
+/* Messages in the user's language (docs/i18n.md): _() translates where a
+ * message is printed, N_() marks a literal of a table for the catalogue. */
+#define _(s)  tg_gettext(s)
+#define N_(s) s
+
 typedef struct cli_opts {
   const char *out_dir;
   const char *trace_path;

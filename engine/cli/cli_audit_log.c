@@ -18,7 +18,7 @@ char *cli_audit_log_path(const char *option) {
 bool cli_audit_append(const char *log, tg_audit_entry *e, tg_diag *d) {
   tg_audit_written w;
   if (!tg_audit_append(log, e, &w, d)) return false;
-  fprintf(stderr, "audit: entry %" PRIu64 " in %s, anchor %" PRIu64 ":%s\n", w.seq, log, w.seq,
+  fprintf(stderr, _("audit: entry %" PRIu64 " in %s, anchor %" PRIu64 ":%s\n"), w.seq, log, w.seq,
           w.sha256);
   return true;
 }

@@ -14,8 +14,8 @@
 #include "cli.h"
 
 const char cli_audit_options[] =
-    "  verify LOG         check the hash chain of an audit log, line by line\n"
-    "  --anchor N:SHA256  also require entry N to have this hash (recorded earlier)\n";
+    N_("  verify LOG         check the hash chain of an audit log, line by line\n"
+       "  --anchor N:SHA256  also require entry N to have this hash (recorded earlier)\n");
 
 int cmd_audit(int argc, char **argv) {
   if (argc < 1 || strcmp(argv[0], "verify") != 0)
@@ -40,12 +40,12 @@ int cmd_audit(int argc, char **argv) {
   cli_print_diags(d);
   tg_diag_free(d);
   if (code == TG_EXIT_OK) {
-    printf("%s: %" PRIu64 " entries, chain intact\n", log, r.entries);
-    if (r.entries) printf("anchor: %" PRIu64 ":%s\n", r.entries, r.head);
+    printf(_("%s: %" PRIu64 " entries, chain intact\n"), log, r.entries);
+    if (r.entries) printf(_("anchor: %" PRIu64 ":%s\n"), r.entries, r.head);
   } else if (code == TG_EXIT_INVALID) {
     fprintf(stderr,
-            "%s: the chain is broken first at line %" PRIu64 " (%" PRIu64 " problem%s in %" PRIu64
-            " lines)\n",
+            _("%s: the chain is broken first at line %" PRIu64 " (%" PRIu64 " problem%s in %" PRIu64
+              " lines)\n"),
             log, r.first_bad, r.breaks, r.breaks == 1 ? "" : "s", r.entries);
   }
   return code;

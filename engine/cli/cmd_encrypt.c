@@ -12,9 +12,9 @@
 #include "cli.h"
 
 const char cli_encrypt_options[] =
-    "  --password-file F  read the password from F (mode 0600; first line)\n"
-    "  --password-env V   read the password from environment variable V\n"
-    "  --audit-log FILE   audit log to record the encryption in\n";
+    N_("  --password-file F  read the password from F (mode 0600; first line)\n"
+       "  --password-env V   read the password from environment variable V\n"
+       "  --audit-log FILE   audit log to record the encryption in\n");
 
 int cmd_encrypt(int argc, char **argv) {
   const char *pw_file = NULL, *pw_env = NULL, *log_opt = NULL;
@@ -69,7 +69,7 @@ int cmd_encrypt(int argc, char **argv) {
     tg_audit_entry_set_exit(e, code);
     if (done && !cli_audit_append(log, e, d) && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
     tg_audit_entry_free(e);
-    if (done) fprintf(stderr, "encrypted %zu of %d files (AES-256)\n", done, nfiles);
+    if (done) fprintf(stderr, _("encrypted %zu of %d files (AES-256)\n"), done, nfiles);
   }
   tg_secret_free(pw);
   cli_print_diags(d);

@@ -125,7 +125,7 @@ int cmd_evaluate(int argc, char **argv) {
   if (o.trace) {
     co.trace = strcmp(o.trace, "-") == 0 ? stdout : fopen(o.trace, "w");
     if (!co.trace) {
-      fprintf(stderr, "tegami: cannot write the trace %s\n", o.trace);
+      fprintf(stderr, _("tegami: cannot write the trace %s\n"), o.trace);
       tg_evaluation_free(e);
       tg_diag_free(d);
       return TG_EXIT_SYSTEM;
@@ -133,7 +133,7 @@ int cmd_evaluate(int argc, char **argv) {
   }
   bool written = tg_evaluation_write_outputs(e, o.out_dir, o.force, &co, d);
   if (co.trace && co.trace != stdout && fclose(co.trace) != 0) {
-    fprintf(stderr, "tegami: cannot write the trace %s\n", o.trace);
+    fprintf(stderr, _("tegami: cannot write the trace %s\n"), o.trace);
     written = false;
   }
   cli_print_diags(d);
@@ -141,7 +141,7 @@ int cmd_evaluate(int argc, char **argv) {
   fputs(report, stdout);
   free(report);
   if (written)
-    fprintf(stderr, "written: %s/evaluation.{%s}\n", o.out_dir,
+    fprintf(stderr, _("written: %s/evaluation.{%s}\n"), o.out_dir,
             o.no_pdf ? "txt,csv" : "txt,csv,pdf,png");
   code = tg_diag_exit_code(d);
   if (!written && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;

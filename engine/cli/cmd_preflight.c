@@ -72,9 +72,9 @@ int cmd_preflight(int argc, char **argv) {
     cli_print_diags(d);
     tg_diag_free(d);
     if (code == TG_EXIT_OK) {
-      printf("%s: ok — %zu pages of %.0f x %.0f mm, %zu fonts all embedded, no missing glyphs",
+      printf(_("%s: ok — %zu pages of %.0f x %.0f mm, %zu fonts all embedded, no missing glyphs"),
              argv[i], r.pages, r.page_w_pt * 25.4 / 72, r.page_h_pt * 25.4 / 72, r.fonts);
-      if (r.images) printf(", %zu images (lowest %.0f ppi)", r.images, r.min_image_ppi);
+      if (r.images) printf(_(", %zu images (lowest %.0f ppi)"), r.images, r.min_image_ppi);
       print_color(&r);
       printf("\n");
     }

@@ -89,13 +89,13 @@ int cmd_proof(int argc, char **argv) {
   int code = tg_diag_exit_code(d);
   if (!ok && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
   if (ok) {
-    fprintf(stderr, "proofs: %zu personas, %zu letters, %zu pages", sum.personas, sum.letters,
+    fprintf(stderr, _("proofs: %zu personas, %zu letters, %zu pages"), sum.personas, sum.letters,
             sum.pages);
     if (sum.uncovered_segments)
-      fprintf(stderr, ", %zu segment%s without a persona", sum.uncovered_segments,
+      fprintf(stderr, _(", %zu segment%s without a persona"), sum.uncovered_segments,
               sum.uncovered_segments == 1 ? "" : "s");
     fputc('\n', stderr);
-    if (po.png) fprintf(stderr, "written: %s/index.html, %s/pages/\n", po.out_dir, po.out_dir);
+    if (po.png) fprintf(stderr, _("written: %s/index.html, %s/pages/\n"), po.out_dir, po.out_dir);
   }
   tg_diag_free(d);
   return code;

@@ -13,8 +13,8 @@
 #include "cli.h"
 
 const char cli_purge_options[] =
-    "  --dry-run          list what would be removed, remove nothing\n"
-    "  --audit-log FILE   audit log to record the purge in (default: see environment)\n";
+    N_("  --dry-run          list what would be removed, remove nothing\n"
+       "  --audit-log FILE   audit log to record the purge in (default: see environment)\n");
 
 int cmd_purge(int argc, char **argv) {
   const char *dir = NULL, *log_opt = NULL;
@@ -58,11 +58,11 @@ int cmd_purge(int argc, char **argv) {
   cli_print_diags(d);
   if (po.dry_run && ok) {
     for (size_t i = 0; r.paths && r.paths[i]; i++)
-      printf("would remove %s\n", r.paths[i]);
-    printf("%s: would remove %zu files (%" PRIu64 " bytes) and the folder\n", dir, r.nfiles,
+      printf(_("would remove %s\n"), r.paths[i]);
+    printf(_("%s: would remove %zu files (%" PRIu64 " bytes) and the folder\n"), dir, r.nfiles,
            r.bytes);
   } else if (ok) {
-    fprintf(stderr, "%s: removed %zu files (%" PRIu64 " bytes) and %zu folders\n", dir, r.nfiles,
+    fprintf(stderr, _("%s: removed %zu files (%" PRIu64 " bytes) and %zu folders\n"), dir, r.nfiles,
             r.bytes, r.ndirs);
   }
   tg_purge_result_clear(&r);

@@ -117,8 +117,8 @@ static void show_progress(uint64_t done, uint64_t total, void *data) {
   (void)data;
   if (total == 0) return;
   int width = 30, filled = (int)(width * done / total);
-  fprintf(stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " letters", filled,
-          "==============================", width - filled, "", done, total);
+  fprintf(stderr, "\r[%.*s%*s] ", filled, "==============================", width - filled, "");
+  fprintf(stderr, _("%" PRIu64 "/%" PRIu64 " letters"), done, total);
   if (done == total) fputs("\r\033[K", stderr);
   fflush(stderr);
 }
@@ -157,7 +157,7 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
     }
     code = tg_check_design(path, o->fontset, d);
     cli_print_diags(d);
-    if (code == TG_EXIT_OK) fprintf(stderr, "%s: design is valid\n", path);
+    if (code == TG_EXIT_OK) fprintf(stderr, _("%s: design is valid\n"), path);
     tg_diag_free(d);
     return code;
   }
@@ -224,7 +224,7 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
   cli_print_diags(d);
   if (code == TG_EXIT_OK || code == TG_EXIT_REJECTED) {
     char *s = tg_summary_format(&sum, check);
-    if (check) fprintf(stderr, "check (nothing written):\n");
+    if (check) fprintf(stderr, _("check (nothing written):\n"));
     fputs(s, stderr);
     free(s);
   }

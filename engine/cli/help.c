@@ -19,12 +19,15 @@
 
 enum { OPT_SPEC_COL = 2, OPT_TEXT_COL = 21 };
 
-static const char HELP_LINE[] = "  -h, --help         this help\n";
+static const char HELP_LINE[] = N_("  -h, --help         this help\n");
 
+/* In the user's language (the manual page and the completion stay English:
+ * they are written by the build, whatever its locale). */
 void cli_print_command_help(FILE *f, const cli_command *c) {
-  fprintf(f, "usage: tegami %s %s [OPTIONS]\n\n%s\n\noptions:\n%s%s", c->name, c->args, c->summary,
-          c->options, HELP_LINE);
-  fprintf(f, "\nMore in tegami(1) (man tegami) and 'tegami --help' (exit codes, environment).\n");
+  fprintf(f, _("usage: tegami %s %s [OPTIONS]\n"), c->name, c->args);
+  fprintf(f, "\n%s\n\n%s%s%s", _(c->summary), _("options:\n"), _(c->options), _(HELP_LINE));
+  fprintf(f, "%s",
+          _("\nMore in tegami(1) (man tegami) and 'tegami --help' (exit codes, environment).\n"));
 }
 
 /* ---- option lines ------------------------------------------------------------------ */

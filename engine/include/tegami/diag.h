@@ -149,6 +149,16 @@ const char *tg_severity_name(tg_severity sev);
 const char *tg_data_dir(void);
 const char *tg_diag_kind_name(tg_diag_kind kind);
 
+/* Messages in the user's language (docs/i18n.md): the translation of an
+ * English message in the "tegami" gettext catalogue of the LC_MESSAGES
+ * locale, or the message itself.  Diagnostics are translated by the
+ * tg_diag_* functions (their format is the msgid); the CLI translates what
+ * it prints.  tg_locale_dir() is where the catalogues are looked for:
+ * $TEGAMI_LOCALE_DIR; else PREFIX/share/locale beside an installed program;
+ * else the build tree's. */
+const char *tg_gettext(const char *msgid) __attribute__((format_arg(1)));
+const char *tg_locale_dir(void);
+
 /* Files tegami writes hold personal data: every one is created 0600 (and
  * every folder 0700) whatever the umask, never through a symbolic link, and
  * appears under its name only when complete — written to a hidden temporary

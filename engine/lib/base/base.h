@@ -10,12 +10,23 @@
 #define TG_BASE_H
 
 #include <glib.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "tegami/diag.h"
+
+/* ---- messages (i18n.c) ------------------------------------------------------ */
+
+/* _() translates a message where it is printed or formatted; N_() marks a
+ * literal for the catalogue (make po) that is translated later. */
+#define _(s)  tg_gettext(s)
+#define N_(s) s
+/* Append `label` padded with spaces to `width` terminal cells (a Japanese
+ * character takes two), so translated labels still line up. */
+void tg_append_label(GString *out, const char *label, size_t width);
 
 /* ---- UTF-8 --------------------------------------------------------------- */
 

@@ -5,9 +5,12 @@
  * carries the count, so 10,000 rows with the same problem give 20 messages
  * and "... and 9,980 more like this".  tg_diag_format() renders gcc-style text
  * with the source line and a caret sized to the span's display width.
+ * Messages, hints and the words around them are translated (i18n.c): the
+ * format string given to tg_diag_* is the msgid; codes never are.
  */
 #include "base/base.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -61,7 +64,12 @@ void tg_diag_clear(tg_diag *d) {
   g_hash_table_remove_all(d->summaries);
 }
 
-/* Returns the new entry, or NULL when it was only counted. */
+static char *more_like_this(uint64_t n) {
+  return g_strdup_printf(_("... and %" PRIu64 " more like this"), n);
+}
+
+/* Returns the new entry, or NULL when it was only counted.  The format is
+ * the msgid: it is translated before the arguments go in (i18n.c). */
 __attribute__((format(printf, 5, 0))) static entry *push(tg_diag *d, tg_severity sev,
                                                          tg_diag_kind kind, const char *code,
                                                          const char *fmt, va_list ap) {
@@ -81,8 +89,7 @@ __attribute__((format(printf, 5, 0))) static entry *push(tg_diag *d, tg_severity
     if (sev > sum->e.severity) sum->e.severity = sev;
     sum->e.repeats++;
     g_free(sum->message_owned);
-    sum->message_owned =
-        g_strdup_printf("... and %" G_GUINT64_FORMAT " more like this", sum->e.repeats);
+    sum->message_owned = more_like_this(sum->e.repeats);
     sum->e.message = sum->message_owned;
     return NULL;
   }
@@ -90,7 +97,7 @@ __attribute__((format(printf, 5, 0))) static entry *push(tg_diag *d, tg_severity
   en->e.severity = sev;
   en->e.kind = kind;
   en->e.code = icode;
-  en->message_owned = g_strdup_vprintf(fmt, ap);
+  en->message_owned = g_strdup_vprintf(_(fmt), ap);
   en->e.message = en->message_owned;
   g_ptr_array_add(d->entries, en);
   return en;
@@ -137,7 +144,7 @@ void tg_diag_hint(tg_diag *d, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   g_free(en->hint_owned);
-  en->hint_owned = g_strdup_vprintf(fmt, ap);
+  en->hint_owned = g_strdup_vprintf(_(fmt), ap);
   va_end(ap);
   en->e.hint = en->hint_owned;
 }
@@ -182,8 +189,7 @@ void tg_diag_take(tg_diag *to, tg_diag *from) {
       if (en->e.severity > sum->e.severity) sum->e.severity = en->e.severity;
       sum->e.repeats += en->e.repeats ? en->e.repeats : 1;
       g_free(sum->message_owned);
-      sum->message_owned =
-          g_strdup_printf("... and %" G_GUINT64_FORMAT " more like this", sum->e.repeats);
+      sum->message_owned = more_like_this(sum->e.repeats);
       sum->e.message = sum->message_owned;
       entry_free(en);
       continue;
@@ -229,9 +235,9 @@ void tg_diag_take_unique(tg_diag *to, tg_diag *from) {
 
 const char *tg_severity_name(tg_severity sev) {
   switch (sev) {
-  case TG_NOTE: return "note";
-  case TG_WARNING: return "warning";
-  case TG_ERROR: return "error";
+  case TG_NOTE: return N_("note");
+  case TG_WARNING: return N_("warning");
+  case TG_ERROR: return N_("error");
   }
   return "?";
 }
@@ -257,11 +263,13 @@ char *tg_diag_format(const tg_diag_entry *e) {
                            e->span.col);
   } else if (e->file) {
     g_string_append(out, e->file);
-    if (e->row) g_string_append_printf(out, ": row %" G_GUINT64_FORMAT, e->row);
-    if (e->column) g_string_append_printf(out, ", column %s", e->column);
+    if (e->row) g_string_append_printf(out, _(": row %" PRIu64), e->row);
+    if (e->column) g_string_append_printf(out, _(", column %s"), e->column);
     g_string_append(out, ": ");
   }
-  g_string_append_printf(out, "%s: %s", tg_severity_name(e->severity), e->message);
+  /* the severity is translated here, not in tg_severity_name() (reports
+   * keep the English word) */
+  g_string_append_printf(out, "%s: %s", _(tg_severity_name(e->severity)), e->message);
   if (e->code && *e->code) g_string_append_printf(out, " [%s]", e->code);
   g_string_append_c(out, '\n');
 
@@ -309,7 +317,7 @@ char *tg_diag_format(const tg_diag_entry *e) {
       g_string_append_c(out, '\n');
     }
   }
-  if (e->hint) g_string_append_printf(out, "  hint: %s\n", e->hint);
+  if (e->hint) g_string_append_printf(out, _("  hint: %s\n"), e->hint);
   return g_string_free(out, FALSE);
 }
 

@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 static void report_not_file(const char *path, const char *what, mode_t mode, tg_diag *d) {
-  tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "io.not-file", "%s%s is %s", what, path,
-              S_ISDIR(mode) ? "a folder, not a file"
-                            : "not a regular file (a device, pipe or socket)");
+  tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "io.not-file", "%s%s is %s", _(what), path,
+              S_ISDIR(mode) ? _("a folder, not a file")
+                            : _("not a regular file (a device, pipe or socket)"));
 }
 
 FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {
@@ -25,13 +25,13 @@ FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     tg_diag_add(d, TG_ERROR, errno == ENOENT ? TG_KIND_SCHEMA : TG_KIND_SYSTEM,
-                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s%s: %s", what, path,
+                errno == ENOENT ? "io.not-found" : "io.open", "cannot open %s%s: %s", _(what), path,
                 g_strerror(errno));
     return NULL;
   }
   struct stat st;
   if (fstat(fd, &st) != 0) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.open", "cannot open %s%s: %s", what, path,
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.open", "cannot open %s%s: %s", _(what), path,
                 g_strerror(errno));
     close(fd);
     return NULL;
@@ -45,7 +45,7 @@ FILE *tg_open_input(const char *path, const char *what, tg_diag *d) {
   if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   FILE *f = fdopen(fd, "rb");
   if (!f) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.open", "cannot open %s%s: %s", what, path,
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.open", "cannot open %s%s: %s", _(what), path,
                 g_strerror(errno));
     close(fd);
   }

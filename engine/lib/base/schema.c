@@ -12,9 +12,9 @@
 
 const char *tg_ytype_name(tg_ytype t) {
   switch (t) {
-  case TG_Y_SCALAR: return "a single value";
-  case TG_Y_MAP: return "a mapping";
-  case TG_Y_SEQ: return "a list";
+  case TG_Y_SCALAR: return _("a single value");
+  case TG_Y_MAP: return _("a mapping");
+  case TG_Y_SEQ: return _("a list");
   }
   return "?";
 }
@@ -33,7 +33,7 @@ static tg_ynode *lookup(tg_ynode *map, const char *key, bool required, const cha
     for (size_t i = 0; i < map->n; i++)
       if (tg_suggest(map->keys[i]->value, want, 1)) return NULL;
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.missing-key", tg_ynode_span(map),
-               "missing required key '%s' (%s)", key, expect);
+               "missing required key '%s' (%s)", key, _(expect));
   }
   return NULL;
 }
@@ -42,7 +42,7 @@ bool tg_yexpect_map(tg_ynode *n, const char *what, tg_diag *d) {
   if (n && n->type == TG_Y_MAP) return true;
   if (n)
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.type", tg_ynode_span(n),
-               "expected a mapping for %s, found %s", what, tg_ytype_name(n->type));
+               "expected a mapping for %s, found %s", _(what), tg_ytype_name(n->type));
   return false;
 }
 
@@ -228,7 +228,7 @@ bool tg_ycheck_keys(tg_ynode *map, const char *what, const char *const *known, s
     if (found) continue;
     ok = false;
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "schema.unknown-key", tg_ynode_span(map->keys[i]),
-               "unknown key '%s' in %s", k, what);
+               "unknown key '%s' in %s", k, _(what));
     const char *s = tg_suggest(k, known, n);
     if (s) tg_diag_hint(d, "did you mean '%s'?", s);
   }

@@ -156,8 +156,9 @@ static bool check_utf8(const tg_source *src, tg_diag *d) {
     }
     uint32_t cp;
     int n = tg_utf8_decode(text + i, len - i, &cp);
-    if (cp == 0xFFFD && n != 3) { /* 3 bytes: a real U+FFFD */
-      tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.encoding", (tg_span){src, line, col, 1},
+    if (cp == 0xFFFD && n != 3) {       /* 3 bytes: a real U+FFFD */
+      tg_span at = {src, line, col, 1}; /* a variable: xgettext misreads {…} arguments */
+      tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.encoding", at,
                  "the file is not UTF-8: byte 0x%02X cannot be read as text",
                  (unsigned)(unsigned char)text[i]);
       tg_diag_hint(d, "save it as UTF-8; designs and jobs are read only as UTF-8 (a file from "
@@ -165,7 +166,8 @@ static bool check_utf8(const tg_source *src, tg_diag *d) {
       return false;
     }
     if ((cp < 0x20 && cp != '\t' && cp != '\r') || cp == 0x7F) {
-      tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.encoding", (tg_span){src, line, col, 1},
+      tg_span at = {src, line, col, 1};
+      tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.encoding", at,
                  "the file holds a control character (0x%02X), which YAML does not allow",
                  (unsigned)cp);
       return false;
@@ -301,8 +303,8 @@ tg_ydoc *tg_ydoc_parse(const tg_source *src, tg_diag *d) {
   g_array_free(stack, TRUE);
   yaml_parser_delete(&p);
   if (ok && !doc->root) {
-    tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.empty", (tg_span){src, 1, 1, 1},
-               "the file is empty");
+    tg_span start = {src, 1, 1, 1};
+    tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, "yaml.empty", start, "the file is empty");
     ok = false;
   }
   if (!ok) {

@@ -87,7 +87,7 @@ static void check_keys(loader *L, tg_block *b, tg_ynode *m, bool in_flow) {
   for (size_t i = 0; i < ks->n; i++)
     keys[n++] = ks->keys[i];
   char what[64];
-  g_snprintf(what, sizeof what, "%s block", BLOCK_TYPES[b->type]);
+  g_snprintf(what, sizeof what, _("%s block"), BLOCK_TYPES[b->type]);
   tg_ycheck_keys(m, what, keys, n, L->d);
 }
 

@@ -632,7 +632,7 @@ static bool resolve_style(loader *L, tg_style *tab, tg_ynode **nodes, size_t i, 
   if (tg_yget_enum(m, "line-break", false, BREAKS, N(BREAKS), &lb, L->d)) st->line_break = lb;
   design_get_ruby_mode(L, m, &st->ruby);
   char what[160];
-  g_snprintf(what, sizeof what, "style '%s'", st->name);
+  g_snprintf(what, sizeof what, _("style '%s'"), st->name);
   tg_ycheck_keys(m, what, STYLE_KEYS, N(STYLE_KEYS), L->d);
   state[i] = 2;
   return ok;

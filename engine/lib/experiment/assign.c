@@ -284,8 +284,8 @@ bool tg_assign_run(tg_assign *a, tg_diag *d) {
     }
     for (size_t k = i + 1; k < j; k++) {
       const char *first_file = file_name(a, &p[i]);
-      char *first = first_file ? g_strdup_printf("%s row %" G_GUINT64_FORMAT, first_file, p[i].row)
-                               : g_strdup_printf("entry %u", p[i].index + 1);
+      char *first = first_file ? g_strdup_printf(_("%s row %" PRIu64), first_file, p[i].row)
+                               : g_strdup_printf(_("entry %u"), p[i].index + 1);
       if (conflict)
         tg_diag_row(
             d, TG_ERROR, TG_KIND_DATA, "assign.stratum-conflict", file_name(a, &p[k]), p[k].row,

@@ -436,6 +436,10 @@ void tg_job_free(tg_job *job) {
   g_free(J);
 }
 
+/* The first character of a file (a function, not a compound literal in the
+ * call: xgettext would miscount the arguments of tg_diag_at). */
+static tg_span file_start(const tg_source *src) { return (tg_span){src, 1, 1, 1}; }
+
 const char *tg_detect_kind(const char *path, tg_diag *d) {
   tg_source *src = tg_source_load(path, MAX_JOB_BYTES * 4, d);
   if (!src) return NULL;
@@ -448,8 +452,7 @@ const char *tg_detect_kind(const char *path, tg_diag *d) {
     else if (tg_yscalar_is(k, "design"))
       kind = "design";
     else
-      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "file.kind",
-                 k ? tg_ynode_span(k) : (tg_span){src, 1, 1, 1},
+      tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "file.kind", k ? tg_ynode_span(k) : file_start(src),
                  "a tegami file starts with 'kind: job' or 'kind: design'");
   }
   tg_ydoc_free(doc);

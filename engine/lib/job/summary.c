@@ -6,7 +6,8 @@
  * quoted fields, so that rows the reader never saw cannot balance the
  * counts.  Blank lines are counted apart (they are not people).  It holds
  * counts and file names only — no personal data.  The files summary.json and
- * summary.txt are written by reports.c.
+ * summary.txt are written by reports.c.  Its words are translated
+ * (i18n.c): in a Japanese locale the summary is in Japanese.
  */
 #include "job/job_private.h"
 
@@ -42,69 +43,91 @@ bool tg_summary_reconciled(const tg_summary *s) {
   return ok;
 }
 
+/* One line "label      count": labels are translated (i18n.c) and padded to
+ * their display width, so the counts line up in Japanese too. */
+static void count_line(GString *o, const char *label, uint64_t n) {
+  tg_append_label(o, label, 18);
+  g_string_append_printf(o, " %8" PRIu64, n);
+}
+
 char *tg_summary_format(const tg_summary *s, bool check_only) {
   GString *o = g_string_new(NULL);
-  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "rows read", s->read);
-  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n",
-                         check_only ? "letters ready" : "letters rendered", s->rendered);
+  count_line(o, _("rows read"), s->read);
+  g_string_append_c(o, '\n');
+  count_line(o, check_only ? _("letters ready") : _("letters rendered"), s->rendered);
+  g_string_append_c(o, '\n');
   uint64_t dup = 0, lst = 0;
   for (size_t i = 0; i < s->nlists; i++) {
     dup += s->lists[i].excluded_duplicate;
     lst += s->lists[i].excluded_list;
   }
-  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "excluded", s->excluded);
+  count_line(o, _("excluded"), s->excluded);
   if (s->excluded)
-    g_string_append_printf(
-        o, "  (duplicate person %" G_GUINT64_FORMAT ", exclusion list %" G_GUINT64_FORMAT ")", dup,
-        lst);
+    g_string_append_printf(o, _("  (duplicate person %" PRIu64 ", exclusion list %" PRIu64 ")"),
+                           dup, lst);
   g_string_append_c(o, '\n');
-  g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "%s\n", "rejected", s->rejected,
+  count_line(o, _("rejected"), s->rejected);
+  g_string_append_printf(o, "%s\n",
                          !s->rejected ? ""
-                         : check_only ? "  (see the messages above)"
-                                      : "  (see rejected.csv)");
-  if (!check_only) g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "\n", "pages", s->pages);
-  if (s->barcodes || s->barcodes_omitted) {
-    g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT, "customer barcodes", s->barcodes);
-    if (s->barcodes_omitted)
-      g_string_append_printf(o, "  (%" G_GUINT64_FORMAT " %s without one: see the messages)",
-                             s->barcodes_omitted, s->barcodes_omitted == 1 ? "letter" : "letters");
+                         : check_only ? _("  (see the messages above)")
+                                      : _("  (see rejected.csv)"));
+  if (!check_only) {
+    count_line(o, _("pages"), s->pages);
     g_string_append_c(o, '\n');
   }
-  if (s->blank)
-    g_string_append_printf(o, "%-18s %8" G_GUINT64_FORMAT "  (not counted as rows)\n",
-                           "blank lines", s->blank);
+  if (s->barcodes || s->barcodes_omitted) {
+    count_line(o, _("customer barcodes"), s->barcodes);
+    if (s->barcodes_omitted)
+      g_string_append_printf(o,
+                             s->barcodes_omitted == 1
+                                 ? _("  (%" PRIu64 " letter without one: see the messages)")
+                                 : _("  (%" PRIu64 " letters without one: see the messages)"),
+                             s->barcodes_omitted);
+    g_string_append_c(o, '\n');
+  }
+  if (s->blank) {
+    count_line(o, _("blank lines"), s->blank);
+    g_string_append_printf(o, "%s\n", _("  (not counted as rows)"));
+  }
   if (s->nlists > 1) {
-    g_string_append(o, "per list:\n");
+    g_string_append_printf(o, "%s\n", _("per list:"));
     for (size_t i = 0; i < s->nlists; i++) {
       const tg_list_summary *l = &s->lists[i];
+      g_string_append_printf(o, "  %s %s %s: ", l->municipality, l->type, l->file);
       /* a check renders nothing: its letters are "ready", as in the total above */
-      g_string_append_printf(
-          o,
-          check_only ? "  %s %s %s: read %" G_GUINT64_FORMAT ", ready %" G_GUINT64_FORMAT
-                       ", excluded %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT "\n"
-                     : "  %s %s %s: read %" G_GUINT64_FORMAT ", rendered %" G_GUINT64_FORMAT
-                       ", excluded %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT "\n",
-          l->municipality, l->type, l->file, l->read, l->rendered, l->excluded, l->rejected);
+      g_string_append_printf(o,
+                             check_only ? _("read %" PRIu64 ", ready %" PRIu64 ", excluded %" PRIu64
+                                            ", rejected %" PRIu64)
+                                        : _("read %" PRIu64 ", rendered %" PRIu64
+                                            ", excluded %" PRIu64 ", rejected %" PRIu64),
+                             l->read, l->rendered, l->excluded, l->rejected);
+      g_string_append_c(o, '\n');
     }
   }
   bool balanced = s->read == s->rendered + s->excluded + s->rejected;
-  g_string_append_printf(o, "reconciliation:    %s\n",
-                         check_only ? (balanced ? "read = ready + excluded + rejected"
-                                                : "MISMATCH: read != ready + excluded + rejected")
-                         : balanced ? "read = rendered + excluded + rejected"
-                                    : "MISMATCH: read != rendered + excluded + rejected");
+  tg_append_label(o, _("reconciliation:"), 19);
+  g_string_append_printf(o, "%s\n",
+                         check_only
+                             ? (balanced ? _("read = ready + excluded + rejected")
+                                         : _("MISMATCH: read != ready + excluded + rejected"))
+                         : balanced ? _("read = rendered + excluded + rejected")
+                                    : _("MISMATCH: read != rendered + excluded + rejected"));
   uint64_t lines = 0, unaccounted = 0;
   for (size_t i = 0; i < s->nlists; i++) {
     const tg_list_summary *l = &s->lists[i];
     lines += l->lines;
     if (!tg_summary_lines_reconciled(l)) unaccounted++;
   }
-  if (lines)
-    g_string_append_printf(o, "                   %s\n",
-                           unaccounted
-                               ? "MISMATCH: lines != header + rows + blank + breaks in fields"
-                               : "lines = header + rows + blank + breaks in fields");
-  for (size_t i = 0; i < s->noutputs; i++)
-    g_string_append_printf(o, "%-18s %s\n", i ? "" : "output", s->outputs[i]);
+  if (lines) {
+    tg_append_label(o, "", 19);
+    g_string_append_printf(o, "%s\n",
+                           unaccounted ? _("MISMATCH: lines != header + rows + blank + breaks in "
+                                           "fields")
+                                       : _("lines = header + rows + blank + breaks in fields"));
+  }
+  for (size_t i = 0; i < s->noutputs; i++) {
+    tg_append_label(o, i ? "" : _("output"), 18);
+    g_string_append_printf(o, " %s\n", s->outputs[i]);
+  }
   return g_string_free(o, FALSE);
 }

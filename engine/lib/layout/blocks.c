@@ -86,7 +86,8 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
                            const text_result *r) {
   char msg[256];
   if (r->missing_family) {
-    g_snprintf(msg, sizeof msg, "the text of %s '%s' asks for %s %s, which is not in the font set",
+    g_snprintf(msg, sizeof msg,
+               _("the text of %s '%s' asks for %s %s, which is not in the font set"),
                tg_block_type_name(b->type), b->name, r->missing_family,
                r->missing_weight >= 600 ? "bold" : "regular");
     if (w->file)
@@ -97,7 +98,7 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
     return;
   }
   if (r->missing_cp < 0x20 || (r->missing_cp >= 0x7F && r->missing_cp < 0xA0))
-    g_snprintf(msg, sizeof msg, "control character U+%04X in the text of %s '%s'", r->missing_cp,
+    g_snprintf(msg, sizeof msg, _("control character U+%04X in the text of %s '%s'"), r->missing_cp,
                tg_block_type_name(b->type), b->name);
   else if (r->missing_vs)
     g_snprintf(
@@ -105,7 +106,7 @@ static void report_missing(tg_diag *d, const err_where *w, const tg_block *b,
         "no font in the font set can draw U+%04X with variation selector U+%04X (in %s '%s')",
         r->missing_cp, r->missing_vs, tg_block_type_name(b->type), b->name);
   else
-    g_snprintf(msg, sizeof msg, "no font in the font set can draw U+%04X (in %s '%s')",
+    g_snprintf(msg, sizeof msg, _("no font in the font set can draw U+%04X (in %s '%s')"),
                r->missing_cp, tg_block_type_name(b->type), b->name);
   report(d, w, TG_KIND_LAYOUT, "layout.glyph-missing", msg);
 }
@@ -114,8 +115,8 @@ static void report_overflow(tg_diag *d, const err_where *w, const tg_block *b, d
                             double have_pt) {
   char msg[256];
   g_snprintf(msg, sizeof msg,
-             "the content of %s '%s' does not fit: it needs %.1fmm of height, the frame has "
-             "%.1fmm",
+             _("the content of %s '%s' does not fit: it needs %.1fmm of height, the frame has "
+               "%.1fmm"),
              tg_block_type_name(b->type), b->name, tg_pt_to_mm(need_pt), tg_pt_to_mm(have_pt));
   report(d, w, TG_KIND_LAYOUT, "layout.overflow", msg);
 }
@@ -169,12 +170,12 @@ static bool place_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const
     if (policy == TG_OVERFLOW_SHRINK && size0 - 0.25 * (k + 1) >= min_size * scale - 1e-9) continue;
     char msg[256];
     if (max_lines && res->nlines > max_lines)
-      g_snprintf(msg, sizeof msg, "the text of %s '%s' needs %zu lines; at most %zu fit",
+      g_snprintf(msg, sizeof msg, _("the text of %s '%s' needs %zu lines; at most %zu fit"),
                  tg_block_type_name(b->type), b->name, res->nlines, max_lines);
     else
       g_snprintf(
           msg, sizeof msg,
-          "the text of %s '%s' does not fit: it needs %.1fmm of height, the frame has %.1fmm",
+          _("the text of %s '%s' does not fit: it needs %.1fmm of height, the frame has %.1fmm"),
           tg_block_type_name(b->type), b->name, tg_pt_to_mm(res->height_pt), tg_pt_to_mm(max_h));
     report(d, where, TG_KIND_LAYOUT, "layout.overflow", msg);
     return false;

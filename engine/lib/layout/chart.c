@@ -197,7 +197,7 @@ static void report(const chart *c, tg_diag_kind kind, const char *code, const ch
 static void report(const chart *c, tg_diag_kind kind, const char *code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *msg = g_strdup_vprintf(fmt, ap);
+  char *msg = g_strdup_vprintf(_(fmt), ap);
   va_end(ap);
   if (c->file)
     tg_diag_row(c->d, TG_ERROR, kind, code, c->file, c->row, NULL, "%s", msg);

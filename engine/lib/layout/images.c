@@ -52,7 +52,7 @@ static layout_image *load_svg(const char *path, const char **why) {
   GError *err = NULL;
   RsvgHandle *h = rsvg_handle_new_from_file(path, &err);
   if (!h) {
-    *why = "it is not a readable SVG";
+    *why = N_("it is not a readable SVG");
     g_clear_error(&err);
     return NULL;
   }
@@ -69,7 +69,7 @@ static layout_image *load_svg(const char *path, const char **why) {
     }
   }
   if (!(w > 0) || !(h_px > 0)) {
-    *why = "it has no size: give the <svg> a width and height or a viewBox";
+    *why = N_("it has no size: give the <svg> a width and height or a viewBox");
     g_object_unref(h);
     return NULL;
   }
@@ -81,7 +81,7 @@ static layout_image *load_svg(const char *path, const char **why) {
   cairo_destroy(cr);
   g_object_unref(h);
   if (!ok || cairo_surface_status(rec) != CAIRO_STATUS_SUCCESS) {
-    *why = "librsvg cannot draw it";
+    *why = N_("librsvg cannot draw it");
     g_clear_error(&err);
     cairo_surface_destroy(rec);
     return NULL;
@@ -97,11 +97,11 @@ const layout_image *layout_images_load(layout_images *im, const tg_block *b, tg_
   const char *path = b->u.image.path;
   if (!path) return NULL;
   if (g_hash_table_contains(im->by_path, path)) return g_hash_table_lookup(im->by_path, path);
-  const char *why = "it is not a readable PNG";
+  const char *why = N_("it is not a readable PNG");
   layout_image *img = b->u.image.format == TG_IMAGE_PNG ? load_png(path) : load_svg(path, &why);
   if (!img)
     tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "layout.image", b->span,
-               "image '%s' cannot be used: %s", b->u.image.file, why);
+               "image '%s' cannot be used: %s", b->u.image.file, _(why));
   g_hash_table_insert(im->by_path, g_strdup(path), img);
   return img;
 }

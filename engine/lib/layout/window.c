@@ -82,7 +82,7 @@ bool layout_window_check(const layout_env *env, const tg_block *b, const tg_item
       if (!box_overlaps(box, visible)) continue;
       g_snprintf(
           what, sizeof what,
-          "%s block '%s' shows through the window of '%s', which can show this part of the page",
+          _("%s block '%s' shows through the window of '%s', which can show this part of the page"),
           type, b->name, e->name);
       report(d, where, "layout.window-shows", what, visible);
       tg_diag_hint(d, "only the address belongs in the window; move the block out of it");
@@ -93,13 +93,14 @@ bool layout_window_check(const layout_env *env, const tg_block *b, const tg_item
     if (bars)
       g_snprintf(
           what, sizeof what,
-          "the customer barcode of %s block '%s' is not where the window of '%s' always shows "
-          "it with 2 mm around",
+          _("the customer barcode of %s block '%s' is not where the window of '%s' always shows "
+            "it with 2 mm around"),
           type, b->name, e->name);
     else
-      g_snprintf(what, sizeof what,
-                 "the address of %s block '%s' reaches out of what the window of '%s' always shows",
-                 type, b->name, e->name);
+      g_snprintf(
+          what, sizeof what,
+          _("the address of %s block '%s' reaches out of what the window of '%s' always shows"),
+          type, b->name, e->name);
     report(d, where, bars ? "layout.window-barcode" : "layout.window-address", what,
            bars ? bars_area : text_area);
     if (where->file)

@@ -298,9 +298,9 @@ static void expected(lexer *X, const char *what) {
   }
   if (t->kind == K_END)
     merge_error(X->P, t->off ? t->off - 1 : 0, 1, TG_KIND_SYNTAX, "template.rule",
-                "the rule ends too early: expected %s", what);
+                "the rule ends too early: expected %s", _(what));
   else
-    merge_error(X->P, t->off, t->len, TG_KIND_SYNTAX, "template.rule", "expected %s here", what);
+    merge_error(X->P, t->off, t->len, TG_KIND_SYNTAX, "template.rule", "expected %s here", _(what));
 }
 
 static merge_cond *parse_or(lexer *X);

@@ -17,7 +17,7 @@ void merge_error(mparser *P, size_t off, size_t len, tg_diag_kind kind, const ch
                  const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *msg = g_strdup_vprintf(fmt, ap);
+  char *msg = g_strdup_vprintf(_(fmt), ap);
   va_end(ap);
   tg_diag_at(P->d, TG_ERROR, kind, code, tg_text_span(P->t, off, len ? len : 1), "%s", msg);
   g_free(msg);
@@ -129,10 +129,10 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
   }
   tg_diag_at(P->d, TG_ERROR, TG_KIND_SCHEMA, "template.unknown-field",
              tg_text_span(P->t, name_off, name_len),
-             reserved ? "unknown value '%s'"
+             reserved ? N_("unknown value '%s'")
              : strchr(name, '.')
-                 ? "unknown value '%s': not a column of the list nor a value of the job"
-                 : "unknown field '%s': the list has no such column",
+                 ? N_("unknown value '%s': not a column of the list nor a value of the job")
+                 : N_("unknown field '%s': the list has no such column"),
              name);
   suggest_name(P, name);
   P->ok = false;

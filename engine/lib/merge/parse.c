@@ -336,7 +336,7 @@ static void parse_tag(tparser *T, GArray *nodes, term *tm, bool *stop) {
   if (!closed_here && inner.kind != END_CLOSE && !bad) {
     merge_error(P, a, tag_len, TG_KIND_SYNTAX, "markup.unclosed",
                 "'%.*s' is not closed with '[/%s]'%s", (int)tag_len, s + a, name,
-                inner.kind == END_TEXT ? "" : " before the end of its {{#if}} branch");
+                inner.kind == END_TEXT ? "" : _(" before the end of its {{#if}} branch"));
     if (inner.kind != END_TEXT) g_ptr_array_add(T->forgive, g_strdup(name));
   }
   if (!closed_here && inner.kind != END_TEXT) {

@@ -87,8 +87,8 @@ static tg_span field_span(void *user, size_t off, size_t len) {
 
 static void dict_err(field_loc *L, size_t off, size_t len, const char *code, const char *hint,
                      const char *msg, tg_diag *d) {
-  tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, code, field_span(L, off, len), "%s", msg);
-  if (hint) tg_diag_hint(d, "%s", hint);
+  tg_diag_at(d, TG_ERROR, TG_KIND_SYNTAX, code, field_span(L, off, len), "%s", _(msg));
+  if (hint) tg_diag_hint(d, "%s", _(hint));
 }
 
 /* Parse one reading field into w; false (reported) if it is not valid. */
@@ -119,7 +119,7 @@ static bool parse_reading(word *w, const char *rd, size_t rlen, field_loc *L, tg
   }
   if (!tg_text_is_kana(rd, rlen)) {
     dict_err(L, 0, rlen, "furigana.dict-reading",
-             "write the reading in kana, '-' for no ruby, or as ruby markup {base|reading}",
+             N_("write the reading in kana, '-' for no ruby, or as ruby markup {base|reading}"),
              "the reading is not kana", d);
     return false;
   }
@@ -130,8 +130,8 @@ static bool parse_reading(word *w, const char *rd, size_t rlen, field_loc *L, tg
             ruby_align_reading(w->surface, slen, h->str, h->len, false, pieces);
   if (!ok) {
     dict_err(L, 0, rlen, "furigana.dict-align",
-             "the word's kana must appear in the reading as written; for a word with digits or "
-             "Latin letters, say what the reading covers with ruby markup {base|reading}",
+             N_("the word's kana must appear in the reading as written; for a word with digits or "
+                "Latin letters, say what the reading covers with ruby markup {base|reading}"),
              "the reading does not fit the word", d);
   }
   for (guint i = 0; ok && i < pieces->len; i++) {
@@ -180,7 +180,7 @@ static bool load_dictionary(wordset *ws, const tg_source *src, tg_diag *d) {
     const char *tab = memchr(line, '\t', len);
     if (!tab || tab == line) {
       dict_err(&L, 0, len, "furigana.dict-syntax",
-               "write the word, a tab, and its reading (or '-' for no ruby)",
+               N_("write the word, a tab, and its reading (or '-' for no ruby)"),
                "expected a word, a tab and its reading", d);
       ok = false;
       continue;
@@ -204,7 +204,7 @@ static bool load_dictionary(wordset *ws, const tg_source *src, tg_diag *d) {
     }
     if (rlen == 0) {
       L.field_off = slen;
-      dict_err(&L, 0, 1, "furigana.dict-syntax", "write '-' for a word that gets no ruby",
+      dict_err(&L, 0, 1, "furigana.dict-syntax", N_("write '-' for a word that gets no ruby"),
                "the reading is empty", d);
       ok = false;
       continue;
@@ -213,7 +213,7 @@ static bool load_dictionary(wordset *ws, const tg_source *src, tg_diag *d) {
     uint32_t *first = g_hash_table_lookup(seen, surface);
     if (first) {
       char msg[96];
-      g_snprintf(msg, sizeof msg, "this word is already listed at line %u", *first);
+      g_snprintf(msg, sizeof msg, _("this word is already listed at line %u"), *first);
       dict_err(&L, 0, slen, "furigana.dict-duplicate", NULL, msg, d);
       g_free(surface);
       ok = false;

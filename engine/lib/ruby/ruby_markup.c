@@ -47,11 +47,11 @@ static void perr(parser *P, size_t off, size_t len, const char *code, const char
   if (!P->d) return;
   va_list ap;
   va_start(ap, fmt);
-  char *msg = g_strdup_vprintf(fmt, ap);
+  char *msg = g_strdup_vprintf(_(fmt), ap);
   va_end(ap);
   tg_span sp = P->locate ? P->locate(P->user, off, len ? len : 1) : TG_SPAN_NONE;
   tg_diag_at(P->d, TG_ERROR, TG_KIND_SYNTAX, code, sp, "%s", msg);
-  if (hint) tg_diag_hint(P->d, "%s", hint);
+  if (hint) tg_diag_hint(P->d, "%s", _(hint));
   g_free(msg);
 }
 
@@ -158,10 +158,10 @@ bool ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate,
       if (!bad) {
         if (i + 1 < P->len && P->s[i + 1] == '{')
           perr(P, i, 2, "ruby.nested",
-               "a name's ruby comes from its kana column: {{氏名 | ruby: 氏名カナ}}",
+               N_("a name's ruby comes from its kana column: {{氏名 | ruby: 氏名カナ}}"),
                "a placeholder cannot be a ruby base");
         else
-          perr(P, i, 1, "ruby.nested", "write \\{ for a literal brace",
+          perr(P, i, 1, "ruby.nested", N_("write \\{ for a literal brace"),
                "'{' inside ruby markup: ruby cannot be nested");
       }
       bad = true;
@@ -192,13 +192,13 @@ bool ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate,
   size_t np = pieces->len;
   if (!closed) {
     if (!bad)
-      perr(P, open, 1, "ruby.unclosed", "write \\{ for a literal brace",
+      perr(P, open, 1, "ruby.unclosed", N_("write \\{ for a literal brace"),
            "ruby markup '{' is not closed with '}' on its line");
   } else if (bad) {
     /* already reported */
   } else if (np < 2) {
-    perr(P, open, i - open, "ruby.no-reading", "write {base|reading}, or \\{ for a literal brace",
-         "ruby markup without a reading");
+    perr(P, open, i - open, "ruby.no-reading",
+         N_("write {base|reading}, or \\{ for a literal brace"), "ruby markup without a reading");
   } else if (pv[0].s->len == 0) {
     perr(P, open, i - open, "ruby.empty-base", NULL, "ruby markup with an empty base");
   } else {
@@ -213,9 +213,10 @@ bool ruby_parse_group(const char *s, size_t len, size_t open, tg_span_fn locate,
       size_t nchars;
       size_t *starts = char_starts(base->s->str, base->s->len, &nchars);
       if (nchars != np - 1) {
-        perr(P, open, i - open, "ruby.reading-count",
-             "mono ruby gives one reading per base character; use {base|reading} for group ruby",
-             "%zu readings for a base of %zu characters", np - 1, nchars);
+        perr(
+            P, open, i - open, "ruby.reading-count",
+            N_("mono ruby gives one reading per base character; use {base|reading} for group ruby"),
+            "%zu readings for a base of %zu characters", np - 1, nchars);
       } else {
         for (size_t k = 0; k < nchars; k++) {
           if (pv[k + 1].s->len == 0) continue; /* this character stays bare */
@@ -335,7 +336,7 @@ tg_ruby_text *tg_ruby_markup_parse(const char *src, size_t len, tg_span_fn locat
       ruby_group_clear(&g);
       i = end > i ? end : i + 1;
     } else if (c == '}') {
-      perr(&P, i, 1, "ruby.stray-brace", "write \\} for a literal brace",
+      perr(&P, i, 1, "ruby.stray-brace", N_("write \\} for a literal brace"),
            "'}' without an opening '{'");
       emit(r, src + i, 1, i);
       i++;

@@ -249,8 +249,8 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
     }
     if (ls->read != ls->file_rows)
       tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "merge.incomplete",
-                  "%s has %" G_GUINT64_FORMAT " rows but the shards read %" G_GUINT64_FORMAT,
-                  ls->file, ls->file_rows, ls->read);
+                  "%s has %" PRIu64 " rows but the shards read %" PRIu64, ls->file, ls->file_rows,
+                  ls->read);
     if (ls->read != ls->rendered + ls->excluded + ls->rejected)
       tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "merge.incomplete",
                   "%s does not reconcile: read != rendered + excluded + rejected", ls->file);

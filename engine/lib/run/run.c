@@ -473,8 +473,8 @@ static bool scan_phase(run_state *R) {
       ls->field_breaks = tg_targets_get_field_break_count(p->targets);
       if (!tg_summary_lines_reconciled(ls)) {
         tg_diag_add(rd, TG_ERROR, TG_KIND_SCHEMA, "run.lines-unaccounted",
-                    "%s has %" G_GUINT64_FORMAT " lines but its header, rows, blank lines and "
-                    "line breaks inside fields account for %" G_GUINT64_FORMAT
+                    "%s has %" PRIu64 " lines but its header, rows, blank lines and "
+                    "line breaks inside fields account for %" PRIu64
                     ": rows may be missing, nothing is written",
                     ls->file, ls->lines,
                     ls->header_lines + ls->file_rows + ls->blank + ls->field_breaks);

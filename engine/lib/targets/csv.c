@@ -351,7 +351,7 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
       int n;
       nchar++;
       if (f[k] == 0) {
-        g_snprintf(what, sizeof what, "a NUL byte inside the field");
+        g_snprintf(what, sizeof what, _("a NUL byte inside the field"));
         break;
       }
       if (cp932) {
@@ -359,19 +359,20 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
         if (n == 0) {
           if (k + 1 < len && tg_cp932_lead_index(f[k]) >= 0)
             g_snprintf(what, sizeof what,
-                       "invalid CP932 byte sequence 0x%02X 0x%02X at byte %zu of the field", f[k],
-                       f[k + 1], k + 1);
+                       _("invalid CP932 byte sequence 0x%02X 0x%02X at byte %zu of the field"),
+                       f[k], f[k + 1], k + 1);
           else
-            g_snprintf(what, sizeof what, "invalid CP932 byte 0x%02X at byte %zu of the field",
+            g_snprintf(what, sizeof what, _("invalid CP932 byte 0x%02X at byte %zu of the field"),
                        f[k], k + 1);
           break;
         }
         if (cp >= 0xE000 && cp <= 0xE757) {
           this_code = "data.gaiji";
-          g_snprintf(what, sizeof what,
-                     "user-defined character %02X%02X (外字) at character %zu: it has no standard "
-                     "form and cannot be printed",
-                     f[k], f[k + 1], nchar);
+          g_snprintf(
+              what, sizeof what,
+              _("user-defined character %02X%02X (外字) at character %zu: it has no standard "
+                "form and cannot be printed"),
+              f[k], f[k + 1], nchar);
           break;
         }
         tg_utf8_append(t->converted, cp);
@@ -382,8 +383,8 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
         }
         gunichar c = g_utf8_get_char_validated((const char *)f + k, (gssize)(len - k));
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-          g_snprintf(what, sizeof what, "invalid UTF-8 byte 0x%02X at byte %zu of the field", f[k],
-                     k + 1);
+          g_snprintf(what, sizeof what, _("invalid UTF-8 byte 0x%02X at byte %zu of the field"),
+                     f[k], k + 1);
           break;
         }
         n = g_unichar_to_utf8(c, NULL);
@@ -398,8 +399,8 @@ static int decode_fields(tg_targets *t, decode_mode mode, const char **code, tg_
                 (unsigned)c, sj, nchar);
           else
             g_snprintf(what, sizeof what,
-                       "private-use character U+%04X (外字) at character %zu: it has no standard "
-                       "form and cannot be printed",
+                       _("private-use character U+%04X (外字) at character %zu: it has no standard "
+                         "form and cannot be printed"),
                        (unsigned)c, nchar);
           break;
         }
@@ -526,11 +527,11 @@ static const char *binary_kind(const unsigned char *b, size_t n) {
     size_t len;
     const char *what;
   } kinds[] = {
-      {"PK\3\4", 4, "an Excel workbook (.xlsx) or another zip archive"},
-      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old Excel workbook (.xls)"},
-      {"%PDF-", 5, "a PDF"},
-      {"\x89PNG\r\n\x1A\n", 8, "a PNG picture"},
-      {"\xFF\xD8\xFF", 3, "a JPEG picture"},
+      {"PK\3\4", 4, N_("an Excel workbook (.xlsx) or another zip archive")},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, N_("an old Excel workbook (.xls)")},
+      {"%PDF-", 5, N_("a PDF")},
+      {"\x89PNG\r\n\x1A\n", 8, N_("a PNG picture")},
+      {"\xFF\xD8\xFF", 3, N_("a JPEG picture")},
   };
   for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++)
     if (n >= kinds[k].len && memcmp(b, kinds[k].magic, kinds[k].len) == 0) return kinds[k].what;
@@ -545,8 +546,8 @@ static const char *binary_kind(const unsigned char *b, size_t n) {
     le += (b[i] == ',' || b[i] == '\t') && b[i + 1] == 0;
     be += b[i] == 0 && (b[i + 1] == ',' || b[i + 1] == '\t');
   }
-  return le >= 2 || be >= 2 ? "UTF-16 text without a byte-order mark"
-                            : "a binary file (its first line holds a NUL byte)";
+  return le >= 2 || be >= 2 ? N_("UTF-16 text without a byte-order mark")
+                            : N_("a binary file (its first line holds a NUL byte)");
 }
 
 /* BOM, encoding and delimiter.  False (reported) for UTF-16 and binary
@@ -566,7 +567,7 @@ static bool start_reading(tg_targets *t, tg_encoding wanted, tg_diag *d) {
     return false;
   } else if (binary) {
     tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.not-text", t->path, 1, NULL,
-                "the file is not a text list: it looks like %s", binary);
+                "the file is not a text list: it looks like %s", _(binary));
     tg_diag_hint(d, "save the list from Excel as \"CSV UTF-8\" or \"CSV (comma delimited)\"");
     return false;
   } else if (wanted == TG_ENC_AUTO) {
@@ -952,11 +953,10 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
                                    &t->list_first, &t->list_last);
     }
     if (ok && !found) {
-      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
-                  "no row among the first %" G_GUINT64_FORMAT
-                  " names the column %s: this is not a %s list (%s)",
-                  t->number, prof ? prof->anchor : "", prof ? prof->name : "",
-                  prof ? prof->title : "");
+      tg_diag_row(
+          d, TG_ERROR, TG_KIND_SCHEMA, "targets.header", t->path, 0, NULL,
+          "no row among the first %" PRIu64 " names the column %s: this is not a %s list (%s)",
+          t->number, prof ? prof->anchor : "", prof ? prof->name : "", prof ? prof->title : "");
       tg_diag_hint(d, "map the column with columns: in the job if the list calls it otherwise");
       ok = false;
     }
@@ -1047,13 +1047,13 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
        * ends: the lines it took in may be rows of their own, and nobody can
        * tell which — refuse the list rather than lose people silently */
       tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "targets.broken-quote", t->path, row->number, NULL,
-                  "a quote opened in this row (line %" G_GUINT64_FORMAT
-                  ") runs over %" G_GUINT64_FORMAT " line end%s and %s: the rows after it cannot "
+                  "a quote opened in this row (line %" PRIu64 ") runs over %" PRIu64
+                  " line end%s and %s: the rows after it cannot "
                   "be told apart, so the list is not read",
                   row->line, t->rec_breaks, t->rec_breaks == 1 ? "" : "s",
-                  st == REC_UNTERMINATED    ? "never closes"
-                  : t->rec_text_after_quote ? "closes in the middle of a field"
-                                            : "leaves the row with the wrong number of fields");
+                  st == REC_UNTERMINATED    ? _("never closes")
+                  : t->rec_text_after_quote ? _("closes in the middle of a field")
+                                            : _("leaves the row with the wrong number of fields"));
       tg_diag_hint(d, "close the quote (or write a quote inside a quoted value as \"\") and "
                       "export the list again");
       return -1;

@@ -412,7 +412,7 @@ static void problem(ctx *c, const char *code, int col, const char *fmt, ...)
 static void problem(ctx *c, const char *code, int col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *msg = g_strdup_vprintf(fmt, ap);
+  char *msg = g_strdup_vprintf(_(fmt), ap);
   va_end(ap);
   const char *name = col >= 0 ? c->L->names[col] : NULL;
   tg_diag_row(c->d, TG_ERROR, TG_KIND_DATA, code, c->L->path, c->row->number, name, "%s", msg);
@@ -463,15 +463,16 @@ static const char *date_problem(tg_date_status st, const char **code) {
   switch (st) {
   case TG_DATE_MALFORMED:
     *code = "data.date";
-    return "not a date (forms such as S40.01.15, 昭和40年1月15日, 3400115 and 1965-01-15 are read)";
-  case TG_DATE_INVALID: *code = "data.date"; return "no such calendar day";
+    return N_(
+        "not a date (forms such as S40.01.15, 昭和40年1月15日, 3400115 and 1965-01-15 are read)");
+  case TG_DATE_INVALID: *code = "data.date"; return N_("no such calendar day");
   case TG_DATE_OUT_OF_ERA:
     *code = "data.date-era";
-    return "the date lies outside its era (昭和64年 ends on 1月7日, 平成31年 on 4月30日, 令和 "
-           "begins on 元年5月1日 …)";
+    return N_("the date lies outside its era (昭和64年 ends on 1月7日, 平成31年 on 4月30日, 令和 "
+              "begins on 元年5月1日 …)");
   case TG_DATE_UNKNOWN_ERA:
     *code = "data.date-era";
-    return "the first digit of this era-coded date is not in the list's era-code map";
+    return N_("the first digit of this era-coded date is not in the list's era-code map");
   case TG_DATE_OK: break;
   }
   *code = NULL;
@@ -533,8 +534,8 @@ static void check_values(tg_validator *v, ctx *c) {
       if (!tg_parse_decimal(s, len, &x) ||
           (b->def->kind == TARGETS_COL_AGE && x != (double)(long)x)) {
         problem(c, "data.number", b->col,
-                b->def->kind == TARGETS_COL_AGE ? "the value is not a whole number of years"
-                                                : "the value is not a number");
+                b->def->kind == TARGETS_COL_AGE ? N_("the value is not a whole number of years")
+                                                : N_("the value is not a number"));
         break;
       }
       if (x < b->def->min || x > b->def->max) {
@@ -556,7 +557,7 @@ static void check_values(tg_validator *v, ctx *c) {
       const char *code;
       const char *why = date_problem(st, &code);
       if (why) {
-        problem(c, code, b->col, "%s", why);
+        problem(c, code, b->col, "%s", _(why));
         break;
       }
       if (b->col == L->birth) {
@@ -663,8 +664,7 @@ tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_d
         vd.exclusion_row = e->row;
         vd.exclusion_reason = e->reason;
         tg_diag_row(d, TG_NOTE, TG_KIND_DATA, vd.code, L->path, row->number, vd.column,
-                    "excluded: on the municipality's exclusion list (row %" G_GUINT64_FORMAT
-                    " of %s)",
+                    "excluded: on the municipality's exclusion list (row %" PRIu64 " of %s)",
                     e->row, L->exclusions->path);
         L->counts.excluded++;
         L->counts.excluded_list++;
@@ -684,7 +684,7 @@ tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_d
         vd.first_row = s->where & ((1ULL << 48) - 1);
         const vlist *F = g_ptr_array_index(v->lists, vd.first_list);
         tg_diag_row(d, TG_NOTE, TG_KIND_DATA, vd.code, L->path, row->number, vd.column,
-                    "excluded: the same person as row %" G_GUINT64_FORMAT
+                    "excluded: the same person as row %" PRIu64
                     " of %s (one letter per person: the first row in job order)",
                     vd.first_row, F->path);
         L->counts.excluded++;
