@@ -142,6 +142,17 @@ bool tg_merge_choose(const tg_merge *m, const tg_row *row, const char *list_path
  * every row gets exactly one segment (or the design has none). */
 bool tg_merge_check_coverage(const tg_merge *m, const char *profile, tg_diag *d);
 
+/* One rule of the design language on its own (a job's exclusion rules):
+ * compiled against `columns` (borrowed) and `constants`, with messages
+ * located in `node`, the YAML scalar holding `text` (its value).  NULL
+ * after reporting.  tg_rule_eval: 1 holds, 0 does not, -1 a value cannot be
+ * compared (reported, row-named). */
+typedef struct tg_rule tg_rule;
+tg_rule *tg_rule_new(const char *text, const struct tg_ynode *node, const char *const *columns,
+                     size_t ncols, const tg_values *constants, tg_diag *d);
+int tg_rule_eval(const tg_rule *r, const tg_row *row, const char *list_path, tg_diag *d);
+void tg_rule_free(tg_rule *r);
+
 /* One merged letter: a value per slot.  Owns its strings; reusable across
  * rows (tg_merge_row resets it). One letter per worker thread.  seq and id
  * are set by the caller before tg_merge_row ({{letter.id}} prints them);

@@ -217,6 +217,8 @@ const char *tg_exclusions_get_path(const tg_exclusions *x);
 size_t tg_exclusions_get_count(const tg_exclusions *x);
 /* Entries that no row has matched so far. */
 size_t tg_exclusions_get_unmatched_count(const tg_exclusions *x);
+/* Is this key (compared as above) in the list?  A match is remembered. */
+bool tg_exclusions_contains(tg_exclusions *x, const char *key, size_t len);
 
 /* ---- validation ---------------------------------------------------------- */
 

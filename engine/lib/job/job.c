@@ -21,8 +21,9 @@ static const char *const OUTPUT_KEYS[] = {
     "address-list", "encrypt",    "bleed",  "crop-marks",     "compact"};
 static const char *const ENCRYPT_KEYS[] = {"password-file", "password-env"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
-static const char *const MUNI_KEYS[] = {"id",      "name",    "sender", "values",
-                                        "exclude", "variant", "lists",  "unprintable-names"};
+static const char *const MUNI_KEYS[] = {"id",        "name",    "sender", "values",
+                                        "exclude",   "variant", "lists",  "unprintable-names",
+                                        "exclusions"};
 static const char *const LIST_KEYS[] = {"file",      "type",     "design",
                                         "profile",   "encoding", "columns",
                                         "era_codes", "variant",  "variant-column"};
@@ -150,6 +151,7 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
     mu->exclude = keep(J, p);
     g_free(p);
   }
+  job_load_rules(m, J->pub.path, J->strings, mu, d);
   /* the design variant of this municipality's letters (checked against the
    * design when the run is checked) */
   const char *variant = NULL;
@@ -396,6 +398,7 @@ void tg_job_free(tg_job *job) {
     for (size_t l = 0; l < job->munis[i].nlists; l++)
       g_free(job->munis[i].lists[l].columns);
     g_free(job->munis[i].lists);
+    g_free(job->munis[i].rules);
   }
   g_free(job->munis);
   tg_ydoc_free(J->doc);

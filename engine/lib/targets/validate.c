@@ -156,6 +156,15 @@ void tg_exclusions_free(tg_exclusions *x) {
   g_free(x);
 }
 
+bool tg_exclusions_contains(tg_exclusions *x, const char *key, size_t len) {
+  GString *k = g_string_new(NULL);
+  normalize_key(k, key, len);
+  exclusion *e = k->len ? g_hash_table_lookup(x->keys, k->str) : NULL;
+  g_string_free(k, TRUE);
+  if (e) e->matched = true;
+  return e != NULL;
+}
+
 static int find_folded(const tg_targets *t, const char *const *names, size_t n) {
   GString *a = g_string_new(NULL), *b = g_string_new(NULL);
   int found = -1;
