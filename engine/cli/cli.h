@@ -29,6 +29,7 @@ typedef struct cli_opts {
   unsigned shard_index, shard_count;        /* --shard K/N */
   const char *password_file, *password_env; /* encrypt the PDFs (instead of the job's) */
   const char *audit_log;                    /* --audit-log (default: tg_audit_default_path) */
+  const char *profile, *list;               /* check DESIGN --profile P / --list FILE */
 } cli_opts;
 
 typedef struct cli_command {

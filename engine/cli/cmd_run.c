@@ -23,11 +23,11 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
   *npos = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
-    bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--trace", NULL) ||
-                      is_opt(a, "--fontset", NULL) || is_opt(a, "--dpi", NULL) ||
-                      is_opt(a, "--jobs", "-j") || is_opt(a, "--shard", NULL) ||
-                      is_opt(a, "--password-file", NULL) || is_opt(a, "--password-env", NULL) ||
-                      is_opt(a, "--audit-log", NULL);
+    bool with_value =
+        is_opt(a, "--out", "-o") || is_opt(a, "--trace", NULL) || is_opt(a, "--fontset", NULL) ||
+        is_opt(a, "--dpi", NULL) || is_opt(a, "--jobs", "-j") || is_opt(a, "--shard", NULL) ||
+        is_opt(a, "--password-file", NULL) || is_opt(a, "--password-env", NULL) ||
+        is_opt(a, "--audit-log", NULL) || is_opt(a, "--profile", NULL) || is_opt(a, "--list", NULL);
     const char *val = NULL;
     if (with_value) {
       if (i + 1 >= argc) {
@@ -54,6 +54,10 @@ int cli_parse_opts(int argc, char **argv, cli_opts *o, char **pos, int *npos) {
       o->password_env = val;
     else if (is_opt(a, "--audit-log", NULL))
       o->audit_log = val;
+    else if (is_opt(a, "--profile", NULL))
+      o->profile = val;
+    else if (is_opt(a, "--list", NULL))
+      o->list = val;
     else if (is_opt(a, "--password", NULL)) {
       cli_usage_error("a password on the command line would be seen by every user of the "
                       "machine: use --password-file or --password-env");
@@ -155,11 +159,16 @@ static int cmd_run_or_check(int argc, char **argv, cli_opts *o, bool check) {
       return cli_usage_error("%s is a design: run takes a job file (tegami check works on designs)",
                              path);
     }
-    code = tg_check_design(path, o->fontset, d);
+    tg_check_options co = {.fontset = o->fontset, .profile = o->profile, .list = o->list};
+    code = tg_check_design_full(path, &co, d);
     cli_print_diags(d);
     if (code == TG_EXIT_OK) fprintf(stderr, _("%s: design is valid\n"), path);
     tg_diag_free(d);
     return code;
+  }
+  if (o->profile || o->list) {
+    tg_diag_free(d);
+    return cli_usage_error("--profile and --list check a design; a job names its lists");
   }
   /* a job reads personal data: every run and check is recorded in the audit
    * log, which must be writable before anything is read */

@@ -32,7 +32,10 @@ static const cli_command COMMANDS[] = {
     {"check", "JOB.yaml | DESIGN.yaml",
      N_("validate a job (design, lists, every row) or a design alone; render nothing"),
      N_("  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n"
-        "  --audit-log FILE   the audit log a job's check is recorded in\n"),
+        "  --audit-log FILE   the audit log a job's check is recorded in\n"
+        "  --profile NAME     a design: check its columns against a KDB list profile\n"
+        "                     (kdb-highrisk, kdb-dropout) and that its segments take every row\n"
+        "  --list FILE        a design: check its columns against this list's header\n"),
      cmd_check},
     {"barcode", "--postal CODE ...", N_("print the Japan Post customer barcode of one address"),
      N_("  --postal CODE      postal code (2630023, 263-0023)\n"

@@ -2,7 +2,8 @@
 # Error test: `tegami check` on the case's input must fail with exactly the
 # expected message.  A case folder holds one input (design.yaml or job.yaml,
 # plus any files it names), `expected.txt` (the whole stderr) and optionally
-# `exit` (the expected exit code; 3 when absent).  The check runs inside the
+# `exit` (the expected exit code; 3 when absent) and `args` (more arguments
+# of the check, e.g. --profile kdb-dropout).  The check runs inside the
 # case folder so that messages show short relative paths.
 # With a third argument `ja` the check runs in Japanese (LANG=ja_JP.UTF-8,
 # whether or not that locale is installed: the CLI falls back to C.UTF-8
@@ -24,7 +25,8 @@ cd "$CASE"
 input=design.yaml
 [ -f job.yaml ] && input=job.yaml
 set +e
-"$TEGAMI" check "$input" >/dev/null 2>"$ACTUAL"
+# shellcheck disable=SC2046 # args holds words to split
+"$TEGAMI" check "$input" $(cat args 2>/dev/null) >/dev/null 2>"$ACTUAL"
 code=$?
 set -e
 want=$(cat exit 2>/dev/null || echo 3)

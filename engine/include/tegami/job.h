@@ -44,6 +44,20 @@ typedef struct tg_list_spec {
   const char *reference_date; /* YYYY-MM-DD: the date 年齢 is as of; NULL: the job's */
 } tg_list_spec;
 
+/* One exclusion rule of a municipality (spec 6(4): the municipality sets
+ * who is not written to), from the job's `exclusions:`: a rule over the
+ * list's columns (`when: 年齢_通知日 >= 75`, `when: 国保喪失年月日`), or a
+ * key list (`list: 入院.csv`, keyed by `key:`, KDB個人番号 by default or
+ * 被保険者番号).  A row a rule takes is excluded and counted by `reason`. */
+typedef struct tg_exclusion_rule {
+  const char *reason;               /* the label counted in summaries: 入院中, 75歳到達 … */
+  const char *when;                 /* a rule of the design language, or NULL */
+  const struct tg_ynode *when_node; /* where `when` is written (messages) */
+  const char *list;                 /* a key list (resolved path), or NULL */
+  const char *key;                  /* the column keying `list` and the rows */
+  tg_span span;
+} tg_exclusion_rule;
+
 typedef struct tg_municipality {
   const char *id;
   const char *name;
@@ -58,6 +72,8 @@ typedef struct tg_municipality {
   tg_list_spec *lists;
   tg_span span;
   const char *postal_overrides; /* CSV: KDB個人番号 → 郵便番号 for addresses that decide none */
+  size_t nrules; /* exclusion rules, tried in order: the first that holds names the reason */
+  tg_exclusion_rule *rules;
 } tg_municipality;
 
 /* How the vendor wants the output cut and marked (the job's `output:`). */
@@ -148,6 +164,11 @@ typedef struct tg_list_summary {
   uint64_t read, rendered, excluded, rejected, blank;
   uint64_t file_rows; /* rows of the whole file (with --shard, read counts only this shard's) */
   uint64_t excluded_duplicate, excluded_list; /* excluded, by rule */
+  /* excluded by the municipality's exclusion rules: one count per rule, in
+   * the municipality's order, with its reason label */
+  size_t nrules;
+  char **rule_reasons;
+  uint64_t *excluded_rule;
   /* The file's lines, counted apart from the reader (0: not known), and what
    * they are besides rows: lines = header_lines + file_rows + blank +
    * field_breaks, or rows went missing (tg_targets_get_line_count). */
@@ -173,6 +194,28 @@ void tg_summary_add_output(tg_summary *s, const char *path);
  * summary: read = rendered + excluded + rejected and every list's lines. */
 bool tg_summary_lines_reconciled(const tg_list_summary *l);
 bool tg_summary_reconciled(const tg_summary *s);
+
+/* A municipality's exclusion rules made ready for one list (exclusions.c):
+ * rules compiled against its columns and the derived column 年齢_通知日
+ * (age at the letter date, from 生年月日), key lists loaded.  NULL when the
+ * municipality has none, or after reporting a problem (*ok false). */
+typedef struct tg_rule_set tg_rule_set;
+tg_rule_set *tg_rule_set_new(const tg_job *job, const tg_municipality *mu, const tg_targets *t,
+                             const tg_era_codes *codes, bool *ok, tg_diag *d);
+/* The index of the first rule that takes the row, -1 for none, -2 when a
+ * rule cannot be decided for it (reported, row-named: reject the row). */
+int tg_rule_set_match(tg_rule_set *s, const tg_row *row, const char *list_path, tg_diag *d);
+void tg_rule_set_free(tg_rule_set *s);
+/* Count an exclusion by rule `rule` of the list's municipality. */
+void tg_list_summary_count_rule(tg_list_summary *l, const tg_municipality *mu, int rule);
+/* Exclusions by rule summed per municipality and reason, in job order
+ * (every rule of a list that has rules, zero counts included); free with
+ * g_free (the strings are the summary's). */
+typedef struct tg_rule_count {
+  const char *municipality, *reason;
+  uint64_t count;
+} tg_rule_count;
+size_t tg_summary_rule_counts(const tg_summary *s, tg_rule_count **out);
 
 /* What a tegami YAML file is: "job", "design", or NULL (reported) when it
  * cannot be read or declares no known kind. */

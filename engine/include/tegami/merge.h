@@ -56,6 +56,10 @@ typedef struct tg_merge_options {
    * whether one is needed).  NULL: such texts are an error
    * (furigana.not-loaded). */
   const tg_furigana *furigana;
+  /* No job known (`tegami check DESIGN --profile`): names with a dot that
+   * are not columns (municipality.*, sender.*, job.*) are accepted unchecked,
+   * while column names are checked against `columns`. */
+  bool values_unchecked;
 } tg_merge_options;
 
 /* Compile every text of `design`.  `columns` may be NULL (no list known yet:
@@ -126,6 +130,28 @@ uint64_t tg_merge_get_segment_mask(const tg_merge *m);
  * phase, so such rows are rejected before anything is drawn. */
 bool tg_merge_choose(const tg_merge *m, const tg_row *row, const char *list_path, int *variant,
                      int *segment, tg_diag *d);
+
+/* Prove that every row a list can hold gets a segment: the segment rules of
+ * the merge's list type are evaluated over every combination of the values
+ * of the columns they read, each column's value space given by
+ * tg_targets_column_domain(profile, …) (profile NULL: the catalogue's) and
+ * cut at the numbers and words the rules compare with.  Reports, at the
+ * design's segments, the first combination no segment takes
+ * (segment.uncovered; unless an `otherwise` segment exists) and the first
+ * two segments without priorities take (segment.may-overlap).  True when
+ * every row gets exactly one segment (or the design has none). */
+bool tg_merge_check_coverage(const tg_merge *m, const char *profile, tg_diag *d);
+
+/* One rule of the design language on its own (a job's exclusion rules):
+ * compiled against `columns` (borrowed) and `constants`, with messages
+ * located in `node`, the YAML scalar holding `text` (its value).  NULL
+ * after reporting.  tg_rule_eval: 1 holds, 0 does not, -1 a value cannot be
+ * compared (reported, row-named). */
+typedef struct tg_rule tg_rule;
+tg_rule *tg_rule_new(const char *text, const struct tg_ynode *node, const char *const *columns,
+                     size_t ncols, const tg_values *constants, tg_diag *d);
+int tg_rule_eval(const tg_rule *r, const tg_row *row, const char *list_path, tg_diag *d);
+void tg_rule_free(tg_rule *r);
 
 /* One merged letter: a value per slot.  Owns its strings; reusable across
  * rows (tg_merge_row resets it). One letter per worker thread.  seq and id

@@ -24,6 +24,21 @@ extern "C" {
  * are accepted unchecked), fonts of every style, the static layout, and the
  * easy-Japanese checks of its easy variants (warnings). */
 tg_exit tg_check_design(const char *path, const char *fontset, tg_diag *d);
+/* The same, and against the columns of a list:
+ *   profile  a KDB list profile (kdb-highrisk, kdb-dropout): every column the
+ *            design names must be one of the profile's (values of the job,
+ *            municipality.* and sender.*, stay unchecked) and the segments
+ *            of its type must take every row (tg_merge_check_coverage);
+ *   list     a list file: its header (read with `profile` if given) instead
+ *            of the profile's columns; only the header is read.
+ * Without either, the segments of every type that is a profile's
+ * (highrisk, dropout) are still proven to take every row. */
+typedef struct tg_check_options {
+  const char *fontset; /* NULL: <data>/fonts/fontset.txt */
+  const char *profile; /* NULL: none */
+  const char *list;    /* NULL: none */
+} tg_check_options;
+tg_exit tg_check_design_full(const char *path, const tg_check_options *opt, tg_diag *d);
 
 /* ---- proofs: every variant × segment × arm of a design, for sample personas ----
  *

@@ -156,6 +156,33 @@ const char *tg_encoding_name(tg_encoding e);
 bool tg_encoding_parse(const char *s, tg_encoding *out);
 /* The built-in profile names ("kdb-highrisk", "kdb-dropout"), NULL-terminated. */
 const char *const *tg_targets_profile_names(void);
+/* The list type of a profile's lists ("highrisk" for kdb-highrisk, the
+ * design's segment type), and the canonical columns it knows
+ * (NULL-terminated); NULL for an unknown profile. */
+const char *tg_targets_profile_type(const char *profile);
+const char *const *tg_targets_profile_columns(const char *profile);
+
+/* The values a column can hold in a row that passed validation, for proofs
+ * over every row (`tegami check`: segment coverage): numbers between bounds
+ * (the catalogue's, narrowed by the profile's selection criteria, e.g. eGFR
+ * below 60 in kdb-highrisk), whole numbers (年齢), a closed set of words
+ * (○/● marks, 性別), or free text.  `filled`: never empty (the validator
+ * rejects an empty value with data.required). */
+typedef enum {
+  TG_DOMAIN_TEXT,
+  TG_DOMAIN_NUMBER,
+  TG_DOMAIN_INTEGER,
+  TG_DOMAIN_WORDS
+} tg_domain_kind;
+typedef struct tg_column_domain {
+  tg_domain_kind kind;
+  double min, max;
+  bool max_open;            /* max itself is not a value */
+  const char *const *words; /* WORDS: NULL-terminated; "" is not among them */
+  bool filled;
+} tg_column_domain;
+/* profile may be NULL (the catalogue's domain only). */
+void tg_targets_column_domain(const char *profile, const char *column, tg_column_domain *out);
 
 /* ---- normalisation --------------------------------------------------------- */
 /* These never touch the list itself: validation and formatting work on
@@ -222,6 +249,8 @@ const char *tg_exclusions_get_path(const tg_exclusions *x);
 size_t tg_exclusions_get_count(const tg_exclusions *x);
 /* Entries that no row has matched so far. */
 size_t tg_exclusions_get_unmatched_count(const tg_exclusions *x);
+/* Is this key (compared as above) in the list?  A match is remembered. */
+bool tg_exclusions_contains(tg_exclusions *x, const char *key, size_t len);
 
 /* ---- validation ---------------------------------------------------------- */
 

@@ -31,7 +31,8 @@ static const char *const MUNI_KEYS[] = {"id",
                                         "variant",
                                         "lists",
                                         "unprintable-names",
-                                        "postal-overrides"};
+                                        "postal-overrides",
+                                        "exclusions"};
 static const char *const LIST_KEYS[] = {"file",           "type",          "design",    "profile",
                                         "encoding",       "columns",       "era_codes", "variant",
                                         "variant-column", "reference-date"};
@@ -179,6 +180,7 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
     mu->exclude = keep(J, p);
     g_free(p);
   }
+  job_load_rules(m, J->pub.path, J->strings, mu, d);
   /* the design variant of this municipality's letters (checked against the
    * design when the run is checked) */
   const char *variant = NULL;
@@ -428,6 +430,7 @@ void tg_job_free(tg_job *job) {
     for (size_t l = 0; l < job->munis[i].nlists; l++)
       g_free(job->munis[i].lists[l].columns);
     g_free(job->munis[i].lists);
+    g_free(job->munis[i].rules);
   }
   g_free(job->munis);
   tg_ydoc_free(J->doc);

@@ -24,12 +24,39 @@ void tg_summary_clear(tg_summary *s) {
     g_free(s->lists[i].file);
     g_free(s->lists[i].type);
     g_free(s->lists[i].municipality);
+    g_strfreev(s->lists[i].rule_reasons);
+    g_free(s->lists[i].excluded_rule);
   }
   g_free(s->lists);
   for (size_t i = 0; i < s->noutputs; i++)
     g_free(s->outputs[i]);
   g_free(s->outputs);
   memset(s, 0, sizeof *s);
+}
+
+size_t tg_summary_rule_counts(const tg_summary *s, tg_rule_count **out) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(tg_rule_count));
+  for (size_t i = 0; i < s->nlists; i++) {
+    const tg_list_summary *l = &s->lists[i];
+    for (size_t r = 0; r < l->nrules; r++) {
+      tg_rule_count *found = NULL;
+      for (guint k = 0; k < a->len && !found; k++) {
+        tg_rule_count *c = &g_array_index(a, tg_rule_count, k);
+        if (strcmp(c->municipality, l->municipality) == 0 &&
+            strcmp(c->reason, l->rule_reasons[r]) == 0)
+          found = c;
+      }
+      if (found) {
+        found->count += l->excluded_rule[r];
+      } else {
+        tg_rule_count c = {l->municipality, l->rule_reasons[r], l->excluded_rule[r]};
+        g_array_append_val(a, c);
+      }
+    }
+  }
+  size_t n = a->len;
+  *out = (tg_rule_count *)(void *)g_array_free(a, FALSE);
+  return n;
 }
 
 bool tg_summary_lines_reconciled(const tg_list_summary *l) {
@@ -66,6 +93,12 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
     g_string_append_printf(o, _("  (duplicate person %" PRIu64 ", exclusion list %" PRIu64 ")"),
                            dup, lst);
   g_string_append_c(o, '\n');
+  tg_rule_count *rc;
+  size_t nrc = tg_summary_rule_counts(s, &rc);
+  for (size_t i = 0; i < nrc; i++)
+    g_string_append_printf(o, _("  by rule %s %s: %" PRIu64 "\n"), rc[i].municipality, rc[i].reason,
+                           rc[i].count);
+  g_free(rc);
   count_line(o, _("rejected"), s->rejected);
   g_string_append_printf(o, "%s\n",
                          !s->rejected ? ""

@@ -625,6 +625,43 @@ void merge_cond_columns(const merge_cond *c, bool *used, size_t ncols) {
   mark(&c->rhs, used, ncols);
 }
 
+static void add_literal(GArray *out, const operand *field, const operand *lit) {
+  if (field->kind != OPD_FIELD || field->col < 0) return;
+  merge_cond_literal l = {.col = field->col};
+  if (lit && lit->kind == OPD_NUMBER) {
+    l.numeric = true;
+    l.num = lit->num;
+  } else if (lit && lit->kind == OPD_TEXT) {
+    l.text = lit->text;
+    l.numeric = merge_parse_decimal(lit->text, lit->len, &l.num);
+  }
+  g_array_append_val(out, l);
+}
+
+void merge_cond_literals(const merge_cond *c, GArray *out) {
+  if (!c) return;
+  merge_cond_literals(c->a, out);
+  merge_cond_literals(c->b, out);
+  switch (c->kind) {
+  case C_TRUTHY: add_literal(out, &c->lhs, NULL); break;
+  case C_CMP:
+    add_literal(out, &c->lhs, &c->rhs);
+    add_literal(out, &c->rhs, &c->lhs);
+    break;
+  case C_RANGE: {
+    operand lo = {.kind = OPD_NUMBER, .num = c->lo}, hi = {.kind = OPD_NUMBER, .num = c->hi};
+    add_literal(out, &c->lhs, &lo);
+    add_literal(out, &c->lhs, &hi);
+    break;
+  }
+  case C_LIST:
+    for (size_t i = 0; i < c->nitems; i++)
+      add_literal(out, &c->lhs, &c->items[i]);
+    break;
+  default: break;
+  }
+}
+
 /* A value as a number: 1 = number, 0 = empty, -1 = error (reported). */
 static int as_number(const merge_cond *c, const operand *o, const merge_env *E, double *v) {
   if (o->kind == OPD_NUMBER) {

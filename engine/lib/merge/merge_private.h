@@ -158,6 +158,16 @@ bool merge_cond_uses_letter(const merge_cond *c);
 void merge_cond_columns(const merge_cond *c, bool *used, size_t ncols);
 /* 1 true, 0 false, -1 error (reported). */
 int merge_cond_eval(const merge_cond *c, const merge_env *E);
+/* What a rule compares a column with, for proofs over every row
+ * (coverage.c): a number (`eGFR < 45`, a range's ends), a text (`性別 ==
+ * "男"`, list items), or nothing (a bare column; text NULL). */
+typedef struct {
+  int col;
+  bool numeric;
+  double num;
+  const char *text; /* borrowed from the rule */
+} merge_cond_literal;
+void merge_cond_literals(const merge_cond *c, GArray *out);
 
 /* ---- compiled texts (template.c, parse.c, eval.c) ------------------------------- */
 
@@ -218,6 +228,7 @@ struct tg_merge {
   int *used_columns;
   uint64_t segment_mask;
   const char *list_type;
+  bool values_unchecked; /* tg_merge_options.values_unchecked */
   int fixed_variant;
   int variant_col;
   const tg_furigana *furigana;  /* for `ruby: auto` (borrowed) */

@@ -119,7 +119,7 @@ bool merge_resolve_name(mparser *P, const char *name, size_t name_off, size_t na
     return true;
   }
   bool reserved = g_str_has_prefix(name, "letter.") || g_str_has_prefix(name, "page.");
-  if (!m->columns && !reserved) {
+  if ((!m->columns || (m->values_unchecked && strchr(name, '.'))) && !reserved) {
     /* no list known: accept the name unchecked (checked again with data) */
     o->kind = OPD_FIELD;
     o->col = -1;

@@ -211,6 +211,7 @@ tg_merge *tg_merge_new_full(const tg_design *design, const char *const *columns,
                             const tg_values *constants, const tg_merge_options *opt, tg_diag *d) {
   tg_merge *m = g_new0(tg_merge, 1);
   m->furigana = opt ? opt->furigana : NULL;
+  m->values_unchecked = opt && opt->values_unchecked;
   m->kana_name_col = m->kana_kana_col = -1;
   m->static_strings = g_string_chunk_new(256);
   m->static_scratch = tg_attr_list_new();

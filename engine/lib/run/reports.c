@@ -3,6 +3,8 @@
  *
  *   rejected.csv  every rejected row: list, row, key, column, reason code,
  *                 message — no names, addresses or health values
+ *   excluded.csv  every excluded row (when there is one): list, row, key and
+ *                 the rule that took it
  *   manifest.csv  every letter in print order: sequence, letter id,
  *                 municipality, target type, segment, variant, arm, batch
  *                 file, first page, page count, blank pages, postal code — no
@@ -80,6 +82,45 @@ static bool write_rejected(run_state *R) {
     tg_csv_append_field(o, r->code);
     g_string_append_c(o, ',');
     tg_csv_append_field(o, r->message);
+    g_string_append(o, "\r\n");
+  }
+  return report_close(&rep);
+}
+
+static void excluded_clear(gpointer p) {
+  run_rejection *r = p;
+  g_free(r->key);
+  g_free(r->code);
+}
+
+void run_note_excluded(run_state *R, uint32_t plan_no, const tg_row *row, int key_col,
+                       const char *rule) {
+  if (!R->excluded) {
+    R->excluded = g_array_new(FALSE, TRUE, sizeof(run_rejection));
+    g_array_set_clear_func(R->excluded, excluded_clear);
+  }
+  bool key = key_col >= 0 && (size_t)key_col < row->nfields;
+  run_rejection r = {.plan = plan_no,
+                     .row = row->number,
+                     .key = g_strdup(key ? row->fields[key_col] : ""),
+                     .code = g_strdup(rule ? rule : "")};
+  g_array_append_val(R->excluded, r);
+}
+
+/* excluded.csv: every excluded row with the rule that took it — keys and
+ * rules only (the reason column of an exclusion list may be personal: its
+ * rows show as "exclusion-list"). */
+static bool write_excluded(run_state *R) {
+  report rep = report_open(R, "excluded.csv", "list,row,key,rule\r\n");
+  GString *o = rep.buf;
+  for (guint i = 0; R->excluded && i < R->excluded->len; i++) {
+    report_flush(&rep, false);
+    const run_rejection *r = &g_array_index(R->excluded, run_rejection, i);
+    tg_csv_append_field(o, run_plan_list_file(R, r->plan));
+    g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
+    tg_csv_append_field(o, r->key);
+    g_string_append_c(o, ',');
+    tg_csv_append_field(o, r->code);
     g_string_append(o, "\r\n");
   }
   return report_close(&rep);
@@ -197,18 +238,37 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
     tg_json_string(j, l->type);
     g_string_append(j, ", \"file\": ");
     tg_json_string(j, l->file);
-    g_string_append_printf(
-        j,
-        ", \"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
-        ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
-        ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT
-        ", \"excluded_by_rule\": {\"duplicate\": %" G_GUINT64_FORMAT
-        ", \"exclusion-list\": %" G_GUINT64_FORMAT "}"
-        ", \"lines\": %" G_GUINT64_FORMAT ", \"header_lines\": %" G_GUINT64_FORMAT
-        ", \"field_breaks\": %" G_GUINT64_FORMAT "}",
-        l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows,
-        l->excluded_duplicate, l->excluded_list, l->lines, l->header_lines, l->field_breaks);
+    g_string_append_printf(j,
+                           ", \"read\": %" G_GUINT64_FORMAT ", \"rendered\": %" G_GUINT64_FORMAT
+                           ", \"excluded\": %" G_GUINT64_FORMAT ", \"rejected\": %" G_GUINT64_FORMAT
+                           ", \"blank\": %" G_GUINT64_FORMAT ", \"file_rows\": %" G_GUINT64_FORMAT
+                           ", \"excluded_by_rule\": {\"duplicate\": %" G_GUINT64_FORMAT
+                           ", \"exclusion-list\": %" G_GUINT64_FORMAT,
+                           l->read, l->rendered, l->excluded, l->rejected, l->blank, l->file_rows,
+                           l->excluded_duplicate, l->excluded_list);
+    for (size_t r = 0; r < l->nrules; r++) { /* the municipality's rules, by reason */
+      g_string_append(j, ", ");
+      tg_json_string(j, l->rule_reasons[r]);
+      g_string_append_printf(j, ": %" G_GUINT64_FORMAT, l->excluded_rule[r]);
+    }
+    g_string_append_printf(j,
+                           "}, \"lines\": %" G_GUINT64_FORMAT
+                           ", \"header_lines\": %" G_GUINT64_FORMAT
+                           ", \"field_breaks\": %" G_GUINT64_FORMAT "}",
+                           l->lines, l->header_lines, l->field_breaks);
   }
+  /* exclusions by the municipalities' rules, per municipality and reason */
+  g_string_append(j, "\n  ],\n  \"excluded_by_reason\": [");
+  tg_rule_count *rc;
+  size_t nrc = tg_summary_rule_counts(s, &rc);
+  for (size_t i = 0; i < nrc; i++) {
+    g_string_append(j, i ? ",\n    {\"municipality\": " : "\n    {\"municipality\": ");
+    tg_json_string(j, rc[i].municipality);
+    g_string_append(j, ", \"reason\": ");
+    tg_json_string(j, rc[i].reason);
+    g_string_append_printf(j, ", \"excluded\": %" G_GUINT64_FORMAT "}", rc[i].count);
+  }
+  g_free(rc);
   g_string_append(j, "\n  ],\n  \"letters\": [");
   for (guint i = 0; i < cells->len; i++) {
     const cell *c = g_ptr_array_index(cells, i);
@@ -334,9 +394,10 @@ static bool write_assignment(run_state *R) {
 
 bool run_write_reports(run_state *R) {
   GPtrArray *cells = breakdown(R);
-  bool ok = write_rejected(R) && write_manifest(R) && write_assignment(R) &&
-            run_write_mailing_plan(R) && run_write_staff(R, R->assign != NULL) &&
-            write_summaries(R, cells) && write_checksums(R);
+  bool ok = write_rejected(R) && (!R->excluded || write_excluded(R)) && write_manifest(R) &&
+            write_assignment(R) && run_write_mailing_plan(R) &&
+            run_write_staff(R, R->assign != NULL) && write_summaries(R, cells) &&
+            write_checksums(R);
   g_ptr_array_free(cells, TRUE);
   return ok;
 }

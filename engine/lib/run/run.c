@@ -50,7 +50,8 @@ typedef struct {
   int key_col, postal_col, address_col, name_col;
   tg_targets_options read_opt; /* how to read the list (again, in the render phase) */
   tg_era_codes era_codes;
-  int vlist; /* the list's index in the validator */
+  int vlist;          /* the list's index in the validator */
+  tg_rule_set *rules; /* the municipality's exclusion rules for this list, or NULL */
 } plan;
 
 static void rejection_clear(gpointer p) {
@@ -78,10 +79,12 @@ static void run_release(run_state *R) {
     tg_merge_free(p->merge);
     tg_values_free(p->constants);
     tg_targets_free(p->targets);
+    tg_rule_set_free(p->rules);
   }
   g_array_free(R->plans, TRUE);
   g_array_free(R->letters, TRUE);
   g_array_free(R->rejections, TRUE);
+  if (R->excluded) g_array_free(R->excluded, TRUE);
   g_array_free(R->batches, TRUE);
   g_array_free(R->manifest, TRUE);
   g_ptr_array_free(R->names, TRUE);
@@ -257,6 +260,8 @@ static bool check_phase(run_state *R) {
                                .list_date = run_list_date(R, ls)};
         p.vlist = tg_validator_add_list(R->validator, p.targets, &rules, R->d);
       }
+      bool rules_ok = true; /* reported when not */
+      if (p.targets) p.rules = tg_rule_set_new(job, mu, p.targets, &p.era_codes, &rules_ok, R->d);
       p.constants = constants_for(job, mu, ls);
       if (p.design && p.targets) {
         tg_merge_options mo = {.furigana = R->furigana};
@@ -431,13 +436,21 @@ static bool scan_phase(run_state *R) {
         continue;
       }
       ls->read++;
-      int variant = 0, segment = -1;
-      if (vd.kind == TG_VERDICT_REJECTED || row.rejected ||
-          (vd.kind == TG_VERDICT_OK &&
-           !tg_merge_choose(p->merge, &row, p->list->file, &variant, &segment, rd))) {
+      int variant = 0, segment = -1, rule = -1;
+      if (p->rules && vd.kind != TG_VERDICT_EXCLUDED && !row.rejected)
+        rule = tg_rule_set_match(p->rules, &row, p->list->file, rd);
+      if (rule >= 0) { /* the municipality's rule: the row's other problems do not matter */
+        tg_diag_clear(rd);
+        ls->excluded++;
+        tg_list_summary_count_rule(ls, p->muni, rule);
+        run_note_excluded(R, pi, &row, p->key_col, p->muni->rules[rule].reason);
+      } else if (rule == -2 || vd.kind == TG_VERDICT_REJECTED || row.rejected ||
+                 (vd.kind == TG_VERDICT_OK &&
+                  !tg_merge_choose(p->merge, &row, p->list->file, &variant, &segment, rd))) {
         reject(R, pi, &row, rd, R->rejections, rejected);
       } else if (vd.kind == TG_VERDICT_EXCLUDED) {
         ls->excluded++;
+        run_note_excluded(R, pi, &row, p->key_col, vd.rule);
         if (vd.rule && strcmp(vd.rule, "duplicate") == 0)
           ls->excluded_duplicate++;
         else

@@ -83,6 +83,7 @@ typedef struct {
   GArray *plans;       /* plan (run.c) */
   GArray *letters;     /* run_letter */
   GArray *rejections;  /* run_rejection */
+  GArray *excluded;    /* run_rejection: code = the rule; NULL until a row is excluded */
   GArray *batches;     /* run_batch */
   GArray *manifest;    /* run_manifest_entry, in print order */
   GPtrArray *names;    /* variant, segment and arm names; [0] = "-" */
@@ -103,6 +104,11 @@ typedef struct {
   tg_postal_overrides **postal_overrides; /* per municipality (lists.c) */
 } run_state;
 
+/* Note an excluded row for excluded.csv (reports.c): its key (key_col of
+ * the row, -1: none) and the rule ("duplicate", "exclusion-list" or the
+ * reason label of the municipality's rule). */
+void run_note_excluded(run_state *R, uint32_t plan_no, const tg_row *row, int key_col,
+                       const char *rule);
 const char *run_plan_list_file(const run_state *R, uint32_t plan_no);
 const char *run_plan_list_type(const run_state *R, uint32_t plan_no);
 const char *run_plan_municipality(const run_state *R, uint32_t plan_no);

@@ -86,6 +86,78 @@ static const targets_profile PROFILES[] = {
 
 static const char *const PROFILE_NAMES[] = {"kdb-highrisk", "kdb-dropout", NULL};
 
+/* What a profile's selection criteria (spec 6(2), 6(3)) say of its columns'
+ * values, beyond the catalogue: the high-risk list holds people with eGFR
+ * 59 or less (below 60 covers every decimal written), and every row of it
+ * has its eGFR and age.  The validator rejects such a row with an empty value
+ * (data.required), so segment coverage can rely on it. */
+typedef struct {
+  const char *profile, *column;
+  double min, max;
+  bool max_open, filled;
+} profile_domain;
+static const profile_domain PROFILE_DOMAINS[] = {
+    {"kdb-highrisk", "eGFR", 1, 60, true, true},
+    {"kdb-highrisk", "年齢", 0, 120, false, true},
+};
+
+static const char *const MARK_WORDS[] = {"○", "●", NULL};
+static const char *const SEX_WORDS[] = {"男", "女", "男性", "女性", "1", "2",
+                                        "M",  "F",  "m",    "f",    NULL};
+
+const char *tg_targets_profile_type(const char *profile) {
+  const targets_profile *p = profile ? targets_profile_lookup(profile) : NULL;
+  return p ? p->name + strlen("kdb-") : NULL;
+}
+
+const char *const *tg_targets_profile_columns(const char *profile) {
+  const targets_profile *p = profile ? targets_profile_lookup(profile) : NULL;
+  return p ? p->columns : NULL;
+}
+
+bool targets_profile_filled(const char *profile, const char *column) {
+  for (size_t i = 0; profile && i < G_N_ELEMENTS(PROFILE_DOMAINS); i++)
+    if (strcmp(PROFILE_DOMAINS[i].profile, profile) == 0 &&
+        strcmp(PROFILE_DOMAINS[i].column, column) == 0)
+      return PROFILE_DOMAINS[i].filled;
+  return false;
+}
+
+void tg_targets_column_domain(const char *profile, const char *column, tg_column_domain *out) {
+  memset(out, 0, sizeof *out);
+  out->kind = TG_DOMAIN_TEXT;
+  const targets_column_def *def = targets_column_lookup(column);
+  if (def) switch (def->kind) {
+    case TARGETS_COL_NUMBER:
+      out->kind = TG_DOMAIN_NUMBER;
+      out->min = def->min;
+      out->max = def->max;
+      break;
+    case TARGETS_COL_AGE:
+      out->kind = TG_DOMAIN_INTEGER;
+      out->min = def->min;
+      out->max = def->max;
+      break;
+    case TARGETS_COL_MARK:
+      out->kind = TG_DOMAIN_WORDS;
+      out->words = MARK_WORDS;
+      break;
+    case TARGETS_COL_SEX:
+      out->kind = TG_DOMAIN_WORDS;
+      out->words = SEX_WORDS;
+      break;
+    default: break;
+    }
+  for (size_t i = 0; profile && i < G_N_ELEMENTS(PROFILE_DOMAINS); i++) {
+    const profile_domain *pd = &PROFILE_DOMAINS[i];
+    if (strcmp(pd->profile, profile) != 0 || strcmp(pd->column, column) != 0) continue;
+    out->min = pd->min;
+    out->max = pd->max;
+    out->max_open = pd->max_open;
+    out->filled = pd->filled;
+  }
+}
+
 const char *const *tg_targets_profile_names(void) { return PROFILE_NAMES; }
 
 const targets_profile *targets_profile_lookup(const char *name) {

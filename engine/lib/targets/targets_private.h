@@ -65,6 +65,9 @@ typedef struct {
  * ○/● groups, such as 特定健診受診歴_R06, get a MARK entry). */
 const targets_column_def *targets_column_lookup(const char *name);
 const targets_profile *targets_profile_lookup(const char *name);
+/* Does the profile's selection promise a value in every row of this column
+ * (eGFR in kdb-highrisk)?  Then the validator requires it. */
+bool targets_profile_filled(const char *profile, const char *column);
 /* Does a header path (labels, folded, legends removed) match a pattern
  * ("a/b", folded)? */
 bool targets_path_matches(const char *const *labels, size_t nlabels, const char *pattern);

@@ -156,6 +156,15 @@ void tg_exclusions_free(tg_exclusions *x) {
   g_free(x);
 }
 
+bool tg_exclusions_contains(tg_exclusions *x, const char *key, size_t len) {
+  GString *k = g_string_new(NULL);
+  normalize_key(k, key, len);
+  exclusion *e = k->len ? g_hash_table_lookup(x->keys, k->str) : NULL;
+  g_string_free(k, TRUE);
+  if (e) e->matched = true;
+  return e != NULL;
+}
+
 static int find_folded(const tg_targets *t, const char *const *names, size_t n) {
   GString *a = g_string_new(NULL), *b = g_string_new(NULL);
   int found = -1;
@@ -375,6 +384,9 @@ int tg_validator_add_list(tg_validator *v, const tg_targets *t, const tg_list_ru
   int defaults[] = {L->key, L->name, L->address, L->postal};
   for (size_t i = 0; i < G_N_ELEMENTS(defaults); i++)
     if (defaults[i] >= 0) g_array_append_val(L->required, defaults[i]);
+  for (int i = 0; i < (int)n; i++) /* what the profile's selection promises */
+    if (i != L->key && targets_profile_filled(tg_targets_get_profile(t), L->names[i]))
+      g_array_append_val(L->required, i);
   for (size_t i = 0; rules && i < rules->nrequired_values; i++) {
     int c = tg_targets_find_column(t, rules->required_values[i]);
     if (c < 0) {
