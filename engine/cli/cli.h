@@ -84,6 +84,10 @@ int cmd_preflight(int argc, char **argv);
 int cmd_barcode(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_proof(int argc, char **argv);
+/* cmd_proof.c: the line that says what a proof wrote; cmd_proof_watch.c:
+ * `proof --watch`, proofs again on every save until Ctrl-C. */
+void cli_proof_print_summary(const tg_proof_options *po, const tg_proof_summary *sum);
+int cli_proof_watch(const char *design, tg_proof_options *po);
 
 /* security commands (cmd_audit.c, cmd_purge.c, cmd_encrypt.c); their option
  * help texts, for the COMMANDS table */

@@ -5,7 +5,8 @@
  * PNG, and writes DIR/index.html, a page that shows the letters side by side
  * with their text differences marked and opens from disk.  The work is done
  * by tg_proof() in lib/qa/proof.c; this file parses the options and
- * prints what was written.
+ * prints what was written.  With --watch, cmd_proof_watch.c proofs again
+ * on every save.
  */
 #include <glib.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ static bool is_opt(const char *a, const char *longname, const char *shortname) {
 int cmd_proof(int argc, char **argv) {
   tg_proof_options po = {.out_dir = "proofs", .pdf = true, .png = true, .dpi = 100};
   const char *trace_path = NULL, *design = NULL;
+  bool watch = false;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     bool with_value = is_opt(a, "--out", "-o") || is_opt(a, "--personas", NULL) ||
@@ -33,6 +35,8 @@ int cmd_proof(int argc, char **argv) {
     }
     if (is_opt(a, "--force", NULL)) {
       po.force = true;
+    } else if (is_opt(a, "--watch", NULL)) {
+      watch = true;
     } else if (is_opt(a, "--no-pdf", NULL)) {
       /* only the trace: no PDF, no PNG, no index.html */
       po.pdf = po.png = false;
@@ -64,6 +68,9 @@ int cmd_proof(int argc, char **argv) {
   if (!design)
     return cli_usage_error("proof needs a design: tegami proof DESIGN.yaml --personas FILE");
   if (!po.personas) return cli_usage_error("proof needs sample personas: --personas FILE");
+  if (watch && (trace_path || !po.png))
+    return cli_usage_error("--watch shows the proofs' page: it writes no trace and needs the PNGs");
+  if (watch) return cli_proof_watch(design, &po);
   tg_diag *d = tg_diag_new();
   tg_atomic *trace_file = NULL; /* private, in place only when the proofs are */
   if (trace_path) {
@@ -88,15 +95,17 @@ int cmd_proof(int argc, char **argv) {
   cli_print_diags(d);
   int code = tg_diag_exit_code(d);
   if (!ok && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
-  if (ok) {
-    fprintf(stderr, _("proofs: %zu personas, %zu letters, %zu pages"), sum.personas, sum.letters,
-            sum.pages);
-    if (sum.uncovered_segments)
-      fprintf(stderr, _(", %zu segment%s without a persona"), sum.uncovered_segments,
-              sum.uncovered_segments == 1 ? "" : "s");
-    fputc('\n', stderr);
-    if (po.png) fprintf(stderr, _("written: %s/index.html, %s/pages/\n"), po.out_dir, po.out_dir);
-  }
+  if (ok) cli_proof_print_summary(&po, &sum);
   tg_diag_free(d);
   return code;
+}
+
+void cli_proof_print_summary(const tg_proof_options *po, const tg_proof_summary *sum) {
+  fprintf(stderr, _("proofs: %zu personas, %zu letters, %zu pages"), sum->personas, sum->letters,
+          sum->pages);
+  if (sum->uncovered_segments)
+    fprintf(stderr, _(", %zu segment%s without a persona"), sum->uncovered_segments,
+            sum->uncovered_segments == 1 ? "" : "s");
+  fputc('\n', stderr);
+  if (po->png) fprintf(stderr, _("written: %s/index.html, %s/pages/\n"), po->out_dir, po->out_dir);
 }

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 cd "$TEGAMI_SRC"
 grep -rhoE '"[a-z]+\.[a-z][a-z0-9-]*"' engine/lib engine/cli | tr -d '"' | sort -u \
-  | grep -vE '\.(txt|pdf|json|csv|tsv|png|yaml|html|svg|log|h|c)$' \
+  | grep -vE '\.(txt|pdf|json|csv|tsv|png|yaml|html|svg|log|h|c|js)$' \
   | grep -vE '^(job\.(id|title|date)|list\.type|municipality\.[a-z_]+|sender\.[a-z_]+|letter\.[a-z_]+|page\.(number|count))$' \
   >"$WORK/codes"
 missing=0

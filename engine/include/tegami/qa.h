@@ -62,13 +62,15 @@ tg_exit tg_check_design_full(const char *path, const tg_check_options *opt, tg_d
 typedef struct tg_proof_options {
   const char *personas; /* the personas file */
   const char *out_dir;
-  bool force;          /* replace proofs already in out_dir */
-  bool pdf, png;       /* write PDFs / PNGs (index.html needs the PNGs) */
-  double dpi;          /* PNG resolution (0: 100) */
-  const char *type;    /* only the personas of this list type (NULL: the design's types) */
-  const char *persona; /* only this persona (NULL: all) */
-  const char *fontset; /* NULL: <data dir>/fonts/fontset.txt */
-  FILE *trace;         /* also trace every letter here (NULL: none) */
+  bool force;             /* replace proofs already in out_dir */
+  bool pdf, png;          /* write PDFs / PNGs (index.html needs the PNGs) */
+  double dpi;             /* PNG resolution (0: 100) */
+  const char *type;       /* only the personas of this list type (NULL: the design's types) */
+  const char *persona;    /* only this persona (NULL: all) */
+  const char *fontset;    /* NULL: <data dir>/fonts/fontset.txt */
+  FILE *trace;            /* also trace every letter here (NULL: none) */
+  unsigned watch_version; /* > 0 (proof --watch): index.html reloads itself when
+                           * DIR/watch.js announces a newer version */
 } tg_proof_options;
 
 typedef struct tg_proof_summary {
@@ -80,6 +82,21 @@ typedef struct tg_proof_summary {
  * is wrong, or an output cannot be written. */
 bool tg_proof(const char *design_path, const tg_proof_options *opt, tg_proof_summary *sum,
               tg_diag *d);
+
+/* ---- proof --watch (watch.c) ----
+ *
+ * A stamp of everything a proof reads: the design's folder (includes,
+ * images, envelopes), the personas file and the fontset, by size and
+ * modification time; it changes when one of them is saved.  The output
+ * folder, hidden files and editors' swap files are not part of it. */
+uint64_t tg_proof_inputs_stamp(const char *design_path, const tg_proof_options *opt);
+/* Write DIR/watch.js — version, whether the proof succeeded, and the
+ * messages of `messages` as the CLI prints them (with their carets) — which
+ * the gallery page polls; and, when DIR has no index.html yet, a page that
+ * waits for the first good proof.  False (reported in err) when a file
+ * cannot be written. */
+bool tg_proof_watch_publish(const tg_proof_options *opt, unsigned version, bool ok,
+                            const tg_diag *messages, tg_diag *err);
 
 /* ---- preflight ------------------------------------------------------------------ */
 

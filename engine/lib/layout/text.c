@@ -18,7 +18,9 @@
  *     overhang a neighbouring kana by one ruby character, JIS X 4051, but
  *     never past the start or end of a line); greedy
  *     filling with the break rules of linebreak.c (kinsoku), optional hanging
- *     punctuation, trailing spaces dropped.
+ *     punctuation, trailing spaces dropped; a paragraph that starts with a
+ *     marker and a space (Ａ　, ①, １　, ※ …) hangs its later lines under
+ *     the text after the marker.
  *  5. placing: alignment or justification; every line box is tall enough for
  *     its largest text, and when the frame has ruby, every line reserves room
  *     for it so the line pitch stays even.  One glyph item per line and style
@@ -490,11 +492,39 @@ static bool break_allowed(const unit *a, const unit *b, bool spaces_only) {
   return layout_lb_allowed(a->lb_last, a->last_cp, b->lb_first, b->first_cp);
 }
 
-/* Break units into lines of at most width_pt.  With spaces_only (分かち書き
- * text), lines break only after spaces and closing punctuation, so a phrase
- * is never split; a phrase wider than the line still breaks by character. */
-static void break_lines(const unit *u, size_t n, double width_pt, bool hanging, bool spaces_only,
-                        GArray *lines) {
+/* A paragraph that starts with a marker (Ａ, Ｑ, ①, １, ※, ・, ● …) and a
+ * space hangs: its later lines start under the text after the marker, as
+ * FAQ answers and numbered steps are set.  The number of units of the
+ * marker and its space; 0 when the paragraph has none. */
+static bool is_marker(uint32_t cp, bool *symbol) {
+  static const uint32_t SYMBOLS[] = {0x203B, 0x30FB, 0x25CF, 0x25A0, 0x25A1, 0x25C6, 0x25C7,
+                                     0x25CB, 0x25CE, 0x2605, 0x2606, 0x25B6, 0x25BA, 0x2192};
+  *symbol =
+      (cp >= 0x2460 && cp <= 0x2473) || (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 'A' && cp <= 'Z');
+  for (size_t i = 0; i < G_N_ELEMENTS(SYMBOLS) && !*symbol; i++)
+    *symbol = cp == SYMBOLS[i];
+  return *symbol || (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= '0' && cp <= '9');
+}
+
+static size_t marker_units(const unit *u, size_t n) {
+  size_t m = 0;
+  bool symbol = false;
+  /* one letter or symbol, or a number of one or two digits */
+  while (m < n && m < 2 && u[m].start + 4 >= u[m].end && is_marker(u[m].first_cp, &symbol)) {
+    m++;
+    if (symbol) break;
+  }
+  if (m == 0 || (symbol && m > 1) || m + 1 >= n) return 0;
+  if (u[m].first_cp != 0x3000 && u[m].first_cp != ' ') return 0;
+  return m + 1;
+}
+
+/* Break units into lines of at most width_pt (the lines after the first:
+ * width_pt - indent_pt).  With spaces_only (分かち書き text), lines break
+ * only after spaces and closing punctuation, so a phrase is never split; a
+ * phrase wider than the line still breaks by character. */
+static void break_lines(const unit *u, size_t n, double first_width_pt, double indent_pt,
+                        bool hanging, bool spaces_only, GArray *lines) {
   const double eps = 1e-6;
   size_t s = 0;
   if (n == 0) {
@@ -503,6 +533,7 @@ static void break_lines(const unit *u, size_t n, double width_pt, bool hanging, 
     return;
   }
   while (s < n) {
+    double width_pt = lines->len ? first_width_pt - indent_pt : first_width_pt;
     double w = 0;
     size_t j = s, last_break = 0;
     size_t end = n;
@@ -782,13 +813,20 @@ bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char 
     const unit *u = (const unit *)ctx->scratch_units->data;
     size_t nu = ctx->scratch_units->len;
     g_array_set_size(lines, 0);
-    break_lines(u, nu, width_pt, st->hanging, st->break_at_spaces, lines);
+    size_t mk = marker_units(u, nu);
+    double indent = mk ? u[0].edge_before : 0;
+    for (size_t k = 0; k < mk; k++)
+      indent += unit_width(&u[k]);
+    if (indent > width_pt / 3) indent = 0; /* a marker, not a heading */
+    break_lines(u, nu, width_pt, indent, st->hanging, st->break_at_spaces, lines);
     for (guint l = 0; l < lines->len; l++) {
       const line *ln = &g_array_index(lines, line, l);
       vmetrics vm = line_metrics(u, ln, (const rstyle *)ctx->scratch_styles->data, st, ruby_h);
-      if (ln->width_pt > res->width_pt) res->width_pt = ln->width_pt;
+      double ind = l ? indent : 0;
+      if (ln->width_pt + ind > res->width_pt) res->width_pt = ln->width_pt + ind;
       if (items)
-        emit_line(ctx, arena, items, block, p, u, ln, st, x_pt, y + vm.baseline_pt, width_pt);
+        emit_line(ctx, arena, items, block, p, u, ln, st, x_pt + ind, y + vm.baseline_pt,
+                  width_pt - ind);
       y += vm.box_pt;
       res->nlines++;
     }

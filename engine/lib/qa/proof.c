@@ -648,6 +648,12 @@ static GString *build_index(const proof_run *P) {
   const tg_design *ds = P->design;
   const personas_file *pf = P->pf;
   GString *h = g_string_new(PAGE_HEAD);
+  if (P->opt->watch_version) {
+    /* proof --watch: the page reloads itself (watch.c); inserted before </head> */
+    g_string_truncate(h, h->len - strlen("</head>\n"));
+    qa_watch_page_head(h, P->opt->watch_version);
+    g_string_append(h, "</head>\n");
+  }
   g_string_append(h, "<body data-state=\"loading\" data-loaded=\"0\" data-failed=\"0\">\n<h1>");
   attr_escaped(h, ds->name && *ds->name ? ds->name : ds->path);
   g_string_append(h, "</h1>\n<p class=\"meta\">design ");
@@ -750,6 +756,7 @@ static GString *build_index(const proof_run *P) {
                    find_letter(P->letters, gi, pi, (int)v, ds->narms ? 0 : -1), "variants", false);
     }
   }
+  if (P->opt->watch_version) qa_watch_page_body(h);
   g_string_append(h, "</body>\n</html>\n");
   return h;
 }
