@@ -280,12 +280,21 @@ bool tg_owned_check(const char *dir, tg_diag *d) {
                     "the marker existed, check it and remove it yourself");
     return false;
   }
+  if (!complete) { /* a journal: the run writing it died, nothing was checked in */
+    tg_diag_add(d, TG_ERROR, TG_KIND_USAGE, "output.not-owned",
+                "the marker of %s is unfinished (the run writing it did not complete); nothing "
+                "was changed",
+                dir);
+    tg_diag_hint(d, "check the folder and remove it yourself, or choose another folder with -o");
+    g_array_free(m, TRUE);
+    return false;
+  }
   GHashTable *owned = g_hash_table_new(g_str_hash, g_str_equal);
   bool ok = true;
   for (guint i = 0; i < m->len && ok; i++) {
     marker_entry *e = &g_array_index(m, marker_entry, i);
     g_hash_table_insert(owned, e->rel, GINT_TO_POINTER(e->is_dir ? 2 : 1));
-    if (e->is_dir || !complete) continue;
+    if (e->is_dir) continue;
     char *full = g_build_filename(dir, e->rel, NULL);
     struct stat st;
     if (lstat(full, &st) == 0) {
