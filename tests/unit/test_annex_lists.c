@@ -187,7 +187,8 @@ static void ages_are_checked_at_the_lists_date(void **state) {
     int ok = 0, held = 0, age = 0;
     for (size_t i = 0; i < G_N_ELEMENTS(lists); i++) {
       tg_targets_options o = {.profile = i % 2 ? "kdb-dropout" : "kdb-highrisk",
-                              .derive_postal = p};
+                              .derive_postal = p,
+                              .postal_hint = {NULL, i < 2 ? "座間市" : "秦野市"}};
       tg_targets *t = open_annex(lists[i], &o, d);
       assert_non_null(t);
       tg_list_rules rules = {.list_date = stated ? "2025-09-30" : NULL};
