@@ -87,6 +87,13 @@ for m in csv.DictReader(open("manifest.csv", encoding="utf-8")):
 assert len(seen) == 12 and "14103333333" not in seen, seen
 PY
 pass "12 letters + 1 excluded by the key list; every postal code derived from 住所 (one overridden) and right"
+if command -v pdftotext >/dev/null; then
+  pdftotext 14211_highrisk_standard_001.pdf "$WORK/hatano.txt"
+  for code in 257-0001 257-0018 257-0016; do
+    grep -q "〒$code" "$WORK/hatano.txt" || fail "the letter does not print 〒$code"
+  done
+  pass "the letters print the derived and overridden codes"
+fi
 
 # 3. the example job of docs/targets.md ("Postal codes from addresses") runs
 # as it is written, from a jobs/ folder beside layouts/ and locales/

@@ -5,6 +5,8 @@
  * for the validator to hold — and 年齢 checked at the list's date. */
 #include "tg_test.h"
 
+#include "targets/targets_private.h"
+
 static char *annex_path(const char *name) {
   return g_build_filename(g_getenv("TEGAMI_SRC"), "tests", "data", "annex", name, NULL);
 }
@@ -185,7 +187,8 @@ static void ages_are_checked_at_the_lists_date(void **state) {
     int ok = 0, held = 0, age = 0;
     for (size_t i = 0; i < G_N_ELEMENTS(lists); i++) {
       tg_targets_options o = {.profile = i % 2 ? "kdb-dropout" : "kdb-highrisk",
-                              .derive_postal = p};
+                              .derive_postal = p,
+                              .postal_hint = {NULL, i < 2 ? "座間市" : "秦野市"}};
       tg_targets *t = open_annex(lists[i], &o, d);
       assert_non_null(t);
       tg_list_rules rules = {.list_date = stated ? "2025-09-30" : NULL};
@@ -207,6 +210,58 @@ static void ages_are_checked_at_the_lists_date(void **state) {
     tg_diag_free(d);
   }
   tg_postal_free(p);
+}
+
+/* 該当者 N人 in the title lines, in one cell or on a line of its own, is
+ * compared with the rows read: a list cut short is said. */
+static void the_count_of_the_title_is_checked(void **state) {
+  const char *lines[][3] = {{"市町村名 座間市 該当者 2人 令和07年09月作成", NULL, NULL},
+                            {"該当者", "２人", NULL},
+                            {"市町村名", "該当者", "2名"}};
+  for (size_t i = 0; i < G_N_ELEMENTS(lines); i++) {
+    targets_title tt = {0};
+    for (int k = 0; k < 3 && lines[i][k]; k++)
+      targets_title_cell(&tt, lines[i][k], strlen(lines[i][k]));
+    assert_true(tt.have_count);
+    assert_int_equal(tt.count, 2);
+  }
+  targets_title tt = {0};
+  targets_title_cell(&tt, "該当者", strlen("該当者"));
+  targets_title_cell(&tt, "令和07年09月作成", strlen("令和07年09月作成"));
+  assert_false(tt.have_count);
+  assert_true(tt.have_date);
+
+  /* the high-risk list of 座間市 says 3人: without its last row, a warning */
+  char *path = annex_path("zama-highrisk.tsv"), *text;
+  gsize len;
+  assert_true(g_file_get_contents(path, &text, &len, NULL));
+  g_free(path);
+  assert_true(len > 2 && text[len - 2] == '\r');
+  gsize cut = len - 2;
+  while (cut > 0 && text[cut - 1] != '\n')
+    cut--;
+  char *tmp = tg_test_write_temp("short.tsv", text, cut);
+  g_free(text);
+  for (int whole = 0; whole < 2; whole++) {
+    tg_diag *d = tg_diag_new();
+    tg_targets_options o = {.profile = "kdb-highrisk"};
+    tg_targets *t = whole ? open_annex("zama-highrisk.tsv", &o, d) : tg_targets_open(tmp, &o, d);
+    assert_non_null(t);
+    tg_row r;
+    int n = 0;
+    while (tg_targets_next(t, &r, d) == 1)
+      n++;
+    assert_int_equal(n, whole ? 3 : 2);
+    char *msgs = tg_test_diag_text(d);
+    if (whole)
+      assert_null(strstr(msgs, "targets.count-mismatch"));
+    else
+      assert_non_null(strstr(msgs, "該当者 3人 but the list has 2 rows"));
+    g_free(msgs);
+    tg_targets_free(t);
+    tg_diag_free(d);
+  }
+  tg_test_remove_temp(tmp);
 }
 
 /* An age printed in a letter is the age on the letter date, from 生年月日:
@@ -249,6 +304,7 @@ int main(void) {
       cmocka_unit_test(postal_codes_are_derived_overridden_or_left_undecided),
       cmocka_unit_test(ages_are_checked_at_the_lists_date),
       cmocka_unit_test(the_letter_prints_the_age_on_the_letter_date),
+      cmocka_unit_test(the_count_of_the_title_is_checked),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,15 +40,15 @@ bool merge_operand_is_static(const operand *o) {
 static void suggest_name(mparser *P, const char *name) {
   const tg_merge *m = P->m;
   size_t nconst = tg_values_get_count(P->constants);
-  const char **cands = g_new(const char *, m->ncols + nconst + 8);
+  static const char *const LETTER[] = {"letter.id",      "letter.seq",          "letter.variant",
+                                       "letter.segment", "letter.name-in-kana", "letter.arm",
+                                       "letter.age",     "page.number",         "page.count"};
+  const char **cands = g_new(const char *, m->ncols + nconst + G_N_ELEMENTS(LETTER));
   size_t k = 0;
   for (size_t i = 0; i < m->ncols; i++)
     cands[k++] = m->columns[i];
   for (size_t i = 0; i < nconst; i++)
     cands[k++] = tg_values_get_key(P->constants, i);
-  static const char *const LETTER[] = {"letter.id",      "letter.seq",          "letter.variant",
-                                       "letter.segment", "letter.name-in-kana", "letter.arm",
-                                       "letter.age",     "page.number",         "page.count"};
   for (size_t i = 0; i < G_N_ELEMENTS(LETTER); i++)
     cands[k++] = LETTER[i];
   const char *s = tg_suggest(name, cands, k);

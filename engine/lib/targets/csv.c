@@ -77,8 +77,9 @@ struct tg_targets {
   size_t ncols;     /* the list's own columns */
   size_t ncols_all; /* and the added 郵便番号 (derive.c) */
   targets_postal_state postal;
-  bool have_list_date; /* the date of its title lines */
-  tg_date list_first, list_last;
+  targets_title title; /* the date and count of its title lines */
+  uint64_t rows_read;  /* rows returned, while read straight through */
+  bool seeked;
   char **cols;    /* canonical names */
   char **headers; /* as written */
   /* current record */
@@ -462,9 +463,9 @@ const char *tg_targets_get_column_header(const tg_targets *t, size_t i) {
   return i < t->ncols_all ? t->headers[i] : NULL;
 }
 bool tg_targets_get_list_date(const tg_targets *t, tg_date *first, tg_date *last) {
-  if (!t->have_list_date) return false;
-  *first = t->list_first;
-  *last = t->list_last;
+  if (!t->title.have_date) return false;
+  *first = t->title.first;
+  *last = t->title.last;
   return true;
 }
 const char *const *tg_targets_get_column_names(const tg_targets *t) {
@@ -947,10 +948,8 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
       if (decode_fields(t, DECODE_QUIET, &code, d) >= 0) continue; /* a title in another script */
       anchor = prof ? find_anchor(t, (const char *const *)anchors->pdata, anchors->len) : 0;
       found = anchor >= 0;
-      for (guint i = 0; !found && !t->have_list_date && i < t->fieldv->len; i++)
-        t->have_list_date =
-            tg_date_find_list_date(t->fieldv->pdata[i], g_array_index(t->lengths, size_t, i),
-                                   &t->list_first, &t->list_last);
+      for (guint i = 0; !found && i < t->fieldv->len; i++)
+        targets_title_cell(&t->title, t->fieldv->pdata[i], g_array_index(t->lengths, size_t, i));
     }
     if (ok && !found) {
       tg_diag_row(
@@ -996,6 +995,7 @@ tg_targets *tg_targets_open(const char *path, const tg_targets_options *opt, tg_
   }
   t->header_rows = t->number;
   t->data_line = t->line;
+  t->seeked = false; /* the header's own look-ahead */
   if (ok) ok = name_columns(t, hrows, prof, opt, d);
   g_ptr_array_free(hrows, TRUE);
   if (ok && t->postal.postal_col >= 0) {
@@ -1022,6 +1022,14 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
     row->line = t->line;
     size_t too_long = 0;
     rec_status st = read_record(t, &too_long, d);
+    if (st == REC_EOF && t->title.have_count && !t->seeked && t->title.count != t->rows_read) {
+      tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "targets.count-mismatch", t->path, 0, NULL,
+                  "the title says 該当者 %" G_GUINT64_FORMAT
+                  "人 but the list has %" G_GUINT64_FORMAT
+                  " rows: check that the export is complete",
+                  t->title.count, t->rows_read);
+      t->seeked = true; /* said once */
+    }
     if (st == REC_EOF) return 0;
     if (st == REC_IO) return -1;
     t->number++;
@@ -1091,6 +1099,7 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
       }
     }
     targets_postal_apply(&t->postal, t->ncols, t->fieldv, t->lengths, row);
+    t->rows_read++;
     row->nfields = t->fieldv->len;
     row->fields = (const char *const *)t->fieldv->pdata;
     row->lengths = (const size_t *)t->lengths->data;
@@ -1121,6 +1130,7 @@ bool tg_targets_seek(tg_targets *t, uint64_t offset, uint64_t number, uint64_t l
   }
   t->number = number - 1;
   t->line = line;
+  t->seeked = true;
   return true;
 }
 

@@ -88,7 +88,7 @@ tg_postal_overrides *tg_postal_overrides_load(const char *path, const char *key_
     char code7[8];
     if (targets_is_blank(row.fields[key], row.lengths[key]) ||
         !tg_postal_code_normalize(row.fields[code], row.lengths[code], code7)) {
-      tg_diag_row(d, TG_ERROR, TG_KIND_DATA, "postal.overrides-value", path, row.number, NULL,
+      tg_diag_row(d, TG_ERROR, TG_KIND_SCHEMA, "postal.overrides-value", path, row.number, NULL,
                   "each line of the postal overrides file needs a key and a 7-digit postal code");
       ok = false;
       continue;

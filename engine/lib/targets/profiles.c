@@ -213,3 +213,38 @@ bool targets_path_matches(const char *const *labels, size_t nlabels, const char 
   }
   return true;
 }
+
+/* The number after 該当者: "3人", "３人", "3名", spaces allowed.  True with
+ * the number; false when the text does not start with one. */
+static bool title_count(const char *s, size_t len, uint64_t *out) {
+  GString *f = g_string_new(NULL);
+  targets_fold(f, s, len);
+  const char *p = f->str;
+  uint64_t n = 0;
+  int digits = 0;
+  while (g_ascii_isdigit(*p) && digits < 9) {
+    n = n * 10 + (uint64_t)(*p++ - '0');
+    digits++;
+  }
+  bool ok = digits > 0 && (g_str_has_prefix(p, "人") || g_str_has_prefix(p, "名"));
+  g_string_free(f, TRUE);
+  if (ok) *out = n;
+  return ok;
+}
+
+void targets_title_cell(targets_title *tt, const char *s, size_t len) {
+  if (targets_is_blank(s, len)) return;
+  if (!tt->have_date) tt->have_date = tg_date_find_list_date(s, len, &tt->first, &tt->last);
+  if (tt->have_count) return;
+  const char *word = "該当者";
+  const char *at = g_strstr_len(s, (gssize)len, word);
+  if (at) {
+    const char *rest = at + strlen(word);
+    size_t rest_len = len - (size_t)(rest - s);
+    tt->have_count = title_count(rest, rest_len, &tt->count);
+    tt->count_next = !tt->have_count && targets_is_blank(rest, rest_len);
+  } else if (tt->count_next) {
+    tt->have_count = title_count(s, len, &tt->count);
+    tt->count_next = false;
+  }
+}

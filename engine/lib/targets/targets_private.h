@@ -74,6 +74,19 @@ bool targets_path_matches(const char *const *labels, size_t nlabels, const char 
 /* A header cell that explains marks (「○」受診 …) rather than naming a column. */
 bool targets_label_is_legend(const char *label);
 
+/* ---- the title lines of a KDB list (profiles.c) ------------------------------ */
+
+typedef struct {
+  bool have_date; /* 令和07年09月作成: the whole month */
+  tg_date first, last;
+  bool count_next; /* 該当者 seen, its number not yet */
+  bool have_count; /* 該当者 N人 */
+  uint64_t count;
+} targets_title;
+
+/* Read one cell of a line above the header. */
+void targets_title_cell(targets_title *tt, const char *s, size_t len);
+
 /* ---- postal codes from addresses (derive.c) ---------------------------------- */
 
 typedef struct {

@@ -604,6 +604,8 @@ static void check_values(tg_validator *v, ctx *c) {
       }
       if (L->address < 0 || targets_is_blank(row->fields[L->address], row->lengths[L->address]))
         break;
+      /* derived from this address (with the municipality for what it leaves out) */
+      if (row->postal_source == TG_POSTAL_SOURCE_DERIVED) break;
       tg_postal_match m = tg_postal_match_address(v->postal, code7, row->fields[L->address],
                                                   row->lengths[L->address], NULL);
       if (m == TG_POSTAL_OTHER_PREFECTURE)
