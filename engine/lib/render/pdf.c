@@ -31,7 +31,8 @@ typedef struct {
   double w_pt, h_pt;          /* the current trim size */
   double bleed_pt, margin_pt; /* around the trim: bleed, and bleed + marks */
   bool marks, compact;
-  GArray *trims; /* double[2] per page: its trim size, for TrimBox */
+  tg_pdf_print print; /* colour for print (color.c); icc_profile owned */
+  GArray *trims;      /* double[2] per page: its trim size, for TrimBox */
   char *path;
   FILE *file;      /* what Cairo writes to (pdf_write) */
   int write_errno; /* the first failed write's errno, 0 if none */
@@ -182,7 +183,8 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
   bool ok = !(qpdf_read(q, p->path, NULL) & QPDF_ERRORS);
   render_color color;
   render_color_init(&color, q);
-  ok = ok && render_color_rewrite(&color, d);
+  ok = ok && render_color_start(&color, &p->print, d) && render_color_rewrite(&color, d) &&
+       render_color_declare(&color, &p->print, d);
   size_t n = ok ? (size_t)qpdf_get_num_pages(q) : 0;
   for (size_t i = 0; ok && p->margin_pt > 0 && i < n && 2 * i + 1 < p->trims->len; i++) {
     double w = g_array_index(p->trims, double, 2 * i),
@@ -202,6 +204,7 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
     qpdf_set_stream_data_mode(q, qpdf_s_preserve);
     qpdf_set_compress_streams(q, QPDF_TRUE); /* the rewritten content streams */
     if (p->compact) qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    if (p->print.pdfx) qpdf_set_minimum_pdf_version(q, "1.6"); /* PDF/X-4 */
     ok = !(qpdf_write(q) & QPDF_ERRORS);
   }
   if (!ok) {
@@ -242,6 +245,7 @@ static void pdf_free(tg_sink *s) {
   if (p->surface) cairo_surface_destroy(p->surface);
   if (p->file) fclose(p->file);
   render_font_cache_free(p->fonts);
+  g_free((char *)p->print.icc_profile);
   g_free(p->path);
   g_free(p);
 }
@@ -259,6 +263,8 @@ tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d
     p->bleed_pt = opt->bleed_pt;
     p->marks = opt->crop_marks;
     p->compact = opt->compact;
+    p->print = opt->print;
+    p->print.icc_profile = g_strdup(opt->print.icc_profile);
     p->margin_pt = p->bleed_pt + (p->marks ? tg_mm_to_pt(MARK_AREA_MM) : 0);
   }
   p->recordings = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,

@@ -671,7 +671,8 @@ static tg_sink *open_batch_pdf(const run_state *R, const char *path, tg_diag *d)
                        .date = date,
                        .bleed_pt = o->bleed_pt,
                        .crop_marks = o->crop_marks,
-                       .compact = o->compact};
+                       .compact = o->compact,
+                       .print = o->print};
   return tg_sink_pdf_new(path, &po, d);
 }
 
@@ -681,7 +682,8 @@ static bool write_address_sheets(const run_state *R, const run_batch *b, GArray 
   const tg_output_spec *o = &R->job->output;
   char date[32];
   tg_pdf_date(R->job->date, date, sizeof date);
-  tg_pdf_options po = {.title = R->job->title, .subject = R->job->id, .date = date};
+  tg_pdf_options po = {
+      .title = R->job->title, .subject = R->job->id, .date = date, .print = o->print};
   char *stem = g_strndup(b->name, strlen(b->name) - 4);
   bool ok = true;
   if (o->labels) {
