@@ -21,7 +21,7 @@ RUN apt-get update \
       cmake pkg-config gcc make libc6-dev \
       libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev libfontconfig-dev \
       libfreetype-dev libqrencode-dev libyaml-dev libjson-glib-dev libqpdf-dev \
-      libmecab-dev librsvg2-dev gettext \
+      libmecab-dev librsvg2-dev gettext liblcms2-dev \
       dpkg-dev file \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

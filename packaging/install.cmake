@@ -60,6 +60,8 @@ foreach(line ${tg_font_lines})
   list(APPEND tg_runtime_packages ${pkg})
 endforeach()
 list(APPEND tg_runtime_packages mecab-ipadic-utf8)
+# the default CMYK output profile (TG_CMYK_PROFILE, docs/vendor-handoff.md)
+list(APPEND tg_runtime_packages libgs-common)
 list(REMOVE_DUPLICATES tg_runtime_packages)
 string(REPLACE ";" ", " tg_runtime_depends "${tg_runtime_packages}")
 

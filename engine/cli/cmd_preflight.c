@@ -1,6 +1,7 @@
 /* cmd_preflight.c — `tegami preflight FILE.pdf …`: what a print vendor would
- * reject (page sizes, fonts not embedded, missing-character glyphs) and what
- * to know (image resolution, encryption), one line per file.
+ * reject (page sizes and boxes, fonts not embedded, missing-character glyphs,
+ * rich black) and what to know (image resolution, encryption, colour spaces,
+ * Type 3 fonts, the output intent), one line per file.
  */
 #include <stdlib.h>
 #include <string.h>

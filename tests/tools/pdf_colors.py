@@ -5,7 +5,8 @@ Each argument is a PDF written by `qpdf --qdf --object-streams=disable`, so
 that every content stream (pages, form XObjects, patterns, Type 3 glyph
 procedures) is decompressed in the file.  Prints each `r g b rg`/`RG` with
 r = g = b (black or a grey set in RGB, which a RIP separates into four inks)
-and exits 1 if there is any; prints the number of DeviceGray operators seen.
+and exits 1 if there is any; prints the numbers of DeviceGray, DeviceRGB
+and DeviceCMYK colour operators seen.
 Standard library only."""
 import re
 import sys
@@ -15,17 +16,20 @@ RGB = re.compile(rb"(?<![\w.+-])(" + NUM + rb")\s+(" + NUM + rb")\s+(" + NUM + r
 GRAY = re.compile(rb"(?<![\w.+-])" + NUM + rb"\s+(g|G)(?![\w])")
 STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
 
-bad = grays = 0
+bad = grays = rgbs = cmyks = 0
+CMYK = re.compile(rb"(?<![\w.+-])(?:" + NUM + rb"\s+){4}(k|K)(?![\w])")
 for path in sys.argv[1:]:
     data = open(path, "rb").read()
     for s in STREAM.findall(data):
         grays += len(GRAY.findall(s))
+        cmyks += len(CMYK.findall(s))
         for m in RGB.finditer(s):
+            rgbs += 1
             r, g, b = (float(x) for x in m.group(1, 2, 3))
             if r == g == b:
                 bad += 1
                 if bad <= 10:
                     print("%s: RGB %s: %s" % (path, "black" if r == 0 else "grey",
                                                m.group(0).decode()))
-print("rgb-greys %d gray-operators %d" % (bad, grays))
+print("rgb-greys %d gray-operators %d rgb-operators %d cmyk-operators %d" % (bad, grays, rgbs, cmyks))
 sys.exit(1 if bad else 0)

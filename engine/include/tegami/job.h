@@ -19,6 +19,7 @@
 
 #include "tegami/diag.h"
 #include "tegami/merge.h"
+#include "tegami/render.h"
 #include "tegami/targets.h"
 
 #ifdef __cplusplus
@@ -99,6 +100,7 @@ typedef struct tg_output_spec {
   bool compact;              /* object streams (default on): smaller PDFs */
   const char *encrypt_password_file; /* encrypt the PDFs (AES-256) with the password of this */
   const char *encrypt_password_env;  /* file, or of this environment variable; NULL: not */
+  tg_pdf_print print; /* color: rgb|cmyk, pdfx: x-4, icc-profile (output intent on) */
 } tg_output_spec;
 
 /* An A/B experiment (the job's `experiment:`): arms and their ratio, and

@@ -32,6 +32,19 @@ typedef struct tg_sink tg_sink;
  * whole document, `path` names it (for the file to write, and messages). */
 typedef bool (*tg_pdf_write_fn)(const uint8_t *pdf, size_t len, const char *path, void *data,
                                 tg_diag *d);
+/* Colour for print (issue 17, docs/vendor-handoff.md).  Black and greys are
+ * always rewritten as DeviceGray (K only); these choose what happens to the
+ * other colours and what the file declares. */
+typedef enum { TG_PDFX_NONE, TG_PDFX_4 } tg_pdfx;
+typedef struct tg_pdf_print {
+  bool cmyk;               /* colours to DeviceCMYK through the profile (Little CMS 2) */
+  bool output_intent;      /* declare the profile as the output intent (implied by pdfx) */
+  tg_pdfx pdfx;            /* PDF/X-4: identification, XMP, TrimBox, DefaultRGB, PDF 1.6 */
+  const char *icc_profile; /* the CMYK output profile; NULL: TG_CMYK_PROFILE */
+} tg_pdf_print;
+
+/* Debian's Ghostscript CMYK profile (package libgs-common): Artifex's SWOP. */
+#define TG_CMYK_PROFILE "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 
 typedef struct tg_pdf_options {
   const char *title;
@@ -51,6 +64,7 @@ typedef struct tg_pdf_options {
    * write_out_data), e.g. to encrypt it before it touches the disk. */
   tg_pdf_write_fn write_out;
   void *write_out_data;
+  tg_pdf_print print;
 } tg_pdf_options;
 
 /* The date for tg_pdf_options.date (ISO 8601, at least 20 bytes):

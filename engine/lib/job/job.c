@@ -19,8 +19,9 @@ static const char *const TOP_KEYS[] = {
 static const char *const EXPERIMENT_KEYS[] = {"name", "salt-file", "salt-env", "arms",
                                               "block-multiple"};
 static const char *const OUTPUT_KEYS[] = {
-    "sort",         "batch-size", "duplex", "control-number", "postal-column", "labels",
-    "address-list", "encrypt",    "bleed",  "crop-marks",     "compact"};
+    "sort",    "batch-size",   "duplex",  "control-number", "postal-column",
+    "labels",  "address-list", "encrypt", "bleed",          "crop-marks",
+    "compact", "color",        "pdfx",    "icc-profile"};
 static const char *const ENCRYPT_KEYS[] = {"password-file", "password-env"};
 static const char *const CONTROL_KEYS[] = {"x", "y", "size", "pages"};
 static const char *const MUNI_KEYS[] = {"id",
@@ -240,6 +241,27 @@ static void load_muni(job_impl *J, tg_ynode *m, tg_municipality *mu, const char 
   }
 }
 
+/* Colour for print: `color: rgb|cmyk`, `pdfx: x-4`, `icc-profile: FILE`
+ * (docs/job-format.md).  The output intent is always declared. */
+static void load_print(job_impl *J, tg_ynode *m, tg_output_spec *o, tg_diag *d) {
+  static const char *const COLORS[] = {"rgb", "cmyk"};
+  static const char *const PDFX[] = {"none", "x-4"};
+  int v = 0;
+  if (tg_yget_enum(m, "color", false, COLORS, N(COLORS), &v, d)) o->print.cmyk = v == 1;
+  if (tg_yget_enum(m, "pdfx", false, PDFX, N(PDFX), &v, d))
+    o->print.pdfx = v == 1 ? TG_PDFX_4 : TG_PDFX_NONE;
+  const char *icc = NULL;
+  if (tg_yget_string(m, "icc-profile", false, &icc, d)) {
+    char *p = tg_path_relative_to(J->pub.path, icc);
+    o->print.icc_profile = keep(J, p);
+    g_free(p);
+  }
+  if (o->print.pdfx && tg_ymap_get(m, "encrypt"))
+    tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "job.pdfx-encrypt",
+               tg_ynode_span(tg_ymap_get(m, "pdfx")),
+               "PDF/X files cannot be encrypted: drop 'encrypt' or 'pdfx'");
+}
+
 /* The `output:` section: how batches are cut and marked for the vendor. */
 static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
   tg_output_spec *o = &J->pub.output;
@@ -247,6 +269,7 @@ static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
   o->batch_size = 1000;
   o->postal_column = keep(J, "郵便番号");
   o->compact = true;
+  o->print.output_intent = true;
   tg_ynode *m = tg_yget_map(root, "output", false, d);
   if (!m) return;
   tg_yget_length(m, "bleed", false, 0, tg_mm_to_pt(5), &o->bleed_pt, d);
@@ -286,6 +309,7 @@ static void load_output(job_impl *J, tg_ynode *root, tg_diag *d) {
                  "'encrypt' takes one of 'password-file' and 'password-env'");
     tg_ycheck_keys(enc, "encrypt", ENCRYPT_KEYS, N(ENCRYPT_KEYS), d);
   }
+  load_print(J, m, o, d);
   tg_ynode *c = tg_yget_map(m, "control-number", false, d);
   if (c) {
     tg_control_number *cn = &o->control;

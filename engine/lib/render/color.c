@@ -222,11 +222,6 @@ void render_color_init(render_color *c, qpdf_data q) {
   c->done = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
-void render_color_clear(render_color *c) {
-  if (c->done) g_hash_table_destroy(c->done);
-  c->done = NULL;
-}
-
 bool render_color_rewrite(render_color *c, tg_diag *d) {
   (void)d;
   qpdf_data q = c->q;

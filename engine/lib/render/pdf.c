@@ -41,7 +41,8 @@ typedef struct {
   double w_pt, h_pt;          /* the current trim size */
   double bleed_pt, margin_pt; /* around the trim: bleed, and bleed + marks */
   bool marks, compact;
-  GArray *trims; /* double[2] per page: its trim size, for TrimBox */
+  tg_pdf_print print; /* colour for print (color.c); icc_profile owned */
+  GArray *trims;      /* double[2] per page: its trim size, for TrimBox */
   char *path;
   GByteArray *bytes; /* what Cairo writes (pdf_write): the whole PDF, in memory */
   tg_pdf_write_fn write_out;
@@ -201,7 +202,8 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
               QPDF_ERRORS);
   render_color color;
   render_color_init(&color, q);
-  ok = ok && render_color_rewrite(&color, d);
+  ok = ok && render_color_start(&color, &p->print, d) && render_color_rewrite(&color, d) &&
+       render_color_declare(&color, &p->print, d);
   if (ok) pdf_set_boxes(p, q);
   ok = ok && !(qpdf_init_write_memory(q) & QPDF_ERRORS);
   if (ok) {
@@ -209,6 +211,7 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
     qpdf_set_stream_data_mode(q, qpdf_s_preserve);
     qpdf_set_compress_streams(q, QPDF_TRUE); /* the rewritten content streams */
     if (p->compact) qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    if (p->print.pdfx) qpdf_set_minimum_pdf_version(q, "1.6"); /* PDF/X-4 */
     ok = !(qpdf_write(q) & QPDF_ERRORS);
   }
   if (!ok) {
@@ -248,6 +251,7 @@ static void pdf_free(tg_sink *s) {
   if (p->surface) cairo_surface_destroy(p->surface);
   g_byte_array_free(p->bytes, TRUE);
   render_font_cache_free(p->fonts);
+  g_free((char *)p->print.icc_profile);
   g_free(p->path);
   g_free(p);
 }
@@ -265,6 +269,8 @@ tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d
     p->bleed_pt = opt->bleed_pt;
     p->marks = opt->crop_marks;
     p->compact = opt->compact;
+    p->print = opt->print;
+    p->print.icc_profile = g_strdup(opt->print.icc_profile);
     p->margin_pt = p->bleed_pt + (p->marks ? tg_mm_to_pt(MARK_AREA_MM) : 0);
   }
   p->recordings = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,

@@ -45,14 +45,23 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
  * greys as K only, other colours to CMYK when asked. */
 typedef struct render_color {
   qpdf_data q;
-  GHashTable *done;        /* object ids of the streams already rewritten */
-  void *transform;         /* sRGB → the CMYK profile (cmsHTRANSFORM), or NULL: keep RGB */
+  GHashTable *done;   /* object ids of the streams already rewritten */
+  void *transform;    /* sRGB → the CMYK profile (cmsHTRANSFORM), or NULL: keep RGB */
+  unsigned char *icc; /* the CMYK profile's bytes (g_free), or NULL */
+  size_t icc_len;
+  char *icc_name;          /* its description */
   GHashTable *cmyk;        /* "r g b" → its CMYK operands, so each colour is converted once */
   size_t grays, converted; /* operators rewritten */
   size_t streams;          /* content streams replaced */
 } render_color;
 
 void render_color_init(render_color *c, qpdf_data q);
+/* Load the CMYK profile when the options need it (converting or declaring);
+ * false with a diagnostic if it cannot be used (color_cmyk.c). */
+bool render_color_start(render_color *c, const tg_pdf_print *opt, tg_diag *d);
+/* After the rewrite: the output intent, and for PDF/X-4 its identification
+ * (Info keys, XMP metadata), TrimBox and DefaultRGB (color_pdfx.c). */
+bool render_color_declare(render_color *c, const tg_pdf_print *opt, tg_diag *d);
 void render_color_clear(render_color *c);
 /* Rewrite every content stream of the document: pages, forms, tiling
  * patterns, Type 3 glyph procedures. */

@@ -699,7 +699,8 @@ static tg_sink *open_batch_pdf(const run_state *R, const char *path, tg_diag *d)
                        .crop_marks = o->crop_marks,
                        .compact = o->compact,
                        .write_out = R->password ? tg_pdf_write_encrypted : NULL,
-                       .write_out_data = R->password};
+                       .write_out_data = R->password,
+                       .print = o->print};
   return tg_sink_pdf_new(path, &po, d);
 }
 
@@ -713,7 +714,8 @@ static bool write_address_sheets(const run_state *R, const run_batch *b, GArray 
                        .subject = R->job->id,
                        .date = date,
                        .write_out = R->password ? tg_pdf_write_encrypted : NULL,
-                       .write_out_data = R->password};
+                       .write_out_data = R->password,
+                       .print = o->print};
   char *stem = g_strndup(b->name, strlen(b->name) - 4);
   bool ok = true;
   if (o->labels) {
