@@ -159,10 +159,18 @@ fi
 # the report holds no name, key or number of a person
 grep -q "$(sed -n 2p out/staff/people.csv | cut -d, -f4)" report.txt && fail "a name is in the report"
 expect_exit 2 "$TEGAMI" report out --calls calls -o report.pdf
-# a ledger naming a letter of another run does not reconcile
+# several runs in one report (their letter ids overlap: each run is read on
+# its own), the calls belonging to the run of their job
 expect_exit 0 "$TEGAMI" run "$TEGAMI_SRC/samples/job.yaml" -o other
+expect_exit 0 "$TEGAMI" report out other --calls calls --date 2027-03-31 -o both.pdf
+other_letters=$(($(wc -l <other/manifest.csv) - 1))
+grep -q "\"letters_sent\": $((letters + other_letters)), \"letters_returned\": 2" both.json ||
+  fail "two runs are not summed"
+grep -q "\"calls_made\": $(grep -o '"calls_made": [0-9]*' report.json | head -1 | grep -o '[0-9]*$')" both.json ||
+  fail "the calls of two runs differ from those of one"
+# a calls folder of a job not among the runs does not reconcile: nothing written
 expect_exit 3 "$TEGAMI" report other --calls calls -o other.pdf
-grep -q 'report.reconcile' last.err || fail "a ledger of another run is not caught"
+grep -q 'report.reconcile' last.err || fail "a calls folder of another job is not caught"
 [ ! -e other.pdf ] || fail "a report was written although it did not reconcile"
 
 # the evaluation leaves returned letters out and splits by call reached (secondary)
