@@ -190,6 +190,22 @@ if command -v pdfinfo >/dev/null; then
     fail "the call sheet does not open with its password"
 fi
 
+# ... and when the job encrypted its letters, without being asked again
+sed "s|file: targets/|file: $TEGAMI_SRC/samples/targets/|; s|design: ../layouts/|design: $TEGAMI_SRC/layouts/|" \
+  "$TEGAMI_SRC/samples/job.yaml" >enc.yaml
+printf 'output:\n  encrypt: {password-env: FOLLOWUP_TEST_PW}\n' >>enc.yaml
+export FOLLOWUP_TEST_PW=follow-up-job-pw-0123
+expect_exit 0 "$TEGAMI" run enc.yaml -o enc
+printf 'KDB個人番号,被保険者番号,電話番号,電話番号2\r\n' >nophones.csv
+expect_exit 0 "$TEGAMI" calls plan enc --phones nophones.csv -o calls-job
+grep -q 'round 1: 10 people, 10 still open (10 without a phone number)' last.err || fail "plan of enc"
+if command -v pdfinfo >/dev/null; then
+  pdfinfo calls-job/14999_calls_r1.pdf >/dev/null 2>&1 && fail "the job's call sheet is not encrypted"
+  pdfinfo -upw "$FOLLOWUP_TEST_PW" calls-job/14999_calls_r1.pdf | grep -q 'Encrypted: *yes' ||
+    fail "the job's call sheet does not open with the job's password"
+fi
+expect_exit 0 "$TEGAMI" purge calls-job
+
 # purge removes the calls folders and the run with its staff folder
 expect_exit 0 "$TEGAMI" purge calls
 expect_exit 0 "$TEGAMI" purge calls-enc
