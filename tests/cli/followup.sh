@@ -168,6 +168,12 @@ grep -q "\"letters_sent\": $((letters + other_letters)), \"letters_returned\": 2
   fail "two runs are not summed"
 grep -q "\"calls_made\": $(grep -o '"calls_made": [0-9]*' report.json | head -1 | grep -o '[0-9]*$')" both.json ||
   fail "the calls of two runs differ from those of one"
+# a staff record changed after the run does not reconcile
+cp out/staff/people.csv people.bak
+sed -i '$d' out/staff/people.csv
+expect_exit 3 "$TEGAMI" report out -o changed.pdf
+grep -q 'people.csv does not match its checksum.*\[report.reconcile\]' last.err || fail "a changed staff record is not caught"
+cp people.bak out/staff/people.csv
 # a calls folder of a job not among the runs does not reconcile: nothing written
 expect_exit 3 "$TEGAMI" report other --calls calls -o other.pdf
 grep -q 'report.reconcile' last.err || fail "a calls folder of another job is not caught"

@@ -5,7 +5,8 @@
  *                 undelivered (OUT/staff/returns.csv), per municipality
  *   受診勧奨電話  outbound attempts in CALLS/ledger.csv, with the people
  *                 called, the people reached and the inbound questions
- * Before anything is written they are reconciled: every municipality's
+ * Before anything is written they are reconciled: manifest.csv and the
+ * staff record still match the checksums the run wrote, every municipality's
  * letters in the manifest are the letters of the staff record (same ids),
  * every returned letter and every call names a letter of these runs, and
  * both ledgers' hash chains hold.  The report states that it reconciled;
@@ -104,6 +105,44 @@ static void read_issuer(figures *F, const char *path, tg_diag *d) {
   if (src) tg_source_free(src);
 }
 
+/* Check the files of dir's SHA256SUMS named in `only` (NULL: all of them)
+ * against their checksums: the figures must come from the files the run
+ * wrote. */
+static bool verify_sums(const char *dir, const char *only, tg_diag *d) {
+  char *path = g_build_filename(dir, "SHA256SUMS", NULL);
+  gchar *text = NULL;
+  bool ok = g_file_get_contents(path, &text, NULL, NULL), seen = false;
+  if (!ok)
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile",
+                "%s is missing: the run's records cannot be checked", path);
+  char **lines = ok ? g_strsplit(text, "\n", -1) : NULL;
+  for (size_t i = 0; lines && lines[i] && ok; i++) {
+    char *sp = strstr(lines[i], "  ");
+    if (!sp) continue;
+    *sp = 0;
+    if (only && strcmp(sp + 2, only) != 0) continue;
+    seen = true;
+    char *file = g_build_filename(dir, sp + 2, NULL);
+    char *hex = tg_sha256_file(file, d);
+    if (hex && strcmp(hex, lines[i]) != 0) {
+      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile",
+                  "%s does not match its checksum in SHA256SUMS: it changed after the run", file);
+      ok = false;
+    }
+    ok = ok && hex;
+    g_free(hex);
+    g_free(file);
+  }
+  if (ok && only && !seen) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile", "%s does not list %s", path, only);
+    ok = false;
+  }
+  g_strfreev(lines);
+  g_free(text);
+  g_free(path);
+  return ok;
+}
+
 /* The job id a calls folder was planned for (CALLS/summary.json), or NULL. */
 static char *calls_job(const char *calls_dir) {
   char *path = g_build_filename(calls_dir, "summary.json", NULL);
@@ -189,8 +228,11 @@ static bool gather(figures *F, const char *const *runs, size_t nruns, const char
     fu_people P;
     fu_people_init(&P);
     uint64_t n = 0;
-    ok = read_manifest(F, runs[i], ids, d) && fu_people_load_run(&P, runs[i], d) &&
+    char *staff = g_build_filename(runs[i], "staff", NULL);
+    ok = verify_sums(runs[i], "manifest.csv", d) && verify_sums(staff, NULL, d) &&
+         read_manifest(F, runs[i], ids, d) && fu_people_load_run(&P, runs[i], d) &&
          fu_people_apply_returns(&P, runs[i], &n, d);
+    g_free(staff);
     F->returns_entries += n;
     if (ok && cjob && !calls_applied && P.job && strcmp(P.job, cjob) == 0) {
       ok = apply_calls(F, &P, calls_dir, latest, d);
