@@ -83,7 +83,7 @@ static const cli_command COMMANDS[] = {
      cmd_audit},
     {"purge", "DIR", "remove a job's output folder and temporaries; record it in the audit log",
      cli_purge_options, cmd_purge},
-    {"calls", "plan OUT|record CALLS FILE",
+    {"calls", "plan OUT --phones FILE | record CALLS FILE",
      "nurses' call sheets after the letters, and the outcomes of the calls", cli_calls_options,
      cmd_calls},
     {"returns", "record OUT FILE", "record letters returned undelivered (宛所不明 …)",
