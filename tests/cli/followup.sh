@@ -159,10 +159,24 @@ fi
 # the report holds no name, key or number of a person
 grep -q "$(sed -n 2p out/staff/people.csv | cut -d, -f4)" report.txt && fail "a name is in the report"
 expect_exit 2 "$TEGAMI" report out --calls calls -o report.pdf
-# a ledger naming a letter of another run does not reconcile
+# several runs in one report (their letter ids overlap: each run is read on
+# its own), the calls belonging to the run of their job
 expect_exit 0 "$TEGAMI" run "$TEGAMI_SRC/samples/job.yaml" -o other
+expect_exit 0 "$TEGAMI" report out other --calls calls --date 2027-03-31 -o both.pdf
+other_letters=$(($(wc -l <other/manifest.csv) - 1))
+grep -q "\"letters_sent\": $((letters + other_letters)), \"letters_returned\": 2" both.json ||
+  fail "two runs are not summed"
+grep -q "\"calls_made\": $(grep -o '"calls_made": [0-9]*' report.json | head -1 | grep -o '[0-9]*$')" both.json ||
+  fail "the calls of two runs differ from those of one"
+# a staff record changed after the run does not reconcile
+cp out/staff/people.csv people.bak
+sed -i '$d' out/staff/people.csv
+expect_exit 3 "$TEGAMI" report out -o changed.pdf
+grep -q 'people.csv does not match its checksum.*\[report.reconcile\]' last.err || fail "a changed staff record is not caught"
+cp people.bak out/staff/people.csv
+# a calls folder of a job not among the runs does not reconcile: nothing written
 expect_exit 3 "$TEGAMI" report other --calls calls -o other.pdf
-grep -q 'report.reconcile' last.err || fail "a ledger of another run is not caught"
+grep -q 'report.reconcile' last.err || fail "a calls folder of another job is not caught"
 [ ! -e other.pdf ] || fail "a report was written although it did not reconcile"
 
 # the evaluation leaves returned letters out and splits by call reached (secondary)
@@ -181,6 +195,22 @@ if command -v pdfinfo >/dev/null; then
   pdfinfo -upw follow-up-sheets-pw-0123 calls-enc/14999_calls_r1.pdf | grep -q 'Encrypted: *yes' ||
     fail "the call sheet does not open with its password"
 fi
+
+# ... and when the job encrypted its letters, without being asked again
+sed "s|file: targets/|file: $TEGAMI_SRC/samples/targets/|; s|design: ../layouts/|design: $TEGAMI_SRC/layouts/|" \
+  "$TEGAMI_SRC/samples/job.yaml" >enc.yaml
+printf 'output:\n  encrypt: {password-env: FOLLOWUP_TEST_PW}\n' >>enc.yaml
+export FOLLOWUP_TEST_PW=follow-up-job-pw-0123
+expect_exit 0 "$TEGAMI" run enc.yaml -o enc
+printf 'KDB個人番号,被保険者番号,電話番号,電話番号2\r\n' >nophones.csv
+expect_exit 0 "$TEGAMI" calls plan enc --phones nophones.csv -o calls-job
+grep -q 'round 1: 10 people, 10 still open (10 without a phone number)' last.err || fail "plan of enc"
+if command -v pdfinfo >/dev/null; then
+  pdfinfo calls-job/14999_calls_r1.pdf >/dev/null 2>&1 && fail "the job's call sheet is not encrypted"
+  pdfinfo -upw "$FOLLOWUP_TEST_PW" calls-job/14999_calls_r1.pdf | grep -q 'Encrypted: *yes' ||
+    fail "the job's call sheet does not open with the job's password"
+fi
+expect_exit 0 "$TEGAMI" purge calls-job
 
 # purge removes the calls folders and the run with its staff folder
 expect_exit 0 "$TEGAMI" purge calls

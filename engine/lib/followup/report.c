@@ -5,7 +5,8 @@
  *                 undelivered (OUT/staff/returns.csv), per municipality
  *   受診勧奨電話  outbound attempts in CALLS/ledger.csv, with the people
  *                 called, the people reached and the inbound questions
- * Before anything is written they are reconciled: every municipality's
+ * Before anything is written they are reconciled: manifest.csv and the
+ * staff record still match the checksums the run wrote, every municipality's
  * letters in the manifest are the letters of the staff record (same ids),
  * every returned letter and every call names a letter of these runs, and
  * both ledgers' hash chains hold.  The report states that it reconciled;
@@ -104,57 +105,75 @@ static void read_issuer(figures *F, const char *path, tg_diag *d) {
   if (src) tg_source_free(src);
 }
 
-static bool gather(figures *F, const char *const *runs, size_t nruns, const char *calls_dir,
-                   tg_diag *d) {
-  GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  fu_people P;
-  fu_people_init(&P);
-  bool ok = true;
-  char latest[11] = "";
-  for (size_t i = 0; i < nruns && ok; i++) {
-    guint before = P.people->len;
-    ok = read_manifest(F, runs[i], ids, d) && fu_people_load_run(&P, runs[i], d);
-    uint64_t n = 0;
-    ok = ok && fu_people_apply_returns(&P, runs[i], &n, d);
-    F->returns_entries += n;
-    for (guint k = before; ok && k < P.people->len; k++) {
-      fu_person *x = g_ptr_array_index(P.people, k);
-      muni *m = g_hash_table_lookup(ids, x->letter_id);
-      if (!m || strcmp(m->id, x->muni) != 0) {
-        F->unmatched++;
-        continue;
-      }
-      m->staff++;
-      if (*x->muni_name) {
-        g_free(m->name);
-        m->name = g_strdup(x->muni_name);
-      }
-      if (strcmp(x->letter_date, latest) > 0) g_strlcpy(latest, x->letter_date, sizeof latest);
-    }
-  }
-  if (ok && calls_dir) ok = fu_people_apply_calls(&P, calls_dir, 0, &F->ledger_entries, d);
-  if (ok && calls_dir) {
-    /* every entry of the ledger must name a letter of these runs */
-    char *path = g_build_filename(calls_dir, "ledger.csv", NULL);
-    fu_ledger L;
-    if (fu_ledger_load(path, FU_CALLS_HEADER, &L, d)) {
-      for (guint i = 0; i < L.entries->len; i++) {
-        char **f = g_ptr_array_index(L.entries, i);
-        if (g_strv_length(f) < 6 || !g_hash_table_contains(P.by_letter, f[3]))
-          F->unmatched++;
-        else if (strncmp(f[5], latest, 10) > 0)
-          g_strlcpy(latest, f[5], sizeof latest);
-      }
-      fu_ledger_clear(&L);
-    } else {
+/* Check the files of dir's SHA256SUMS named in `only` (NULL: all of them)
+ * against their checksums: the figures must come from the files the run
+ * wrote. */
+static bool verify_sums(const char *dir, const char *only, tg_diag *d) {
+  char *path = g_build_filename(dir, "SHA256SUMS", NULL);
+  gchar *text = NULL;
+  bool ok = g_file_get_contents(path, &text, NULL, NULL), seen = false;
+  if (!ok)
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile",
+                "%s is missing: the run's records cannot be checked", path);
+  char **lines = ok ? g_strsplit(text, "\n", -1) : NULL;
+  for (size_t i = 0; lines && lines[i] && ok; i++) {
+    char *sp = strstr(lines[i], "  ");
+    if (!sp) continue;
+    *sp = 0;
+    if (only && strcmp(sp + 2, only) != 0) continue;
+    seen = true;
+    char *file = g_build_filename(dir, sp + 2, NULL);
+    char *hex = tg_sha256_file(file, d);
+    if (hex && strcmp(hex, lines[i]) != 0) {
+      tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile",
+                  "%s does not match its checksum in SHA256SUMS: it changed after the run", file);
       ok = false;
     }
-    g_free(path);
+    ok = ok && hex;
+    g_free(hex);
+    g_free(file);
   }
-  for (guint k = 0; ok && k < P.people->len; k++) {
-    fu_person *x = g_ptr_array_index(P.people, k);
+  if (ok && only && !seen) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile", "%s does not list %s", path, only);
+    ok = false;
+  }
+  g_strfreev(lines);
+  g_free(text);
+  g_free(path);
+  return ok;
+}
+
+/* The job id a calls folder was planned for (CALLS/summary.json), or NULL. */
+static char *calls_job(const char *calls_dir) {
+  char *path = g_build_filename(calls_dir, "summary.json", NULL);
+  gchar *text = NULL;
+  char *job = NULL;
+  static const char head[] = "{\n  \"job\": \"";
+  if (g_file_get_contents(path, &text, NULL, NULL) && g_str_has_prefix(text, head)) {
+    const char *s = text + strlen(head), *e = strchr(s, '"');
+    if (e) job = g_strndup(s, (gsize)(e - s));
+  }
+  g_free(text);
+  g_free(path);
+  return job;
+}
+
+/* Count one run's people into the municipalities (letter ids are unique
+ * within a run only: each run is read on its own). */
+static void count_people(figures *F, const fu_people *P, GHashTable *ids, char latest[11]) {
+  for (guint k = 0; k < P->people->len; k++) {
+    fu_person *x = g_ptr_array_index(P->people, k);
     muni *m = g_hash_table_lookup(ids, x->letter_id);
-    if (!m) continue;
+    if (!m || strcmp(m->id, x->muni) != 0) {
+      F->unmatched++;
+      continue;
+    }
+    m->staff++;
+    if (*x->muni_name) {
+      g_free(m->name);
+      m->name = g_strdup(x->muni_name);
+    }
+    if (strcmp(x->letter_date, latest) > 0) g_strlcpy(latest, x->letter_date, 11);
     if (x->returned) {
       m->returned++;
       for (size_t r = 0; r < 3; r++)
@@ -172,6 +191,65 @@ static bool gather(figures *F, const char *const *runs, size_t nruns, const char
       }
     }
   }
+}
+
+/* The calls folder belongs to the first run of its job: every entry of its
+ * ledger must name a letter of that run. */
+static bool apply_calls(figures *F, fu_people *P, const char *calls_dir, char latest[11],
+                        tg_diag *d) {
+  bool ok = fu_people_apply_calls(P, calls_dir, 0, &F->ledger_entries, d);
+  char *path = g_build_filename(calls_dir, "ledger.csv", NULL);
+  fu_ledger L = {0};
+  ok = ok && fu_ledger_load(path, FU_CALLS_HEADER, &L, d);
+  for (guint i = 0; ok && i < L.entries->len; i++) {
+    char **f = g_ptr_array_index(L.entries, i);
+    if (g_strv_length(f) < 6 || !g_hash_table_contains(P->by_letter, f[3]))
+      F->unmatched++;
+    else if (strncmp(f[5], latest, 10) > 0)
+      g_strlcpy(latest, f[5], 11);
+  }
+  fu_ledger_clear(&L);
+  g_free(path);
+  return ok;
+}
+
+static bool gather(figures *F, const char *const *runs, size_t nruns, const char *calls_dir,
+                   tg_diag *d) {
+  bool ok = true, calls_applied = false;
+  char latest[11] = "";
+  char *cjob = calls_dir ? calls_job(calls_dir) : NULL;
+  if (calls_dir && !cjob) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_USAGE, "calls.not-a-plan",
+                "%s has no summary.json of tegami: is it a calls folder?", calls_dir);
+    ok = false;
+  }
+  for (size_t i = 0; i < nruns && ok; i++) {
+    GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    fu_people P;
+    fu_people_init(&P);
+    uint64_t n = 0;
+    char *staff = g_build_filename(runs[i], "staff", NULL);
+    ok = verify_sums(runs[i], "manifest.csv", d) && verify_sums(staff, NULL, d) &&
+         read_manifest(F, runs[i], ids, d) && fu_people_load_run(&P, runs[i], d) &&
+         fu_people_apply_returns(&P, runs[i], &n, d);
+    g_free(staff);
+    F->returns_entries += n;
+    if (ok && cjob && !calls_applied && P.job && strcmp(P.job, cjob) == 0) {
+      ok = apply_calls(F, &P, calls_dir, latest, d);
+      calls_applied = true;
+    }
+    if (ok) count_people(F, &P, ids, latest);
+    fu_people_clear(&P);
+    g_hash_table_destroy(ids);
+  }
+  if (ok && cjob && !calls_applied) {
+    tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile",
+                "the calls folder %s belongs to job %s, which is not among the runs given: "
+                "nothing was written",
+                calls_dir, cjob);
+    ok = false;
+  }
+  g_free(cjob);
   F->reconciled = ok && F->unmatched == 0;
   for (guint i = 0; ok && i < F->munis->len; i++) {
     muni *m = g_ptr_array_index(F->munis, i);
@@ -191,11 +269,9 @@ static bool gather(figures *F, const char *const *runs, size_t nruns, const char
     tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile",
                 "the manifests, staff records and ledgers do not agree (%" G_GUINT64_FORMAT
                 " letters in manifests, %" G_GUINT64_FORMAT " in staff records, %" G_GUINT64_FORMAT
-                " entries naming no letter of these runs): nothing was written",
+                " entries naming no letter of their run): nothing was written",
                 F->total.sent, F->total.staff, F->unmatched);
   if (!F->date) F->date = g_strdup(latest);
-  g_hash_table_destroy(ids);
-  fu_people_clear(&P);
   return ok && F->reconciled;
 }
 
