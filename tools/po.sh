@@ -32,6 +32,7 @@ FLAGS="--flag=tg_diag_at:6:c-format --flag=tg_diag_row:8:c-format
 # per line (the message is an argument of a file's own helper)
 SPECIAL="-kreport:4 --flag=report:4:c-format engine/lib/layout/chart.c
 -klookup:4 engine/lib/base/schema.c
+-kword:2 engine/lib/job/summary.c
 -kexpected:2 engine/lib/merge/cond.c"
 
 extract() {
