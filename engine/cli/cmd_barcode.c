@@ -30,22 +30,22 @@ static void print_size(const tg_custbar_geom *g) {
     g_ascii_formatd(s[i], sizeof s[i], "%.2f", v[i]);
   char a[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd(a, sizeof a, "%g", g->size_pt);
-  printf("size:         %spt: %s x %s mm; %s x %s mm with the 2 mm quiet zone\n", a, s[0], s[1],
+  printf(_("size:         %spt: %s x %s mm; %s x %s mm with the 2 mm quiet zone\n"), a, s[0], s[1],
          s[2], s[3]);
-  printf("bars (mm):    width %s, pitch %s; long %s, ascender/descender %s, tracker %s\n", s[4],
+  printf(_("bars (mm):    width %s, pitch %s; long %s, ascender/descender %s, tracker %s\n"), s[4],
          s[5], s[6], s[7], s[8]);
 }
 
 static void print_result(const tg_custbar *bc, const char *address_b, const tg_custbar_geom *g) {
-  printf("postal code:  %s\n", bc->postal);
-  if (address_b) printf("address B:    %s\n", address_b);
-  printf("address data: %s\n", bc->extracted);
-  printf("data:         %s%s\n", bc->data, bc->truncated ? "  (cut to 20 positions)" : "");
-  printf("symbols:     ");
+  printf(_("postal code:  %s\n"), bc->postal);
+  if (address_b) printf(_("address B:    %s\n"), address_b);
+  printf(_("address data: %s\n"), bc->extracted);
+  printf(_("data:         %s%s\n"), bc->data, bc->truncated ? _("  (cut to 20 positions)") : "");
+  printf("%s", _("symbols:     "));
   for (int i = 1; i <= TG_CUSTBAR_DATA_LEN; i++)
     printf(" %s", tg_custbar_symbol_name(bc->symbols[i]));
-  printf("\ncheck digit:  %s\n", tg_custbar_symbol_name(bc->check_digit));
-  printf("bars:        ");
+  printf(_("\ncheck digit:  %s\n"), tg_custbar_symbol_name(bc->check_digit));
+  printf("%s", _("bars:        "));
   size_t k = 0;
   for (int i = 0; i < TG_CUSTBAR_SYMBOLS; i++) {
     int n = (i == 0 || i == TG_CUSTBAR_SYMBOLS - 1) ? 2 : 3;
@@ -167,7 +167,8 @@ int cmd_barcode(int argc, char **argv) {
     goto done;
   case TG_CUSTBAR_REPRESENTATIVE:
   case TG_CUSTBAR_TOWN_NOT_FOUND: {
-    printf("postal code:  %s\nno barcode:   %s\n", bc.postal, tg_custbar_status_reason(bc.status));
+    printf(_("postal code:  %s\nno barcode:   %s\n"), bc.postal,
+           _(tg_custbar_status_reason(bc.status)));
     tg_diag *nd = tg_diag_new();
     tg_custbar_report(&bc, nd, NULL, 0, NULL);
     cli_print_diags(nd);

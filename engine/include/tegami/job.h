@@ -188,8 +188,12 @@ typedef struct tg_summary {
 
 /* Release what a summary holds (the summary itself is the caller's). */
 void tg_summary_clear(tg_summary *s);
-/* The human summary printed at the end of a run (newly allocated). */
+/* The human summary printed at the end of a run (newly allocated), in the
+ * language of the messages (docs/i18n.md). */
 char *tg_summary_format(const tg_summary *s, bool check_only);
+/* The same for summary.txt: English whatever the locale, so that an output
+ * folder does not depend on who ran the job. */
+char *tg_summary_format_file(const tg_summary *s);
 /* Add a path to the outputs a summary names (copied). */
 void tg_summary_add_output(tg_summary *s, const char *path);
 /* A list's lines are all accounted for (or not known); and the whole

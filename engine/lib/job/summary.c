@@ -77,74 +77,79 @@ static void count_line(GString *o, const char *label, uint64_t n) {
   g_string_append_printf(o, " %8" PRIu64, n);
 }
 
-char *tg_summary_format(const tg_summary *s, bool check_only) {
+/* A word of the summary: translated for the terminal, not for the file. */
+static const char *word(bool tr, const char *s) __attribute__((format_arg(2)));
+static const char *word(bool tr, const char *s) { return tr ? _(s) : s; }
+
+static char *format(const tg_summary *s, bool check_only, bool tr) {
   GString *o = g_string_new(NULL);
-  count_line(o, _("rows read"), s->read);
+  count_line(o, word(tr, "rows read"), s->read);
   g_string_append_c(o, '\n');
-  count_line(o, check_only ? _("letters ready") : _("letters rendered"), s->rendered);
+  count_line(o, check_only ? word(tr, "letters ready") : word(tr, "letters rendered"), s->rendered);
   g_string_append_c(o, '\n');
   uint64_t dup = 0, lst = 0;
   for (size_t i = 0; i < s->nlists; i++) {
     dup += s->lists[i].excluded_duplicate;
     lst += s->lists[i].excluded_list;
   }
-  count_line(o, _("excluded"), s->excluded);
+  count_line(o, word(tr, "excluded"), s->excluded);
   if (s->excluded)
-    g_string_append_printf(o, _("  (duplicate person %" PRIu64 ", exclusion list %" PRIu64 ")"),
-                           dup, lst);
+    g_string_append_printf(
+        o, word(tr, "  (duplicate person %" PRIu64 ", exclusion list %" PRIu64 ")"), dup, lst);
   g_string_append_c(o, '\n');
   tg_rule_count *rc;
   size_t nrc = tg_summary_rule_counts(s, &rc);
   for (size_t i = 0; i < nrc; i++)
-    g_string_append_printf(o, _("  by rule %s %s: %" PRIu64 "\n"), rc[i].municipality, rc[i].reason,
-                           rc[i].count);
+    g_string_append_printf(o, word(tr, "  by rule %s %s: %" PRIu64 "\n"), rc[i].municipality,
+                           rc[i].reason, rc[i].count);
   g_free(rc);
-  count_line(o, _("rejected"), s->rejected);
+  count_line(o, word(tr, "rejected"), s->rejected);
   g_string_append_printf(o, "%s\n",
                          !s->rejected ? ""
-                         : check_only ? _("  (see the messages above)")
-                                      : _("  (see rejected.csv)"));
+                         : check_only ? word(tr, "  (see the messages above)")
+                                      : word(tr, "  (see rejected.csv)"));
   if (!check_only) {
-    count_line(o, _("pages"), s->pages);
+    count_line(o, word(tr, "pages"), s->pages);
     g_string_append_c(o, '\n');
   }
   if (s->barcodes || s->barcodes_omitted) {
-    count_line(o, _("customer barcodes"), s->barcodes);
+    count_line(o, word(tr, "customer barcodes"), s->barcodes);
     if (s->barcodes_omitted)
-      g_string_append_printf(o,
-                             s->barcodes_omitted == 1
-                                 ? _("  (%" PRIu64 " letter without one: see the messages)")
-                                 : _("  (%" PRIu64 " letters without one: see the messages)"),
-                             s->barcodes_omitted);
+      g_string_append_printf(
+          o,
+          s->barcodes_omitted == 1
+              ? word(tr, "  (%" PRIu64 " letter without one: see the messages)")
+              : word(tr, "  (%" PRIu64 " letters without one: see the messages)"),
+          s->barcodes_omitted);
     g_string_append_c(o, '\n');
   }
   if (s->blank) {
-    count_line(o, _("blank lines"), s->blank);
-    g_string_append_printf(o, "%s\n", _("  (not counted as rows)"));
+    count_line(o, word(tr, "blank lines"), s->blank);
+    g_string_append_printf(o, "%s\n", word(tr, "  (not counted as rows)"));
   }
   if (s->nlists > 1) {
-    g_string_append_printf(o, "%s\n", _("per list:"));
+    g_string_append_printf(o, "%s\n", word(tr, "per list:"));
     for (size_t i = 0; i < s->nlists; i++) {
       const tg_list_summary *l = &s->lists[i];
       g_string_append_printf(o, "  %s %s %s: ", l->municipality, l->type, l->file);
       /* a check renders nothing: its letters are "ready", as in the total above */
       g_string_append_printf(o,
-                             check_only ? _("read %" PRIu64 ", ready %" PRIu64 ", excluded %" PRIu64
-                                            ", rejected %" PRIu64)
-                                        : _("read %" PRIu64 ", rendered %" PRIu64
-                                            ", excluded %" PRIu64 ", rejected %" PRIu64),
+                             check_only ? word(tr, "read %" PRIu64 ", ready %" PRIu64
+                                                   ", excluded %" PRIu64 ", rejected %" PRIu64)
+                                        : word(tr, "read %" PRIu64 ", rendered %" PRIu64
+                                                   ", excluded %" PRIu64 ", rejected %" PRIu64),
                              l->read, l->rendered, l->excluded, l->rejected);
       g_string_append_c(o, '\n');
     }
   }
   bool balanced = s->read == s->rendered + s->excluded + s->rejected;
-  tg_append_label(o, _("reconciliation:"), 19);
-  g_string_append_printf(o, "%s\n",
-                         check_only
-                             ? (balanced ? _("read = ready + excluded + rejected")
-                                         : _("MISMATCH: read != ready + excluded + rejected"))
-                         : balanced ? _("read = rendered + excluded + rejected")
-                                    : _("MISMATCH: read != rendered + excluded + rejected"));
+  tg_append_label(o, word(tr, "reconciliation:"), 19);
+  g_string_append_printf(
+      o, "%s\n",
+      check_only ? (balanced ? word(tr, "read = ready + excluded + rejected")
+                             : word(tr, "MISMATCH: read != ready + excluded + rejected"))
+      : balanced ? word(tr, "read = rendered + excluded + rejected")
+                 : word(tr, "MISMATCH: read != rendered + excluded + rejected"));
   uint64_t lines = 0, unaccounted = 0;
   for (size_t i = 0; i < s->nlists; i++) {
     const tg_list_summary *l = &s->lists[i];
@@ -154,13 +159,20 @@ char *tg_summary_format(const tg_summary *s, bool check_only) {
   if (lines) {
     tg_append_label(o, "", 19);
     g_string_append_printf(o, "%s\n",
-                           unaccounted ? _("MISMATCH: lines != header + rows + blank + breaks in "
-                                           "fields")
-                                       : _("lines = header + rows + blank + breaks in fields"));
+                           unaccounted
+                               ? word(tr, "MISMATCH: lines != header + rows + blank + breaks in "
+                                          "fields")
+                               : word(tr, "lines = header + rows + blank + breaks in fields"));
   }
   for (size_t i = 0; i < s->noutputs; i++) {
-    tg_append_label(o, i ? "" : _("output"), 18);
+    tg_append_label(o, i ? "" : word(tr, "output"), 18);
     g_string_append_printf(o, " %s\n", s->outputs[i]);
   }
   return g_string_free(o, FALSE);
 }
+
+char *tg_summary_format(const tg_summary *s, bool check_only) {
+  return format(s, check_only, true);
+}
+
+char *tg_summary_format_file(const tg_summary *s) { return format(s, false, false); }

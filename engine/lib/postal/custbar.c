@@ -488,11 +488,11 @@ const char *tg_custbar_symbol_name(unsigned sym) {
 const char *tg_custbar_status_reason(tg_custbar_status status) {
   switch (status) {
   case TG_CUSTBAR_OK: return "";
-  case TG_CUSTBAR_BAD_POSTAL: return "not a 7-digit postal code";
-  case TG_CUSTBAR_REPRESENTATIVE: return "representative postal code (代表番号)";
+  case TG_CUSTBAR_BAD_POSTAL: return N_("not a 7-digit postal code");
+  case TG_CUSTBAR_REPRESENTATIVE: return N_("representative postal code (代表番号)");
   case TG_CUSTBAR_TOWN_NOT_FOUND:
-    return "the town name (町域) of the postal code is not in the address";
-  case TG_CUSTBAR_BAD_DATA: return "address data other than 0-9, A-Z and -";
+    return N_("the town name (町域) of the postal code is not in the address");
+  case TG_CUSTBAR_BAD_DATA: return N_("address data other than 0-9, A-Z and -");
   }
   return "";
 }

@@ -324,7 +324,7 @@ static bool merge_into(shard *sh, size_t n, const char *stage, tg_summary *sum, 
                            sum->blank, sum->pages, sum->barcodes, sum->barcodes_omitted);
     ok = write_text(stage, "summary.json", j, files, d);
     g_string_free(j, TRUE);
-    char *txt = tg_summary_format(sum, false);
+    char *txt = tg_summary_format_file(sum);
     GString *t = g_string_new(txt);
     g_free(txt);
     ok = ok && write_text(stage, "summary.txt", t, files, d);

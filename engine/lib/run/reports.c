@@ -289,7 +289,7 @@ static bool write_summaries(run_state *R, GPtrArray *cells) {
   bool ok = write_file(R, "summary.json", j);
   g_string_free(j, TRUE);
 
-  char *txt = tg_summary_format(s, false);
+  char *txt = tg_summary_format_file(s);
   GString *t = g_string_new(txt);
   g_free(txt);
   g_string_append(t, "letters per municipality, type, segment, variant and arm:\n");
