@@ -87,6 +87,25 @@ static bool write_rejected(run_state *R) {
   return report_close(&rep);
 }
 
+void run_rejection_reasons(run_rejection *r, const tg_diag *rd) {
+  GString *col = g_string_new(NULL), *code = g_string_new(NULL), *msg = g_string_new(NULL);
+  size_t n = 0;
+  for (size_t i = 0; i < tg_diag_count(rd); i++) {
+    const tg_diag_entry *e = tg_diag_get(rd, i);
+    if (e->severity != TG_ERROR) continue;
+    const char *sep = n ? "; " : "";
+    g_string_append_printf(col, "%s%s", sep, e->column && *e->column ? e->column : "-");
+    g_string_append_printf(code, "%s%s", sep, e->code);
+    g_string_append_printf(msg, "%s%s", sep, e->message);
+    n++;
+  }
+  if (n == 1 && strcmp(col->str, "-") == 0) g_string_truncate(col, 0);
+  if (n == 0) g_string_assign(code, "unknown");
+  r->column = g_string_free(col, FALSE);
+  r->code = g_string_free(code, FALSE);
+  r->message = g_string_free(msg, FALSE);
+}
+
 static void excluded_clear(gpointer p) {
   run_rejection *r = p;
   g_free(r->key);

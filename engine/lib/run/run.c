@@ -321,14 +321,11 @@ static bool check_phase(run_state *R) {
 
 /* ---- rejections --------------------------------------------------------------------- */
 
-/* Record a rejected row with the first error of its diagnostics into `into`,
+/* Record a rejected row with every error of its diagnostics into `into`,
  * counting it in rejected[plan]. */
 static void reject(const run_state *R, uint32_t plan_no, const tg_row *row, const tg_diag *rd,
                    GArray *into, uint64_t *rejected) {
   const plan *p = &g_array_index(R->plans, plan, plan_no);
-  const tg_diag_entry *e = NULL;
-  for (size_t i = 0; i < tg_diag_count(rd) && !e; i++)
-    if (tg_diag_get(rd, i)->severity == TG_ERROR) e = tg_diag_get(rd, i);
   /* The key names the person in rejected.csv, so that staff can find them.
    * A row the reader refused still has a trustworthy key when its fields
    * line up with the header and the bad field is another one (a NUL byte,
@@ -341,12 +338,9 @@ static void reject(const run_state *R, uint32_t plan_no, const tg_row *row, cons
              strcmp(row->reject_column, key_name) != 0 &&
              g_utf8_validate(row->fields[p->key_col], (gssize)row->lengths[p->key_col], NULL);
   }
-  run_rejection r = {plan_no,
-                     row->number,
-                     g_strdup(key_ok ? row->fields[p->key_col] : ""),
-                     g_strdup(e && e->column ? e->column : ""),
-                     g_strdup(e ? e->code : "unknown"),
-                     g_strdup(e ? e->message : "")};
+  run_rejection r = {
+      .plan = plan_no, .row = row->number, .key = g_strdup(key_ok ? row->fields[p->key_col] : "")};
+  run_rejection_reasons(&r, rd);
   g_array_append_val(into, r);
   rejected[plan_no]++;
 }

@@ -51,6 +51,11 @@ typedef struct {
   char *key, *column, *code, *message;
 } run_rejection;
 
+/* Every error of a row's diagnostics into r's column, code and message
+ * (reports.c): one problem as it is; several joined with "; " in the order
+ * they were found, a problem without a column shown as "-" among columns. */
+void run_rejection_reasons(run_rejection *r, const tg_diag *rd);
+
 /* One output PDF: a range of the ordered letters. */
 typedef struct {
   size_t first, count;
