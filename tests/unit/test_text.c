@@ -66,6 +66,80 @@ static uint32_t last_cp(const char *s) {
   return p ? g_utf8_get_char(p) : 0;
 }
 
+/* The x of each line's first glyph item, in order. */
+static GArray *line_starts(tg_layout_ctx *ctx, const char *text, double width_pt) {
+  text_style st = style("BIZ UDPGothic", 10);
+  text_result res;
+  GArray *items = g_array_new(FALSE, TRUE, sizeof(tg_item));
+  GArray *xs = g_array_new(FALSE, FALSE, sizeof(double));
+  tg_arena_reset(ctx->arena);
+  layout_text(ctx, ctx->arena, items, "t", text, strlen(text), NULL, &st, 0, 0, width_pt, 0, 0,
+              &res);
+  double last_y = -1;
+  for (guint i = 0; i < items->len; i++) {
+    tg_item *it = &g_array_index(items, tg_item, i);
+    if (it->y_pt != last_y) g_array_append_val(xs, it->x_pt);
+    last_y = it->y_pt;
+  }
+  g_array_free(items, TRUE);
+  return xs;
+}
+
+static void a_paragraph_with_a_marker_hangs_its_later_lines(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  const char *body = "薬が効いていたためかもしれません。薬をやめるかどうかは、自己判断せず、"
+                     "医師と相談して決めましょう。";
+  static const char *const marked[] = {"Ａ　", "① ", "１　", "※ ", "Q "};
+  for (size_t m = 0; m < G_N_ELEMENTS(marked); m++) {
+    char *text = g_strconcat(marked[m], body, NULL);
+    GArray *xs = line_starts(ctx, text, 120);
+    assert_true(xs->len >= 3);
+    double indent = g_array_index(xs, double, 1);
+    assert_true(indent > 3 && indent < 25); /* under the text after the marker */
+    for (guint l = 2; l < xs->len; l++)
+      assert_float_equal(g_array_index(xs, double, l), indent, 1e-6);
+    g_array_free(xs, TRUE);
+    g_free(text);
+  }
+  /* no marker: an indented paragraph, a name with a space, a word */
+  static const char *const plain[] = {"　", "見本　", "あ "};
+  for (size_t m = 0; m < G_N_ELEMENTS(plain); m++) {
+    char *text = g_strconcat(plain[m], body, NULL);
+    GArray *xs = line_starts(ctx, text, 120);
+    for (guint l = 1; l < xs->len; l++)
+      assert_float_equal(g_array_index(xs, double, l), 0, 1e-6);
+    g_array_free(xs, TRUE);
+    g_free(text);
+  }
+  tg_layout_ctx_free(ctx);
+}
+
+/* Over many widths, a paragraph keeps 特定健康診査 whole and ends with more
+ * than three characters more often than greedy breaking would; and never at
+ * the cost of a line: the refinement only moves breaks. */
+static void short_words_stay_whole_and_last_lines_are_not_tiny(void **state) {
+  tg_layout_ctx *ctx = tg_layout_ctx_new(fonts);
+  const char *text = "先日受けられた特定健康診査で、腎臓の働きを示す値が下がっていました。"
+                     "この1年は受診の記録がありません。";
+  size_t split = 0, tiny = 0, widths = 0;
+  for (double w = 90; w <= 260; w += 0.5, widths++) {
+    text_result res;
+    GPtrArray *lines = lines_of(ctx, text, w, &res);
+    for (guint l = 0; l + 1 < lines->len; l++) {
+      const char *a = g_ptr_array_index(lines, l), *b = g_ptr_array_index(lines, l + 1);
+      if (g_str_has_suffix(a, "特定健") || g_str_has_suffix(a, "特定健康") ||
+          g_str_has_suffix(a, "特定") || g_str_has_suffix(a, "特") || g_str_has_prefix(b, "診査"))
+        split++;
+    }
+    if (lines->len > 1 && g_utf8_strlen(g_ptr_array_index(lines, lines->len - 1), -1) <= 3) tiny++;
+    g_ptr_array_free(lines, TRUE);
+  }
+  /* greedy breaking splits the word or leaves 「ん。」 at many widths */
+  assert_true(split * 10 < widths);
+  assert_true(tiny * 10 < widths);
+  tg_layout_ctx_free(ctx);
+}
+
 static void no_line_breaks_kinsoku_at_any_width(void **state) {
   const char *para =
       "腎臓の働き（eGFR）は、一度低下すると元に戻りにくく、自覚症状がないまま進みます。"
@@ -685,6 +759,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(break_classes_of_common_characters),
       cmocka_unit_test(no_line_breaks_kinsoku_at_any_width),
+      cmocka_unit_test(a_paragraph_with_a_marker_hangs_its_later_lines),
+      cmocka_unit_test(short_words_stay_whole_and_last_lines_are_not_tiny),
       cmocka_unit_test(latin_words_and_numbers_stay_whole),
       cmocka_unit_test(a_number_keeps_its_counter),
       cmocka_unit_test(a_character_no_font_has_is_reported_not_drawn),

@@ -20,7 +20,10 @@
  *     filling with the break rules of linebreak.c (kinsoku), optional hanging
  *     punctuation, trailing spaces dropped; a paragraph that starts with a
  *     marker and a space (Ａ　, ①, １　, ※ …) hangs its later lines under
- *     the text after the marker.
+ *     the text after the marker.  A break inside a word (between two kanji
+ *     or two katakana: 特定健｜康診査) moves back to the word's start, and a
+ *     paragraph's last line gets more than three characters (no あり
+ *     ませ｜ん。), when either costs no extra line.
  *  5. placing: alignment or justification; every line box is tall enough for
  *     its largest text, and when the frame has ruby, every line reserves room
  *     for it so the line pitch stays even.  One glyph item per line and style
@@ -519,12 +522,64 @@ static size_t marker_units(const unit *u, size_t n) {
   return m + 1;
 }
 
+/* Inside a word, as far as the characters tell without a dictionary: between
+ * two kanji (特定健｜康診査) or two katakana (カタ｜カナ). */
+static bool is_kanji(uint32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3005 ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static bool is_katakana(uint32_t cp) { return cp >= 0x30A1 && cp <= 0x30FC; }
+
+static bool inside_word(const unit *a, const unit *b) {
+  return (is_kanji(a->last_cp) && is_kanji(b->first_cp)) ||
+         (is_katakana(a->last_cp) && is_katakana(b->first_cp));
+}
+
+/* Units of [from, n) that are not spaces, and their width. */
+static size_t rest_units(const unit *u, size_t from, size_t n, double *width) {
+  size_t count = 0;
+  *width = 0;
+  for (size_t k = from; k < n; k++) {
+    *width += unit_width(&u[k]);
+    count += !unit_is_space(&u[k]);
+  }
+  return count;
+}
+
+/* The break chosen at `end` moved earlier, by at most MAX_PULL units, to an
+ * allowed break that is not inside a word: a short word stays whole when
+ * the line can take the difference.  And the last line of a paragraph gets
+ * more than SHORT_LAST units (no 「ありませ／ん。」): the break moves back
+ * when the rest then still fits on one line. */
+enum { MAX_PULL = 5, SHORT_LAST = 3 };
+
+static size_t better_break(const unit *u, size_t n, size_t s, size_t end, double next_width_pt,
+                           bool spaces_only) {
+  if (end > s + 1 && end < n && inside_word(&u[end - 1], &u[end]))
+    for (size_t b = end - 1; b > s + 1 && end - b <= MAX_PULL; b--)
+      if (break_allowed(&u[b - 1], &u[b], spaces_only) && !inside_word(&u[b - 1], &u[b])) {
+        end = b;
+        break;
+      }
+  double rest_w;
+  size_t e = end;
+  while (e < n && unit_is_space(&u[e]))
+    e++;
+  if (e >= n || rest_units(u, e, n, &rest_w) > SHORT_LAST || rest_w > next_width_pt) return end;
+  for (size_t b = end - 1; b > s + 1 && end - b <= MAX_PULL; b--) {
+    if (!break_allowed(&u[b - 1], &u[b], spaces_only) || inside_word(&u[b - 1], &u[b])) continue;
+    if (rest_units(u, b, n, &rest_w) > SHORT_LAST && rest_w <= next_width_pt + 1e-6) return b;
+  }
+  return end;
+}
+
 /* Break units into lines of at most width_pt (the lines after the first:
  * width_pt - indent_pt).  With spaces_only (分かち書き text), lines break
  * only after spaces and closing punctuation, so a phrase is never split; a
  * phrase wider than the line still breaks by character. */
 static void break_lines(const unit *u, size_t n, double first_width_pt, double indent_pt,
-                        bool hanging, bool spaces_only, GArray *lines) {
+                        bool hanging, bool spaces_only, bool refine, GArray *lines) {
   const double eps = 1e-6;
   size_t s = 0;
   if (n == 0) {
@@ -556,7 +611,8 @@ static void break_lines(const unit *u, size_t n, double first_width_pt, double i
     } else if (hung) {
       end = j;
     } else if (last_break > s) {
-      end = last_break;
+      end = refine ? better_break(u, n, s, last_break, first_width_pt - indent_pt, spaces_only)
+                   : last_break;
     } else {
       /* one unbreakable piece wider than the line: break by character, still
        * keeping closing punctuation off the line start and ruby bases whole
@@ -794,6 +850,7 @@ bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char 
         break;
       }
   GArray *lines = g_array_new(FALSE, FALSE, sizeof(line));
+  GArray *plain = g_array_new(FALSE, FALSE, sizeof(line));
   size_t pstart = 0;
   double y = y_pt;
   bool ok = true;
@@ -818,7 +875,15 @@ bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char 
     for (size_t k = 0; k < mk; k++)
       indent += unit_width(&u[k]);
     if (indent > width_pt / 3) indent = 0; /* a marker, not a heading */
-    break_lines(u, nu, width_pt, indent, st->hanging, st->break_at_spaces, lines);
+    /* words kept whole and no short last line, unless that costs a line */
+    g_array_set_size(plain, 0);
+    break_lines(u, nu, width_pt, indent, st->hanging, st->break_at_spaces, false, plain);
+    break_lines(u, nu, width_pt, indent, st->hanging, st->break_at_spaces, true, lines);
+    if (lines->len > plain->len) {
+      GArray *t = lines;
+      lines = plain;
+      plain = t;
+    }
     for (guint l = 0; l < lines->len; l++) {
       const line *ln = &g_array_index(lines, line, l);
       vmetrics vm = line_metrics(u, ln, (const rstyle *)ctx->scratch_styles->data, st, ruby_h);
@@ -834,6 +899,7 @@ bool layout_text(tg_layout_ctx *ctx, tg_arena *arena, GArray *items, const char 
     pstart = pend + 1;
   }
   g_array_free(lines, TRUE);
+  g_array_free(plain, TRUE);
   res->height_pt = y - y_pt;
   if ((max_height_pt > 0 && res->height_pt > max_height_pt + 1e-6) ||
       (max_lines > 0 && res->nlines > max_lines))
