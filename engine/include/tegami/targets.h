@@ -1,23 +1,16 @@
 /* tegami/targets.h — target lists: CSV/TSV files of people, read as a stream,
  * and everything that decides whether a row may become a letter.
  *
- * A list is opened (its header row — or the grouped multi-row header of a KDB
- * extraction list — is read, mapped to canonical column names and checked),
- * then rows are pulled one at a time with tg_targets_next(); memory does not
- * grow with the list.  Each row knows its byte offset, so a later pass can
- * come back to it with tg_targets_seek() (sorting and batching keep offsets,
- * not rows).  Lists may be UTF-8 or CP932 (Windows-31J), detected per file.
- *
- * Row numbers are spreadsheet row numbers: the first line of the file is row
- * 1, which is what municipal staff see when they open the file.  Problems are
- * reported with file, row and column — never the value.
- *
- * Around the reader: the normalisation functions (kana, digits, ○/● marks;
- * dates, 和暦 and ages are calendar.h's), the postal-code checks (the KEN_ALL dictionary itself is
- * in postal.h), the
- * municipality's exclusion list and the validator that turns each row into a
- * verdict: ok, excluded by a stated rule, or rejected with a code and column.
- * docs/targets.md describes formats, profiles and every rule.
+ * A list is opened (its header — or the grouped multi-row header and title
+ * lines of a KDB list — read, mapped to canonical columns and checked), then
+ * rows are pulled one at a time (tg_targets_next); memory does not grow with
+ * the list.  Each row knows its byte offset, so a later pass can come back to
+ * it (tg_targets_seek).  UTF-8 or CP932, detected per file.  Row numbers are
+ * spreadsheet row numbers (line 1 is row 1); problems name file, row and
+ * column — never the value.  Around the reader: normalisation (kana, digits,
+ * marks; dates are calendar.h's), postal codes from addresses (the dictionary
+ * is postal.h's), exclusion lists, and the validator's verdict per row: ok,
+ * excluded by a stated rule, or rejected with a code.  docs/targets.md.
  */
 #ifndef TEGAMI_TARGETS_H
 #define TEGAMI_TARGETS_H
@@ -52,22 +45,18 @@ typedef struct tg_targets_options {
   char delimiter;         /* 0: ',' — or tab for .tsv files and tab-only headers */
   size_t max_field_bytes; /* 0: 64 KiB */
   size_t max_row_bytes;   /* 0: 1 MiB */
-  /* Column profile: NULL or "" for none (the first row is the header and
-   * names are used as written), "kdb-highrisk" or "kdb-dropout" for the two
-   * KDB extraction lists (preamble lines skipped, grouped headers read, names
-   * mapped to canonical ones, required columns checked). */
+  /* NULL/"": the first row is the header, names as written; "kdb-highrisk",
+   * "kdb-dropout": title lines, grouped headers, canonical names, required. */
   const char *profile;
   const tg_column_map *columns; /* the job's mapping, applied after the profile */
   size_t ncolumns;
   /* Further canonical columns the list must have (load-time error if not). */
   const char *const *required_columns;
   size_t nrequired_columns;
-  /* Header rows: 0 = automatic (1 without a profile; with a profile, the row
-   * holding the profile's anchor column and the rows below it whose anchor
-   * cell is empty). */
+  /* Header rows: 0 = automatic (1; with a profile, the anchor column's row
+   * and the rows below it whose anchor cell is empty). */
   unsigned header_rows;
-  /* The read buffer (and the encoding sample): 0 = 256 KiB.  Smaller only in
-   * tests, so that rows cross a buffer refill in a small input (fuzz_csv). */
+  /* The read buffer and encoding sample: 0 = 256 KiB (smaller in tests). */
   size_t buffer_bytes;
   /* With a dictionary, 郵便番号 is derived from 住所 where the list has no
    * such column (added last) or an empty value; overrides (by key_column,
@@ -126,21 +115,15 @@ int tg_targets_find_column(const tg_targets *t, const char *name);
 /* All canonical column names (borrowed array of get_column_count entries). */
 const char *const *tg_targets_get_column_names(const tg_targets *t);
 
-/* Next row: 1 with a row, 0 at the end, -1 on an I/O error or when the
- * list's quoting breaks (targets.broken-quote: a quote over a line end that
- * does not close where a field ends — the rows after it cannot be told
- * apart), both reported.  Rows that cannot be read faithfully (field count,
- * a quote left open on the last line, bytes invalid in the encoding, 外字)
- * come back with rejected = true and a diagnostic; the caller counts them as
- * rejected. */
+/* Next row: 1 with a row, 0 at the end, -1 on an I/O error or broken quoting
+ * (targets.broken-quote: later rows cannot be told apart), reported.  Rows
+ * not read faithfully (field count, an open quote on the last line, invalid
+ * bytes, 外字) come back rejected = true, with a diagnostic. */
 int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d);
-/* Lines of the file, counted apart from the reader: every line end (LF,
- * CRLF or a lone CR), quotes or not, plus a last line without one.  Known
- * once tg_targets_next() has returned 0 on a list read from the start
- * without seeking forward; 0 before.  Every line is a header line, a row, a
- * blank line or a line break inside a quoted field of a row:
- *   lines = header lines + rows + blank + field breaks
- * and the run checks it (a list that breaks it lost rows somewhere). */
+/* Lines of the file, counted apart from the reader (every LF, CRLF or lone
+ * CR, plus a last line without one), once tg_targets_next() returned 0 on a
+ * list read from the start; 0 before.  The run checks
+ *   lines = header lines + rows + blank + field breaks (else rows were lost). */
 uint64_t tg_targets_get_line_count(const tg_targets *t);
 /* Lines before the first row (title lines, header rows, blank lines among them). */
 uint64_t tg_targets_get_header_line_count(const tg_targets *t);
@@ -162,12 +145,10 @@ const char *const *tg_targets_profile_names(void);
 const char *tg_targets_profile_type(const char *profile);
 const char *const *tg_targets_profile_columns(const char *profile);
 
-/* The values a column can hold in a row that passed validation, for proofs
- * over every row (`tegami check`: segment coverage): numbers between bounds
- * (the catalogue's, narrowed by the profile's selection criteria, e.g. eGFR
- * below 60 in kdb-highrisk), whole numbers (年齢), a closed set of words
- * (○/● marks, 性別), or free text.  `filled`: never empty (the validator
- * rejects an empty value with data.required). */
+/* The values a column can hold in a validated row, for `check`'s segment
+ * coverage proof: numbers between bounds (narrowed by the profile's
+ * selection, e.g. eGFR < 60), whole numbers, a closed set of words (marks,
+ * 性別), or free text.  `filled`: never empty (else data.required). */
 typedef enum {
   TG_DOMAIN_TEXT,
   TG_DOMAIN_NUMBER,
@@ -210,12 +191,7 @@ bool tg_postal_code_normalize(const char *s, size_t len, char out[8]);
 
 /* ○/● marks of KDB lists: empty → NONE, ○ (also ◯ 〇) → CIRCLE ("受診"),
  * ● → FILLED ("受診かつ特定保健指導利用"), anything else → INVALID. */
-typedef enum {
-  TG_MARK_INVALID = -1,
-  TG_MARK_NONE = 0,
-  TG_MARK_CIRCLE = 1,
-  TG_MARK_FILLED = 2
-} tg_mark;
+typedef enum { TG_MARK_INVALID = -1, TG_MARK_NONE, TG_MARK_CIRCLE, TG_MARK_FILLED } tg_mark;
 tg_mark tg_mark_parse(const char *s, size_t len);
 
 /* ---- postal codes from addresses ------------------------------------------- */
@@ -260,12 +236,10 @@ typedef struct tg_verdict {
   tg_verdict_kind kind;
   /* EXCLUDED: the rule, "duplicate" or "exclusion-list".  NULL otherwise. */
   const char *rule;
-  /* REJECTED: the code of the first problem ("data.range"); EXCLUDED: the
-   * code of the note ("exclude.duplicate").  Every problem of the row was
-   * reported to the diag. */
+  /* REJECTED: the first problem's code ("data.range"); EXCLUDED: the note's
+   * ("exclude.duplicate").  Every problem of the row went to the diag. */
   const char *code;
-  /* canonical column of the first problem, or NULL.  Strings of a verdict
-   * stay valid while the validator and the list are open. */
+  /* the first problem's column, or NULL (valid while the validator lives) */
   const char *column;
   /* duplicate: where the person was first seen (list index, row number). */
   int first_list;
@@ -278,8 +252,8 @@ typedef struct tg_verdict {
 
 typedef struct tg_validator_options {
   const char *key_column; /* identifies a person; NULL: KDB個人番号 */
-  const char
-      *reference_date; /* YYYY-MM-DD (the job date): ages, dates in the future; NULL: not checked */
+  /* YYYY-MM-DD (the job date): ages, dates in the future; NULL: not checked */
+  const char *reference_date;
   const tg_postal *postal; /* NULL: postal codes checked for their format only */
   bool allow_duplicates;   /* false (default): one letter per person */
 } tg_validator_options;
@@ -311,15 +285,12 @@ void tg_validator_free(tg_validator *v);
  * (reported) when a required-value column does not exist. */
 int tg_validator_add_list(tg_validator *v, const tg_targets *t, const tg_list_rules *rules,
                           tg_diag *d);
-/* Check one row of list `list`.  Rows must be checked in job order — lists
- * in the order the job names them, rows in file order — because the first
- * row of a person is the one that gets the letter.  Problems are reported to
- * `d` (file, row, column, code; never a value). */
+/* Check one row of list `list`, in job order (a person's first row gets the
+ * letter).  Problems go to `d` (file, row, column, code; never a value). */
 tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_diag *d);
 void tg_validator_get_counts(const tg_validator *v, int list, tg_validator_counts *out);
-/* After the last row: notes for exclusion entries that matched no one.  The
- * set of keys seen is released (a run's memory should not carry it into
- * rendering); the counts stay, no more rows can be checked. */
+/* After the last row: notes for exclusion entries that matched no one; the
+ * keys seen are released (counts stay; no more rows can be checked). */
 void tg_validator_finish(tg_validator *v, tg_diag *d);
 
 #ifdef __cplusplus
