@@ -89,7 +89,7 @@ check)
   bad=0
   # a message xgettext could not see (tools/po_calls.py says why)
   if command -v python3 >/dev/null 2>&1 && ! python3 tools/po_calls.py "$tmp/tegami.pot"; then
-    echo "FAIL: messages above are not in the catalogue: give the argument before them a variable" >&2
+    echo "FAIL: messages above are not in the catalogue (docs/i18n.md: a variable for the argument before them, N_() on each ?: branch, PRIu64)" >&2
     bad=1
   fi
   for po in locales/*/tegami.po; do

@@ -6,7 +6,10 @@ xgettext finds a call's message by counting commas outside parentheses, so an
 argument such as (tg_span){src, 1, 1, 1} shifts it and the message is silently
 left out of the catalogue (and stays English).  This reads the calls itself,
 counting braces too, and lists the messages xgettext missed: give such an
-argument a variable of its own.  Run by tools/po.sh check.
+argument a variable of its own.  Likewise a message chosen with ?: (xgettext
+takes only the first branch: mark each N_()) and a G_GUINT64_FORMAT in a
+message (xgettext stops there: use PRIu64, which it knows).  Run by
+tools/po.sh check.
 """
 import glob
 import re
@@ -74,10 +77,14 @@ def arguments(s, i):
     return args + [cur]
 
 
+STRING = r'"(?:[^"\\]|\\.)*"'
+
+
 def main():
     ids = msgids(sys.argv[1])
     call = re.compile(r"\b(" + "|".join(KEYWORDS) + r")\(")
     literal = re.compile(r'(\s*("(?:[^"\\]|\\.)*"|PRI[dux]64)\s*)+')
+    branch = re.compile(STRING + r'(?:\s*(?:' + STRING + r'|PRI[dux]64))*')
     missed = 0
     for path in sorted(glob.glob("engine/**/*.c", recursive=True)):
         s = open(path, encoding="utf-8").read()
@@ -88,14 +95,28 @@ def main():
                 continue  # a declaration
             args = arguments(s, m.end())
             k = KEYWORDS[m.group(1)]
-            if len(args) < k or not literal.fullmatch(args[k - 1]):
+            if len(args) < k:
                 continue
-            text = re.sub(r"PRI([dux])64", r'"<PRI\g<1>64>"', args[k - 1])
-            msg = unquote(text)
-            if msg not in ids:
-                missed += 1
-                print(f"{path}:{s.count(chr(10), 0, m.start()) + 1}: not extracted: {msg[:70]}",
+            arg = args[k - 1]
+            line = s.count(chr(10), 0, m.start()) + 1
+            if re.search(r"\bG_G?\w+_FORMAT\b", re.sub(STRING, "", arg)):
+                missed += 1  # xgettext cuts the message there; <PRIu64> it knows
+                print(f"{path}:{line}: a G_*_FORMAT macro cuts the message: use PRIu64",
                       file=sys.stderr)
+                continue
+            if literal.fullmatch(arg):
+                texts = [arg]
+            elif "?" in re.sub(STRING, "", arg):
+                # a message chosen by ?: — xgettext sees only the first branch
+                # unless each is marked N_()
+                texts = [t.group(0) for t in branch.finditer(arg)]
+            else:
+                continue
+            for text in texts:
+                msg = unquote(re.sub(r"PRI([dux])64", r'"<PRI\g<1>64>"', text))
+                if msg not in ids:
+                    missed += 1
+                    print(f"{path}:{line}: not extracted: {msg[:70]}", file=sys.stderr)
     return 1 if missed else 0
 
 

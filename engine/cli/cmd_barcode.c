@@ -79,7 +79,8 @@ int cmd_barcode(int argc, char **argv) {
                  strcmp(a, "--size") == 0 || strcmp(a, "--dpi") == 0 ||
                  strcmp(a, "--postal-dict") == 0;
     if (!known) {
-      code = cli_usage_error(a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", a);
+      code = cli_usage_error(
+          a[0] == '-' ? N_("unknown option '%s'") : N_("unexpected argument '%s'"), a);
       goto done;
     }
     if (i + 1 >= argc) {

@@ -15,7 +15,7 @@
 
 #include "cli.h"
 
-const char cli_calls_options[] =
+const char cli_calls_options[] = N_(
     "  plan OUT           plan the next round of calls from a run's output folder\n"
     "  record CALLS F     record call outcomes (CSV: key,datetime,nurse,code,notes)\n"
     "  --phones FILE      the municipal phone list (plan; KDB個人番号 or 被保険者番号, 電話番号)\n"
@@ -25,11 +25,11 @@ const char cli_calls_options[] =
     "  --password-env V   ... or with the password in environment variable V\n"
     "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n"
     "  --trace FILE       also write a text trace of the call sheets ('-' = stdout)\n"
-    "  --audit-log FILE   the audit log (default: $TEGAMI_AUDIT_LOG, ~/.local/state/tegami)\n";
+    "  --audit-log FILE   the audit log (default: $TEGAMI_AUDIT_LOG, ~/.local/state/tegami)\n");
 
 const char cli_returns_options[] =
-    "  record OUT F       record returned letters (CSV: letter_id,reason,date) of a run\n"
-    "  --audit-log FILE   the audit log (default: $TEGAMI_AUDIT_LOG, ~/.local/state/tegami)\n";
+    N_("  record OUT F       record returned letters (CSV: letter_id,reason,date) of a run\n"
+       "  --audit-log FILE   the audit log (default: $TEGAMI_AUDIT_LOG, ~/.local/state/tegami)\n");
 
 typedef struct {
   const char *out, *phones, *password_file, *password_env, *fontset, *trace, *audit_log;
@@ -108,7 +108,7 @@ static int calls_plan(calls_opts *o, const char **pos, int npos) {
   if (o->trace) {
     trace = strcmp(o->trace, "-") == 0 ? stdout : fopen(o->trace, "w");
     if (!trace) {
-      fprintf(stderr, "tegami: cannot write the trace %s\n", o->trace);
+      fprintf(stderr, _("tegami: cannot write the trace %s\n"), o->trace);
       return TG_EXIT_SYSTEM;
     }
   }
@@ -125,8 +125,8 @@ static int calls_plan(calls_opts *o, const char **pos, int npos) {
   if (trace && trace != stdout) fclose(trace);
   if (code == TG_EXIT_OK)
     fprintf(stderr,
-            "round %" PRIu64 ": %" PRIu64 " people, %" PRIu64 " still open (%" PRIu64
-            " without a phone number), %" PRIu64 " letters returned\n",
+            _("round %" PRIu64 ": %" PRIu64 " people, %" PRIu64 " still open (%" PRIu64
+              " without a phone number), %" PRIu64 " letters returned\n"),
             r.round, r.people, r.open, r.no_phone, r.returned);
   const char *inputs[] = {o->phones, NULL};
   code = finish("calls-plan", o->audit_log, code, &r, inputs, d);
@@ -141,7 +141,7 @@ static int record(const char *what, const char *dir, const char *file, const cha
   bool calls = strcmp(what, "calls-record") == 0;
   tg_exit code = calls ? tg_calls_record(dir, file, &r, d) : tg_returns_record(dir, file, &r, d);
   if (code == TG_EXIT_OK || code == TG_EXIT_REJECTED)
-    fprintf(stderr, "%" PRIu64 " recorded, %" PRIu64 " already recorded, %" PRIu64 " rejected\n",
+    fprintf(stderr, _("%" PRIu64 " recorded, %" PRIu64 " already recorded, %" PRIu64 " rejected\n"),
             r.recorded, r.skipped, r.rejected);
   const char *inputs[] = {file, NULL};
   code = finish(what, log_opt, code, &r, inputs, d);

@@ -25,21 +25,22 @@ static void print_color(const tg_preflight_report *r) {
   static const char *const SPACES[] = {"DeviceGray", "DeviceRGB", "DeviceCMYK",
                                        "ICCBased",   "spot",      "Indexed",
                                        "CIE",        "Pattern",   "DeviceRGB images"};
-  printf("; colours:");
+  printf("%s", _("; colours:"));
   for (size_t i = 0; i < sizeof SPACES / sizeof *SPACES; i++)
     if (r->color_spaces & (1u << i)) printf(" %s", SPACES[i]);
-  if (!r->color_spaces) printf(" none");
-  printf(", no rich black");
-  if (r->type3_fonts) printf(", %zu Type 3 font%s", r->type3_fonts, r->type3_fonts > 1 ? "s" : "");
+  if (!r->color_spaces) printf("%s", _(" none"));
+  printf("%s", _(", no rich black"));
+  if (r->type3_fonts)
+    printf(_(", %zu Type 3 font%s"), r->type3_fonts, r->type3_fonts > 1 ? "s" : "");
   if (r->output_intent)
-    printf(", output intent (%s)%s",
+    printf(_(", output intent (%s)%s"),
            r->intent_components == 4   ? "CMYK"
            : r->intent_components == 3 ? "RGB"
-                                       : "no profile",
+                                       : _("no profile"),
            r->pdfx ? ", PDF/X" : "");
   else
-    printf(", no output intent");
-  printf(", TrimBox on %zu of %zu pages", r->trim_boxes, r->pages);
+    printf("%s", _(", no output intent"));
+  printf(_(", TrimBox on %zu of %zu pages"), r->trim_boxes, r->pages);
 }
 
 int cmd_preflight(int argc, char **argv) {

@@ -10,7 +10,7 @@
 
 #include "cli.h"
 
-const char cli_report_options[] =
+const char cli_report_options[] = N_(
     "  -o, --out FILE     the report PDF (default: report.pdf); report.json beside it\n"
     "  --calls DIR        the calls folder of `tegami calls plan` (受診勧奨電話)\n"
     "  --issuer FILE      YAML: contractor, representative (事業者名, 代表者職氏名), title, date\n"
@@ -18,7 +18,7 @@ const char cli_report_options[] =
     "  --force            replace an earlier report\n"
     "  --fontset FILE     font set listing (default: <data>/fonts/fontset.txt)\n"
     "  --trace FILE       also write a text trace of the page ('-' = stdout)\n"
-    "  --audit-log FILE   the audit log (default: $TEGAMI_AUDIT_LOG, ~/.local/state/tegami)\n";
+    "  --audit-log FILE   the audit log (default: $TEGAMI_AUDIT_LOG, ~/.local/state/tegami)\n");
 
 int cmd_report(int argc, char **argv) {
   const char *out = "report.pdf", *calls = NULL, *issuer = NULL, *date = NULL, *fontset = NULL,
@@ -81,7 +81,7 @@ int cmd_report(int argc, char **argv) {
   if (trace_path) {
     trace = strcmp(trace_path, "-") == 0 ? stdout : fopen(trace_path, "w");
     if (!trace) {
-      fprintf(stderr, "tegami: cannot write the trace %s\n", trace_path);
+      fprintf(stderr, _("tegami: cannot write the trace %s\n"), trace_path);
       g_free(json);
       free(runs);
       return TG_EXIT_SYSTEM;
@@ -100,8 +100,8 @@ int cmd_report(int argc, char **argv) {
   if (trace && trace != stdout) fclose(trace);
   if (code == TG_EXIT_OK)
     fprintf(stderr,
-            "report: %" PRIu64 " letters sent, %" PRIu64 " returned, %" PRIu64
-            " calls made; reconciled\nwritten: %s, %s\n",
+            _("report: %" PRIu64 " letters sent, %" PRIu64 " returned, %" PRIu64
+              " calls made; reconciled\nwritten: %s, %s\n"),
             r.people, r.returned, r.recorded, out, json);
   char *log = cli_audit_log_path(log_opt);
   tg_audit_entry *e = tg_audit_entry_new("report");

@@ -20,6 +20,16 @@ grep -q '^  -o, --out DIR      出力フォルダー（既定: out）' "$WORK/ru
 grep -q '^usage: tegami COMMAND' "$WORK/help.en" || fail "--help is not in English in C.UTF-8"
 pass "--help in Japanese and English"
 
+# every command's options, new commands' included: no line left in English
+cmds=$("$TEGAMI" help --bash-completion | sed -n "s/^ *local commands='\\(.*\\)'$/\\1/p")
+[ -n "$cmds" ] || fail "no command list in the completion script"
+for c in $cmds; do
+  [ "$c" = help ] && continue
+  ja "$TEGAMI" "$c" --help | LC_ALL=C awk -v c="$c" '/^  / && !/[\200-\377]/ { print c ": " $0; bad = 1 } END { exit bad }' ||
+    fail "$c --help has option lines in English"
+done
+pass "every command's options in Japanese"
+
 # the locale's variants: LC_MESSAGES, LANGUAGE with C.UTF-8, C wins over LANGUAGE
 env -u LC_ALL LANG=C.UTF-8 LC_MESSAGES=ja_JP.UTF-8 "$TEGAMI" --help | grep -q '^使い方' ||
   fail "LC_MESSAGES=ja_JP.UTF-8 does not give Japanese"

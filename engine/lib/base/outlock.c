@@ -241,8 +241,8 @@ tg_outdir *tg_outdir_open(const char *out, const char *job, bool force, tg_diag 
   if (exists && (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))) {
     tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, S_ISLNK(st.st_mode) ? "io.symlink" : "io.not-dir",
                 S_ISLNK(st.st_mode)
-                    ? "output folder %s is a symbolic link; refusing to write through it"
-                    : "%s exists and is not a folder",
+                    ? N_("output folder %s is a symbolic link; refusing to write through it")
+                    : N_("%s exists and is not a folder"),
                 o->out);
     tg_outdir_close(o, d);
     return NULL;

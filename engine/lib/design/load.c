@@ -104,8 +104,8 @@ bool design_get_color(loader *L, tg_ynode *m, const char *key, uint32_t *out) {
   }
   tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "schema.color", tg_ynode_span(n),
              L->design->ncolors
-                 ? "'%s' must be a colour written #RRGGBB or #RRGGBBAA, or a name from colors:"
-                 : "'%s' must be a colour written #RRGGBB or #RRGGBBAA",
+                 ? N_("'%s' must be a colour written #RRGGBB or #RRGGBBAA, or a name from colors:")
+                 : N_("'%s' must be a colour written #RRGGBB or #RRGGBBAA"),
              key);
   if (n->type == TG_Y_SCALAR && L->design->ncolors) {
     const char **names = g_new(const char *, L->design->ncolors);
@@ -336,9 +336,9 @@ static void load_variants(loader *L, tg_ynode *root) {
     if (!valid_name(name) || design_is_schema_word(name) || dup) {
       tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, dup ? "design.duplicate-name" : "design.name",
                  tg_ynode_span(v->vals[i]),
-                 dup ? "variant '%s' is declared twice"
-                     : "variant name '%s' must be lower-case letters, digits and '-', and not a "
-                       "key of the design format",
+                 dup ? N_("variant '%s' is declared twice")
+                     : N_("variant name '%s' must be lower-case letters, digits and '-', and not a "
+                          "key of the design format"),
                  name);
       continue;
     }
@@ -376,14 +376,14 @@ static void load_segments(loader *L, tg_ynode *root) {
           dup = strcmp(g_array_index(segs, tg_segment, j).name, name) == 0;
         bool vdup = tg_design_find_variant(ds, name) >= 0;
         if (!valid_name(name) || design_is_schema_word(name) || dup || vdup) {
-          tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA,
-                     dup || vdup ? "design.duplicate-name" : "design.name",
-                     tg_ynode_span(tg_ymap_get(m, "name")),
-                     dup    ? "segment '%s' is declared twice"
-                     : vdup ? "'%s' is already the name of a variant"
-                            : "segment name '%s' must be lower-case letters, digits and '-', and "
-                              "not a key of the design format",
-                     name);
+          tg_diag_at(
+              L->d, TG_ERROR, TG_KIND_SCHEMA, dup || vdup ? "design.duplicate-name" : "design.name",
+              tg_ynode_span(tg_ymap_get(m, "name")),
+              dup    ? N_("segment '%s' is declared twice")
+              : vdup ? N_("'%s' is already the name of a variant")
+                     : N_("segment name '%s' must be lower-case letters, digits and '-', and "
+                          "not a key of the design format"),
+              name);
           name = NULL;
         }
       }
@@ -468,10 +468,10 @@ static void load_arms(loader *L, tg_ynode *root) {
     if (!valid_name(name) || design_is_schema_word(name) || dup || other) {
       tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA,
                  dup || other ? "design.duplicate-name" : "design.name", tg_ynode_span(a->vals[i]),
-                 dup     ? "arm '%s' is declared twice"
-                 : other ? "'%s' is already the name of a variant or a segment"
-                         : "arm name '%s' must be lower-case letters, digits and '-', and not a "
-                           "key of the design format",
+                 dup     ? N_("arm '%s' is declared twice")
+                 : other ? N_("'%s' is already the name of a variant or a segment")
+                         : N_("arm name '%s' must be lower-case letters, digits and '-', and not a "
+                              "key of the design format"),
                  name);
       continue;
     }
@@ -495,7 +495,8 @@ uint32_t design_get_arm_filter(loader *L, tg_ynode *m) {
     int k = tg_design_find_arm(ds, name);
     if (k < 0) {
       tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.unknown-arm", tg_ynode_span(v),
-                 ds->narms ? "unknown arm '%s'" : "unknown arm '%s': the design declares no arms",
+                 ds->narms ? N_("unknown arm '%s'")
+                           : N_("unknown arm '%s': the design declares no arms"),
                  name);
       const char *s = tg_suggest(name, ds->arms, ds->narms);
       if (s)
@@ -552,8 +553,8 @@ uint64_t design_get_segment_filter(loader *L, tg_ynode *m) {
     int k = tg_design_find_segment(L->design, name);
     if (k < 0) {
       tg_diag_at(L->d, TG_ERROR, TG_KIND_SCHEMA, "design.unknown-segment", tg_ynode_span(v),
-                 L->design->nsegments ? "unknown segment '%s'"
-                                      : "unknown segment '%s': the design declares no segments",
+                 L->design->nsegments ? N_("unknown segment '%s'")
+                                      : N_("unknown segment '%s': the design declares no segments"),
                  name);
       const char **names = g_new(const char *, L->design->nsegments + 1);
       for (size_t j = 0; j < L->design->nsegments; j++)

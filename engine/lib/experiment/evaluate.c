@@ -131,8 +131,8 @@ static bool read_assignment(eval *E, const char *path) {
     if (!*key || !*arm) {
       tg_diag_row(d, TG_ERROR, TG_KIND_DATA, *key ? "evaluate.arm-empty" : "evaluate.key-empty",
                   path, row.number, *key ? "arm" : key_name,
-                  *key ? "the person has no arm: left out of the evaluation"
-                       : "the row has no key: left out of the evaluation");
+                  *key ? N_("the person has no arm: left out of the evaluation")
+                       : N_("the row has no key: left out of the evaluation"));
       e->unassigned_rows++;
       continue;
     }

@@ -145,10 +145,10 @@ tg_exit tg_calls_record(const char *calls_dir, const char *outcomes_csv, tg_foll
       if (prev && !tg_call_slots_differ(prev->slot, slot))
         tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "calls.same-slot", path, row.number, "datetime",
                     prev->slot.weekday == slot.weekday && prev->slot.band == slot.band
-                        ? "this attempt repeats the weekday and time band of the one before: "
-                          "recorded, but a retry should change both"
-                        : "this attempt repeats the weekday or the time band of the one before: "
-                          "recorded, but a retry should change both");
+                        ? N_("this attempt repeats the weekday and time band of the one before: "
+                             "recorded, but a retry should change both")
+                        : N_("this attempt repeats the weekday or the time band of the one before: "
+                             "recorded, but a retry should change both"));
       fu_call c = {g_strdup(dt), g_strdup(nurse), NULL, code, slot, day};
       g_array_append_val(x->calls, c);
     }

@@ -267,8 +267,8 @@ static bool gather(figures *F, const char *const *runs, size_t nruns, const char
   }
   if (ok && !F->reconciled)
     tg_diag_add(d, TG_ERROR, TG_KIND_SCHEMA, "report.reconcile",
-                "the manifests, staff records and ledgers do not agree (%" G_GUINT64_FORMAT
-                " letters in manifests, %" G_GUINT64_FORMAT " in staff records, %" G_GUINT64_FORMAT
+                "the manifests, staff records and ledgers do not agree (%" PRIu64
+                " letters in manifests, %" PRIu64 " in staff records, %" PRIu64
                 " entries naming no letter of their run): nothing was written",
                 F->total.sent, F->total.staff, F->unmatched);
   if (!F->date) F->date = g_strdup(latest);

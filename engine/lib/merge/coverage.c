@@ -104,7 +104,8 @@ static void axis_values(axis *ax, const tg_column_domain *dom, const GArray *lit
   g_array_free(nums, TRUE);
 }
 
-/* "eGFR = 60, 年齢 empty" — values of the columns the rules read. */
+/* "eGFR = 60, 年齢 empty" — values of the columns the rules read; the word
+ * "empty" is translated, as the description goes into a message. */
 static char *describe(const tg_merge *m, const axis *axes, size_t naxes, const size_t *at) {
   GString *s = g_string_new(NULL);
   for (size_t i = 0; i < naxes; i++) {
@@ -112,7 +113,7 @@ static char *describe(const tg_merge *m, const axis *axes, size_t naxes, const s
     if (*v)
       g_string_append_printf(s, "%s%s = %s", i ? ", " : "", m->columns[axes[i].col], v);
     else
-      g_string_append_printf(s, "%s%s empty", i ? ", " : "", m->columns[axes[i].col]);
+      g_string_append_printf(s, _("%s%s empty"), i ? ", " : "", m->columns[axes[i].col]);
   }
   return g_string_free(s, FALSE);
 }

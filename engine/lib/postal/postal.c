@@ -79,8 +79,8 @@ static GString *read_all(const char *path, tg_diag *d) {
   fclose(f);
   if (failed || too_big) {
     tg_diag_add(d, TG_ERROR, too_big ? TG_KIND_LIMIT : TG_KIND_SYSTEM, "postal.unusable",
-                too_big ? "%s cannot be used as a postal dictionary (larger than %zu MB)"
-                        : "%s cannot be used as a postal dictionary (read error)",
+                too_big ? N_("%s cannot be used as a postal dictionary (larger than %zu MB)")
+                        : N_("%s cannot be used as a postal dictionary (read error)"),
                 path, MAX_DICTIONARY_BYTES >> 20);
     g_string_free(buf, TRUE);
     return NULL;
@@ -338,9 +338,9 @@ tg_postal *tg_postal_load(const char *path, tg_encoding encoding, tg_diag *d) {
       if (ok) nf = split_fields(line->str, f);
       if (!ok || !take_line(P, &pd, f, nf, row)) {
         tg_diag_row(rd, TG_ERROR, TG_KIND_DATA, "postal.format", path, row, NULL,
-                    ok ? "not a KEN_ALL record (15 columns: municipality code, old code, postal "
-                         "code, 3 readings, prefecture, city, town, 6 flags)"
-                       : "not a KEN_ALL record: bytes that are not %s characters",
+                    ok ? N_("not a KEN_ALL record (15 columns: municipality code, old code, postal "
+                            "code, 3 readings, prefecture, city, town, 6 flags)")
+                       : N_("not a KEN_ALL record: bytes that are not %s characters"),
                     cp932 ? "CP932" : "UTF-8");
         bad++;
       }

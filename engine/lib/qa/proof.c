@@ -151,13 +151,13 @@ static personas_file *personas_load(const char *path, tg_diag *d) {
       p->id = "";
       if (tg_yget_string(m, "id", true, &p->id, d)) {
         if (!valid_id(p->id) || g_hash_table_contains(ids, p->id))
-          tg_diag_at(d, TG_ERROR, TG_KIND_SCHEMA, "proof.personas",
-                     tg_ynode_span(tg_ymap_get(m, "id")),
-                     g_hash_table_contains(ids, p->id)
-                         ? "persona '%s' is declared twice"
-                         : "a persona id is lower-case letters, digits and '-' (it names files), "
-                           "not '%s'",
-                     p->id);
+          tg_diag_at(
+              d, TG_ERROR, TG_KIND_SCHEMA, "proof.personas", tg_ynode_span(tg_ymap_get(m, "id")),
+              g_hash_table_contains(ids, p->id)
+                  ? N_("persona '%s' is declared twice")
+                  : N_("a persona id is lower-case letters, digits and '-' (it names files), "
+                       "not '%s'"),
+              p->id);
         g_hash_table_add(ids, (gpointer)p->id);
       }
       tg_yget_string(m, "note", false, &p->note, d);

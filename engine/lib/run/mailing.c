@@ -525,19 +525,19 @@ bool run_write_mailing_plan(run_state *R) {
     const posting *ps = g_ptr_array_index(postings, p);
     if (ps->cls == TG_MAIL_TEIKEIGAI)
       tg_diag_add(R->d, TG_WARNING, TG_KIND_DATA, "mailing.teikeigai",
-                  "posting %u (municipality %s): %" G_GUINT64_FORMAT
+                  "posting %u (municipality %s): %" PRIu64
                   " letters are larger, thicker or heavier than 定形 (50 g, 10 mm): they are "
                   "planned as 定形外 and get no barcode discount",
                   p + 1, ps->muni, ps->pieces);
     else if (ps->too_thick)
       tg_diag_add(R->d, TG_WARNING, TG_KIND_DATA, "mailing.thick",
-                  "posting %u (municipality %s): %" G_GUINT64_FORMAT
+                  "posting %u (municipality %s): %" PRIu64
                   " letters are thicker than 6 mm: the posting gets no barcode discount",
                   p + 1, ps->muni, ps->too_thick);
   }
   if (derived)
     tg_diag_add(R->d, TG_NOTE, TG_KIND_DATA, "mailing.kubun-derived",
-                "the postal dictionary gives no 郵便区番号 (column 2) for %" G_GUINT64_FORMAT
+                "the postal dictionary gives no 郵便区番号 (column 2) for %" PRIu64
                 " letters: the mailing plan takes the first 3 digits of their postal code (use "
                 "Japan Post's KEN_ALL.CSV for 区分郵便物)",
                 derived);

@@ -399,8 +399,9 @@ static int open_log(const char *path, bool *created, tg_diag *d) {
   int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, errno == ELOOP ? "audit.symlink" : "audit.io",
-                errno == ELOOP ? "the audit log %s is a symbolic link; refusing to write through it"
-                               : "cannot open the audit log %s: %s",
+                errno == ELOOP
+                    ? N_("the audit log %s is a symbolic link; refusing to write through it")
+                    : N_("cannot open the audit log %s: %s"),
                 path, g_strerror(errno));
     return -1;
   }

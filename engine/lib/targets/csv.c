@@ -1024,8 +1024,7 @@ int tg_targets_next(tg_targets *t, tg_row *row, tg_diag *d) {
     rec_status st = read_record(t, &too_long, d);
     if (st == REC_EOF && t->title.have_count && !t->seeked && t->title.count != t->rows_read) {
       tg_diag_row(d, TG_WARNING, TG_KIND_DATA, "targets.count-mismatch", t->path, 0, NULL,
-                  "the title says 該当者 %" G_GUINT64_FORMAT
-                  "人 but the list has %" G_GUINT64_FORMAT
+                  "the title says 該当者 %" PRIu64 "人 but the list has %" PRIu64
                   " rows: check that the export is complete",
                   t->title.count, t->rows_read);
       t->seeked = true; /* said once */
