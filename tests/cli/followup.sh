@@ -89,6 +89,11 @@ grep -q "^0 recorded, $good1 already recorded, 4 rejected" last.err || fail "a s
 a=$(sed -n 2p out/manifest.csv | cut -d, -f2); b=$(sed -n 3p out/manifest.csv | cut -d, -f2)
 c=$(sed -n 4p out/manifest.csv | cut -d, -f2)
 sed "s/LETTER_A/$a/; s/LETTER_B/$b/; s/LETTER_C/$c/" "$DATA/returns.csv" >returns.csv
+# a file with nothing to record writes no ledger and names none in the audit log
+printf 'letter_id,reason\nNO-SUCH-LETTER,宛所不明\n' >returns-none.csv
+expect_exit 1 "$TEGAMI" returns record out returns-none.csv
+[ ! -e out/staff/returns.csv ] || fail "an empty returns ledger was written"
+expect_exit 0 "$TEGAMI" audit verify audit.log
 expect_exit 1 "$TEGAMI" returns record out returns.csv
 grep -q 'returns.csv: row 4, column letter_id: .*\[returns.unknown-letter\]' last.err || fail "unknown letter not reported"
 grep -q 'returns.csv: row 5, column reason: .*\[returns.unknown-reason\]' last.err || fail "unknown reason not reported"

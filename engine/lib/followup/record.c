@@ -173,7 +173,8 @@ tg_exit tg_calls_record(const char *calls_dir, const char *outcomes_csv, tg_foll
   if (ok && rows->len) ok = fu_ledger_append(ledger, FU_CALLS_HEADER, rows, d);
   if (ok) {
     r->recorded = rows->len;
-    fu_result_add(r, ledger);
+    /* the ledger is an output only once something was ever recorded in it */
+    if (g_file_test(ledger, G_FILE_TEST_EXISTS)) fu_result_add(r, ledger);
   }
   g_ptr_array_free(rows, TRUE);
   g_hash_table_destroy(seen);
@@ -255,7 +256,8 @@ tg_exit tg_returns_record(const char *run_dir, const char *returns_csv, tg_follo
   if (ok && rows->len) ok = fu_ledger_append(ledger, FU_RETURNS_HEADER, rows, d);
   if (ok) {
     r->recorded = rows->len;
-    fu_result_add(r, ledger);
+    /* the ledger is an output only once something was ever recorded in it */
+    if (g_file_test(ledger, G_FILE_TEST_EXISTS)) fu_result_add(r, ledger);
   }
   g_ptr_array_free(rows, TRUE);
   g_hash_table_destroy(seen);
