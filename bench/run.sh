@@ -31,7 +31,13 @@ for n in $SIZES; do
   { job_yaml "bench-$n" "$list" highrisk "$SRC/bench/workload.yaml"
     if [ -n "${BENCH_OUTPUT:-}" ]; then echo "output: $BENCH_OUTPUT"; fi; } >"$job"
   out="$HERE/out/run-$n"
-  /usr/bin/time -f '%e %M' -o "$HERE/out/time-$n" "$TEGAMI" run "$job" -o "$out" --force $( [ "$JOBS" != 0 ] && echo "--jobs $JOBS") >/dev/null 2>"$HERE/out/stderr-$n" || true
+  /usr/bin/time -f '%e %M' -o "$HERE/out/time-$n" "$TEGAMI" run "$job" -o "$out" --force $( [ "$JOBS" != 0 ] && echo "--jobs $JOBS") >/dev/null 2>"$HERE/out/stderr-$n" && rc=0 || rc=$?
+  # exit 1 = some rows rejected (the list has tricky rows): counted; more is a failure
+  if [ "$rc" -gt 1 ]; then
+    echo "bench: the run of $n rows failed with exit $rc (bench/out/stderr-$n):" >&2
+    grep -v '^audit:' "$HERE/out/stderr-$n" | tail -n 5 >&2
+    exit 1
+  fi
   read -r secs rss_kb <<EOF2
 $(tail -n 1 "$HERE/out/time-$n")
 EOF2
