@@ -112,5 +112,10 @@ char *cli_audit_log_path(const char *option);
 /* Append e to the log and print "audit: entry N in LOG, anchor N:SHA256"
  * to stderr, so operators can record anchors.  False (reported in d) on failure. */
 bool cli_audit_append(const char *log, tg_audit_entry *e, tg_diag *d);
+/* The end of a command: its exit status set in e, e appended to the log
+ * (cli_audit_append) and released, the diagnostics printed.  Returns the
+ * status to exit with: the worse of `code` (TG_EXIT_SYSTEM when the entry
+ * could not be written) and the diagnostics'. */
+tg_exit cli_audit_finish(const char *log, tg_audit_entry *e, tg_exit code, tg_diag *d);
 
 #endif

@@ -22,3 +22,12 @@ bool cli_audit_append(const char *log, tg_audit_entry *e, tg_diag *d) {
           w.sha256);
   return true;
 }
+
+tg_exit cli_audit_finish(const char *log, tg_audit_entry *e, tg_exit code, tg_diag *d) {
+  tg_audit_entry_set_exit(e, code);
+  if (!cli_audit_append(log, e, d) && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
+  tg_audit_entry_free(e);
+  cli_print_diags(d);
+  tg_exit dc = tg_diag_exit_code(d);
+  return dc > code ? dc : code;
+}

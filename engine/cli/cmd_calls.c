@@ -92,13 +92,9 @@ static int finish(const char *command, const char *log_opt, tg_exit code, tg_fol
   tg_audit_entry_set_count(e, "recorded", r->recorded);
   tg_audit_entry_set_count(e, "skipped", r->skipped);
   tg_audit_entry_set_count(e, "rejected", r->rejected);
-  tg_audit_entry_set_exit(e, code);
-  if (!cli_audit_append(log, e, d) && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
-  tg_audit_entry_free(e);
+  code = cli_audit_finish(log, e, code, d);
   free(log);
-  cli_print_diags(d);
-  tg_exit dc = tg_diag_exit_code(d);
-  return dc > code ? dc : code;
+  return code;
 }
 
 static int calls_plan(calls_opts *o, const char **pos, int npos) {

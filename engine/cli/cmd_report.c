@@ -115,13 +115,8 @@ int cmd_report(int argc, char **argv) {
   tg_audit_entry_set_count(e, "letters", r.people);
   tg_audit_entry_set_count(e, "returned", r.returned);
   tg_audit_entry_set_count(e, "calls", r.recorded);
-  tg_audit_entry_set_exit(e, code);
-  if (!cli_audit_append(log, e, d) && code == TG_EXIT_OK) code = TG_EXIT_SYSTEM;
-  tg_audit_entry_free(e);
+  code = cli_audit_finish(log, e, code, d);
   free(log);
-  cli_print_diags(d);
-  tg_exit dc = tg_diag_exit_code(d);
-  if (dc > code) code = dc;
   tg_followup_result_clear(&r);
   tg_diag_free(d);
   g_free(json);

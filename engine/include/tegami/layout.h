@@ -212,6 +212,11 @@ typedef struct tg_frame_spec {
 bool tg_layout_frame(tg_layout_ctx *ctx, const tg_frame_spec *spec, const char *text,
                      const char *name, const tg_item **items, size_t *nitems, double *height_pt,
                      tg_diag *d);
+/* The move (*dx_pt, *dy_pt) that puts one set line's baseline at y_pt and its glyphs
+ * starting at, centred on or ending at x_pt (TG_ALIGN_LEFT, _CENTER, _RIGHT).  False when
+ * the line has no glyphs (nothing to place). */
+bool tg_layout_place_line(const tg_item *items, size_t n, tg_align align, double x_pt, double y_pt,
+                          double *dx_pt, double *dy_pt);
 /* Start a new set of frames: releases the items of earlier calls. */
 void tg_layout_ctx_reset(tg_layout_ctx *ctx);
 

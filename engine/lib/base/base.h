@@ -161,6 +161,11 @@ void tg_json_string(GString *out, const char *value);
 /* Join a path relative to the directory of `base_file` (absolute paths pass). */
 char *tg_path_relative_to(const char *base_file, const char *path);
 
+/* The folder at `relative` to the running program's folder (an install finds
+ * its own data and catalogues wherever it was moved or unpacked) when it holds
+ * the file `probe_file` (relative to it); NULL otherwise.  Released with g_free. */
+char *tg_dir_beside_program(const char *relative, const char *probe_file);
+
 /* ---- YAML tree -------------------------------------------------------------- */
 
 typedef enum { TG_Y_SCALAR, TG_Y_MAP, TG_Y_SEQ } tg_ytype;

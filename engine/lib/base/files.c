@@ -311,6 +311,21 @@ char *tg_sha256_file(const char *path, tg_diag *d) {
   return hex;
 }
 
+char *tg_dir_beside_program(const char *relative, const char *probe_file) {
+  char *exe = g_file_read_link("/proc/self/exe", NULL);
+  if (!exe) return NULL;
+  char *bin_dir = g_path_get_dirname(exe);
+  char *dir = g_canonicalize_filename(relative, bin_dir);
+  char *probe = g_build_filename(dir, probe_file, NULL);
+  bool found = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+  g_free(probe);
+  g_free(bin_dir);
+  g_free(exe);
+  if (found) return dir;
+  g_free(dir);
+  return NULL;
+}
+
 /* The installed data beside the running program: TG_DATA_DIR_FROM_BIN is the
  * data folder relative to the program's folder (../share/tegami, set by
  * packaging/install.cmake), so an install that is moved, or unpacked under a
@@ -319,18 +334,8 @@ char *tg_sha256_file(const char *path, tg_diag *d) {
 static gpointer find_data_dir(gpointer unused) {
   (void)unused;
 #ifdef TG_DATA_DIR_FROM_BIN
-  char *exe = g_file_read_link("/proc/self/exe", NULL);
-  if (exe) {
-    char *bin_dir = g_path_get_dirname(exe);
-    char *dir = g_canonicalize_filename(TG_DATA_DIR_FROM_BIN, bin_dir);
-    char *probe = g_build_filename(dir, "fonts", "fontset.txt", NULL);
-    bool found = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
-    g_free(probe);
-    g_free(bin_dir);
-    g_free(exe);
-    if (found) return dir; /* kept for the life of the process */
-    g_free(dir);
-  }
+  char *dir = tg_dir_beside_program(TG_DATA_DIR_FROM_BIN, "fonts/fontset.txt");
+  if (dir) return dir; /* kept for the life of the process */
 #endif
   return (gpointer)TG_DATA_DIR;
 }

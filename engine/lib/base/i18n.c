@@ -29,18 +29,9 @@
 static gpointer find_locale_dir(gpointer unused) {
   (void)unused;
 #ifdef TG_LOCALE_DIR_FROM_BIN
-  char *exe = g_file_read_link("/proc/self/exe", NULL);
-  if (exe) {
-    char *bin_dir = g_path_get_dirname(exe);
-    char *dir = g_canonicalize_filename(TG_LOCALE_DIR_FROM_BIN, bin_dir);
-    char *probe = g_build_filename(dir, "ja", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-    bool found = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
-    g_free(probe);
-    g_free(bin_dir);
-    g_free(exe);
-    if (found) return dir; /* kept for the life of the process */
-    g_free(dir);
-  }
+  char *dir =
+      tg_dir_beside_program(TG_LOCALE_DIR_FROM_BIN, "ja/LC_MESSAGES/" GETTEXT_PACKAGE ".mo");
+  if (dir) return dir; /* kept for the life of the process */
 #endif
   return (gpointer)TG_LOCALE_DIR;
 }

@@ -7,8 +7,7 @@
  * the day is written, the whole month when it is not — so that an age can be
  * checked against what it was then.
  */
-#include "base/base.h"
-#include "tegami/calendar.h"
+#include "calendar/calendar_private.h"
 
 #include <string.h>
 
@@ -34,39 +33,21 @@ static void fold_text(GString *out, const char *s, size_t len) {
   }
 }
 
-static bool read_number(const char **p, int max_digits, int *out) {
-  int v = 0, n = 0;
-  while (g_ascii_isdigit(**p) && n < max_digits) {
-    v = v * 10 + (**p - '0');
-    (*p)++;
-    n++;
-  }
-  if (n == 0 || g_ascii_isdigit(**p)) return false;
-  *out = v;
-  return true;
-}
-
-static bool eat(const char **p, const char *s) {
-  size_t n = strlen(s);
-  if (strncmp(*p, s, n) != 0) return false;
-  *p += n;
-  return true;
-}
-
 /* A date starting at p: [era]YY年MM月[DD日] or YYYY年MM月[DD日], then a mark. */
 static bool date_at(const char *p, tg_date *first, tg_date *last) {
   char era = 0;
   for (size_t i = 0; i < G_N_ELEMENTS(ERA_WORDS) && !era; i++)
-    if (eat(&p, ERA_WORDS[i].name)) era = ERA_WORDS[i].letter;
+    if (calendar_eat(&p, ERA_WORDS[i].name)) era = ERA_WORDS[i].letter;
   int y = 0, m = 0, dd = 0;
-  if (era && eat(&p, "元"))
+  if (era && calendar_eat(&p, "元"))
     y = 1;
-  else if (!read_number(&p, era ? 2 : 4, &y))
+  else if (!calendar_read_digits(&p, era ? 2 : 4, &y))
     return false;
   if (!era && y < 1000) return false;
-  if (!eat(&p, "年") || !read_number(&p, 2, &m) || !eat(&p, "月")) return false;
+  if (!calendar_eat(&p, "年") || !calendar_read_digits(&p, 2, &m) || !calendar_eat(&p, "月"))
+    return false;
   const char *q = p;
-  if (read_number(&q, 2, &dd) && eat(&q, "日"))
+  if (calendar_read_digits(&q, 2, &dd) && calendar_eat(&q, "日"))
     p = q;
   else
     dd = 0;

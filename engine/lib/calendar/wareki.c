@@ -9,8 +9,7 @@
  * were lunisolar and are converted by year offset only, which no living
  * person's birth date needs.
  */
-#include "base/base.h"
-#include "tegami/calendar.h"
+#include "calendar/calendar_private.h"
 
 #include <string.h>
 
@@ -165,10 +164,9 @@ static bool fold_date(const char *s, size_t len, char *buf, size_t size) {
   return true;
 }
 
-/* Read 1..max digits at *p. */
-static bool digits(const char **p, int max, int *out) {
+bool calendar_read_digits(const char **p, int max_digits, int *out) {
   int v = 0, n = 0;
-  while (g_ascii_isdigit(**p) && n < max) {
+  while (g_ascii_isdigit(**p) && n < max_digits) {
     v = v * 10 + (**p - '0');
     (*p)++;
     n++;
@@ -178,7 +176,7 @@ static bool digits(const char **p, int max, int *out) {
   return true;
 }
 
-static bool eat(const char **p, const char *s) {
+bool calendar_eat(const char **p, const char *s) {
   size_t n = strlen(s);
   if (strncmp(*p, s, n) != 0) return false;
   *p += n;
@@ -189,16 +187,17 @@ static bool eat(const char **p, const char *s) {
  * form (年 already eaten by the caller): "5月2日". */
 static bool month_day(const char **p, bool kanji, int *m, int *d) {
   if (kanji) {
-    if (!digits(p, 2, m) || !eat(p, "月") || !digits(p, 2, d)) return false;
-    eat(p, "日");
+    if (!calendar_read_digits(p, 2, m) || !calendar_eat(p, "月") || !calendar_read_digits(p, 2, d))
+      return false;
+    calendar_eat(p, "日");
     return **p == '\0';
   }
   char sep = **p;
   if (sep != '.' && sep != '/' && sep != '-') return false;
   (*p)++;
-  if (!digits(p, 2, m) || **p != sep) return false;
+  if (!calendar_read_digits(p, 2, m) || **p != sep) return false;
   (*p)++;
-  if (!digits(p, 2, d)) return false;
+  if (!calendar_read_digits(p, 2, d)) return false;
   return **p == '\0';
 }
 
@@ -211,7 +210,7 @@ tg_date_status tg_date_parse(const char *s, size_t len, const tg_era_codes *code
   tg_era era = TG_ERA_NONE;
   bool kanji_era = false;
   for (int i = 0; i < TG_ERA_COUNT && era == TG_ERA_NONE; i++) {
-    if (eat(&p, ERAS[i].name) || eat(&p, ERAS[i].abbr)) {
+    if (calendar_eat(&p, ERAS[i].name) || calendar_eat(&p, ERAS[i].abbr)) {
       era = (tg_era)i;
       kanji_era = true;
     }
@@ -223,7 +222,7 @@ tg_date_status tg_date_parse(const char *s, size_t len, const tg_era_codes *code
   }
   if (era != TG_ERA_NONE) {
     int y = 0, m = 0, d = 0;
-    if (eat(&p, "元")) {
+    if (calendar_eat(&p, "元")) {
       y = 1;
     } else {
       /* S310502: letter + 6 digits */
@@ -234,9 +233,9 @@ tg_date_status tg_date_parse(const char *s, size_t len, const tg_era_codes *code
         d = (p[4] - '0') * 10 + (p[5] - '0');
         return from_era(era, y, m, d, out);
       }
-      if (!digits(&p, 2, &y)) return TG_DATE_MALFORMED;
+      if (!calendar_read_digits(&p, 2, &y)) return TG_DATE_MALFORMED;
     }
-    bool kanji = eat(&p, "年");
+    bool kanji = calendar_eat(&p, "年");
     if (!kanji && kanji_era && !(*p == '.' || *p == '/' || *p == '-')) return TG_DATE_MALFORMED;
     if (!month_day(&p, kanji, &m, &d)) return TG_DATE_MALFORMED;
     return from_era(era, y, m, d, out);
@@ -269,8 +268,8 @@ tg_date_status tg_date_parse(const char *s, size_t len, const tg_era_codes *code
   /* Gregorian with separators: 1956-05-02, 1956/5/2, 1956.5.2, 1956年5月2日 */
   if (nd != 4) return TG_DATE_MALFORMED;
   int y = 0, m = 0, d = 0;
-  if (!digits(&p, 4, &y)) return TG_DATE_MALFORMED;
-  bool kanji = eat(&p, "年");
+  if (!calendar_read_digits(&p, 4, &y)) return TG_DATE_MALFORMED;
+  bool kanji = calendar_eat(&p, "年");
   if (!month_day(&p, kanji, &m, &d)) return TG_DATE_MALFORMED;
   tg_date g = {y, m, d};
   if (!tg_date_valid(g)) return TG_DATE_INVALID;

@@ -37,7 +37,7 @@ typedef struct {
   bool ok;
 } drawing;
 
-typedef enum { LEFT, CENTRE, RIGHT } align;
+typedef enum { LEFT = TG_ALIGN_LEFT, CENTRE = TG_ALIGN_CENTER, RIGHT = TG_ALIGN_RIGHT } align;
 
 static uint32_t grey_rgba(double grey) {
   uint32_t g = (uint32_t)lround(grey * 255);
@@ -104,20 +104,12 @@ static void text_at(drawing *D, const char *part, const char *s, double x, doubl
     D->ok = false;
     return;
   }
-  /* the line's extent and baseline, then placed as asked */
-  double left = INFINITY, right = -INFINITY, base = 0;
-  for (size_t i = 0; i < n; i++)
-    if (it[i].type == TG_ITEM_GLYPHS) {
-      left = fmin(left, it[i].x_pt);
-      right = fmax(right, it[i].x_pt + it[i].u.glyphs.width_pt);
-      base = it[i].y_pt;
-    }
-  if (!(right >= left)) return;
-  double w = right - left, x0 = al == LEFT ? x : al == CENTRE ? x - w / 2 : x - w;
+  double dx, dy;
+  if (!tg_layout_place_line(it, n, (tg_align)al, x, y, &dx, &dy)) return;
   for (size_t i = 0; i < n; i++) {
     tg_item moved = it[i];
-    moved.x_pt += x0 - left;
-    moved.y_pt += y - base;
+    moved.x_pt += dx;
+    moved.y_pt += dy;
     g_array_append_val(D->items, moved);
   }
 }

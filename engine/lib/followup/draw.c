@@ -103,19 +103,12 @@ void fu_text(fu_doc *D, const char *part, const char *s, double x, double y, dou
     D->ok = false;
     return;
   }
-  double left = INFINITY, right = -INFINITY, base = 0;
-  for (size_t i = 0; i < n; i++)
-    if (it[i].type == TG_ITEM_GLYPHS) {
-      left = fmin(left, it[i].x_pt);
-      right = fmax(right, it[i].x_pt + it[i].u.glyphs.width_pt);
-      base = it[i].y_pt;
-    }
-  if (!(right >= left)) return;
-  double w = right - left, x0 = al == FU_LEFT ? x : al == FU_CENTRE ? x - w / 2 : x - w;
+  double dx, dy;
+  if (!tg_layout_place_line(it, n, (tg_align)al, x, y, &dx, &dy)) return;
   for (size_t i = 0; i < n; i++) {
     tg_item moved = it[i];
-    moved.x_pt += x0 - left;
-    moved.y_pt += y - base;
+    moved.x_pt += dx;
+    moved.y_pt += dy;
     g_array_append_val(D->items, moved);
   }
 }

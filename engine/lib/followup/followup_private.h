@@ -84,7 +84,11 @@ char **fu_csv_split(const char *line);
 
 /* ---- drawing (draw.c) ------------------------------------------------------------------- */
 
-typedef enum { FU_LEFT, FU_CENTRE, FU_RIGHT } fu_align;
+typedef enum {
+  FU_LEFT = TG_ALIGN_LEFT,
+  FU_CENTRE = TG_ALIGN_CENTER,
+  FU_RIGHT = TG_ALIGN_RIGHT
+} fu_align;
 
 typedef struct {
   tg_fonts *fonts;

@@ -53,6 +53,30 @@ static const fu_call *previous_call(const fu_person *x, const char *dt) {
   return prev;
 }
 
+/* The end of a recording: the accepted rows appended to the ledger, the
+ * ledger named as an output once anything was ever recorded in it, what the
+ * recording held released (`ledger`, `rows`, `seen`, `source`, `t`, `L`,
+ * `P`), and the exit status of the whole. */
+static tg_exit finish_recording(bool ok, char *ledger, const char *header, GPtrArray *rows,
+                                GHashTable *seen, char *source, tg_targets *t, fu_ledger *L,
+                                fu_people *P, tg_followup_result *r, tg_diag *d) {
+  if (ok && rows->len) ok = fu_ledger_append(ledger, header, rows, d);
+  if (ok) {
+    r->recorded = rows->len;
+    /* the ledger is an output only once something was ever recorded in it */
+    if (g_file_test(ledger, G_FILE_TEST_EXISTS)) fu_result_add(r, ledger);
+  }
+  g_ptr_array_free(rows, TRUE);
+  g_hash_table_destroy(seen);
+  g_free(source);
+  if (t) tg_targets_free(t);
+  fu_ledger_clear(L);
+  g_free(ledger);
+  fu_people_clear(P);
+  if (!ok) return tg_diag_exit_code(d) ? tg_diag_exit_code(d) : TG_EXIT_INVALID;
+  return r->rejected ? TG_EXIT_REJECTED : TG_EXIT_OK;
+}
+
 tg_exit tg_calls_record(const char *calls_dir, const char *outcomes_csv, tg_followup_result *r,
                         tg_diag *d) {
   memset(r, 0, sizeof *r);
@@ -169,22 +193,8 @@ tg_exit tg_calls_record(const char *calls_dir, const char *outcomes_csv, tg_foll
     g_free(dt);
     g_free(nurse);
   }
-  if (rc < 0) ok = false;
-  if (ok && rows->len) ok = fu_ledger_append(ledger, FU_CALLS_HEADER, rows, d);
-  if (ok) {
-    r->recorded = rows->len;
-    /* the ledger is an output only once something was ever recorded in it */
-    if (g_file_test(ledger, G_FILE_TEST_EXISTS)) fu_result_add(r, ledger);
-  }
-  g_ptr_array_free(rows, TRUE);
-  g_hash_table_destroy(seen);
-  g_free(source);
-  if (t) tg_targets_free(t);
-  fu_ledger_clear(&L);
-  g_free(ledger);
-  fu_people_clear(&P);
-  if (!ok) return tg_diag_exit_code(d) ? tg_diag_exit_code(d) : TG_EXIT_INVALID;
-  return r->rejected ? TG_EXIT_REJECTED : TG_EXIT_OK;
+  return finish_recording(ok && rc >= 0, ledger, FU_CALLS_HEADER, rows, seen, source, t, &L, &P, r,
+                          d);
 }
 
 tg_exit tg_returns_record(const char *run_dir, const char *returns_csv, tg_followup_result *r,
@@ -252,20 +262,6 @@ tg_exit tg_returns_record(const char *run_dir, const char *returns_csv, tg_follo
     g_free(id);
     g_free(reason);
   }
-  if (rc < 0) ok = false;
-  if (ok && rows->len) ok = fu_ledger_append(ledger, FU_RETURNS_HEADER, rows, d);
-  if (ok) {
-    r->recorded = rows->len;
-    /* the ledger is an output only once something was ever recorded in it */
-    if (g_file_test(ledger, G_FILE_TEST_EXISTS)) fu_result_add(r, ledger);
-  }
-  g_ptr_array_free(rows, TRUE);
-  g_hash_table_destroy(seen);
-  g_free(source);
-  if (t) tg_targets_free(t);
-  fu_ledger_clear(&L);
-  g_free(ledger);
-  fu_people_clear(&P);
-  if (!ok) return tg_diag_exit_code(d) ? tg_diag_exit_code(d) : TG_EXIT_INVALID;
-  return r->rejected ? TG_EXIT_REJECTED : TG_EXIT_OK;
+  return finish_recording(ok && rc >= 0, ledger, FU_RETURNS_HEADER, rows, seen, source, t, &L, &P,
+                          r, d);
 }

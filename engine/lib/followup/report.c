@@ -493,6 +493,18 @@ tg_exit tg_followup_report(const char *const *run_dirs, size_t nruns, const tg_r
   return TG_EXIT_OK;
 }
 
+/* The keys gathered as a NULL-terminated list, or NULL (all released) when
+ * reading the ledgers failed. */
+static char **keys_end(GPtrArray *keys, bool ok) {
+  g_ptr_array_add(keys, NULL);
+  char **out = (char **)g_ptr_array_free(keys, FALSE);
+  if (!ok) {
+    g_strfreev(out);
+    return NULL;
+  }
+  return out;
+}
+
 char **tg_followup_returned_keys(const char *const *run_dirs, size_t nruns, tg_diag *d) {
   GPtrArray *keys = g_ptr_array_new();
   bool ok = true;
@@ -507,13 +519,7 @@ char **tg_followup_returned_keys(const char *const *run_dirs, size_t nruns, tg_d
     }
     fu_people_clear(&P);
   }
-  g_ptr_array_add(keys, NULL);
-  char **out = (char **)g_ptr_array_free(keys, FALSE);
-  if (!ok) {
-    g_strfreev(out);
-    return NULL;
-  }
-  return out;
+  return keys_end(keys, ok);
 }
 
 char **tg_followup_reached_keys(const char *calls_dir, tg_diag *d) {
@@ -527,11 +533,5 @@ char **tg_followup_reached_keys(const char *calls_dir, tg_diag *d) {
     if (x->reached) g_ptr_array_add(keys, g_strdup(x->key));
   }
   fu_people_clear(&P);
-  g_ptr_array_add(keys, NULL);
-  char **out = (char **)g_ptr_array_free(keys, FALSE);
-  if (!ok) {
-    g_strfreev(out);
-    return NULL;
-  }
-  return out;
+  return keys_end(keys, ok);
 }

@@ -1,10 +1,12 @@
 /* frame.c — text frames outside designs, for what the later stages draw
  * itself: control numbers printed where the vendor asks, address-label cells,
- * mailing lists.  Same text engine, same font fallback and kinsoku as letters;
+ * mailing lists, the lines of charts and follow-up sheets (placed by
+ * tg_layout_place_line).  Same text engine, same font fallback and kinsoku as letters;
  * only the style comes from a tg_frame_spec instead of a design.
  */
 #include "layout/layout_private.h"
 
+#include <math.h>
 #include <string.h>
 
 void tg_layout_ctx_reset(tg_layout_ctx *ctx) {
@@ -60,5 +62,23 @@ bool tg_layout_frame(tg_layout_ctx *ctx, const tg_frame_spec *spec, const char *
   *items = &g_array_index(ctx->items, tg_item, mark);
   *nitems = ctx->items->len - mark;
   if (height_pt) *height_pt = res.height_pt;
+  return true;
+}
+
+bool tg_layout_place_line(const tg_item *items, size_t n, tg_align align, double x_pt, double y_pt,
+                          double *dx_pt, double *dy_pt) {
+  /* the line's extent and baseline, then placed as asked */
+  double left = INFINITY, right = -INFINITY, base = 0;
+  for (size_t i = 0; i < n; i++)
+    if (items[i].type == TG_ITEM_GLYPHS) {
+      left = fmin(left, items[i].x_pt);
+      right = fmax(right, items[i].x_pt + items[i].u.glyphs.width_pt);
+      base = items[i].y_pt;
+    }
+  if (!(right >= left)) return false;
+  double w = right - left;
+  double x0 = align == TG_ALIGN_LEFT ? x_pt : align == TG_ALIGN_CENTER ? x_pt - w / 2 : x_pt - w;
+  *dx_pt = x0 - left;
+  *dy_pt = y_pt - base;
   return true;
 }

@@ -104,7 +104,9 @@ typedef struct {
 void targets_postal_apply(targets_postal_state *s, size_t file_cols, GPtrArray *fields,
                           GArray *lengths, tg_row *row);
 void targets_postal_clear(targets_postal_state *s);
-/* A key as compared everywhere: folded, leading zeros of digit keys dropped. */
+/* A key as compared everywhere (derive.c): spaces dropped, full-width digits
+ * folded, leading zeros of all-digit keys dropped (Excel drops them from
+ * exclusion lists). */
 void targets_normalize_key(GString *out, const char *s, size_t len);
 
 #endif

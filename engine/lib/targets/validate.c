@@ -29,22 +29,6 @@
 
 /* ---- keys ---------------------------------------------------------------------- */
 
-/* A key as compared: spaces dropped, full-width digits folded, leading
- * zeros of all-digit keys dropped (Excel drops them from exclusion lists). */
-static void normalize_key(GString *out, const char *s, size_t len) {
-  g_string_truncate(out, 0);
-  targets_fold(out, s, len);
-  bool digits = out->len > 0;
-  for (gsize i = 0; i < out->len && digits; i++)
-    digits = g_ascii_isdigit(out->str[i]);
-  if (digits) {
-    gsize z = 0;
-    while (z + 1 < out->len && out->str[z] == '0')
-      z++;
-    g_string_erase(out, 0, (gssize)z);
-  }
-}
-
 typedef struct {
   uint64_t h1, h2;
 } key_id;
@@ -158,7 +142,7 @@ void tg_exclusions_free(tg_exclusions *x) {
 
 bool tg_exclusions_contains(tg_exclusions *x, const char *key, size_t len) {
   GString *k = g_string_new(NULL);
-  normalize_key(k, key, len);
+  targets_normalize_key(k, key, len);
   exclusion *e = k->len ? g_hash_table_lookup(x->keys, k->str) : NULL;
   g_string_free(k, TRUE);
   if (e) e->matched = true;
@@ -231,7 +215,7 @@ tg_exclusions *tg_exclusions_load(const char *path, const char *key_column, tg_d
         continue;
       }
     }
-    normalize_key(k, v, len);
+    targets_normalize_key(k, v, len);
     if (g_hash_table_contains(x->keys, k->str)) continue;
     exclusion *e = g_new0(exclusion, 1);
     e->row = row.number;
@@ -666,7 +650,7 @@ tg_verdict tg_validator_check(tg_validator *v, int list, const tg_row *row, tg_d
       L->counts.rejected++;
       return vd;
     }
-    normalize_key(v->key, k, klen);
+    targets_normalize_key(v->key, k, klen);
     if (L->exclusions) {
       exclusion *e = g_hash_table_lookup(L->exclusions->keys, v->key->str);
       if (e) {
