@@ -66,6 +66,13 @@ static int rejection_cmp(gconstpointer a, gconstpointer b) {
   return x->row < y->row ? -1 : x->row > y->row;
 }
 
+/* The first three columns of rejected.csv and excluded.csv: list, row, key. */
+static void append_list_row_key(GString *o, const run_state *R, const run_rejection *r) {
+  tg_csv_append_field(o, run_plan_list_file(R, r->plan));
+  g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
+  tg_csv_append_field(o, r->key);
+}
+
 static bool write_rejected(run_state *R) {
   g_array_sort(R->rejections, rejection_cmp);
   report rep = report_open(R, "rejected.csv", "list,row,key,column,code,message\r\n");
@@ -73,9 +80,7 @@ static bool write_rejected(run_state *R) {
   for (guint i = 0; i < R->rejections->len; i++) {
     report_flush(&rep, false);
     const run_rejection *r = &g_array_index(R->rejections, run_rejection, i);
-    tg_csv_append_field(o, run_plan_list_file(R, r->plan));
-    g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
-    tg_csv_append_field(o, r->key);
+    append_list_row_key(o, R, r);
     g_string_append_c(o, ',');
     tg_csv_append_field(o, r->column);
     g_string_append_c(o, ',');
@@ -135,9 +140,7 @@ static bool write_excluded(run_state *R) {
   for (guint i = 0; R->excluded && i < R->excluded->len; i++) {
     report_flush(&rep, false);
     const run_rejection *r = &g_array_index(R->excluded, run_rejection, i);
-    tg_csv_append_field(o, run_plan_list_file(R, r->plan));
-    g_string_append_printf(o, ",%" G_GUINT64_FORMAT ",", r->row);
-    tg_csv_append_field(o, r->key);
+    append_list_row_key(o, R, r);
     g_string_append_c(o, ',');
     tg_csv_append_field(o, r->code);
     g_string_append(o, "\r\n");
