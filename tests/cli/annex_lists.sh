@@ -9,8 +9,8 @@
 . "$(dirname "$0")/../lib/common.sh"
 A=$TEGAMI_SRC/tests/data/annex
 L=$TEGAMI_SRC/layouts
-# the production high-risk letter; the dropout letter without segments (the
-# production dropout.yaml does not cover the annex's 受診状況 marks yet)
+# the production letters: their segments cover the annex's 受診状況 marks
+# (`tegami check` proves it; docs/design-format.md)
 write_annex_job() { # $1: extra line for 秦野市, $2: extra line for 座間市's high-risk list
   cat <<YAML
 kind: job
@@ -23,7 +23,7 @@ municipalities:
     values: {clinic_url: "https://example.jp/clinics", deadline: "2026-03-31", highrisk_visit_share: 3割, dropout_visit_share: 4割}
     lists:
       - {file: $A/zama-highrisk.tsv, type: highrisk, profile: kdb-highrisk, design: $L/highrisk.yaml$2}
-      - {file: $A/zama-dropout.tsv, type: dropout, profile: kdb-dropout, design: $L/dropout-standard.yaml}
+      - {file: $A/zama-dropout.tsv, type: dropout, profile: kdb-dropout, design: $L/dropout.yaml}
   - id: "14211"
     name: 秦野市
     sender: {department: 保険年金課, section: 国保健康係, phone: 0463-00-0000, fax: 0463-00-0001, hours: 平日}
@@ -32,7 +32,7 @@ municipalities:
 $1
     lists:
       - {file: $A/hatano-highrisk.tsv, type: highrisk, profile: kdb-highrisk, design: $L/highrisk.yaml}
-      - {file: $A/hatano-dropout.tsv, type: dropout, profile: kdb-dropout, design: $L/dropout-standard.yaml}
+      - {file: $A/hatano-dropout.tsv, type: dropout, profile: kdb-dropout, design: $L/dropout.yaml}
 YAML
 }
 
