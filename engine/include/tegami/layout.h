@@ -59,6 +59,8 @@ bool tg_fonts_can_draw(const tg_fonts *fonts, const char *s, size_t len, uint32_
                        uint32_t *bad_vs);
 /* The face's Cairo font face (borrowed; type cairo_font_face_t*). */
 void *tg_face_get_cairo_face(const tg_face *face);
+/* The face's HarfBuzz font (borrowed, immutable; hb_font_t*, scale = upem). */
+void *tg_face_get_hb_font(const tg_face *face);
 
 /* ---- display list ------------------------------------------------------------- */
 

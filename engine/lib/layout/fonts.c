@@ -218,6 +218,7 @@ const char *tg_face_get_file(const tg_face *f) { return f->file; }
 int tg_face_get_weight(const tg_face *f) { return f->weight; }
 bool tg_face_is_fallback(const tg_face *f) { return f->fallback; }
 void *tg_face_get_cairo_face(const tg_face *f) { return f->cairo_face; }
+void *tg_face_get_hb_font(const tg_face *f) { return f->hb; }
 
 bool tg_face_has_char(const tg_face *f, uint32_t cp, uint32_t vs) {
   hb_codepoint_t g;
