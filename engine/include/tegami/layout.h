@@ -183,6 +183,8 @@ tg_layout *tg_layout_new(const tg_design *design, const tg_merge *merge, const t
 void tg_layout_free(tg_layout *layout);
 /* Number of distinct static layers (ids layer_id_base+1 … +count). */
 size_t tg_layout_get_layer_count(const tg_layout *layout);
+/* Does the design draw an SVG image (which only Cairo's PDF writer can)? */
+bool tg_layout_has_svg(const tg_layout *layout);
 
 /* Per-thread working state: a per-letter arena and a shaping cache. */
 typedef struct tg_layout_ctx tg_layout_ctx;

@@ -65,6 +65,11 @@ typedef struct tg_pdf_options {
   tg_pdf_write_fn write_out;
   void *write_out_data;
   tg_pdf_print print;
+  /* Write it with tegami's own PDF writer (render/pdfw.h): several times
+   * faster than Cairo's, for pages of glyphs, boxes, lines, QR codes,
+   * barcodes and PNG images.  Cairo writes it anyway for PDF/X, and an SVG
+   * image met on a page is an error: leave this off for designs with SVG. */
+  bool own_writer;
 } tg_pdf_options;
 
 /* The date for tg_pdf_options.date (ISO 8601, at least 20 bytes):

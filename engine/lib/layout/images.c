@@ -110,3 +110,14 @@ const layout_image *layout_images_get(const layout_images *im, const tg_block *b
   if (!b->u.image.path) return NULL;
   return g_hash_table_lookup(im->by_path, b->u.image.path);
 }
+
+bool layout_images_have_svg(const layout_images *im) {
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, im->by_path);
+  while (g_hash_table_iter_next(&it, &key, &value)) {
+    const layout_image *img = value;
+    if (img && cairo_surface_get_type(img->surface) == CAIRO_SURFACE_TYPE_RECORDING) return true;
+  }
+  return false;
+}

@@ -231,5 +231,7 @@ void layout_images_free(layout_images *im);
 const layout_image *layout_images_load(layout_images *im, const tg_block *b, tg_diag *d);
 /* Already loaded image of block b (NULL if it failed). */
 const layout_image *layout_images_get(const layout_images *im, const tg_block *b);
+/* Is any of the loaded images an SVG (a recording surface)? */
+bool layout_images_have_svg(const layout_images *im);
 
 #endif

@@ -166,8 +166,7 @@ static void paint_hatch(cairo_t *cr, const tg_item *it) {
   cairo_restore(cr);
 }
 
-/* A filled box that touches a trim edge, grown into the bleed there. */
-static tg_item into_bleed(const tg_item *it, const paint_bleed *b) {
+tg_item render_into_bleed(const tg_item *it, const paint_bleed *b) {
   tg_item r = *it;
   const double near = 0.5; /* pt */
   if (!b || b->bleed_pt <= 0 || !(it->u.rect.fill & 0xFF) || it->u.rect.radius_pt > 0) return r;
@@ -180,9 +179,7 @@ static tg_item into_bleed(const tg_item *it, const paint_bleed *b) {
 
 /* ---- the customer barcode font ----------------------------------------------- */
 
-/* The bars in ems of a/10 mm, so that one font serves every size a: taken
- * from the encoder's own geometry at a = 10, where an em is 1 mm. */
-static struct { double bar, pitch, lng, semi, ext, timing; } bar_em;
+static render_bar_shape bar_em;
 
 static cairo_status_t bar_glyph(cairo_scaled_font_t *sf, unsigned long glyph, cairo_t *cr,
                                 cairo_text_extents_t *ext) {
@@ -212,9 +209,8 @@ static cairo_status_t bar_font_init(cairo_scaled_font_t *sf, cairo_t *cr,
   return CAIRO_STATUS_SUCCESS;
 }
 
-static cairo_font_face_t *bar_font(void) {
+const render_bar_shape *render_bar_shape_get(void) {
   static gsize once = 0;
-  static cairo_font_face_t *face;
   if (g_once_init_enter(&once)) {
     tg_custbar bc;
     tg_custbar_geom g;
@@ -224,6 +220,21 @@ static cairo_font_face_t *bar_font(void) {
     bar_em.bar = g.bar_pt / mm, bar_em.pitch = g.pitch_pt / mm, bar_em.lng = g.long_pt / mm;
     bar_em.semi = g.semi_pt / mm, bar_em.timing = g.timing_pt / mm;
     bar_em.ext = (g.long_pt - g.timing_pt) / 2 / mm;
+    g_once_init_leave(&once, 1);
+  }
+  return &bar_em;
+}
+
+unsigned render_bar_glyph(char letter) {
+  const char *k = strchr("FADT", letter);
+  return k && letter ? (unsigned)(k - "FADT") + 1 : 4;
+}
+
+static cairo_font_face_t *bar_font(void) {
+  static gsize once = 0;
+  static cairo_font_face_t *face;
+  if (g_once_init_enter(&once)) {
+    render_bar_shape_get();
     face = cairo_user_font_face_create();
     cairo_user_font_face_set_init_func(face, bar_font_init);
     cairo_user_font_face_set_render_glyph_func(face, bar_glyph);
@@ -236,8 +247,7 @@ static void paint_bars(cairo_t *cr, const tg_item *it) {
   cairo_glyph_t glyphs[TG_CUSTBAR_BARS];
   size_t n = it->u.bars.nbars < TG_CUSTBAR_BARS ? it->u.bars.nbars : TG_CUSTBAR_BARS;
   for (size_t b = 0; b < n; b++) {
-    const char *k = strchr("FADT", it->u.bars.pattern[b]);
-    glyphs[b].index = k ? (unsigned long)(k - "FADT") + 1 : 4;
+    glyphs[b].index = render_bar_glyph(it->u.bars.pattern[b]);
     glyphs[b].x = it->x_pt + it->u.bars.bars[b].x_pt;
     glyphs[b].y = it->y_pt; /* the glyphs hang from the top of the bars' box */
   }
@@ -259,7 +269,7 @@ void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_
     switch (it->type) {
     case TG_ITEM_GLYPHS: paint_glyphs(cr, fc, it); break;
     case TG_ITEM_RECT:
-      grown = into_bleed(it, bleed);
+      grown = render_into_bleed(it, bleed);
       if (it->u.rect.fill & 0xFF) {
         rounded_rect(cr, grown.x_pt, grown.y_pt, grown.u.rect.w_pt, grown.u.rect.h_pt,
                      it->u.rect.radius_pt);

@@ -59,12 +59,13 @@ static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsign
 /* The finished bytes to their place: the caller's function, else the file
  * (0600, a temporary renamed).  A failed write (disk full, a file size
  * limit) is reported with its reason and leaves no file. */
-static bool pdf_deliver(pdf_sink *p, const uint8_t *pdf, size_t len, tg_diag *d) {
-  if (p->write_out) return p->write_out(pdf, len, p->path, p->write_out_data, d);
-  tg_atomic *a = tg_atomic_open(p->path, d);
+bool render_pdf_deliver(const char *path, tg_pdf_write_fn write_out, void *write_out_data,
+                        const uint8_t *pdf, size_t len, tg_diag *d) {
+  if (write_out) return write_out(pdf, len, path, write_out_data, d);
+  tg_atomic *a = tg_atomic_open(path, d);
   if (!a) return false;
   if (fwrite(pdf, 1, len, tg_atomic_get_file(a)) != len) {
-    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.write", "cannot write %s: %s", p->path,
+    tg_diag_add(d, TG_ERROR, TG_KIND_SYSTEM, "io.write", "cannot write %s: %s", path,
                 g_strerror(errno ? errno : EIO));
     tg_atomic_abort(a);
     return false;
@@ -221,7 +222,8 @@ static bool pdf_finish(pdf_sink *p, tg_diag *d) {
   } else {
     g_byte_array_free(p->bytes, TRUE); /* Cairo's bytes are no longer needed */
     p->bytes = g_byte_array_new();
-    ok = pdf_deliver(p, qpdf_get_buffer(q), qpdf_get_buffer_length(q), d);
+    ok = render_pdf_deliver(p->path, p->write_out, p->write_out_data, qpdf_get_buffer(q),
+                            qpdf_get_buffer_length(q), d);
   }
   render_color_clear(&color);
   qpdf_cleanup(&q);
@@ -259,6 +261,8 @@ static void pdf_free(tg_sink *s) {
 static const sink_vtable PDF_VT = {pdf_begin_letter, pdf_page, pdf_close, pdf_free};
 
 tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d) {
+  if (opt && opt->own_writer && opt->print.pdfx == TG_PDFX_NONE)
+    return render_pdf_own_new(path, opt, d);
   pdf_sink *p = g_new0(pdf_sink, 1);
   p->base.vt = &PDF_VT;
   p->path = g_strdup(path);

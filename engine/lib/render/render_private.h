@@ -37,6 +37,27 @@ typedef struct paint_bleed {
   double w_pt, h_pt, bleed_pt;
 } paint_bleed;
 
+/* A filled box that touches a trim edge, grown into the bleed there. */
+tg_item render_into_bleed(const tg_item *it, const paint_bleed *b);
+
+/* The customer barcode's bars in ems of a/10 mm, so that one font serves
+ * every size a: taken from the encoder's own geometry at a = 10, where an
+ * em is 1 mm.  Glyphs 1–4 are F (long), A (ascender), D (descender) and
+ * T (tracker); render_bar_glyph() gives a pattern letter's glyph. */
+typedef struct render_bar_shape {
+  double bar, pitch, lng, semi, ext, timing;
+} render_bar_shape;
+const render_bar_shape *render_bar_shape_get(void);
+unsigned render_bar_glyph(char letter);
+
+/* The finished bytes of a PDF to their place: write_out when given, else
+ * the file (0600, a temporary renamed); no file is left on failure. */
+bool render_pdf_deliver(const char *path, tg_pdf_write_fn write_out, void *write_out_data,
+                        const uint8_t *pdf, size_t len, tg_diag *d);
+
+/* The PDF sink of tegami's own writer (pdf_own.c). */
+tg_sink *render_pdf_own_new(const char *path, const tg_pdf_options *opt, tg_diag *d);
+
 /* Paint items onto cr (page coordinates in points); bleed may be NULL. */
 void render_paint_items(cairo_t *cr, font_cache *fc, const tg_item *items, size_t n,
                         const paint_bleed *bleed);

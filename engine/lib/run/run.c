@@ -298,6 +298,7 @@ static bool check_phase(run_state *R) {
         p.layout = tg_layout_new(p.design, p.merge, R->fonts, layer_base, R->d);
         if (p.layout) {
           layer_base += (uint32_t)tg_layout_get_layer_count(p.layout);
+          R->any_svg = R->any_svg || tg_layout_has_svg(p.layout);
           tg_layout_set_postal(p.layout, R->postal);
         }
       }
@@ -694,7 +695,8 @@ static tg_sink *open_batch_pdf(const run_state *R, const char *path, tg_diag *d)
                        .compact = o->compact,
                        .write_out = R->password ? tg_pdf_write_encrypted : NULL,
                        .write_out_data = R->password,
-                       .print = o->print};
+                       .print = o->print,
+                       .own_writer = !R->any_svg};
   return tg_sink_pdf_new(path, &po, d);
 }
 

@@ -107,6 +107,7 @@ typedef struct {
   tg_furigana *furigana;      /* loaded once, when a design asks for `ruby: auto` */
   bool furigana_failed;
   tg_postal_overrides **postal_overrides; /* per municipality (lists.c) */
+  bool any_svg; /* a design draws an SVG: batch PDFs through Cairo, not pdfw */
 } run_state;
 
 /* Note an excluded row for excluded.csv (reports.c): its key (key_col of
