@@ -267,7 +267,7 @@ void tg_layout_free(tg_layout *L) {
 
 size_t tg_layout_get_layer_count(const tg_layout *L) { return L->unique->len; }
 
-bool tg_layout_has_svg(const tg_layout *L) { return layout_images_have_svg(L->images); }
+bool tg_layout_has_svg(const tg_layout *L) { return layout_images_have_svg(L->env.images); }
 
 void tg_layout_set_postal(tg_layout *L, const struct tg_postal *postal) { L->env.postal = postal; }
 
