@@ -1,6 +1,6 @@
 #!/bin/sh
 # Record once, replay many: the static layer of a design is written once in
-# the PDF (one form XObject, with a nested form for its QR code), whether 1
+# the PDF (one form XObject), whether 1
 # or 60 letters are rendered, and every page paints that same object.  Page
 # content grows only by row-dependent items.
 . "$(dirname "$0")/../lib/common.sh"
@@ -17,8 +17,9 @@ f60=$(forms "$WORK"/out60/*.pdf)
 # every page's resources point at the same XObject (grep -a: the file holds
 # binary font and ICC data; the static form's own nested QR form is named
 # once, in the form's resources)
-refs=$(grep -a -o '/x[0-9]* [0-9]* 0 R' "$WORK/q.pdf" | sort | uniq -c | awk '$1 >= 60' | wc -l)
-[ "$refs" = 1 ] || fail "pages refer to $refs different XObjects"
+# every page draws the one form (`/x<n> Do` in its content stream)
+refs=$(grep -a -o '/x[0-9]* Do' "$WORK/q.pdf" | sort | uniq -c | awk '$1 >= 60' | wc -l)
+[ "$refs" = 1 ] || fail "pages draw $refs different XObjects"
 pages=$(grep -a -c '^%% Page' "$WORK/q.pdf")
 [ "$pages" = 60 ] || fail "expected 60 pages, found $pages"
 s1=$(cat "$WORK"/out1/*.pdf | wc -c); s60=$(cat "$WORK"/out60/*.pdf | wc -c)
