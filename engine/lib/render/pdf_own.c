@@ -456,7 +456,8 @@ static uint32_t image_object(own_sink *o, cairo_surface_t *s) {
     pdfw_put_int(dict, mask);
     g_string_append(dict, " 0 R");
   }
-  g_string_append(dict, " /ColorSpace /DeviceRGB");
+  g_string_append(dict,
+                  " /ColorSpace /DeviceRGB /Interpolate true"); /* as Cairo: smooth when enlarged */
   pdfw_stream(o->w, num, dict->str, rgb, npx * 3, true);
   g_string_free(dict, TRUE);
   g_free(rgb);
