@@ -73,8 +73,6 @@ bool render_pdf_deliver(const char *path, tg_pdf_write_fn write_out, void *write
   return tg_atomic_commit(a, d);
 }
 
-#define MARK_AREA_MM 10.0 /* room for the crop marks beyond the bleed */
-
 static void pdf_begin_letter(tg_sink *s, const tg_letter_info *info) { (void)s, (void)info; }
 
 static cairo_surface_t *recording_for(pdf_sink *p, const tg_page *page) {
@@ -95,11 +93,10 @@ static cairo_surface_t *recording_for(pdf_sink *p, const tg_page *page) {
 /* Japanese crop marks (トンボ) around a trim of w × h at the origin: at each
  * corner the trim line and the bleed line, at the middle of each side a
  * cross; hairlines outside the bleed. */
-static void draw_crop_marks(cairo_t *cr, double w, double h, double bleed, double margin) {
-  const double far = -margin + tg_mm_to_pt(1), len = tg_mm_to_pt(MARK_AREA_MM - 1);
-  cairo_save(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  cairo_set_line_width(cr, 0.25);
+void render_crop_marks(double w, double h, double bleed, double margin,
+                       double seg[RENDER_CROP_SEGMENTS][4]) {
+  const double far = -margin + tg_mm_to_pt(1), len = tg_mm_to_pt(RENDER_MARK_AREA_MM - 1);
+  size_t n = 0;
   for (int cx = 0; cx < 2; cx++)
     for (int cy = 0; cy < 2; cy++) {
       /* mirror the top-left corner into the others */
@@ -110,9 +107,9 @@ static void draw_crop_marks(cairo_t *cr, double w, double h, double bleed, doubl
           {0, far, 0, -bleed},      /* trim line, vertical */
           {-bleed, far, -bleed, 0}, /* bleed line, vertical */
       };
-      for (size_t i = 0; i < G_N_ELEMENTS(lines); i++) {
-        cairo_move_to(cr, ox + sx * lines[i][0], oy + sy * lines[i][1]);
-        cairo_line_to(cr, ox + sx * lines[i][2], oy + sy * lines[i][3]);
+      for (size_t i = 0; i < G_N_ELEMENTS(lines); i++, n++) {
+        seg[n][0] = ox + sx * lines[i][0], seg[n][1] = oy + sy * lines[i][1];
+        seg[n][2] = ox + sx * lines[i][2], seg[n][3] = oy + sy * lines[i][3];
       }
     }
   /* centre marks: a line from the sheet edge to the bleed, crossed */
@@ -123,9 +120,19 @@ static void draw_crop_marks(cairo_t *cr, double w, double h, double bleed, doubl
       {far, h / 2, -bleed, h / 2},        {mid, h / 2 - half, mid, h / 2 + half},
       {w - far, h / 2, w + bleed, h / 2}, {w - mid, h / 2 - half, w - mid, h / 2 + half},
   };
-  for (size_t i = 0; i < G_N_ELEMENTS(centre); i++) {
-    cairo_move_to(cr, centre[i][0], centre[i][1]);
-    cairo_line_to(cr, centre[i][2], centre[i][3]);
+  for (size_t i = 0; i < G_N_ELEMENTS(centre); i++, n++)
+    memcpy(seg[n], centre[i], sizeof centre[i]);
+}
+
+static void draw_crop_marks(cairo_t *cr, double w, double h, double bleed, double margin) {
+  double seg[RENDER_CROP_SEGMENTS][4];
+  render_crop_marks(w, h, bleed, margin, seg);
+  cairo_save(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, 0.25);
+  for (size_t i = 0; i < RENDER_CROP_SEGMENTS; i++) {
+    cairo_move_to(cr, seg[i][0], seg[i][1]);
+    cairo_line_to(cr, seg[i][2], seg[i][3]);
   }
   cairo_stroke(cr);
   cairo_restore(cr);
@@ -275,7 +282,7 @@ tg_sink *tg_sink_pdf_new(const char *path, const tg_pdf_options *opt, tg_diag *d
     p->compact = opt->compact;
     p->print = opt->print;
     p->print.icc_profile = g_strdup(opt->print.icc_profile);
-    p->margin_pt = p->bleed_pt + (p->marks ? tg_mm_to_pt(MARK_AREA_MM) : 0);
+    p->margin_pt = p->bleed_pt + (p->marks ? tg_mm_to_pt(RENDER_MARK_AREA_MM) : 0);
   }
   p->recordings = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                         (GDestroyNotify)cairo_surface_destroy);

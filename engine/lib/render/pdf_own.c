@@ -66,8 +66,6 @@ typedef struct {
   render_color color; /* the CMYK profile and conversion, when asked */
 } own_sink;
 
-#define MARK_AREA_MM 10.0 /* as in pdf.c: room for the crop marks beyond the bleed */
-
 /* ---- graphics state --------------------------------------------------------------- */
 
 static void state_reset(gstate *g) {
@@ -177,12 +175,6 @@ static bool note_glyphs(pdfw_font *f, const tg_item *it) {
   return ok;
 }
 
-static void put_hex4(GString *c, unsigned v) {
-  static const char hex[] = "0123456789ABCDEF";
-  char b[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
-  g_string_append_len(c, b, 4);
-}
-
 /* The even spacing of a run: the gap after the first glyph when at least
  * half the gaps are that wide, else 0. */
 static double run_spacing(const tg_glyph *gl, const double *adv_pt, size_t n) {
@@ -215,7 +207,7 @@ static void put_line(own_sink *o, double x0, double y0, const tg_glyph *gl, cons
       g_string_append(c, "<");
     }
     if (code_bytes == 2) {
-      put_hex4(c, codes[i]);
+      pdfw_put_hex4(c, codes[i]);
     } else {
       static const char hex[] = "0123456789ABCDEF";
       g_string_append_c(c, hex[(codes[i] >> 4) & 15]);
@@ -510,8 +502,7 @@ static void begin_content(own_sink *o) {
 
 static void put_ref(GString *s, const char *key, uint32_t num) {
   g_string_append(s, key);
-  pdfw_put_int(s, num);
-  g_string_append(s, " 0 R");
+  pdfw_put_ref(s, num);
 }
 
 static void put_box(GString *s, const char *key, double x0, double y0, double x1, double y1) {
@@ -549,33 +540,14 @@ static uint32_t form_for(own_sink *o, const tg_page *page, bool *alpha, tg_diag 
   return num;
 }
 
-/* Japanese crop marks (トンボ), as pdf.c draws them with Cairo. */
+/* Japanese crop marks (トンボ): the geometry pdf.c draws with Cairo. */
 static void put_crop_marks(own_sink *o, double w, double h) {
-  const double bleed = o->bleed_pt, margin = o->margin_pt;
-  const double far = -margin + tg_mm_to_pt(1), len = tg_mm_to_pt(MARK_AREA_MM - 1);
-  GString *c = o->c;
+  double seg[RENDER_CROP_SEGMENTS][4];
+  render_crop_marks(w, h, o->bleed_pt, o->margin_pt, seg);
   set_stroke(o, 0x000000FFu, 0.25);
-  for (int cx = 0; cx < 2; cx++)
-    for (int cy = 0; cy < 2; cy++) {
-      double sx = cx ? -1 : 1, sy = cy ? -1 : 1, ox = cx ? w : 0, oy = cy ? h : 0;
-      const double lines[][4] = {{far, 0, -bleed, 0},
-                                 {far, -bleed, 0, -bleed},
-                                 {0, far, 0, -bleed},
-                                 {-bleed, far, -bleed, 0}};
-      for (size_t i = 0; i < G_N_ELEMENTS(lines); i++)
-        put_segment(c, ox + sx * lines[i][0], oy + sy * lines[i][1], ox + sx * lines[i][2],
-                    oy + sy * lines[i][3]);
-    }
-  double mid = -bleed - len / 2, half = len / 2;
-  const double centre[][4] = {
-      {w / 2, far, w / 2, -bleed},        {w / 2 - half, mid, w / 2 + half, mid},
-      {w / 2, h - far, w / 2, h + bleed}, {w / 2 - half, h - mid, w / 2 + half, h - mid},
-      {far, h / 2, -bleed, h / 2},        {mid, h / 2 - half, mid, h / 2 + half},
-      {w - far, h / 2, w + bleed, h / 2}, {w - mid, h / 2 - half, w - mid, h / 2 + half},
-  };
-  for (size_t i = 0; i < G_N_ELEMENTS(centre); i++)
-    put_segment(c, centre[i][0], centre[i][1], centre[i][2], centre[i][3]);
-  g_string_append(c, "S\n");
+  for (size_t i = 0; i < RENDER_CROP_SEGMENTS; i++)
+    put_segment(o->c, seg[i][0], seg[i][1], seg[i][2], seg[i][3]);
+  g_string_append(o->c, "S\n");
 }
 
 static void own_begin_letter(tg_sink *s, const tg_letter_info *info) { (void)s, (void)info; }
@@ -823,7 +795,7 @@ tg_sink *render_pdf_own_new(const char *path, const tg_pdf_options *opt, tg_diag
   o->date = g_strdup(opt->date);
   o->opt.title = o->opt.subject = o->opt.date = NULL;
   o->bleed_pt = opt->bleed_pt;
-  o->margin_pt = opt->bleed_pt + (opt->crop_marks ? tg_mm_to_pt(MARK_AREA_MM) : 0);
+  o->margin_pt = opt->bleed_pt + (opt->crop_marks ? tg_mm_to_pt(RENDER_MARK_AREA_MM) : 0);
   o->w = pdfw_new(opt->compact);
   o->fonts = pdfw_fonts_new();
   o->used_fonts = g_ptr_array_new();

@@ -134,30 +134,42 @@ void pdfw_put_num(GString *s, double v) {
   g_string_append_len(s, d, (gssize)n);
 }
 
-static void put_hex4(GString *s, unsigned v) {
+void pdfw_put_ref(GString *s, uint32_t num) {
+  pdfw_put_int(s, num);
+  g_string_append(s, " 0 R");
+}
+
+void pdfw_put_hex4(GString *s, unsigned v) {
   static const char hex[] = "0123456789ABCDEF";
   char b[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
   g_string_append_len(s, b, 4);
 }
 
-void pdfw_put_text_string(GString *s, const char *utf8, size_t len) {
-  g_string_append(s, "<FEFF");
+bool pdfw_put_utf16_hex(GString *s, const char *utf8, size_t len) {
+  bool valid = true;
   const char *p = utf8, *end = utf8 + len;
   while (p < end) {
     gunichar c = g_utf8_get_char_validated(p, end - p);
     if (c == (gunichar)-1 || c == (gunichar)-2) {
-      p++; /* not UTF-8: skipped (the callers pass validated text) */
+      p++; /* not UTF-8: skipped */
+      valid = false;
       continue;
     }
     if (c >= 0x10000) {
       c -= 0x10000;
-      put_hex4(s, 0xD800 + (c >> 10));
-      put_hex4(s, 0xDC00 + (c & 0x3FF));
+      pdfw_put_hex4(s, 0xD800 + (c >> 10));
+      pdfw_put_hex4(s, 0xDC00 + (c & 0x3FF));
     } else {
-      put_hex4(s, c);
+      pdfw_put_hex4(s, c);
     }
     p = g_utf8_next_char(p);
   }
+  return valid;
+}
+
+void pdfw_put_text_string(GString *s, const char *utf8, size_t len) {
+  g_string_append(s, "<FEFF");
+  pdfw_put_utf16_hex(s, utf8, len); /* the callers pass validated text */
   g_string_append_c(s, '>');
 }
 
@@ -276,6 +288,17 @@ static void put_id(pdfw *w, GString *s) {
   g_string_append_printf(s, " /ID [<%s> <%s>]", id, id);
 }
 
+/* The trailer's /Root, /Info (when there is one) and /ID. */
+static void put_trailer_keys(pdfw *w, GString *s, uint32_t root, uint32_t info) {
+  g_string_append(s, " /Root ");
+  pdfw_put_ref(s, root);
+  if (info) {
+    g_string_append(s, " /Info ");
+    pdfw_put_ref(s, info);
+  }
+  put_id(w, s);
+}
+
 static void put_be(guint8 *p, uint64_t v, int n) {
   for (int i = n - 1; i >= 0; i--, v >>= 8)
     p[i] = (guint8)(v & 0xFF);
@@ -300,15 +323,8 @@ static void finish_xref_stream(pdfw *w, uint32_t root, uint32_t info) {
   }
   GString *dict = g_string_new("/Type /XRef /Size ");
   pdfw_put_int(dict, (int64_t)size);
-  g_string_append(dict, " /W [1 4 2] /Root ");
-  pdfw_put_int(dict, root);
-  g_string_append(dict, " 0 R");
-  if (info) {
-    g_string_append(dict, " /Info ");
-    pdfw_put_int(dict, info);
-    g_string_append(dict, " 0 R");
-  }
-  put_id(w, dict);
+  g_string_append(dict, " /W [1 4 2]");
+  put_trailer_keys(w, dict, root, info);
   uint64_t at = w->out->len;
   pdfw_stream(w, xnum, dict->str, rows->data, rows->len, true);
   g_string_assign(dict, "startxref\n");
@@ -337,15 +353,7 @@ static void finish_xref_table(pdfw *w, uint32_t root, uint32_t info) {
   }
   g_string_append(s, "trailer\n<< /Size ");
   pdfw_put_int(s, (int64_t)size);
-  g_string_append(s, " /Root ");
-  pdfw_put_int(s, root);
-  g_string_append(s, " 0 R");
-  if (info) {
-    g_string_append(s, " /Info ");
-    pdfw_put_int(s, info);
-    g_string_append(s, " 0 R");
-  }
-  put_id(w, s);
+  put_trailer_keys(w, s, root, info);
   g_string_append(s, " >>\nstartxref\n");
   pdfw_put_int(s, (int64_t)at);
   g_string_append(s, "\n%%EOF\n");

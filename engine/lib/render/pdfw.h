@@ -59,6 +59,13 @@ GByteArray *pdfw_finish(pdfw *w, uint32_t root, uint32_t info);
 /* v with at most 3 decimals, no trailing zeros, "-0" as "0". */
 void pdfw_put_num(GString *s, double v);
 void pdfw_put_int(GString *s, int64_t v);
+/* "num 0 R". */
+void pdfw_put_ref(GString *s, uint32_t num);
+/* v as four hex digits (a glyph id, a UTF-16 code unit). */
+void pdfw_put_hex4(GString *s, unsigned v);
+/* UTF-8 text as UTF-16BE hex digits, surrogate pairs for astral characters;
+ * bytes that are not UTF-8 are skipped, and then the answer is false. */
+bool pdfw_put_utf16_hex(GString *s, const char *utf8, size_t len);
 /* A PDF text string for UTF-8 text: <FEFF…> (UTF-16BE, hex). */
 void pdfw_put_text_string(GString *s, const char *utf8, size_t len);
 

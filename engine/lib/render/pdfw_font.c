@@ -129,11 +129,6 @@ double pdfw_font_advance(const pdfw_font *f, uint32_t gid) {
 
 /* ---- writing ------------------------------------------------------------------- */
 
-static void put_ref(GString *s, uint32_t num) {
-  pdfw_put_int(s, num);
-  g_string_append(s, " 0 R");
-}
-
 /* A PDF name (with its slash): bytes outside ! … ~ and delimiters as #xx. */
 static void put_name(GString *s, const char *name) {
   g_string_append_c(s, '/');
@@ -143,12 +138,6 @@ static void put_name(GString *s, const char *name) {
     else
       g_string_append_c(s, (char)*p);
   }
-}
-
-static void put_hex4(GString *s, unsigned v) {
-  static const char hex[] = "0123456789ABCDEF";
-  char b[4] = {hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
-  g_string_append_len(s, b, 4);
 }
 
 /* The subset tag: six letters from an FNV-1a hash of the PostScript name
@@ -269,24 +258,6 @@ static void put_widths(GString *s, const pdfw_font *f, double dw) {
   g_string_append(s, "]");
 }
 
-/* UTF-8 text as UTF-16BE hex, surrogate pairs for astral characters; false
- * if it is not valid UTF-8. */
-static bool put_utf16_hex(GString *s, const char *text, size_t len) {
-  const char *p = text, *end = text + len;
-  while (p < end) {
-    gunichar c = g_utf8_get_char_validated(p, end - p);
-    if (c == (gunichar)-1 || c == (gunichar)-2) return false;
-    if (c >= 0x10000) {
-      put_hex4(s, 0xD800 + ((c - 0x10000) >> 10));
-      put_hex4(s, 0xDC00 + ((c - 0x10000) & 0x3FF));
-    } else {
-      put_hex4(s, c);
-    }
-    p = g_utf8_next_char(p);
-  }
-  return true;
-}
-
 static GString *to_unicode_cmap(const pdfw_font *f) {
   GString *s = g_string_new("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 "
@@ -301,9 +272,9 @@ static GString *to_unicode_cmap(const pdfw_font *f) {
       if (gn->off == NOTE_UNUSED || gn->len == NOTE_NO_TEXT || g > 0xFFFF) continue;
       g_string_truncate(entry, 0);
       g_string_append_c(entry, '<');
-      put_hex4(entry, g);
+      pdfw_put_hex4(entry, g);
       g_string_append(entry, "> <");
-      if (!put_utf16_hex(entry, f->texts->str + gn->off, gn->len)) continue;
+      if (!pdfw_put_utf16_hex(entry, f->texts->str + gn->off, gn->len)) continue;
       g_string_append(entry, ">\n");
       g_string_append_len(block, entry->str, (gssize)entry->len);
       n++;
@@ -347,9 +318,9 @@ static void write_font(const pdfw_font *f, pdfw *w, hb_blob_t *font_file,
   GString *s = g_string_new("<< /Type /Font /Subtype /Type0 /BaseFont ");
   put_base_name(s, f, tag);
   g_string_append(s, " /Encoding /Identity-H /DescendantFonts [");
-  put_ref(s, cid_font);
+  pdfw_put_ref(s, cid_font);
   g_string_append(s, "] /ToUnicode ");
-  put_ref(s, to_unicode);
+  pdfw_put_ref(s, to_unicode);
   g_string_append(s, " >>");
   pdfw_object(w, f->object, s->str, s->len);
 
@@ -358,12 +329,12 @@ static void write_font(const pdfw_font *f, pdfw *w, hb_blob_t *font_file,
   put_base_name(s, f, tag);
   g_string_append(s, " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
                      " /FontDescriptor ");
-  put_ref(s, descriptor);
+  pdfw_put_ref(s, descriptor);
   g_string_append(s, " /DW ");
   pdfw_put_num(s, dw);
   put_widths(s, f, dw);
   g_string_append(s, " /CIDToGIDMap ");
-  put_ref(s, cid_to_gid);
+  pdfw_put_ref(s, cid_to_gid);
   g_string_append(s, " >>");
   pdfw_object(w, cid_font, s->str, s->len);
 
@@ -383,7 +354,7 @@ static void write_font(const pdfw_font *f, pdfw *w, hb_blob_t *font_file,
   g_string_append(s, " /CapHeight ");
   pdfw_put_num(s, cap * 1000.0 / f->upem);
   g_string_append(s, " /StemV 80 /FontFile2 ");
-  put_ref(s, file);
+  pdfw_put_ref(s, file);
   g_string_append(s, " >>");
   pdfw_object(w, descriptor, s->str, s->len);
 

@@ -50,6 +50,14 @@ typedef struct render_bar_shape {
 const render_bar_shape *render_bar_shape_get(void);
 unsigned render_bar_glyph(char letter);
 
+/* Japanese crop marks (トンボ) around a trim of w × h at the origin, with
+ * `bleed` and `margin` (bleed + RENDER_MARK_AREA_MM) around it: the
+ * hairline segments x0 y0 x1 y1, the same for both PDF writers (pdf.c). */
+#define RENDER_MARK_AREA_MM  10.0 /* room for the crop marks beyond the bleed */
+#define RENDER_CROP_SEGMENTS 24
+void render_crop_marks(double w, double h, double bleed, double margin,
+                       double seg[RENDER_CROP_SEGMENTS][4]);
+
 /* The finished bytes of a PDF to their place: write_out when given, else
  * the file (0600, a temporary renamed); no file is left on failure. */
 bool render_pdf_deliver(const char *path, tg_pdf_write_fn write_out, void *write_out_data,
